@@ -34,7 +34,8 @@ def single_file_fixtures() -> list[Path]:
 
 
 def project_fixtures() -> list[Path]:
-    return sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())
+    projects = FIXTURES / "projects"
+    return sorted(p for p in projects.iterdir() if p.is_dir()) if projects.is_dir() else []
 
 
 def expectations(path: Path, rel: str) -> list[Expectation]:
