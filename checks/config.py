@@ -1,0 +1,182 @@
+"""``[tool.codeward]`` configuration: discovery, validation and per-file rule selection.
+
+The same :class:`Config` drives the CLI and the language server. Discovery walks up from the
+scanned path to the first ``pyproject.toml`` that has a ``[tool.codeward]`` table (as ruff
+does). Unknown keys and bad values raise :class:`ConfigError` naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .model import Confidence, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+DEFAULT_TIMEOUT = 10.0
+
+
+class ConfigError(ValueError):
+    """Invalid configuration; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+    min_confidence: Confidence = Confidence.LOW
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    timeout: float = DEFAULT_TIMEOUT
+    auth_guards: tuple[str, ...] = ()
+    sanitizers: tuple[str, ...] = ()
+    public_routes: tuple[str, ...] = ()
+    secrets_in_tests: bool = False
+    #: Directory paths are relative to (where the pyproject.toml lives); None: the cwd.
+    root: Path | None = field(default=None, compare=False)
+    source: str = field(default="defaults", compare=False)
+
+    def is_enabled(self, code: str, relative_path: str | None = None) -> bool:
+        """Whether ``code`` runs on ``relative_path`` (a posix path relative to root)."""
+        if self.select and not any(code.startswith(prefix) for prefix in self.select):
+            return False
+        if any(code.startswith(prefix) for prefix in self.ignore):
+            return False
+        if relative_path is not None:
+            for pattern, codes in self.per_file_ignores:
+                if _glob_match(relative_path, pattern) and any(code.startswith(c) for c in codes):
+                    return False
+        return True
+
+    def severity_for(self, code: str, default: Severity) -> Severity:
+        for prefix, severity in sorted(self.severity, key=lambda item: -len(item[0])):
+            if code.startswith(prefix):
+                return severity
+        return default
+
+    def with_overrides(self, **changes: Any) -> "Config":
+        """A copy with editor settings applied on top (same validation as the file)."""
+        values = _validate(changes, "editor settings")
+        return dataclasses.replace(self, **values)
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable text for cache keys: every setting that can change results."""
+        return repr(dataclasses.astuple(dataclasses.replace(self, root=None, source="")))
+
+
+def _glob_match(path: str, pattern: str) -> bool:
+    pure = PurePosixPath(path)
+    return fnmatch.fnmatch(path, pattern) or pure.match(pattern) or fnmatch.fnmatch(pure.name, pattern)
+
+
+_CODES = "a list of rule codes or prefixes such as [\"CW1\", \"CW501\"]"
+
+
+def _str_list(value: Any, where: str, key: str, what: str = "a list of strings") -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be {what}")
+    return tuple(value)
+
+
+def _codes(value: Any, where: str, key: str) -> tuple[str, ...]:
+    codes = _str_list(value, where, key, _CODES)
+    for code in codes:
+        if not code.upper().startswith("CW") or not code[2:].isdigit() or len(code) > 5:
+            raise ConfigError(f"{where}: '{key}' has {code!r}, which is not {_CODES}")
+    return tuple(c.upper() for c in codes)
+
+
+def _validate(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = key.replace("-", "_")
+        if name in ("select", "ignore"):
+            values[name] = _codes(value, where, key)
+        elif name in ("exclude", "auth_guards", "sanitizers", "public_routes"):
+            values[name] = _str_list(value, where, key)
+        elif name == "per_file_ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: '{key}' must be a table of glob = [codes]")
+            values[name] = tuple((glob, _codes(codes, where, f"{key}.{glob}")) for glob, codes in value.items())
+        elif name == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: '{key}' must be a table of CODE = \"error|warning|note\"")
+            pairs = []
+            for code, level in value.items():
+                _codes([code], where, f"{key}.{code}")
+                try:
+                    pairs.append((code.upper(), Severity(level)))
+                except ValueError:
+                    raise ConfigError(f"{where}: '{key}.{code}' must be \"error\", \"warning\" or \"note\"") from None
+            values[name] = tuple(pairs)
+        elif name == "min_confidence":
+            try:
+                values[name] = Confidence(value)
+            except ValueError:
+                raise ConfigError(f"{where}: '{key}' must be \"low\", \"medium\" or \"high\"") from None
+        elif name == "max_file_size":
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(f"{where}: '{key}' must be a positive number of bytes")
+            values[name] = value
+        elif name == "timeout":
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(f"{where}: '{key}' must be a positive number of seconds")
+            values[name] = float(value)
+        elif name == "secrets_in_tests":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: '{key}' must be true or false")
+            values[name] = value
+        else:
+            known = "select, ignore, per-file-ignores, exclude, severity, min-confidence, max-file-size, timeout, auth-guards, sanitizers, public-routes, secrets-in-tests"
+            raise ConfigError(f"{where}: unknown key '{key}' (known keys: {known})")
+    return values
+
+
+def load_file(path: Path) -> Config:
+    """Read ``[tool.codeward]`` from one pyproject.toml."""
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    table = data.get("tool", {}).get("codeward", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.codeward] must be a table")
+    return Config(**_validate(table, f"{path} [tool.codeward]"), root=path.parent, source=str(path))
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start`` with a [tool.codeward] table."""
+    start = start.resolve()
+    for directory in [start, *start.parents] if start.is_dir() else list(start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                text = candidate.read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if "[tool.codeward" in text:
+                return candidate
+    return None
+
+
+def discover(start: Path) -> Config:
+    """Configuration for a scan of ``start``: the nearest [tool.codeward], else defaults."""
+    found = find_pyproject(start)
+    if found is None:
+        root = start.resolve() if start.is_dir() else start.resolve().parent
+        return Config(root=root)
+    return load_file(found)

@@ -1,0 +1,1 @@
+"""Framework knowledge as TOML data files (see ``codeward.checks.knowledge``)."""

@@ -1,0 +1,129 @@
+"""Run the enabled rules on one document: one shared tree walk, failures isolated.
+
+A rule that raises is recorded as a :class:`RuleFailure` and the other rules still report. A
+document whose analysis passes the configured time limit is reported as not analysed; the
+check happens between rule calls, so one pathological rule call can overrun it, but never
+silently. Findings are filtered by config (select/ignore/per-file, minimum confidence),
+inline suppressions and severity overrides, and fixes whose result does not parse are
+dropped before anyone can offer them.
+"""
+
+from __future__ import annotations
+
+import ast
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import fixes, knowledge
+from .config import Config
+from .context import RuleContext
+from .model import Finding, RuleFailure
+from .project import ProjectIndex
+from .registry import Rule, all_rules
+from .source import SourceDoc
+
+
+class AnalysisTimeout(Exception):
+    pass
+
+
+@dataclass
+class Analysis:
+    findings: list[Finding] = field(default_factory=list)
+    failures: list[RuleFailure] = field(default_factory=list)
+    #: Set when the document could not be analysed (too slow, too complex).
+    not_analysed: str | None = None
+
+
+def enabled_rules(config: Config, kind: str, relative_path: str | None) -> list[Rule]:
+    return [r for r in all_rules().values() if kind in r.kinds and config.is_enabled(r.code, relative_path)]
+
+
+def analyze(
+    doc: SourceDoc,
+    config: Config | None = None,
+    project: ProjectIndex | None = None,
+    relative_path: str | None = None,
+    rules: list[Rule] | None = None,
+) -> Analysis:
+    """Findings for ``doc`` under ``config``; never raises for a problem in analysed code."""
+    config = config or Config()
+    relative = relative_path if relative_path is not None else doc.path
+    active = rules if rules is not None else enabled_rules(config, doc.kind, relative)
+    ctx = RuleContext(doc, config, knowledge.load(), project)
+    result = Analysis()
+    deadline = time.monotonic() + config.timeout
+    raw: list[Finding] = []
+    try:
+        _run_node_rules(ctx, [r for r in active if r.nodes], raw, result, deadline)
+        for rule in (r for r in active if not r.nodes):
+            _check_deadline(deadline)
+            _call(ctx, rule, (ctx,), raw, result)
+    except AnalysisTimeout:
+        result.not_analysed = f"analysis took longer than {config.timeout:g} s"
+        return result
+    except RecursionError:
+        result.not_analysed = "code is nested too deeply to analyse"
+        return result
+    result.findings = _finalise(doc, config, raw, relative)
+    return result
+
+
+def _run_node_rules(ctx: RuleContext, rules: list[Rule], raw: list[Finding], result: Analysis, deadline: float) -> None:
+    if not rules or ctx.doc.tree is None:
+        return
+    by_type: dict[type, list[Rule]] = defaultdict(list)
+    for rule in rules:
+        for node_type in rule.nodes:
+            by_type[node_type].append(rule)
+    failed: set[str] = set()
+    for count, node in enumerate(ast.walk(ctx.doc.tree)):
+        if count % 512 == 0:
+            _check_deadline(deadline)
+        for rule in by_type.get(type(node), ()):
+            if rule.code not in failed and not _call(ctx, rule, (node, ctx), raw, result):
+                failed.add(rule.code)
+
+
+def _call(ctx: RuleContext, rule: Rule, args: tuple, raw: list[Finding], result: Analysis) -> bool:
+    ctx.rule = rule
+    try:
+        found = rule.func(*args)
+        if found:
+            raw.extend(found)
+        return True
+    except (AnalysisTimeout, RecursionError):
+        raise
+    except Exception as exc:  # a bug in one rule must not hide the others' findings
+        result.failures.append(RuleFailure(rule.code, ctx.doc.path, f"{type(exc).__name__}: {exc}"))
+        return False
+
+
+def _check_deadline(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise AnalysisTimeout
+
+
+def _finalise(doc: SourceDoc, config: Config, raw: list[Finding], relative: str) -> list[Finding]:
+    suppressed = doc.suppressions
+    kept: list[Finding] = []
+    seen: set[tuple] = set()
+    for finding in raw:
+        if not config.is_enabled(finding.code, relative):
+            continue
+        if finding.confidence.rank < config.min_confidence.rank:
+            continue
+        lines = {finding.range.start.line, finding.range.end.line}
+        if any(finding.code in suppressed.get(line, ()) for line in lines):
+            continue
+        key = (finding.code, finding.range)
+        if key in seen:
+            continue
+        seen.add(key)
+        finding.severity = config.severity_for(finding.code, finding.severity)
+        if finding.fix is not None and not fixes.is_sound(doc, finding.fix):
+            finding.fix = None
+        kept.append(finding)
+    kept.sort(key=lambda f: f.sort_key)
+    return kept

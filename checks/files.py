@@ -1,0 +1,154 @@
+"""Finding files to scan and reading them safely.
+
+Discovery honours ``.gitignore`` files (each applies below its own folder), the configured
+``exclude`` patterns, and skips virtual environments and tool caches. Reading never raises:
+an oversized, binary or undecodable file becomes a :class:`NotAnalysed` with the reason.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tokenize
+from collections.abc import Iterator
+from pathlib import Path
+
+import pathspec
+
+from .config import Config
+from .model import NotAnalysed
+
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".eggs", "build", "dist",
+    ".codeward-cache",
+})
+
+_EXTENSION_KINDS = {
+    ".py": "python", ".pyw": "python",
+    ".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json",
+    ".ini": "ini", ".cfg": "ini",
+}
+
+
+def kind_of(path: Path | str) -> str | None:
+    """The document kind of a file name (``python``, ``toml``, ``env``...), or None."""
+    name = Path(path).name
+    lower = name.lower()
+    if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
+        return "dockerfile"
+    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
+        return "env"
+    return _EXTENSION_KINDS.get(Path(lower).suffix)
+
+
+class _IgnoreRules:
+    """Accumulated .gitignore specs, each anchored at the folder that holds it."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root
+        self.specs: list[tuple[Path, pathspec.PathSpec]] = []
+        base = config.root or root
+        self.exclude = (base, pathspec.GitIgnoreSpec.from_lines(config.exclude)) if config.exclude else None
+
+    def load_dir(self, directory: Path) -> None:
+        gitignore = directory / ".gitignore"
+        if gitignore.is_file():
+            try:
+                lines = gitignore.read_text("utf-8", errors="replace").splitlines()
+            except OSError:
+                return
+            self.specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        for anchor, spec in ([*self.specs, self.exclude] if self.exclude else self.specs):
+            try:
+                rel = path.relative_to(anchor).as_posix()
+            except ValueError:
+                continue
+            if spec.match_file(rel + "/" if is_dir else rel):
+                return True
+        return False
+
+
+def discover(paths: list[Path], config: Config, kinds: frozenset[str]) -> Iterator[Path]:
+    """Files of the given kinds under ``paths``, sorted, without ignored ones.
+
+    A file named explicitly is always yielded (like ruff and git, naming it is intent).
+    """
+    seen: set[Path] = set()
+    for start in paths:
+        if start.is_file():
+            if start not in seen:
+                seen.add(start)
+                yield start
+            continue
+        rules = _IgnoreRules(start, config)
+        for parent in reversed([start, *start.resolve().parents][: _repo_depth(start)]):
+            rules.load_dir(parent)
+        for found in _walk(start, rules, kinds):
+            if found not in seen:
+                seen.add(found)
+                yield found
+
+
+def _repo_depth(start: Path) -> int:
+    """How many folders from ``start`` upwards to the git root (to read their .gitignore)."""
+    for depth, directory in enumerate([start.resolve(), *start.resolve().parents], 1):
+        if (directory / ".git").exists():
+            return depth
+    return 1
+
+
+def _walk(directory: Path, rules: _IgnoreRules, kinds: frozenset[str]) -> Iterator[Path]:
+    if directory != rules.root:
+        rules.load_dir(directory)
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_symlink():
+            continue
+        if entry.is_dir():
+            if entry.name in SKIP_DIRS or entry.name.endswith(".egg-info") or rules.ignored(path, True):
+                continue
+            if (path / "pyvenv.cfg").exists():
+                continue
+            yield from _walk(path, rules, kinds)
+        elif entry.is_file() and kind_of(entry.name) in kinds and not rules.ignored(path, False):
+            yield path
+
+
+def read_source(path: Path, config: Config) -> str | NotAnalysed:
+    """The text of ``path``, or why it cannot be analysed."""
+    try:
+        size = path.stat().st_size
+        if size > config.max_file_size:
+            return NotAnalysed(str(path), f"file is larger than the {config.max_file_size // 1024} KiB limit ({size // 1024} KiB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        return NotAnalysed(str(path), f"cannot read file: {exc.strerror or exc}")
+    return decode(data, str(path), kind_of(path) == "python")
+
+
+def decode(data: bytes, path: str, python: bool) -> str | NotAnalysed:
+    """Decode file bytes honouring a PEP 263 coding cookie for Python files."""
+    if b"\x00" in data[:8192]:
+        return NotAnalysed(path, "binary file (contains NUL bytes)")
+    encoding = "utf-8"
+    if python:
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError as exc:
+            return NotAnalysed(path, f"bad encoding declaration: {exc.msg if hasattr(exc, 'msg') else exc}")
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return NotAnalysed(path, f"not valid {encoding} text")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        return NotAnalysed(path, "binary file (contains NUL bytes)")
+    return text

@@ -1,0 +1,206 @@
+"""Cheap name resolution: what does this expression refer to, as a dotted path?
+
+``from flask import request as r`` makes ``r.args`` resolve to ``flask.request.args``;
+``import sqlite3 as db; cur = db.connect(p).cursor()`` makes ``cur.execute`` resolve to
+``sqlite3.Cursor.execute``. Resolution uses the import map, single assignments in the
+enclosing function or module, parameter annotations and the return types declared in the
+knowledge data (``[[types]]`` rows). A call of an unknown function ``f`` resolves to ``f()``,
+so data files can name call results (``flask.request.get_json()``). Builtins resolve to their
+bare name (``eval``, ``open``). Nothing here imports or runs analysed code.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections.abc import Mapping
+
+from .knowledge import Row
+
+_BUILTINS = frozenset(dir(builtins))
+_AMBIGUOUS = object()
+_MAX_DEPTH = 12
+
+Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
+
+
+class NameResolver:
+    """Resolves expressions of one module to dotted paths."""
+
+    def __init__(self, tree: ast.Module, return_types: Mapping[str, Row], module_name: str = "") -> None:
+        self.tree = tree
+        self.return_types = return_types
+        self.module_name = module_name
+        self.imports: dict[str, str] = {}
+        self._bindings: dict[int, dict[str, object]] = {}
+        self._collect_scope(tree)
+
+    # -- building ---------------------------------------------------------------------
+    def _collect_scope(self, scope: Scope) -> None:
+        bindings: dict[str, object] = {}
+        self._bindings[id(scope)] = bindings
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for arg in _all_args(scope.args):
+                bindings[arg.arg] = arg
+        body = scope.body if isinstance(scope.body, list) else [scope.body]
+        stack: list[ast.AST] = list(reversed(body))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                _bind(bindings, node.name, node)
+                for deco in node.decorator_list:
+                    stack.append(deco)
+                self._collect_scope(node)
+                continue
+            if isinstance(node, ast.Lambda):
+                self._collect_scope(node)
+                continue
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self._import(scope, bindings, alias.asname, alias.name)
+                    else:
+                        top = alias.name.split(".")[0]
+                        self._import(scope, bindings, top, top)
+            elif isinstance(node, ast.ImportFrom):
+                base = _absolute_module(node, self.module_name)
+                for alias in node.names:
+                    if alias.name != "*":
+                        full = f"{base}.{alias.name}" if base else alias.name
+                        self._import(scope, bindings, alias.asname or alias.name, full)
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        _bind(bindings, target.id, node.value)
+                    else:
+                        for name in _target_names(target):
+                            bindings[name] = _AMBIGUOUS
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name):
+                if isinstance(node, ast.AnnAssign):
+                    _bind(bindings, node.target.id, node.value if node.value is not None else node.annotation)
+                else:
+                    bindings[node.target.id] = _AMBIGUOUS
+            elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                _bind(bindings, node.target.id, node.value)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if isinstance(item.optional_vars, ast.Name):
+                        _bind(bindings, item.optional_vars.id, item.context_expr)
+            elif isinstance(node, (ast.For, ast.AsyncFor)):
+                for name in _target_names(node.target):
+                    bindings[name] = _AMBIGUOUS
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr) and not isinstance(child, (ast.NamedExpr, ast.Lambda)):
+                    # Walrus and lambdas hide in expressions; look for them cheaply.
+                    for sub in ast.walk(child):
+                        if isinstance(sub, (ast.NamedExpr, ast.Lambda)):
+                            stack.append(sub)
+                else:
+                    stack.append(child)
+
+    def _import(self, scope: Scope, bindings: dict[str, object], name: str, target: str) -> None:
+        if scope is self.tree:
+            self.imports[name] = target
+        _bind(bindings, name, ("import", target))
+
+    # -- queries ----------------------------------------------------------------------
+    def resolve(self, expr: ast.AST | None, scope: Scope | None = None) -> str | None:
+        """The dotted path of ``expr`` seen from ``scope`` (default: module), or None."""
+        return self._resolve(expr, scope or self.tree, 0)
+
+    def _resolve(self, expr: ast.AST | None, scope: Scope, depth: int) -> str | None:
+        if expr is None or depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, ast.Name):
+            return self._resolve_name(expr.id, scope, depth)
+        if isinstance(expr, ast.Attribute):
+            base = self._resolve(expr.value, scope, depth + 1)
+            return self._normalise(f"{base}.{expr.attr}") if base else None
+        if isinstance(expr, ast.Call):
+            func = self._resolve(expr.func, scope, depth + 1)
+            return self._normalise(f"{func}()") if func else None
+        if isinstance(expr, ast.Await):
+            return self._resolve(expr.value, scope, depth + 1)
+        if isinstance(expr, ast.Subscript):
+            # Annotations like Annotated[Session, Depends(...)] or Optional[X]
+            return self._resolve(expr.value, scope, depth + 1)
+        return None
+
+    def _resolve_name(self, name: str, scope: Scope, depth: int) -> str | None:
+        for frame in (scope, self.tree) if scope is not self.tree else (self.tree,):
+            bindings = self._bindings.get(id(frame), {})
+            if name not in bindings:
+                continue
+            value = bindings[name]
+            if value is _AMBIGUOUS:
+                return None
+            if isinstance(value, tuple):
+                return self._normalise(value[1])
+            if isinstance(value, ast.arg):
+                if value.annotation is not None:
+                    return self._resolve(_unwrap_annotation(value.annotation), self.tree, depth + 1)
+                return None
+            if isinstance(value, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                return f"{self.module_name}.{name}" if self.module_name else name
+            return self._resolve(value, frame, depth + 1)
+        if name in _BUILTINS:
+            return name
+        return None
+
+    def _normalise(self, path: str) -> str:
+        row = self.return_types.get(path)
+        if row is None:
+            return path
+        row.hit()
+        return row["type"]
+
+    def binding(self, name: str, scope: Scope | None = None) -> object | None:
+        """The single value assigned to ``name`` in ``scope`` (an AST node), if unambiguous."""
+        value = self._bindings.get(id(scope or self.tree), {}).get(name)
+        return None if value is _AMBIGUOUS else value
+
+
+def _bind(bindings: dict[str, object], name: str, value: object) -> None:
+    bindings[name] = _AMBIGUOUS if name in bindings and bindings[name] is not value else value
+
+
+def _target_names(target: ast.AST) -> list[str]:
+    """Names bound by an assignment target (``a, (b, *c)``); ``x.y``/``x[i]`` bind none."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for elt in target.elts for name in _target_names(elt)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []
+
+
+def _all_args(args: ast.arguments) -> list[ast.arg]:
+    found = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    if args.vararg:
+        found.append(args.vararg)
+    if args.kwarg:
+        found.append(args.kwarg)
+    return found
+
+
+def _unwrap_annotation(annotation: ast.expr) -> ast.expr:
+    """``Annotated[Session, Depends(get_db)]`` and ``Optional[X]`` → the first type argument."""
+    if isinstance(annotation, ast.Subscript):
+        inner = annotation.slice
+        if isinstance(inner, ast.Tuple) and inner.elts:
+            return inner.elts[0]
+        return inner
+    if isinstance(annotation, ast.BinOp):  # X | None
+        return annotation.left
+    return annotation
+
+
+def _absolute_module(node: ast.ImportFrom, module_name: str) -> str:
+    if not node.level:
+        return node.module or ""
+    parts = module_name.split(".") if module_name else []
+    base = parts[: max(len(parts) - node.level, 0)]
+    if node.module:
+        base.append(node.module)
+    return ".".join(base)

@@ -1,0 +1,114 @@
+"""ProjectIndex: per-file facts that rules need from other files of the same project.
+
+A rule family registers a fact extractor (``@fact_extractor("routes")``): a function from a
+SourceDoc to a small picklable value (where the auth decorators are defined, which blueprint
+has a ``before_request`` hook, Django settings...). The index keeps those facts per file,
+keyed by content digest, so re-indexing an unchanged file costs nothing, and tells callers
+when a file's facts changed (so the language server re-checks the files that depend on them).
+The CLI and the language server share this one implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .source import SourceDoc
+
+FactExtractor = Callable[[SourceDoc], Any]
+FACT_EXTRACTORS: dict[str, FactExtractor] = {}
+
+
+def fact_extractor(name: str) -> Callable[[FactExtractor], FactExtractor]:
+    """Register a per-file fact extractor under ``name``."""
+
+    def register(func: FactExtractor) -> FactExtractor:
+        FACT_EXTRACTORS[name] = func
+        return func
+
+    return register
+
+
+def module_name_for(path: Path, root: Path | None) -> str:
+    """Dotted module name of ``path`` relative to ``root`` (``pkg/mod.py`` → ``pkg.mod``)."""
+    try:
+        rel = path.resolve().relative_to(root.resolve()) if root else Path(path.name)
+    except ValueError:
+        rel = Path(path.name)
+    parts = list(rel.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts.pop(0)
+    return ".".join(parts)
+
+
+@dataclass
+class FileFacts:
+    digest: str
+    module: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def extract_facts(doc: SourceDoc) -> dict[str, Any]:
+    """Run every registered extractor on ``doc``; a failing extractor yields no fact."""
+    from . import rules  # noqa: F401  (registers extractors)
+
+    facts: dict[str, Any] = {}
+    if doc.tree is None:
+        return facts
+    for name, extractor in FACT_EXTRACTORS.items():
+        try:
+            value = extractor(doc)
+        except Exception:  # one broken extractor must not blind the others
+            continue
+        if value:
+            facts[name] = value
+    return facts
+
+
+class ProjectIndex:
+    """Facts of every Python file of one project root."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
+        self.files: dict[str, FileFacts] = {}
+
+    def update(self, path: str, doc: SourceDoc) -> bool:
+        """Index ``doc`` under ``path``; True when its facts changed."""
+        known = self.files.get(path)
+        if known is not None and known.digest == doc.digest:
+            return False
+        facts = extract_facts(doc)
+        self.files[path] = FileFacts(doc.digest, doc.module_name, facts)
+        return known is None or known.facts != facts
+
+    def set_facts(self, path: str, digest: str, module: str, facts: dict[str, Any]) -> None:
+        """Store facts computed elsewhere (a worker process)."""
+        self.files[path] = FileFacts(digest, module, facts)
+
+    def remove(self, path: str) -> bool:
+        return self.files.pop(path, None) is not None
+
+    def facts(self, name: str) -> dict[str, Any]:
+        """``path → fact`` for every file that has a fact called ``name``."""
+        return {path: f.facts[name] for path, f in self.files.items() if name in f.facts}
+
+    def module_path(self, module: str) -> str | None:
+        for path, f in self.files.items():
+            if f.module == module:
+                return path
+        return None
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever any file's facts change (for cache keys)."""
+        import hashlib
+
+        h = hashlib.blake2b(digest_size=16)
+        for path in sorted(self.files):
+            h.update(path.encode("utf-8", "surrogatepass"))
+            h.update(repr(sorted(self.files[path].facts.items(), key=lambda kv: kv[0])).encode("utf-8", "surrogatepass"))
+        return h.hexdigest()

@@ -1,0 +1,33 @@
+"""Helpers for rules about settings: settings files and ``app.config[...]`` assignments."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import PurePosixPath
+
+from ..source import SourceDoc
+from ..syntax import string_value
+
+
+def is_settings_file(doc: SourceDoc) -> bool:
+    """Django-style settings modules: ``settings.py``, ``settings/prod.py``, ``config/settings_dev.py``."""
+    path = PurePosixPath(doc.path.replace("\\", "/"))
+    return path.stem.startswith("settings") or (path.parent.name == "settings" and path.suffix == ".py")
+
+
+def assigned_setting(doc: SourceDoc, node: ast.Assign) -> str | None:
+    """The setting name an assignment sets, for module-level ``NAME = ...`` in a settings
+    file and ``<x>.config["NAME"] = ...`` anywhere; else None."""
+    if len(node.targets) != 1:
+        return None
+    target = node.targets[0]
+    if isinstance(target, ast.Name) and doc.parent(node) is doc.tree and is_settings_file(doc):
+        return target.id
+    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and target.value.attr == "config":
+        return string_value(target.slice)
+    return None
+
+
+def env_read(variable: str) -> str:
+    """Expression text reading a boolean flag from the environment."""
+    return f'os.environ.get("{variable}", "").lower() in ("1", "true", "yes")'

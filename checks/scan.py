@@ -1,0 +1,208 @@
+"""Scanning a tree: discovery, project indexing, analysis in worker processes, caching.
+
+Two phases: every Python file's facts go into the :class:`ProjectIndex` (only when some
+family registered a fact extractor), then every file is analysed with that index. Both
+phases fan out over ``jobs`` processes; results are sorted, so the output is identical for
+any ``jobs``. Results and facts are cached by content digest (plus configuration, tool
+version and, for findings, the project digest), so re-scanning an unchanged tree only reads
+and hashes files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Config
+from .engine import analyze
+from .files import discover, kind_of, read_source
+from .model import Finding, NotAnalysed, RuleFailure
+from .project import FACT_EXTRACTORS, ProjectIndex, extract_facts, module_name_for
+from .registry import all_rules
+from .source import SourceDoc
+
+CACHE_DIR = ".codeward-cache"
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    failures: list[RuleFailure] = field(default_factory=list)
+    not_analysed: NotAnalysed | None = None
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    files: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    failures: list[RuleFailure] = field(default_factory=list)
+    not_analysed: list[NotAnalysed] = field(default_factory=list)
+
+
+def scan_root(paths: list[Path]) -> Path:
+    """Where relative paths start: the git root above the first path, else its folder."""
+    first = paths[0].resolve() if paths else Path.cwd()
+    base = first if first.is_dir() else first.parent
+    for directory in [base, *base.parents]:
+        if (directory / ".git").exists():
+            return directory
+    return base
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# -- worker side ----------------------------------------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(config: Config, root: Path, project: ProjectIndex | None) -> None:
+    _WORKER.update(config=config, root=root, project=project)
+
+
+def _load_doc(path: Path, config: Config, root: Path) -> SourceDoc | NotAnalysed:
+    text = read_source(path, config)
+    if isinstance(text, NotAnalysed):
+        return NotAnalysed(relative(path, root), text.reason)
+    kind = kind_of(path) or "python"
+    try:
+        return SourceDoc(text, relative(path, root), kind, module_name_for(path, root) if kind == "python" else "")
+    except Exception as exc:  # the parser itself gave up (nesting, memory)
+        return NotAnalysed(relative(path, root), f"cannot parse: {exc}")
+
+
+def _facts_task(path: Path) -> tuple[str, str, str, dict[str, Any]] | None:
+    doc = _load_doc(path, _WORKER["config"], _WORKER["root"])
+    if isinstance(doc, NotAnalysed):
+        return None
+    return doc.path, doc.digest, doc.module_name, extract_facts(doc)
+
+
+def _analyse_task(path: Path) -> FileResult:
+    config: Config = _WORKER["config"]
+    doc = _load_doc(path, config, _WORKER["root"])
+    if isinstance(doc, NotAnalysed):
+        return FileResult(doc.path, not_analysed=doc)
+    analysis = analyze(doc, config, _WORKER["project"], doc.path)
+    if analysis.not_analysed:
+        return FileResult(doc.path, failures=analysis.failures, not_analysed=NotAnalysed(doc.path, analysis.not_analysed))
+    return FileResult(doc.path, analysis.findings, analysis.failures)
+
+
+def _run(task: Callable[[Path], Any], paths: list[Path], jobs: int, init_args: tuple) -> list[Any]:
+    if jobs <= 1 or len(paths) < 8:
+        _init_worker(*init_args)
+        return [task(p) for p in paths]
+    chunk = max(1, min(64, len(paths) // (jobs * 4)))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init_args) as pool:
+        return list(pool.map(task, paths, chunksize=chunk))
+
+
+# -- cache ----------------------------------------------------------------------------
+class _Cache:
+    """Pickled results under ``<root>/.codeward-cache``; any problem just means a miss."""
+
+    def __init__(self, root: Path, config: Config, enabled: bool) -> None:
+        self.enabled = enabled
+        key = f"{__version__}|{config.fingerprint}|{sorted(all_rules())}"
+        self.file = root / CACHE_DIR / f"scan-{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}.pickle"
+        self.facts: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        self.results: dict[str, tuple[str, FileResult]] = {}
+        if enabled and self.file.is_file():
+            try:
+                self.facts, self.results = pickle.loads(self.file.read_bytes())
+            except Exception:
+                self.facts, self.results = {}, {}
+
+    def save(self) -> None:
+        if not self.enabled:
+            return
+        try:
+            self.file.parent.mkdir(exist_ok=True)
+            (self.file.parent / ".gitignore").write_text("*\n")
+            tmp = self.file.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps((self.facts, self.results), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self.file)
+        except OSError:
+            pass
+
+
+def _digest_file(path: Path) -> str:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return ""
+
+
+def scan(
+    paths: Iterable[Path],
+    config: Config,
+    jobs: int = 1,
+    use_cache: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ScanResult:
+    """Scan files and folders; never raises for a problem in a scanned file."""
+    path_list = list(paths) or [Path(".")]
+    root = scan_root(path_list)
+    kinds = frozenset(k for r in all_rules().values() for k in r.kinds if config.is_enabled(r.code))
+    files = list(discover(path_list, config, kinds))
+    result = ScanResult(root=root, files=len(files))
+    cache = _Cache(root, config, use_cache)
+    digests = {p: _digest_file(p) for p in files} if use_cache else {}
+
+    project = ProjectIndex(root)
+    if FACT_EXTRACTORS:
+        python_files = [p for p in files if kind_of(p) == "python"]
+        todo = []
+        for p in python_files:
+            cached = cache.facts.get(relative(p, root))
+            if cached and cached[0] == digests.get(p):
+                project.set_facts(relative(p, root), cached[0], cached[1], cached[2])
+            else:
+                todo.append(p)
+        for source, item in zip(todo, _run(_facts_task, todo, jobs, (config, root, None))):
+            if item is not None:
+                path, digest, module, facts = item
+                project.set_facts(path, digest, module, facts)
+                if use_cache:
+                    cache.facts[path] = (digests.get(source, ""), module, facts)
+
+    project_digest = project.digest
+    todo_files: list[Path] = []
+    results: list[FileResult] = []
+    for p in files:
+        hit = cache.results.get(relative(p, root))
+        if hit and use_cache and hit[0] == f"{digests.get(p)}|{project_digest}":
+            results.append(hit[1])
+        else:
+            todo_files.append(p)
+    done = 0
+    for file_result, p in zip(_run(_analyse_task, todo_files, jobs, (config, root, project)), todo_files):
+        results.append(file_result)
+        if use_cache and file_result.not_analysed is None:
+            cache.results[file_result.path] = (f"{digests.get(p)}|{project_digest}", file_result)
+        done += 1
+        if on_progress:
+            on_progress(done, len(todo_files))
+    cache.save()
+
+    for file_result in sorted(results, key=lambda r: r.path):
+        result.findings.extend(file_result.findings)
+        result.failures.extend(file_result.failures)
+        if file_result.not_analysed:
+            result.not_analysed.append(file_result.not_analysed)
+    result.findings.sort(key=lambda f: f.sort_key)
+    return result

@@ -1,0 +1,115 @@
+"""SourceDoc: one version of one file, parsed once and shared by every rule."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from functools import cached_property
+
+from . import knowledge, recovery
+from .lines import LineIndex
+from .model import Range
+from .names import NameResolver, Scope
+
+_SUPPRESSION = re.compile(r"#\s*codeward:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+_CODE = re.compile(r"^CW\d{3}$")
+
+
+class SourceDoc:
+    """Text, syntax tree (with broken statements masked), line index, names, suppressions.
+
+    ``kind`` is ``"python"`` for Python sources; other kinds (``toml``, ``yaml``, ...) carry
+    only text and lines and have no tree.
+    """
+
+    def __init__(self, text: str, path: str = "<buffer>", kind: str = "python", module_name: str = "") -> None:
+        self.text = text
+        self.path = path
+        self.kind = kind
+        self.module_name = module_name
+        self.lines = LineIndex(text)
+        self.broken_lines: set[int] = set()
+        self.syntax_error: str | None = None
+        self.tree: ast.Module | None = None
+        if kind == "python":
+            result = recovery.parse(text, path)
+            self.tree = result.tree
+            self.broken_lines = result.broken_lines
+            self.syntax_error = result.error
+
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.blake2b(self.text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+    @cached_property
+    def names(self) -> NameResolver:
+        assert self.tree is not None, "names are only available for Python documents"
+        return NameResolver(self.tree, knowledge.return_types(), self.module_name)
+
+    @cached_property
+    def parents(self) -> dict[int, ast.AST]:
+        """id(child) → parent node, for rules that need to look upwards."""
+        parents: dict[int, ast.AST] = {}
+        if self.tree is not None:
+            for node in ast.walk(self.tree):
+                for child in ast.iter_child_nodes(node):
+                    parents[id(child)] = node
+        return parents
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.parents.get(id(node))
+
+    def ancestors(self, node: ast.AST):  # -> Iterator[ast.AST]
+        current = self.parent(node)
+        while current is not None:
+            yield current
+            current = self.parent(current)
+
+    def scope_of(self, node: ast.AST) -> Scope:
+        """The innermost function, lambda or class around ``node``, else the module."""
+        for anc in self.ancestors(node):
+            if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                return anc
+        assert self.tree is not None
+        return self.tree
+
+    def resolve(self, expr: ast.AST | None) -> str | None:
+        """Dotted path of ``expr`` seen from its own scope (see :mod:`names`)."""
+        if expr is None:
+            return None
+        return self.names.resolve(expr, self.scope_of(expr))
+
+    def range_of(self, node: ast.AST) -> Range:
+        return self.lines.node_range(node)
+
+    def source_of(self, node: ast.AST) -> str:
+        return self.lines.slice(self.range_of(node))
+
+    @cached_property
+    def suppressions(self) -> dict[int, frozenset[str]]:
+        """0-based line → codes suppressed there by ``# codeward: ignore[CW101, ...]``."""
+        found: dict[int, frozenset[str]] = {}
+        if "codeward" not in self.text:
+            return found
+        for line_no in range(self.lines.line_count):
+            line = self.lines.line_text(line_no)
+            if "codeward" not in line:
+                continue
+            match = _SUPPRESSION.search(line)
+            if match and match.group("codes"):
+                codes = {c.strip().upper() for c in match.group("codes").split(",")}
+                found[line_no] = frozenset(c for c in codes if _CODE.match(c))
+        return found
+
+    def bare_suppressions(self) -> list[int]:
+        """Lines with ``# codeward: ignore`` but no codes: those suppress nothing."""
+        if "codeward" not in self.text:
+            return []
+        bare = []
+        for line_no in range(self.lines.line_count):
+            line = self.lines.line_text(line_no)
+            match = _SUPPRESSION.search(line) if "codeward" in line else None
+            if match and not match.group("codes"):
+                bare.append(line_no)
+        return bare

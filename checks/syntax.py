@@ -1,0 +1,93 @@
+"""Small AST helpers shared by rule families: call matching, keywords, argument edits."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+from .model import Edit, Range
+from .source import SourceDoc
+
+
+def dotted(expr: ast.AST | None) -> str | None:
+    """The dotted name as written (``app.config.update``), without resolving anything."""
+    parts: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+        return ".".join(reversed(parts))
+    if isinstance(expr, ast.Call):
+        inner = dotted(expr.func)
+        if inner is not None:
+            parts.append(inner + "()")
+            return ".".join(reversed(parts))
+    return None
+
+
+def path_matches(pattern: str, path: str | None) -> bool:
+    """``requests.*`` matches ``requests.get``; ``*.run`` matches ``app.run``; else exact."""
+    if path is None:
+        return False
+    if pattern.startswith("*."):
+        return path == pattern[2:] or path.endswith(pattern[1:])
+    if pattern.endswith(".*"):
+        prefix = pattern[:-1]
+        return path.startswith(prefix) and "." not in path[len(prefix):]
+    return path == pattern
+
+
+def call_paths(doc: SourceDoc, call: ast.Call) -> tuple[str | None, str | None]:
+    """(resolved path, path as written) of the called function."""
+    return doc.resolve(call.func), dotted(call.func)
+
+
+def matches_call(doc: SourceDoc, call: ast.Call, pattern: str) -> bool:
+    resolved, written = call_paths(doc, call)
+    return path_matches(pattern, resolved) or (pattern.startswith("*.") and path_matches(pattern, written))
+
+
+def keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw
+    return None
+
+
+def is_constant(expr: ast.AST | None, value: object) -> bool:
+    return isinstance(expr, ast.Constant) and type(expr.value) is type(value) and expr.value == value
+
+
+def string_value(expr: ast.AST | None) -> str | None:
+    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
+
+
+def remove_argument(doc: SourceDoc, call: ast.Call, arg: ast.AST) -> Edit:
+    """An edit deleting ``arg`` (an expression or keyword of ``call``) with its comma."""
+    items: list[ast.AST] = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))
+    index = next(i for i, item in enumerate(items) if item is arg)
+    rng = doc.range_of(arg)
+    if index > 0:
+        start = doc.range_of(items[index - 1]).end
+        return Edit(Range(start, rng.end), "")
+    if len(items) > 1:
+        return Edit(Range(rng.start, doc.range_of(items[1]).start), "")
+    # The only argument: delete it and any trailing comma up to the closing parenthesis.
+    end = doc.range_of(call).end
+    closing = Range(rng.start, end)
+    text = doc.lines.slice(closing)
+    paren = text.rfind(")")
+    stop = doc.lines.position(doc.lines.offset(rng.start) + paren) if paren >= 0 else rng.end
+    return Edit(Range(rng.start, stop), "")
+
+
+def names_in(expr: ast.AST) -> Iterable[str]:
+    """Identifiers and attribute names mentioned in ``expr`` (for naming heuristics)."""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Name):
+            yield node.id
+        elif isinstance(node, ast.Attribute):
+            yield node.attr
+        elif isinstance(node, ast.arg):
+            yield node.arg

@@ -1,0 +1,1 @@
+"""Adapters around the engine: the ``codeward`` command line and the language server."""

@@ -1,0 +1,132 @@
+"""SARIF 2.1.0 output: what GitHub code scanning and other CI dashboards read.
+
+Columns are Unicode code points (declared in ``columnKind``); lines and columns are 1-based;
+URIs are relative to ``%SRCROOT%`` (the scan root). Messages never contain a secret value:
+rules mask them before a finding exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import Any
+
+from codeward.checks import __version__
+from codeward.checks.model import Finding, Severity
+from codeward.checks.registry import Rule, all_rules
+from codeward.checks.scan import ScanResult
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://github.com/codeward/codeward"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+_SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.NOTE: "3.0"}
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    tags = ["security", rule.family, *(f"external/cwe/cwe-{c}" for c in rule.cwe)]
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.docs["What it does"] + "\n\n" + rule.docs["Why is this bad"]},
+        "help": {"text": rule.documentation, "markdown": rule.documentation},
+        "helpUri": f"{INFO_URI}/blob/main/docs/rules.md#{rule.code.lower()}",
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {
+            "tags": tags,
+            "precision": {"high": "high", "medium": "medium", "low": "low"}[rule.confidence.value],
+            "security-severity": _SECURITY_SEVERITY[rule.severity],
+        },
+    }
+
+
+def _region(finding: Finding) -> dict[str, int]:
+    rng = finding.range
+    return {
+        "startLine": rng.start.line + 1,
+        "startColumn": rng.start.column + 1,
+        "endLine": rng.end.line + 1,
+        "endColumn": rng.end.column + 1,
+    }
+
+
+def _location(path: str, region: dict[str, int]) -> dict[str, Any]:
+    return {"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}, "region": region}}
+
+
+def _fingerprint(finding: Finding, occurrence: int) -> str:
+    key = f"{finding.code}|{finding.path}|{finding.fingerprint_text}|{occurrence}"
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _result(finding: Finding, rule_index: int, occurrence: int) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index,
+        "level": _LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [_location(finding.path, _region(finding))],
+        "partialFingerprints": {"codeward/v1": _fingerprint(finding, occurrence)},
+        "properties": {"confidence": finding.confidence.value, "cwe": [f"CWE-{c}" for c in finding.cwe]},
+    }
+    if finding.flow:
+        steps = []
+        for step in finding.flow:
+            region = {
+                "startLine": step.range.start.line + 1,
+                "startColumn": step.range.start.column + 1,
+                "endLine": step.range.end.line + 1,
+                "endColumn": step.range.end.column + 1,
+            }
+            location = _location(step.path or finding.path, region)
+            location["message"] = {"text": step.message}
+            steps.append({"location": location})
+        result["codeFlows"] = [{"threadFlows": [{"locations": steps}]}]
+    if finding.fix is not None:
+        result["properties"]["fix"] = {"title": finding.fix.title, "applicability": finding.fix.applicability.value}
+    return result
+
+
+def to_sarif(scan: ScanResult) -> dict[str, Any]:
+    rules = all_rules()
+    used = sorted({f.code for f in scan.findings} | set(rules))
+    index = {code: i for i, code in enumerate(used)}
+    occurrences: Counter[tuple[str, str, str]] = Counter()
+    results = []
+    for finding in scan.findings:
+        key = (finding.code, finding.path, finding.fingerprint_text)
+        results.append(_result(finding, index[finding.code], occurrences[key]))
+        occurrences[key] += 1
+    notifications = [
+        {
+            "level": "warning",
+            "message": {"text": f"not analysed: {item.reason}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": item.path, "uriBaseId": "%SRCROOT%"}}}],
+        }
+        for item in scan.not_analysed
+    ]
+    notifications += [
+        {"level": "error", "message": {"text": f"rule {f.code} failed on {f.path}: {f.error}"}}
+        for f in scan.failures
+    ]
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "codeward",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFO_URI,
+                        "rules": [rule_descriptor(rules[code]) for code in used if code in rules],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": scan.root.as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+                "results": results,
+            }
+        ],
+    }
