@@ -46,6 +46,8 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     failures: list[RuleFailure] = field(default_factory=list)
     not_analysed: list[NotAnalysed] = field(default_factory=list)
+    #: The project index the analysis used (fixes and follow-up analyses reuse it).
+    project: ProjectIndex | None = None
 
 
 def scan_root(paths: list[Path]) -> Path:
@@ -205,4 +207,5 @@ def scan(
         if file_result.not_analysed:
             result.not_analysed.append(file_result.not_analysed)
     result.findings.sort(key=lambda f: f.sort_key)
+    result.project = project
     return result
