@@ -229,18 +229,18 @@ def categories_for(cwes: Iterable[int], name: str = "") -> tuple[str, ...]:
     return tuple(merged)
 
 
-def relative_path(path: str, corpus_root: Path) -> str:
-    """Express a tool's reported path relative to the corpus root (posix)."""
-    candidate = Path(path)
+def relative_path(path: str, corpus_root: Path, cwd: Path | None = None) -> str:
+    """Express a tool's reported path relative to the corpus root (posix).
+
+    Relative paths are resolved against ``cwd`` (the directory the tool ran
+    in). A path outside the corpus is returned unchanged.
+    """
     root = corpus_root.resolve()
+    candidate = Path(path)
     if not candidate.is_absolute():
-        for base in (Path.cwd(), corpus_root, root):
-            joined = (base / candidate).resolve()
-            if joined.is_relative_to(root):
-                return joined.relative_to(root).as_posix()
-        return candidate.as_posix()
+        candidate = (cwd or Path.cwd()) / candidate
     resolved = candidate.resolve()
-    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else candidate.as_posix()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else path
 
 
 def score(findings: Sequence[Finding], labels: Sequence[Label]) -> dict[str, CategoryScore]:
