@@ -81,7 +81,7 @@ def _load_doc(path: Path, config: Config, root: Path) -> SourceDoc | NotAnalysed
         return NotAnalysed(relative(path, root), text.reason)
     kind = kind_of(path) or "python"
     try:
-        return SourceDoc(text, relative(path, root), kind, module_name_for(path, root) if kind == "python" else "")
+        return SourceDoc(text, relative(path, root), kind, module_name_for(path, root) if kind == "python" else "", root=root)
     except Exception as exc:  # the parser itself gave up (nesting, memory)
         return NotAnalysed(relative(path, root), f"cannot parse: {exc}")
 
