@@ -9,9 +9,10 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 
 /**
- * Spec: {url, folder, file, code, fixTitle?, shots, timeoutMs}
+ * Spec: {url, folder, file, code, line, column, fixTitle?, shots, timeoutMs}
  *  - code: the rule code whose diagnostic must appear (and disappear after the fix)
- *  - fixTitle: when set, the quick fix whose title contains it is applied and the file saved
+ *  - line, column: 1-based position of that diagnostic (where the cursor goes for Ctrl+.)
+ *  - fixTitle: when set, the quick fix whose title contains it is applied and all files saved
  *  - shots: folder for the step screenshots
  */
 const spec = JSON.parse(process.argv[2]);
@@ -74,11 +75,11 @@ try {
   });
   if (spec.fixTitle) {
     await step("quick-fix-menu", async () => {
-      // F8 from the top of the file puts the cursor on the first problem, Ctrl+. lists its fixes.
+      // Go to Line/Column puts the cursor on the problem, Ctrl+. lists its fixes.
       await editor.click({ position: { x: 300, y: 10 } });
-      await page.keyboard.press("Control+Home");
-      await page.keyboard.press("F8");
-      await page.keyboard.press("Escape");
+      await page.keyboard.press("Control+G");
+      await page.keyboard.type(`${spec.line}:${spec.column}`);
+      await page.keyboard.press("Enter");
       await page.keyboard.press("Control+.");
       const items = page.locator(".action-widget .monaco-list-row.action");
       await items.first().waitFor();
@@ -96,8 +97,11 @@ try {
       await page.keyboard.press("Enter");
       await page.locator(".action-widget").waitFor({ state: "hidden" });
       await page.locator(".tab.active.dirty").waitFor();
+      // Save All (Ctrl+K S): a fix may also have edited other files (.env, .gitignore).
       await page.keyboard.press("Control+S");
-      await page.locator(".tab.active.dirty").waitFor({ state: "detached" });
+      await page.keyboard.press("Control+K");
+      await page.keyboard.press("S");
+      await page.locator(".tab.dirty").first().waitFor({ state: "detached" });
     });
     await step("problem-gone", async () => {
       await problemRow.first().waitFor({ state: "detached" });
