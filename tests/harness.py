@@ -34,7 +34,8 @@ def single_file_fixtures() -> list[Path]:
 
 
 def project_fixtures() -> list[Path]:
-    return sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())
+    projects = FIXTURES / "projects"
+    return sorted(p for p in projects.iterdir() if p.is_dir()) if projects.is_dir() else []
 
 
 def expectations(path: Path, rel: str) -> list[Expectation]:
@@ -52,11 +53,14 @@ def expectations(path: Path, rel: str) -> list[Expectation]:
     return found
 
 
+GOLDEN_GLOB = "*.fixed.*"
+
+
 def config_for(root: Path) -> Config:
+    """The fixture's own pyproject.toml, else defaults; `.fixed` goldens are never scanned."""
     own = root / "pyproject.toml"
     config = load_file(own) if own.is_file() else Config(root=root)
-    # Fix goldens (`name.fixed.py`) sit next to project files; they are not part of the app.
-    return config.with_overrides(exclude=[*config.exclude, "*.fixed.py"])
+    return config.with_overrides(exclude=[*config.exclude, GOLDEN_GLOB])
 
 
 def scan_fixture(target: Path) -> ScanResult:
