@@ -82,7 +82,8 @@ def is_user_expr(expr: ast.AST, user_names: frozenset[str] = frozenset()) -> boo
 
 def effects_of(route: Route, knowledge: Knowledge) -> Effects:
     found = Effects()
-    data_rows = knowledge.rows("access_data_calls")
+    # Writes first: `Note.objects.filter(pk=pk).delete()` is a write, though it starts as a read.
+    data_rows = sorted(knowledge.rows("access_data_calls"), key=lambda r: r["effect"] != "write")
     signature_rows = knowledge.rows("access_signature_checks")
     for func in route.functions:
         for node in ast.walk(func):
@@ -106,7 +107,9 @@ def effects_of(route: Route, knowledge: Knowledge) -> Effects:
 def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: Config) -> str | None:
     if any(g.kind == "public" for g in route.guards):
         return "explicitly public"
-    segments = [s for s in route.url.split("/") if s and not s.startswith(("<", "{", "(", "^"))]
+    parts = [s for s in route.url.strip("^$").split("/") if s]
+    # Only the last segment names the page (``/auth/login``); ``/docs/<id>`` is a record.
+    segments = parts[-1:] if parts and not parts[-1].startswith(("<", "{", "(")) else []
     for pattern in config.public_routes:
         from fnmatch import fnmatchcase
 

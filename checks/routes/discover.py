@@ -344,8 +344,26 @@ class _Discovery:
             guard.text = written
             route.guards.append(guard)
 
+    def _prefix(self, route: Route) -> None:
+        """Prepend router/blueprint prefixes and include/register prefixes to the URL."""
+        parts: list[str] = []
+        key = route.receiver
+        for _ in range(4):
+            found = lookup(self.view.routers, key)
+            if found is not None and found[1]["prefix"]:
+                parts.insert(0, found[1]["prefix"])
+            included = lookup(self.view.includes, key)
+            if not included or not included[1]:
+                break
+            parts.insert(0, included[1][0]["prefix"])
+            key = included[1][0]["parent"]
+        if parts:
+            route.url = re.sub(r"/{2,}", "/", "".join(parts) + "/" + route.url.lstrip("/")) if route.url.strip("/") else "".join(parts) or route.url
+
     def _common_guards(self, route: Route) -> None:
         """Guards applied outside the handler: routers, includes, hooks, settings, middleware."""
+        if route.receiver:
+            self._prefix(route)
         keys = [route.receiver] if route.receiver else []
         for _ in range(4):
             if not keys:

@@ -15,7 +15,6 @@ from typing import Any
 
 from .. import knowledge as knowledge_mod
 from ..project import fact_extractor
-from ..rules._settings import is_settings_file
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import enforcement
@@ -89,6 +88,8 @@ class _Extractor:
                 self._call(node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
                 self._hook(node)
+        from ..rules._settings import is_settings_file  # here: importing rules registers them
+
         if is_settings_file(self.doc):
             self._settings(tree)
         return self.facts

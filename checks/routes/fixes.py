@@ -50,7 +50,12 @@ def choose_guard(doc: SourceDoc, verdict: Verdict, siblings: list[Verdict], view
             continue
         for guard in other.route.guards:
             if guard.kind in wanted and guard.text and guard.source in _STYLE_OF:
-                counts[(guard.text, guard.source)] += 1 if guard.kind == kind else 0.5  # type: ignore[assignment]
+                # Prefer the wanted kind, then the project's own guards over library ones.
+                # and guards that name the caller (`current_user`), which ownership checks need.
+                weight = (2 if guard.kind == kind else 1) + (1 if guard.module else 0)
+                weight += 1 if any(w in guard.text.lower() for w in ("user", "account", "current")) else 0
+                weight -= 1 if "'" in guard.text or '"' in guard.text else 0  # a route-specific permission
+                counts[(guard.text, guard.source)] += weight
     if counts:
         (text, source), _ = counts.most_common(1)[0]
         return GuardChoice(text, _STYLE_OF[source], ())

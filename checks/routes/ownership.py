@@ -286,7 +286,8 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             if not isinstance(node, ast.Call):
                 continue
             written = dotted(node.func)
-            row = next((r for r in fetch_rows if glob_any([r["call"]], written)), None)
+            resolved = ctx_resolve(doc, node.func)
+            row = next((r for r in fetch_rows if glob_any([r["call"]], written, resolved)), None)
             if row is None:
                 continue
             id_name, constrained = _id_argument(node, row, tainted, owner_fields)
@@ -300,6 +301,14 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
     if route.is_class:
         found.extend(_class_queryset(doc, verdict, view, knowledge, owner_fields))
     return found
+
+
+def ctx_resolve(doc: SourceDoc, func: ast.expr) -> str | None:
+    """The resolved name of a called function, for rows naming library types."""
+    try:
+        return doc.resolve(func)
+    except RecursionError:
+        return None
 
 
 def _worth_flagging(model: Model, verdict: Verdict, writes: bool) -> bool:
@@ -335,5 +344,6 @@ def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowled
         model = model_info(name, view, knowledge)
         if not _worth_flagging(model, verdict, True):
             return []
-        return [Unchecked(None, stmt, None, "pk", model, None, "self.request.user", True)]
+        writes = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in verdict.route.methods)
+        return [Unchecked(None, stmt, None, "pk", model, None, "self.request.user", writes)]
     return []
