@@ -21,6 +21,7 @@ from .data import first_row, glob_any
 from .discover import Route, discover_routes
 from .view import ProjectView, project_view
 
+_LOGIN_LIBRARIES = ("flask_login", "flask_jwt_extended", "flask_httpauth", "django.contrib.auth", "fastapi.security", "starlette.authentication", "rest_framework.permissions")
 _ADMIN_ATTRS = ("is_admin", "is_staff", "is_superuser", "role", "roles")
 
 
@@ -146,13 +147,24 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     for v in result:
         v.public = public_reason(v.route, v.effects, knowledge, config)
         v.admin_route = _is_admin_route(v.route, v.effects)
-    _decide(result)
+    _decide(result, has_auth_concept(doc, view, result))
     memo["access.verdicts"] = result
     memo["access.view"] = view
     return result
 
 
-def _decide(result: list[Verdict]) -> None:
+def has_auth_concept(doc: SourceDoc, view: ProjectView, result: list[Verdict]) -> bool:
+    """Whether the app knows who is calling at all: a guard anywhere in the project, a
+    guarded route here, or a login library imported. Apps without any are not told route by
+    route that they lack authentication (that would flag every route of a demo app)."""
+    if view.guards or view.hooks or any(v.authenticated for v in result):
+        return True
+    if any("LoginRequired" in m for m in view.settings.get("middleware", [])) or view.settings.get("drf_permissions"):
+        return True
+    return any(i.startswith(_LOGIN_LIBRARIES) for i in doc.names.imports.values())
+
+
+def _decide(result: list[Verdict], auth_concept: bool) -> None:
     """Which unguarded routes need a login, learning the convention from their siblings."""
     for v in result:
         if v.authenticated or v.public:
@@ -166,7 +178,7 @@ def _decide(result: list[Verdict]) -> None:
         elif guarded and (e.reads or e.writes or user):
             v.needs_login, v.confidence = True, Confidence.HIGH
             v.reason = f"other routes here require a login and this one {'changes' if e.writes else 'reads'} stored data"
-        elif e.writes or user:
+        elif (e.writes or user) and auth_concept:
             v.needs_login, v.confidence = True, Confidence.MEDIUM
             v.reason = "it changes stored data" if e.writes else "it acts on the current user"
         elif guarded >= 2 and guarded * 3 >= len(siblings) * 2:

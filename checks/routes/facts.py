@@ -19,12 +19,12 @@ from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import enforcement
 
+#: Objects routes are declared on; a call may resolve with or without ``()`` depending on
+#: whether a ``[[types]]`` row names its result.
 _ROUTER_TYPES = {
-    "fastapi.APIRouter()": "fastapi",
-    "fastapi.FastAPI()": "fastapi",
+    "fastapi.APIRouter": "fastapi",
     "fastapi.FastAPI": "fastapi",
-    "flask.Blueprint()": "flask",
-    "flask.Flask()": "flask",
+    "flask.Blueprint": "flask",
     "flask.Flask": "flask",
 }
 _MODEL_FIELD_CALLS = ("Column", "mapped_column", "ForeignKey", "relationship", "Field", "ReferenceField")
@@ -155,7 +155,7 @@ class _Extractor:
         if not isinstance(value, ast.Call):
             return
         resolved = self.doc.resolve(value) or ""
-        framework = _ROUTER_TYPES.get(resolved)
+        framework = _ROUTER_TYPES.get(resolved.removesuffix("()"))
         if framework:
             prefix = string_value((keyword(value, "prefix") or keyword(value, "url_prefix") or ast.Constant(None)).value)
             deps = dependency_targets(self.doc, _list_keyword(value, "dependencies"))
