@@ -79,6 +79,9 @@ class FileEdit:
     append: str
     create: bool = True
     description: str = ""
+    #: The text holds a secret (the value moved to ``.env``): adapters apply it but never
+    #: log, cache, display or send it anywhere else.
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)
