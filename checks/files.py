@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tokenize
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,6 +134,9 @@ def read_source(path: Path, config: Config) -> str | NotAnalysed:
     return decode(data, str(path), kind_of(path) == "python")
 
 
+_CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+
+
 def decode(data: bytes, path: str, python: bool) -> str | NotAnalysed:
     """Decode file bytes honouring a PEP 263 coding cookie for Python files."""
     if b"\x00" in data[:8192]:
@@ -141,8 +145,10 @@ def decode(data: bytes, path: str, python: bool) -> str | NotAnalysed:
     if python:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        except SyntaxError as exc:
-            return NotAnalysed(path, f"bad encoding declaration: {exc.msg if hasattr(exc, 'msg') else exc}")
+        except SyntaxError:
+            if _CODING_COOKIE.search(b"\n".join(data.split(b"\n", 2)[:2])):
+                return NotAnalysed(path, "bad encoding declaration (unknown codec or text that does not match it)")
+            return NotAnalysed(path, "not valid utf-8 text")
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):

@@ -41,7 +41,7 @@ class NameResolver:
         self._bindings[id(scope)] = bindings
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             for arg in _all_args(scope.args):
-                bindings[arg.arg] = arg
+                _bind(bindings, arg.arg, arg)
         body = scope.body if isinstance(scope.body, list) else [scope.body]
         stack: list[ast.AST] = list(reversed(body))
         while stack:
@@ -128,24 +128,28 @@ class NameResolver:
 
     def _resolve_name(self, name: str, scope: Scope, depth: int) -> str | None:
         for frame in (scope, self.tree) if scope is not self.tree else (self.tree,):
-            bindings = self._bindings.get(id(frame), {})
-            if name not in bindings:
+            values = self._bindings.get(id(frame), {}).get(name)
+            if values is None:
                 continue
-            value = bindings[name]
-            if value is _AMBIGUOUS:
+            if values is _AMBIGUOUS:
                 return None
-            if isinstance(value, tuple):
-                return self._normalise(value[1])
-            if isinstance(value, ast.arg):
-                if value.annotation is not None:
-                    return self._resolve(_unwrap_annotation(value.annotation), self.tree, depth + 1)
-                return None
-            if isinstance(value, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                return f"{self.module_name}.{name}" if self.module_name else name
-            return self._resolve(value, frame, depth + 1)
+            # Several bindings (if/else branches, repeated imports) resolve only if they agree.
+            paths = {self._resolve_value(name, value, frame, depth) for value in values}  # type: ignore[union-attr]
+            return paths.pop() if len(paths) == 1 else None
         if name in _BUILTINS:
             return name
         return None
+
+    def _resolve_value(self, name: str, value: object, frame: Scope, depth: int) -> str | None:
+        if isinstance(value, tuple):
+            return self._normalise(value[1])
+        if isinstance(value, ast.arg):
+            if value.annotation is not None:
+                return self._resolve(_unwrap_annotation(value.annotation), self.tree, depth + 1)
+            return None
+        if isinstance(value, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return f"{self.module_name}.{name}" if self.module_name else name
+        return self._resolve(value, frame, depth + 1)  # type: ignore[arg-type]
 
     def _normalise(self, path: str) -> str:
         row = self.return_types.get(path)
@@ -155,13 +159,22 @@ class NameResolver:
         return row["type"]
 
     def binding(self, name: str, scope: Scope | None = None) -> object | None:
-        """The single value assigned to ``name`` in ``scope`` (an AST node), if unambiguous."""
-        value = self._bindings.get(id(scope or self.tree), {}).get(name)
-        return None if value is _AMBIGUOUS else value
+        """The single value bound to ``name`` in ``scope`` (an AST node), if there is one."""
+        values = self._bindings.get(id(scope or self.tree), {}).get(name)
+        return values[0] if isinstance(values, list) and len(values) == 1 else None
 
 
 def _bind(bindings: dict[str, object], name: str, value: object) -> None:
-    bindings[name] = _AMBIGUOUS if name in bindings and bindings[name] is not value else value
+    """Record one more value bound to ``name`` (a list; _AMBIGUOUS once unknowable)."""
+    existing = bindings.get(name)
+    if existing is _AMBIGUOUS:
+        return
+    if existing is None:
+        bindings[name] = [value]
+    elif len(existing) < 8:  # type: ignore[arg-type]
+        existing.append(value)  # type: ignore[union-attr]
+    else:
+        bindings[name] = _AMBIGUOUS
 
 
 def _target_names(target: ast.AST) -> list[str]:

@@ -83,6 +83,8 @@ def _parso_error_spans(text: str) -> list[tuple[int, int]]:
     while stack:
         node = stack.pop()
         if node.type in ("error_node", "error_leaf"):
+            if node.start_pos == node.end_pos:  # an empty INDENT/DEDENT error: no text to mask
+                continue
             spans.append((node.start_pos[0] - 1, node.end_pos[0] - 1))
             continue
         stack.extend(getattr(node, "children", ()))

@@ -47,6 +47,8 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     failures: list[RuleFailure] = field(default_factory=list)
     not_analysed: list[NotAnalysed] = field(default_factory=list)
+    #: The project index the analysis used (fixes and follow-up analyses reuse it).
+    project: ProjectIndex | None = None
 
 
 def scan_root(paths: list[Path]) -> Path:
@@ -80,7 +82,7 @@ def _load_doc(path: Path, config: Config, root: Path) -> SourceDoc | NotAnalysed
         return NotAnalysed(relative(path, root), text.reason)
     kind = kind_of(path) or "python"
     try:
-        return SourceDoc(text, relative(path, root), kind, module_name_for(path, root) if kind == "python" else "")
+        return SourceDoc(text, relative(path, root), kind, module_name_for(path, root) if kind == "python" else "", root=root)
     except Exception as exc:  # the parser itself gave up (nesting, memory)
         return NotAnalysed(relative(path, root), f"cannot parse: {exc}")
 
@@ -217,4 +219,5 @@ def scan(
         if file_result.not_analysed:
             result.not_analysed.append(file_result.not_analysed)
     result.findings.sort(key=lambda f: f.sort_key)
+    result.project = project
     return result

@@ -6,10 +6,12 @@ import ast
 import hashlib
 import re
 from functools import cached_property
+from pathlib import Path
 
 from . import knowledge, recovery
 from .lines import LineIndex
 from .model import Range
+from .inference import Inference
 from .names import NameResolver, Scope
 
 _SUPPRESSION = re.compile(r"#\s*codeward:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
@@ -23,8 +25,12 @@ class SourceDoc:
     only text and lines and have no tree.
     """
 
-    def __init__(self, text: str, path: str = "<buffer>", kind: str = "python", module_name: str = "") -> None:
+    def __init__(
+        self, text: str, path: str = "<buffer>", kind: str = "python", module_name: str = "", root: Path | None = None
+    ) -> None:
         self.text = text
+        #: The project root, when known (lets jedi follow imports into project modules).
+        self.root = root
         self.path = path
         self.kind = kind
         self.module_name = module_name
@@ -79,6 +85,29 @@ class SourceDoc:
         if expr is None:
             return None
         return self.names.resolve(expr, self.scope_of(expr))
+
+    def resolve_deep(self, expr: ast.AST | None) -> str | None:
+        """Like :meth:`resolve`, but asks jedi (bounded, cached) when the cheap way fails.
+
+        For ``cur.execute`` where ``cur`` comes back from a project helper (cheaply resolved
+        only as ``get_cursor().execute``), jedi infers the receiver (``sqlite3.Cursor``) and
+        the result is ``sqlite3.Cursor.execute``. Use it for sink candidates only: each
+        document has a small jedi budget.
+        """
+        path = self.resolve(expr)
+        if expr is None or (path is not None and "()" not in path):
+            return path  # fully known: no call result of unknown type on the way
+        inferred = None
+        if isinstance(expr, ast.Attribute):
+            receiver = self.inference.type_of(expr.value)
+            inferred = f"{receiver}.{expr.attr}" if receiver else None
+        elif isinstance(expr, ast.Name):
+            inferred = self.inference.type_of(expr)
+        return inferred or path
+
+    @cached_property
+    def inference(self) -> Inference:
+        return Inference(self.text, self.path, self.root)
 
     def range_of(self, node: ast.AST) -> Range:
         return self.lines.node_range(node)

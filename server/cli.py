@@ -149,7 +149,7 @@ def apply_fixes(result: ScanResult, config: Config, include_unsafe: bool) -> int
         if isinstance(text, NotAnalysed):
             continue
         doc = SourceDoc(text, rel, kind_of(path) or "python", module_name_for(path, result.root))
-        outcome = fix_document(doc, config, None, include_unsafe, rel)
+        outcome = fix_document(doc, config, result.project, include_unsafe, rel)
         if outcome.applied and outcome.text != text:
             _write_preserving_encoding(path, outcome.text)
             total += outcome.applied

@@ -34,7 +34,8 @@ def single_file_fixtures() -> list[Path]:
 
 
 def project_fixtures() -> list[Path]:
-    return sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())
+    projects = FIXTURES / "projects"
+    return sorted(p for p in projects.iterdir() if p.is_dir()) if projects.is_dir() else []
 
 
 def expectations(path: Path, rel: str) -> list[Expectation]:
@@ -52,9 +53,14 @@ def expectations(path: Path, rel: str) -> list[Expectation]:
     return found
 
 
+GOLDEN_GLOB = "*.fixed.*"
+
+
 def config_for(root: Path) -> Config:
+    """The fixture's own pyproject.toml, else defaults; `.fixed` goldens are never scanned."""
     own = root / "pyproject.toml"
-    return load_file(own) if own.is_file() else Config(root=root)
+    config = load_file(own) if own.is_file() else Config(root=root)
+    return config.with_overrides(exclude=[*config.exclude, GOLDEN_GLOB])
 
 
 def scan_fixture(target: Path) -> ScanResult:
@@ -64,7 +70,7 @@ def scan_fixture(target: Path) -> ScanResult:
 
 def compare(result: ScanResult, target: Path) -> list[str]:
     """Human-readable mismatches between annotations and findings (empty: all good)."""
-    files = [target] if target.is_file() else sorted(p for p in target.rglob("*") if p.is_file() and kind_of(p))
+    files = [target] if target.is_file() else sorted(p for p in target.rglob("*") if p.is_file() and kind_of(p) and ".fixed." not in p.name)
     expected: list[Expectation] = []
     for file in files:
         expected += expectations(file, _rel(result, file))

@@ -1,0 +1,6 @@
+import os
+
+GITHUB_WEBHOOK_SECRET = os.environ.get("GITHUB_WEBHOOK_SECRET", "")
+STRIPE_API_KEY = "sk_live_P3COL5dpg55jNEOUzjXTvf9k"
+STRIPE_WEBHOOK_SECRET = "whsec_" + "5h2wv6oaAMTNlKbwZT7t44oZllptUWil"
+SLACK_NOTIFY_URL = os.getenv("SLACK_NOTIFY_URL")

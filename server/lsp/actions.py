@@ -1,0 +1,207 @@
+"""Code actions from cached analysis: quick fixes, suppress-on-this-line and fix-all.
+
+Nothing here analyses the document again: quick fixes and suppressions come from the
+findings of the version the editor shows (VS Code asks on every cursor move). Only fix-all,
+which needs fresh rounds of analysis, is computed lazily in ``codeAction/resolve``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+from codeward.checks.fixes import edits_for
+from codeward.checks.model import Applicability, Edit, FileEdit, Finding, Range
+
+from .analysis import DocResult
+from .positions import ClientPositions
+
+FIX_ALL_KIND = "source.fixAll.codeward"
+QUICKFIX = types.CodeActionKind.QuickFix.value
+_SUPPRESSION = re.compile(r"#\s*codeward:\s*ignore\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
+SUPPRESSIBLE_KINDS = frozenset({"python"})
+
+
+@dataclass(frozen=True)
+class EditSupport:
+    """What the client accepts in a WorkspaceEdit."""
+
+    document_changes: bool
+    resource_operations: frozenset[str]
+
+    @classmethod
+    def of(cls, caps: types.ClientCapabilities) -> "EditSupport":
+        ws = caps.workspace.workspace_edit if caps.workspace and caps.workspace.workspace_edit else None
+        ops = frozenset(str(getattr(op, "value", op)) for op in (ws.resource_operations or ())) if ws else frozenset()
+        # Resource operations only exist inside documentChanges, so a client that lists
+        # them accepts documentChanges (Neovim does not set the flag but handles both).
+        return cls(bool(ws and ws.document_changes) or bool(ops), ops)
+
+
+def wanted(kind: str, only: list[str] | None) -> bool:
+    return not only or any(kind == o or kind.startswith(o + ".") for o in only)
+
+
+def overlaps(a: Range, b: Range) -> bool:
+    return a.start <= b.end and b.start <= a.end
+
+
+def text_edits(positions: ClientPositions, edits: list[Edit]) -> list[types.TextEdit]:
+    return [types.TextEdit(range=positions.range_to_client(e.range), new_text=e.text) for e in edits]
+
+
+def workspace_edit(
+    result: DocResult,
+    edits: list[types.TextEdit],
+    support: EditSupport,
+    other_files: list[types.TextDocumentEdit | types.CreateFile] | None = None,
+) -> types.WorkspaceEdit:
+    if support.document_changes:
+        doc_edit = types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=result.uri, version=result.version),
+            edits=list(edits),
+        )
+        return types.WorkspaceEdit(document_changes=[doc_edit, *(other_files or [])])
+    return types.WorkspaceEdit(changes={result.uri: list(edits)})
+
+
+def file_operations(
+    file_edits: tuple[FileEdit, ...] | list[FileEdit],
+    root: Path | None,
+    support: EditSupport,
+    open_text: dict[str, str],
+    codec,
+) -> tuple[list[types.TextDocumentEdit | types.CreateFile], list[FileEdit]]:
+    """Edits for other files the client can apply, and the ones left to the user."""
+    ops: list[types.TextDocumentEdit | types.CreateFile] = []
+    left: list[FileEdit] = []
+    for edit in file_edits:
+        target = Path(edit.path) if Path(edit.path).is_absolute() or root is None else root / edit.path
+        uri = from_fs_path(str(target))
+        exists = target.is_file() or (uri in open_text)
+        if not support.document_changes or uri is None or (not exists and ("create" not in support.resource_operations or not edit.create)):
+            left.append(edit)
+            continue
+        existing = open_text.get(uri)
+        if existing is None and exists:
+            try:
+                existing = target.read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                left.append(edit)
+                continue
+        existing = existing or ""
+        if edit.append.strip() and edit.append.strip() in existing:
+            continue  # already there
+        if not exists:
+            ops.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
+        joiner = "" if not existing or existing.endswith("\n") else "\n"
+        end = ClientPositions(existing, codec).offset_to_client(len(existing))
+        ops.append(types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
+            edits=[types.TextEdit(range=types.Range(start=end, end=end), new_text=joiner + edit.append)],
+        ))
+    return ops, left
+
+
+def quick_fix(
+    result: DocResult, finding: Finding, diagnostic: types.Diagnostic, support: EditSupport,
+    root: Path | None, open_text: dict[str, str],
+) -> types.CodeAction | None:
+    fix = finding.fix
+    if fix is None:
+        return None
+    edits = text_edits(result.positions, edits_for(result.doc, fix))
+    others, left = file_operations(fix.file_edits, root, support, open_text, result.snapshot.codec)
+    title = fix.title
+    if fix.applicability is Applicability.UNSAFE:
+        title += " (unsafe)"
+    if left:
+        todo = "; ".join(e.description or f"add {e.append.strip()!r} to {e.path}" for e in left)
+        title += f" — then {todo}"
+    return types.CodeAction(
+        title=title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        is_preferred=fix.applicability is Applicability.SAFE,
+        edit=workspace_edit(result, edits, support, others),
+    )
+
+
+def suppress(result: DocResult, finding: Finding, diagnostic: types.Diagnostic, support: EditSupport) -> types.CodeAction | None:
+    """``# codeward: ignore[CODE]`` on the finding's first (or last) line, merged if present."""
+    if result.snapshot.kind not in SUPPRESSIBLE_KINDS:
+        return None
+    lines = result.doc.lines
+    for number in dict.fromkeys((finding.range.start.line, finding.range.end.line)):
+        if number in result.lines_ending_in_strings:
+            continue
+        text = lines.line_text(number)
+        match = _SUPPRESSION.search(text)
+        if match:
+            codes = [c.strip().upper() for c in match.group("codes").split(",") if c.strip()]
+            if finding.code in codes:
+                return None
+            start, end = match.span("codes")
+            edit = Edit(Range.of(number, start, number, end), ", ".join([*codes, finding.code]))
+        else:
+            content = text.rstrip()
+            edit = Edit(Range.of(number, len(content), number, len(text)), f"  # codeward: ignore[{finding.code}]")
+        return types.CodeAction(
+            title=f"Suppress {finding.code} on this line",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[diagnostic],
+            edit=workspace_edit(result, text_edits(result.positions, [edit]), support),
+        )
+    return None
+
+
+def fix_all_placeholder(result: DocResult) -> types.CodeAction:
+    return types.CodeAction(
+        title="Fix all safe codeward findings",
+        kind=FIX_ALL_KIND,
+        data={"uri": result.uri, "version": result.version},
+    )
+
+
+def minimal_edit(positions: ClientPositions, old: str, new: str) -> types.TextEdit:
+    """One edit covering only the changed middle of the text (keeps cursors and folds)."""
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    start = positions.offset_to_client(prefix)
+    end = positions.offset_to_client(len(old) - suffix)
+    return types.TextEdit(range=types.Range(start=start, end=end), new_text=new[prefix : len(new) - suffix])
+
+
+def actions_for(
+    result: DocResult,
+    rng: Range,
+    only: list[str] | None,
+    support: EditSupport,
+    root: Path | None,
+    open_text: dict[str, str],
+) -> list[types.CodeAction]:
+    actions: list[types.CodeAction] = []
+    in_range = [(f, d) for f, d in zip(result.findings, result.diagnostics) if overlaps(f.range, rng)]
+    if wanted(QUICKFIX, only):
+        fixes = [quick_fix(result, f, d, support, root, open_text) for f, d in in_range]
+        actions += [a for a in fixes if a is not None]
+        seen: set[tuple[str, int]] = set()
+        for f, d in in_range:
+            if (f.code, f.range.start.line) in seen:
+                continue
+            seen.add((f.code, f.range.start.line))
+            action = suppress(result, f, d, support)
+            if action is not None:
+                actions.append(action)
+    if wanted(FIX_ALL_KIND, only) and any(f.fix is not None and f.fix.applicability is Applicability.SAFE for f in result.findings):
+        actions.append(fix_all_placeholder(result))
+    return actions

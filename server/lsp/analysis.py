@@ -1,0 +1,120 @@
+"""One analysed version of one document, kept for diagnostics, code actions and hover."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+from codeward.checks.config import Config
+from codeward.checks.engine import analyze, enabled_rules
+from codeward.checks.model import Finding, RuleFailure
+from codeward.checks.project import ProjectIndex
+from codeward.checks.source import SourceDoc
+
+from .positions import ClientPositions
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What an analysis needs, taken on the event loop so text and version always agree."""
+
+    uri: str
+    version: int | None
+    text: str
+    path: Path | None
+    kind: str
+    relative: str
+    module: str
+    config: Config
+    project: ProjectIndex | None
+    codec: PositionCodec
+
+
+class FactUsage:
+    """A read-only view of the project index that records which facts a document read.
+
+    When a saved file's facts change, only the open documents that read one of the changed
+    facts are checked again.
+    """
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self._index = index
+        self.used: set[str] = set()
+
+    def facts(self, name: str) -> dict[str, Any]:
+        self.used.add(name)
+        return self._index.facts(name)
+
+    def module_path(self, module: str) -> str | None:
+        self.used.add("*modules")
+        return self._index.module_path(module)
+
+    def __getattr__(self, name: str) -> Any:  # anything else: depends on every fact
+        self.used.add("*")
+        return getattr(self._index, name)
+
+
+@dataclass
+class DocResult:
+    snapshot: Snapshot
+    doc: SourceDoc
+    findings: list[Finding] = field(default_factory=list)
+    failures: list[RuleFailure] = field(default_factory=list)
+    not_analysed: str | None = None
+    used_facts: set[str] = field(default_factory=set)
+    diagnostics: list[types.Diagnostic] = field(default_factory=list)
+
+    @property
+    def uri(self) -> str:
+        return self.snapshot.uri
+
+    @property
+    def version(self) -> int | None:
+        return self.snapshot.version
+
+    @cached_property
+    def positions(self) -> ClientPositions:
+        return ClientPositions(self.snapshot.text, self.snapshot.codec, self.doc.lines)
+
+    @cached_property
+    def lines_ending_in_strings(self) -> frozenset[int]:
+        """0-based lines whose end lies inside a string literal or continues with ``\\``.
+
+        A suppression comment appended there would change a string or break the code.
+        """
+        blocked: set[int] = set()
+        if self.doc.tree is not None:
+            for node in ast.walk(self.doc.tree):
+                if isinstance(node, (ast.Constant, ast.JoinedStr)) and isinstance(getattr(node, "value", ""), (str, bytes, list)):
+                    end = getattr(node, "end_lineno", None)
+                    if end is not None and end > node.lineno:
+                        blocked.update(range(node.lineno - 1, end - 1))
+        for number in range(self.doc.lines.line_count):
+            if self.doc.lines.line_text(number).endswith("\\"):
+                blocked.add(number)
+        return frozenset(blocked)
+
+
+def has_rules(config: Config, kind: str, relative: str) -> bool:
+    return bool(enabled_rules(config, kind, relative))
+
+
+def run_analysis(snapshot: Snapshot) -> DocResult:
+    """Parse and analyse a snapshot (runs in a worker thread; never raises for bad code)."""
+    doc = SourceDoc(snapshot.text, snapshot.relative, snapshot.kind, snapshot.module)
+    usage = FactUsage(snapshot.project) if snapshot.project is not None else None
+    analysis = analyze(doc, snapshot.config, usage, snapshot.relative)  # type: ignore[arg-type]
+    return DocResult(
+        snapshot=snapshot,
+        doc=doc,
+        findings=analysis.findings,
+        failures=analysis.failures,
+        not_analysed=analysis.not_analysed,
+        used_facts=usage.used if usage is not None else set(),
+    )

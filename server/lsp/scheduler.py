@@ -1,0 +1,113 @@
+"""Per-document debounce and off-loop analysis; results for stale versions are dropped.
+
+Each document has at most one timer and one analysis in flight. A change restarts the
+document's timer; when it fires, the text and version are snapshot on the event loop (so
+they always belong together) and analysed on a single worker thread. A change that lands
+while an analysis runs marks the document dirty, and it is analysed again as soon as the
+running one ends. Results whose version is no longer the document's are thrown away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import Generic, TypeVar
+
+from .analysis import DocResult, Snapshot
+
+log = logging.getLogger(__name__)
+R = TypeVar("R", bound=DocResult)
+
+
+class Scheduler(Generic[R]):
+    def __init__(
+        self,
+        snapshot: Callable[[str], Snapshot | None],
+        current_version: Callable[[str], int | None | bool],
+        analyse: Callable[[Snapshot], R],
+        deliver: Callable[[R], None],
+        on_error: Callable[[str, BaseException], None],
+        executor: Executor,
+    ) -> None:
+        self._snapshot = snapshot
+        self._current_version = current_version
+        self._analyse = analyse
+        self._deliver = deliver
+        self._on_error = on_error
+        self._executor = executor
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._running: dict[str, asyncio.Future] = {}
+        self._dirty: set[str] = set()
+        self._waiters: dict[str, list[asyncio.Future]] = {}
+
+    def schedule(self, uri: str, delay: float) -> None:
+        """Analyse ``uri`` after ``delay`` seconds of quiet (0: as soon as possible)."""
+        loop = asyncio.get_running_loop()
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        if delay <= 0:
+            self._start(uri)
+        else:
+            self._timers[uri] = loop.call_later(delay, self._start, uri)
+
+    def cancel(self, uri: str) -> None:
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        self._dirty.discard(uri)
+        for waiter in self._waiters.pop(uri, []):
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def busy(self, uri: str) -> bool:
+        return uri in self._timers or uri in self._running
+
+    async def wait_for(self, uri: str) -> R | None:
+        """The next delivered result for ``uri`` (None if the document is closed first)."""
+        waiter: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(uri, []).append(waiter)
+        if not self.busy(uri):
+            self._start(uri)
+        return await waiter
+
+    def _start(self, uri: str) -> None:
+        self._timers.pop(uri, None)
+        if uri in self._running:
+            self._dirty.add(uri)
+            return
+        snapshot = self._snapshot(uri)
+        if snapshot is None:
+            return
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._executor, self._run, snapshot)
+        self._running[uri] = future
+        future.add_done_callback(lambda done: self._finished(uri, done))
+
+    def _run(self, snapshot: Snapshot) -> R | None:
+        if self._current_version(snapshot.uri) != snapshot.version:
+            return None  # a newer version is already queued; skip the wasted work
+        return self._analyse(snapshot)
+
+    def _finished(self, uri: str, future: asyncio.Future) -> None:
+        self._running.pop(uri, None)
+        result: R | None = None
+        try:
+            result = future.result()
+        except asyncio.CancelledError:
+            pass
+        except Exception as exc:  # an engine bug: report it, keep serving
+            self._on_error(uri, exc)
+        if uri in self._dirty:
+            self._dirty.discard(uri)
+            self._start(uri)
+        if result is None or self._current_version(uri) != result.version:
+            if self._waiters.get(uri) and not self.busy(uri):
+                self._start(uri)  # someone waits for the current version: keep going
+            return
+        self._deliver(result)
+        for waiter in self._waiters.pop(uri, []):
+            if not waiter.done():
+                waiter.set_result(result)

@@ -1,0 +1,454 @@
+"""The codeward language server: document sync, diagnostics, code actions, hover, settings.
+
+Handlers only move data: analysis runs on a worker thread (see :mod:`.scheduler`), code
+actions and hover read the cached result of the version the editor shows, and every
+problem is logged with ``window/logMessage`` rather than shown as a popup.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import FeatureRequestError
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from codeward.checks import __version__
+from codeward.checks.autofix import fix_document
+from codeward.checks.files import kind_of
+from codeward.checks.project import FACT_EXTRACTORS, module_name_for
+from codeward.checks.registry import all_rules
+
+from . import actions
+from .analysis import DocResult, Snapshot, has_rules, run_analysis
+from .diagnostics import hover_text, to_diagnostic
+from .positions import ClientPositions
+from .scheduler import Scheduler
+from .settings import ConfigResolver, Settings, effective_config, parse_settings
+from .workspace import WorkspaceIndex, relative_to
+from .workspace_scan import reindex, run_workspace_scan
+
+log = logging.getLogger(__name__)
+
+#: A change inserting this many lines at once (a paste, an assistant's completion) is
+#: analysed without waiting for the debounce.
+BIG_INSERT_LINES = 5
+LANGUAGE_KINDS = {"python": "python", "toml": "toml", "yaml": "yaml", "json": "json", "ini": "ini", "dockerfile": "dockerfile", "dotenv": "env"}
+
+
+class CodewardServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("codeward", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.settings = Settings()
+        self.results: dict[str, DocResult] = {}
+        self.analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="codeward-analysis")
+        self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="codeward-index")
+        self.scheduler: Scheduler[DocResult] = Scheduler(
+            self._snapshot, self._current_version, self._analyse, self._deliver, self._analysis_error, self.analysis_pool
+        )
+        self.configs = ConfigResolver(None)
+        self.workspace_index = WorkspaceIndex(None)
+        self.pull = False
+        self.refresh_support = False
+        self.related_support = False
+        self.configuration_support = False
+        self.edit_support = actions.EditSupport(False, frozenset())
+        self.root: Path | None = None
+        self._notified: set[str] = set()
+        self._logged: set[tuple] = set()
+        self._needs_refresh: set[str] = set()
+        self._index_task: asyncio.Task | None = None
+        self._published_closed: set[str] = set()
+
+    # -- logging and error reporting ------------------------------------------------------
+    def log(self, message: str, level: types.MessageType = types.MessageType.Info, once: tuple | None = None) -> None:
+        """``window/logMessage`` (and stderr); with ``once``, only the first time that key is seen."""
+        if once is not None:
+            if once in self._logged:
+                return
+            self._logged.add(once)
+        log.log({types.MessageType.Error: logging.ERROR, types.MessageType.Warning: logging.WARNING}.get(level, logging.INFO), message)
+        try:
+            self.window_log_message(types.LogMessageParams(type=level, message=message))
+        except Exception:  # the connection may be gone during shutdown
+            pass
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Log every internal error; show a popup at most once per kind of error.
+
+        pygls's default shows a popup for each one, which turns one bug into a popup per
+        keystroke.
+        """
+        kind = f"{getattr(source, '__name__', source)}:{type(error).__name__}"
+        self.log(f"codeward internal error ({kind}): {error}", types.MessageType.Error)
+        if source is FeatureRequestError or kind in self._notified:
+            return
+        self._notified.add(kind)
+        try:
+            self.window_show_message(types.ShowMessageParams(
+                type=types.MessageType.Error,
+                message=f"codeward hit an internal error ({type(error).__name__}); details are in the language server log. Further errors of this kind are only logged.",
+            ))
+        except Exception:
+            pass
+
+    def _analysis_error(self, uri: str, error: BaseException) -> None:
+        self.report_server_error(error if isinstance(error, Exception) else Exception(repr(error)), type("Analysis", (), {}))
+
+    # -- documents ------------------------------------------------------------------------
+    def open_document(self, uri: str):
+        return self.workspace.text_documents.get(uri)
+
+    def _current_version(self, uri: str) -> int | None | bool:
+        doc = self.open_document(uri)
+        return doc.version if doc is not None else False
+
+    def document_kind(self, uri: str, language_id: str | None) -> str | None:
+        path = to_fs_path(uri)
+        kind = kind_of(path) if path else None
+        return kind or LANGUAGE_KINDS.get(language_id or "")
+
+    def _snapshot(self, uri: str) -> Snapshot | None:
+        """Text, version and configuration of an open document, taken on the event loop."""
+        doc = self.open_document(uri)
+        if doc is None or not self.settings.enable:
+            return None
+        kind = self.document_kind(uri, doc.language_id)
+        if kind is None:
+            return None
+        fs_path = to_fs_path(uri)
+        path = Path(fs_path) if fs_path else None
+        base, problem = self.configs.base_config(path)
+        if problem is not None:
+            self.log(f"codeward: {problem}; using defaults until it is fixed", types.MessageType.Warning, once=("config", str(problem)))
+        config, problems = effective_config(base, self.settings)
+        for text in problems:
+            self.log(f"codeward settings: {text}", types.MessageType.Warning, once=("settings", text))
+        root = self.root if path is not None and self.root is not None and _inside(path, self.root) else config.root
+        relative = relative_to(path, root) if path is not None else uri
+        if not has_rules(config, kind, relative):
+            self.log(f"codeward: no enabled rule for {kind} documents; {relative} is not analysed", once=("no-rules", kind))
+            return None
+        text = doc.source
+        if len(text) > config.max_file_size:
+            self._not_analysed(uri, relative, f"the buffer is larger than the {config.max_file_size // 1024} KiB limit")
+            return None
+        module = module_name_for(path, root) if path is not None and kind == "python" else ""
+        return Snapshot(
+            uri=uri, version=doc.version, text=text, path=path, kind=kind, relative=relative, module=module,
+            config=config, project=self.workspace_index.index if FACT_EXTRACTORS else None,
+            codec=self.workspace.position_codec,
+        )
+
+    def _analyse(self, snapshot: Snapshot) -> DocResult:
+        """Worker thread: analyse and convert to diagnostics (keeps the event loop free)."""
+        result = run_analysis(snapshot)
+        rules = all_rules()
+        result.diagnostics = [
+            to_diagnostic(f, result.positions, snapshot.uri, rules, self.related_support, self.root or snapshot.config.root)
+            for f in result.findings
+        ]
+        return result
+
+    def _not_analysed(self, uri: str, relative: str, reason: str) -> None:
+        self.log(f"codeward: {relative} is not analysed: {reason}", types.MessageType.Warning, once=("not-analysed", uri, reason))
+
+    def _deliver(self, result: DocResult) -> None:
+        for failure in result.failures:
+            self.log(
+                f"codeward: rule {failure.code} failed on {failure.path}: {failure.error} (other rules still ran)",
+                types.MessageType.Error, once=("failure", failure.code, failure.path, failure.error),
+            )
+        if result.not_analysed:
+            self._not_analysed(result.uri, result.snapshot.relative, result.not_analysed)
+        else:
+            self._logged = {k for k in self._logged if not (k[0] == "not-analysed" and k[1] == result.uri)}
+        self.results[result.uri] = result
+        if self.pull:
+            if result.uri in self._needs_refresh:
+                self._needs_refresh.discard(result.uri)
+                self._request_refresh()
+        else:
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=result.uri, diagnostics=result.diagnostics, version=result.version)
+            )
+
+    def _request_refresh(self) -> None:
+        if self.refresh_support:
+            try:
+                self.workspace_diagnostic_refresh(None)
+            except Exception as exc:
+                self.log(f"codeward: diagnostic refresh failed: {exc}", types.MessageType.Warning)
+
+    def current_result(self, uri: str) -> DocResult | None:
+        """The cached result if it belongs to the version the editor shows."""
+        result = self.results.get(uri)
+        doc = self.open_document(uri)
+        if result is None or doc is None or result.version != doc.version:
+            return None
+        return result
+
+    def recheck(self, uris: list[str] | None = None) -> None:
+        """Analyse open documents again after something outside them changed."""
+        for uri in uris if uris is not None else list(self.workspace.text_documents):
+            if self.pull:
+                self._needs_refresh.add(uri)
+            self.scheduler.schedule(uri, 0)
+
+    def clear(self, uri: str) -> None:
+        self.results.pop(uri, None)
+        if not self.pull:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    # -- settings -------------------------------------------------------------------------
+    def apply_settings(self, raw: Any) -> None:
+        before = self.settings
+        self.settings, problems = parse_settings(raw, Settings())
+        for problem in problems:
+            self.log(f"codeward settings: {problem}", types.MessageType.Warning, once=("settings", problem))
+        if before != self.settings:
+            self.log(f"codeward settings: {self.settings}")
+            if not self.settings.enable:
+                for uri in list(self.results):
+                    self.clear(uri)
+                if self.pull:
+                    self._request_refresh()
+            else:
+                self.recheck()
+            if self.settings.workspace_diagnostics and not before.workspace_diagnostics:
+                self.start_workspace_scan()
+
+    async def pull_settings(self) -> None:
+        if not self.configuration_support:
+            return
+        try:
+            values = await self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section="codeward")])
+            )
+        except Exception as exc:
+            self.log(f"codeward: could not read settings: {exc}", types.MessageType.Warning)
+            return
+        if values and isinstance(values[0], dict):
+            self.apply_settings(values[0])
+
+    # -- workspace --------------------------------------------------------------------------
+    def start_workspace_scan(self) -> None:
+        if self._index_task is None or self._index_task.done():
+            self._index_task = asyncio.ensure_future(self.index_workspace())
+
+    async def index_workspace(self) -> None:
+        """Index the workspace with cancellable progress; then publish workspace diagnostics."""
+        if self.root is None:
+            return
+        await run_workspace_scan(self)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _inserted_lines(change: types.TextDocumentContentChangeEvent) -> int:
+    return change.text.count("\n")
+
+
+def create_server() -> CodewardServer:
+    server = CodewardServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: CodewardServer, params: types.InitializeParams) -> None:
+        caps = params.capabilities
+        ls.pull = bool(caps.text_document and caps.text_document.diagnostic is not None)
+        ls.refresh_support = bool(caps.workspace and caps.workspace.diagnostics and caps.workspace.diagnostics.refresh_support)
+        publish = caps.text_document.publish_diagnostics if caps.text_document else None
+        ls.related_support = bool(publish and publish.related_information)
+        ls.configuration_support = bool(caps.workspace and caps.workspace.configuration)
+        ls.edit_support = actions.EditSupport.of(caps)
+        root = ls.workspace.root_path
+        ls.root = Path(root) if root else None
+        ls.configs = ConfigResolver(ls.root)
+        ls.workspace_index = WorkspaceIndex(ls.root)
+        if params.initialization_options is not None:
+            ls.settings, problems = parse_settings(params.initialization_options)
+            for problem in problems:
+                ls.log(f"codeward settings: {problem}", types.MessageType.Warning, once=("settings", problem))
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: CodewardServer, params: types.InitializedParams) -> None:
+        caps = ls.client_capabilities
+        watched = caps.workspace.did_change_watched_files if caps.workspace else None
+        if watched and watched.dynamic_registration:
+            try:
+                await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
+                    id="codeward-watch",
+                    method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
+                        types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+                        types.FileSystemWatcher(glob_pattern="**/*.py"),
+                    ]),
+                )]))
+            except Exception as exc:
+                ls.log(f"codeward: cannot watch files ({exc}); pyproject.toml is re-read on save", types.MessageType.Warning)
+        await ls.pull_settings()
+        ls.start_workspace_scan()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: CodewardServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.scheduler.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: CodewardServer, params: types.DidChangeTextDocumentParams) -> None:
+        if ls.settings.run != "onType":
+            return
+        big = max((_inserted_lines(c) for c in params.content_changes), default=0) >= BIG_INSERT_LINES - 1
+        ls.scheduler.schedule(params.text_document.uri, 0 if big else ls.settings.debounce)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.TextDocumentSaveRegistrationOptions(include_text=False))
+    def did_save(ls: CodewardServer, params: types.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        fs_path = to_fs_path(uri)
+        path = Path(fs_path) if fs_path else None
+        if path is not None and path.name == "pyproject.toml":
+            ls.configs.forget()
+            ls.recheck()
+            return
+        ls.scheduler.schedule(uri, 0)
+        if path is not None and kind_of(path) == "python" and FACT_EXTRACTORS:
+            doc = ls.open_document(uri)
+            if doc is not None:
+                asyncio.ensure_future(reindex(ls, path, doc.source, uri))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: CodewardServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.scheduler.cancel(uri)
+        ls.clear(uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(identifier="codeward", inter_file_dependencies=True, workspace_diagnostics=False))
+    async def document_diagnostic(ls: CodewardServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        uri = params.text_document.uri
+        if not ls.settings.enable or ls.open_document(uri) is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        result = ls.current_result(uri)
+        if result is None and ls.settings.run == "onSave" and uri in ls.results:
+            result = ls.results[uri]  # on-save mode: the last saved version's findings
+        if result is None:
+            if ls._snapshot(uri) is None:
+                return types.RelatedFullDocumentDiagnosticReport(items=[])
+            while result is None or result.version != ls._current_version(uri):
+                result = await ls.scheduler.wait_for(uri)
+                if result is None:  # closed meanwhile
+                    return types.RelatedFullDocumentDiagnosticReport(items=[])
+        result_id = f"{result.version}:{id(result)}"
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=result.diagnostics, result_id=result_id)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, actions.FIX_ALL_KIND], resolve_provider=True),
+    )
+    def code_action(ls: CodewardServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        result = ls.current_result(params.text_document.uri)
+        if result is None:
+            return None
+        rng = result.positions.range_from_client(params.range)
+        open_text = {uri: doc.source for uri, doc in ls.workspace.text_documents.items()}
+        found = actions.actions_for(result, rng, params.context.only, ls.edit_support, ls.root or result.snapshot.config.root, open_text)
+        resolve = ls.client_capabilities.text_document.code_action.resolve_support if ls.client_capabilities.text_document and ls.client_capabilities.text_document.code_action else None
+        if not (resolve and "edit" in resolve.properties):
+            found = [a if a.kind != actions.FIX_ALL_KIND else _resolved_fix_all(ls, a) for a in found]
+            found = [a for a in found if a is not None]
+        return found or None
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def resolve_code_action(ls: CodewardServer, action: types.CodeAction) -> types.CodeAction:
+        if action.kind != actions.FIX_ALL_KIND or action.edit is not None:
+            return action
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(ls.analysis_pool, _resolved_fix_all_in_thread, ls, action) or action
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: CodewardServer, params: types.HoverParams) -> types.Hover | None:
+        result = ls.current_result(params.text_document.uri)
+        if result is None:
+            return None
+        position = result.positions.position_from_client(params.position)
+        under = [f for f in result.findings if f.range.start <= position <= f.range.end]
+        text = hover_text(under, all_rules())
+        if text is None:
+            return None
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: CodewardServer, params: types.DidChangeConfigurationParams) -> None:
+        settings = params.settings
+        if isinstance(settings, dict) and isinstance(settings.get("codeward"), dict):
+            ls.apply_settings(settings)
+        elif ls.configuration_support:
+            await ls.pull_settings()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: CodewardServer, params: types.DidChangeWatchedFilesParams) -> None:
+        config_changed = False
+        for change in params.changes:
+            fs_path = to_fs_path(change.uri)
+            if not fs_path:
+                continue
+            path = Path(fs_path)
+            if path.name == "pyproject.toml":
+                config_changed = True
+            elif kind_of(path) == "python" and FACT_EXTRACTORS and ls.open_document(change.uri) is None:
+                asyncio.ensure_future(reindex(ls, path, None, None))
+        if config_changed:
+            ls.configs.forget()
+            ls.recheck()
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: CodewardServer, params: None) -> None:
+        if ls._index_task is not None:
+            ls._index_task.cancel()
+        ls.analysis_pool.shutdown(wait=False, cancel_futures=True)
+        ls.index_pool.shutdown(wait=False, cancel_futures=True)
+
+    return server
+
+
+def _resolved_fix_all(ls: CodewardServer, action: types.CodeAction) -> types.CodeAction | None:
+    return _resolved_fix_all_in_thread(ls, action)
+
+
+def _resolved_fix_all_in_thread(ls: CodewardServer, action: types.CodeAction) -> types.CodeAction | None:
+    """Apply every safe fix in rounds and express the result as one minimal edit."""
+    data = action.data if isinstance(action.data, dict) else {}
+    result = ls.results.get(str(data.get("uri")))
+    if result is None or result.version != data.get("version"):
+        return None
+    snapshot = result.snapshot
+    outcome = fix_document(result.doc, snapshot.config, snapshot.project, include_unsafe=False, relative_path=snapshot.relative)
+    if outcome.text == snapshot.text:
+        return None
+    positions = ClientPositions(snapshot.text, snapshot.codec, result.doc.lines)
+    edit = actions.minimal_edit(positions, snapshot.text, outcome.text)
+    others, left = actions.file_operations(outcome.file_edits, ls.root or snapshot.config.root, ls.edit_support, {}, snapshot.codec)
+    title = action.title
+    if left:
+        title += " — then " + "; ".join(e.description or f"add {e.append.strip()!r} to {e.path}" for e in left)
+    return types.CodeAction(
+        title=title, kind=action.kind, data=action.data,
+        edit=actions.workspace_edit(result, [edit], ls.edit_support, others),
+    )
+
+
+def serve() -> None:
+    """Run the language server on stdin/stdout until the client says exit."""
+    logging.basicConfig(level=logging.WARNING, format="codeward-lsp %(levelname)s %(message)s")
+    create_server().start_io()

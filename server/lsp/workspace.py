@@ -1,0 +1,103 @@
+"""The workspace's ProjectIndex: built in the background, updated when a file is saved.
+
+The index is replaced, never mutated in place (copy-on-write of the file table), so an
+analysis running on another thread always sees one consistent index. Updates report which
+fact names changed, so the server re-checks only the open documents that read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from codeward.checks.config import Config
+from codeward.checks.files import discover, kind_of, read_source
+from codeward.checks.model import NotAnalysed
+from codeward.checks.project import FileFacts, ProjectIndex, module_name_for
+from codeward.checks.source import SourceDoc
+
+
+def relative_to(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def changed_facts(old: FileFacts | None, new: FileFacts | None) -> set[str]:
+    """Fact names whose value differs between two versions of one file."""
+    before = old.facts if old else {}
+    after = new.facts if new else {}
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    if (old.module if old else None) != (new.module if new else None):
+        changed.add("*modules")
+    return changed
+
+
+class WorkspaceIndex:
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.index = ProjectIndex(root)
+        self.ready = False
+
+    def _copy(self) -> ProjectIndex:
+        fresh = ProjectIndex(self.root)
+        fresh.files = dict(self.index.files)
+        return fresh
+
+    def workspace_files(self, config: Config, kinds: frozenset[str]) -> list[Path]:
+        if self.root is None or not self.root.is_dir():
+            return []
+        return list(discover([self.root], config, kinds))
+
+    def build(
+        self,
+        paths: list[Path],
+        config: Config,
+        cancelled: Callable[[], bool],
+        report: Callable[[int, int], None],
+        batch: int = 50,
+    ) -> bool:
+        """Index ``paths`` (runs on a worker thread); False when cancelled part-way."""
+        python = [p for p in paths if kind_of(p) == "python"]
+        for start in range(0, len(python), batch):
+            if cancelled():
+                return False
+            fresh = self._copy()
+            for path in python[start : start + batch]:
+                doc = load(path, config, self.root)
+                if doc is not None:
+                    fresh.update(relative_to(path, self.root), doc)
+            self.index = fresh
+            report(min(start + batch, len(python)), len(python))
+        self.ready = True
+        return True
+
+    def update(self, path: Path, doc: SourceDoc) -> set[str]:
+        """Re-index one saved file; the names of the facts that changed."""
+        rel = relative_to(path, self.root)
+        fresh = self._copy()
+        before = fresh.files.get(rel)
+        fresh.update(rel, doc)
+        self.index = fresh
+        return changed_facts(before, fresh.files.get(rel))
+
+    def remove(self, path: Path) -> set[str]:
+        rel = relative_to(path, self.root)
+        fresh = self._copy()
+        before = fresh.files.pop(rel, None)
+        self.index = fresh
+        return changed_facts(before, None)
+
+
+def load(path: Path, config: Config, root: Path | None) -> SourceDoc | None:
+    text = read_source(path, config)
+    if isinstance(text, NotAnalysed):
+        return None
+    kind = kind_of(path) or "python"
+    try:
+        return SourceDoc(text, relative_to(path, root), kind, module_name_for(path, root) if kind == "python" else "")
+    except Exception:  # the parser itself gave up (nesting, memory): no facts from it
+        return None

@@ -1,0 +1,65 @@
+"""End to end through the real server process, as VS Code and as Neovim."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+
+from .session import PROFILES, VULNERABLE, start_session, stop_session
+from .textmodel import position_of
+
+
+@pytest.fixture(params=PROFILES)
+async def session(request, tmp_path: Path):
+    session = await start_session(request.param, tmp_path)
+    yield session
+    await stop_session(session)
+
+
+async def test_open_reports_finding_with_rule_details(session) -> None:
+    uri = session.open("app.py", VULNERABLE)
+    [diag] = await session.diagnostics(uri)
+    assert diag.code == "CW502"
+    assert diag.source == "codeward"
+    assert diag.severity == types.DiagnosticSeverity.Error
+    assert "verification is disabled" in diag.message
+    start = VULNERABLE.index("verify=False")
+    assert diag.range.start == position_of(VULNERABLE, start, session.encoding)
+    assert diag.range.end == position_of(VULNERABLE, start + len("verify=False"), session.encoding)
+    hover = await session.client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=diag.range.start))
+    assert hover is not None and "## Why is this bad" in hover.contents.value
+
+
+async def test_incremental_edits_update_diagnostics_for_the_new_version(session) -> None:
+    uri = session.open("app.py", VULNERABLE)
+    assert [d.code for d in await session.diagnostics(uri)] == ["CW502"]
+    line = VULNERABLE.splitlines()[2]
+    col = line.index(", verify=False")
+    new_text = VULNERABLE.replace(", verify=False", "")
+    session.change(uri, [types.TextDocumentContentChangePartial(
+        range=types.Range(start=types.Position(line=2, character=col), end=types.Position(line=2, character=col + len(", verify=False"))),
+        text="",
+    )], new_text)
+    assert await session.diagnostics(uri) == []
+    # typing it back, one character at a time, ends with the finding again
+    for index, char in enumerate(", verify=False"):
+        session.change(uri, [types.TextDocumentContentChangePartial(
+            range=types.Range(start=types.Position(line=2, character=col + index), end=types.Position(line=2, character=col + index)),
+            text=char,
+        )], None)
+    session.texts[uri] = VULNERABLE
+    assert [d.code for d in await session.diagnostics(uri)] == ["CW502"]
+
+
+async def test_emoji_line_positions_use_the_negotiated_encoding(session) -> None:
+    text = 'import requests\nrequests.get("https://😀.example", verify=False)\n'
+    uri = session.open("emoji.py", text)
+    [diag] = await session.diagnostics(uri)
+    start = text.index("verify=False")
+    expected = position_of(text, start, session.encoding)
+    assert diag.range.start == expected
+    # UTF-8 counts the emoji as 4 units, UTF-16 as 2: the two profiles really differ
+    assert expected.character == text.splitlines()[1].index("verify") + (3 if session.encoding == "utf-8" else 1)

@@ -1,0 +1,52 @@
+"""The jedi fallback: finds what the cheap resolver cannot, within its budget, without
+running anything from the analysed project."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from codeward.checks import SourceDoc
+from codeward.checks import inference
+
+HELPER = "import sqlite3\n\n\ndef get_cursor():\n    return sqlite3.connect('x.db').cursor()\n"
+
+
+def _last_call_func(doc: SourceDoc) -> ast.expr:
+    calls = [n for n in ast.walk(doc.tree) if isinstance(n, ast.Call)]
+    return max(calls, key=lambda c: (c.lineno, c.col_offset)).func
+
+
+def test_jedi_resolves_a_receiver_returned_by_a_helper() -> None:
+    doc = SourceDoc(HELPER + "cur = get_cursor()\ncur.execute('q')\n", "/tmp/m.py")
+    func = _last_call_func(doc)
+    assert doc.resolve(func) == "get_cursor().execute"  # the cheap resolver stops at the helper
+    assert doc.resolve_deep(func) == "sqlite3.Cursor.execute"
+
+
+def test_jedi_follows_project_modules_without_importing_them(tmp_path: Path) -> None:
+    canary = tmp_path / "ran.txt"
+    (tmp_path / "db.py").write_text(HELPER + f"open({str(canary)!r}, 'w').write('imported')\n")
+    text = "from db import get_cursor\ncur = get_cursor()\ncur.execute('q')\n"
+    doc = SourceDoc(text, str(tmp_path / "views.py"), root=tmp_path)
+    assert doc.resolve_deep(_last_call_func(doc)) == "sqlite3.Cursor.execute"
+    assert not canary.exists(), "analysed code was executed"
+
+
+def test_budget_stops_lookups(monkeypatch) -> None:
+    monkeypatch.setattr(inference, "MAX_LOOKUPS", 2)
+    lines = [f"c{i} = get_cursor()\nc{i}.execute('q')\n" for i in range(4)]
+    doc = SourceDoc(HELPER + "".join(lines), "/tmp/m.py")
+    calls = [n.func for n in ast.walk(doc.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "execute"]
+    results = [doc.resolve_deep(func) for func in sorted(calls, key=lambda f: f.lineno)]
+    assert results[:2] == ["sqlite3.Cursor.execute"] * 2
+    assert results[2:] == ["get_cursor().execute"] * 2
+    assert doc.inference.budget.lookups == 2
+
+
+def test_results_are_cached() -> None:
+    doc = SourceDoc(HELPER + "cur = get_cursor()\ncur.execute('q')\n", "/tmp/m.py")
+    func = _last_call_func(doc)
+    doc.resolve_deep(func)
+    doc.resolve_deep(func)
+    assert doc.inference.budget.lookups == 1
