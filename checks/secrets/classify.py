@@ -38,6 +38,7 @@ def classify(
     catalog: Catalog,
     owner: str | None = None,
     kind_hint: str | None = None,
+    qualify: bool = False,
 ) -> Verdict | None:
     """What ``value`` (held by ``name``, inside ``owner``) is, or None when not a secret.
 
@@ -47,7 +48,7 @@ def classify(
         return None
     header = private_key_header(value)
     if header is not None and has_key_material(value[header.end() :]):
-        env = env_name(name, owner) if name else "PRIVATE_KEY"
+        env = env_name(name, owner, qualify) if name else "PRIVATE_KEY"
         return private_key_verdict(header.start(), len(value), env, whole=header.start() == 0)
     normalised = normalise(name) if name else None
     formats = match_formats(value, normalised, catalog)
@@ -55,17 +56,17 @@ def classify(
         first = formats[0]
         first.format.row.hit()
         whole = first.start == 0 and first.end == len(value.rstrip())
-        env = env_name(name, owner) if name and secret_kind(name, catalog) else first.format.env
+        env = env_name(name, owner, qualify) if name and secret_kind(name, catalog) else first.format.env
         return Verdict(KNOWN_FORMAT, first.format.label, first.shown(value), env, Confidence.HIGH, first.start, first.end, whole)
     urls = url_passwords(value, catalog)
     if urls:
         found = urls[0]
-        env = env_name(name, owner) if name else _URL_ENV.get(found.scheme, f"{normalise(found.scheme).upper() or 'SERVICE'}_URL")
+        env = env_name(name, owner, qualify) if name else _URL_ENV.get(found.scheme, f"{normalise(found.scheme).upper() or 'SERVICE'}_URL")
         return Verdict(URL_PASSWORD, f"{found.scheme} URL password", "", env, Confidence.HIGH, found.start, found.end, True)
     kind = kind_hint or secret_kind(name, catalog)
     if kind is None or not plausible(value, kind, name, catalog):
         return None
-    env = env_name(name, owner) if name else env_name(kind.replace(" ", "_"), owner)
+    env = env_name(name, owner, qualify) if name else env_name(kind.replace(" ", "_"), owner)
     return Verdict(NAMED_CREDENTIAL, kind, "", env, Confidence.MEDIUM, 0, len(value), True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from ..context import RuleContext
@@ -48,12 +49,12 @@ def _find(ctx: RuleContext) -> list[Secret]:
         return []
     cat = catalog(ctx.knowledge)
     if doc.tree is not None:
-        return [
+        return _distinct_env_names([
             Secret(verdict.code, verdict.kind, doc.range_of(literal.node), literal.value, literal.name, verdict.shown,
                    literal.name if literal.fallback and literal.name else verdict.env_name, verdict.confidence,
                    literal.target if verdict.whole else None, literal.fallback)
             for literal, verdict in python_source.scan(doc, cat)
-        ]
+        ])
     if doc.kind == "python":
         return []
     if doc.kind == "env" and not _committable_env_file(ctx, doc):
@@ -66,10 +67,24 @@ def _find(ctx: RuleContext) -> list[Secret]:
     return found
 
 
+def _distinct_env_names(secrets: list[Secret]) -> list[Secret]:
+    """Two different values must not share one variable: ``PASSWORD``, ``PASSWORD_2``..."""
+    owners: dict[str, str] = {}
+    result = []
+    for secret in sorted(secrets, key=lambda s: s.range):
+        name, n = secret.env_name, 1
+        while name in owners and owners[name] != secret.value:
+            n += 1
+            name = f"{secret.env_name}_{n}"
+        owners[name] = secret.value
+        result.append(secret if name == secret.env_name else replace(secret, env_name=name))
+    return result
+
+
 def _committable_env_file(ctx: RuleContext, doc: SourceDoc) -> bool:
     """Templates (``.env.example``) always; real ``.env`` files only when git would commit them."""
     name = PurePosixPath(doc.path.replace("\\", "/")).name.lower()
     if any(word in name for word in _TEMPLATE_WORDS):
         return True
     location = git.locate(ctx)
-    return location is not None and not git.is_ignored(location.repo, location.absolute)
+    return location is not None and location.repo is not None and not git.is_ignored(location.repo, location.absolute)

@@ -15,7 +15,6 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from ..context import RuleContext
@@ -53,14 +52,17 @@ def locate(ctx: RuleContext) -> Location | None:
     return Location(path, root, find_repo(str(path.parent)))
 
 
-@lru_cache(maxsize=256)
 def find_repo(directory: str) -> Path | None:
     """The work tree root above ``directory`` (a ``.git`` folder or file), else None."""
-    current = Path(directory)
-    for candidate in [current, *current.parents]:
-        if (candidate / ".git").exists():
-            return candidate
-    return None
+
+    def walk() -> Path | None:
+        current = Path(directory)
+        for candidate in [current, *current.parents]:
+            if (candidate / ".git").exists():
+                return candidate
+        return None
+
+    return _cached(("repo", directory), walk)  # type: ignore[no-any-return]
 
 
 def _cached(key: tuple, compute):  # type: ignore[no-untyped-def]

@@ -40,14 +40,15 @@ def secret_kind(name: str | None, catalog: Catalog) -> str | None:
     return kind
 
 
-def env_name(name: str, owner: str | None = None) -> str:
+def env_name(name: str, owner: str | None = None, qualify: bool = False) -> str:
     """An environment variable name for a value held by ``name`` (inside ``owner``).
 
     A bare generic name (``password`` in ``DB_CONFIG = {...}``) is qualified by its owner
-    (``DB_PASSWORD``) so two such values in one project do not collide.
+    (``DB_PASSWORD``) so two such values in one project do not collide; an attribute of a
+    module or client object always is (``stripe.api_key`` → ``STRIPE_API_KEY``).
     """
     norm = normalise(name)
-    if owner and "_" not in norm:
+    if owner and (qualify or "_" not in norm) and not norm.startswith(normalise(owner) + "_"):
         qualifier = _SUFFIXES.sub("", normalise(owner))
         if qualifier and qualifier not in ("self", "cls", "app", "config", "settings", "kwargs", "options", "params"):
             norm = f"{qualifier}_{norm}"

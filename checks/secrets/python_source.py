@@ -29,6 +29,8 @@ class Literal:
     name: str | None = None
     owner: str | None = None
     kind_hint: str | None = None
+    #: ``owner`` is the object whose attribute holds the value (always part of the env name).
+    qualify: bool = False
     #: The node a fix replaces (the literal, or the whole env read for a fallback).
     target: ast.AST | None = None
     fallback: bool = False
@@ -47,7 +49,7 @@ def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[tuple[Literal, Verdict]]:
             literal = _fstring(doc, node)
         if literal is None:
             continue
-        verdict = classify(literal.value, literal.name, catalog, literal.owner, literal.kind_hint)
+        verdict = classify(literal.value, literal.name, catalog, literal.owner, literal.kind_hint, literal.qualify)
         if verdict is not None:
             yield literal, verdict
 
@@ -88,7 +90,8 @@ def _literal(doc: SourceDoc, node: ast.Constant, catalog: Catalog, docstring: bo
         if isinstance(call, ast.Call) and _is_env_read(doc, call) and call.args and string_value(call.args[0]):
             return Literal(node, value, string_value(call.args[0]), target=call, fallback=True, is_bytes=is_bytes)
     name, owner, hint = _context(doc, node, parent, catalog)
-    return Literal(node, value, name, owner, hint, target=node, is_bytes=is_bytes)
+    qualify = isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and owner is not None
+    return Literal(node, value, name, owner, hint, qualify, target=node, is_bytes=is_bytes)
 
 
 def _context(doc: SourceDoc, node: ast.AST, parent: ast.AST | None, catalog: Catalog) -> tuple[str | None, str | None, str | None]:
@@ -121,7 +124,7 @@ def _context(doc: SourceDoc, node: ast.AST, parent: ast.AST | None, catalog: Cat
         if isinstance(keyword, ast.keyword) and isinstance(call, ast.Call):
             index = next(i for i, e in enumerate(parent.elts) if e is node)
             hint = _argument_kind(doc, call, None, keyword.arg, catalog, element=index)
-            return None, _owner(doc, call), hint
+            return None, _owner(doc, call) or _receiver(call), hint
     return None, None, None
 
 
