@@ -27,8 +27,9 @@ _URL_PASSWORD = re.compile(
 )
 _AUTH_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|Bot|token)\s{1,5}(?=\S)")
 _IDENTIFIER_WORDS = re.compile(r"^[a-z]{1,30}(?:[_.\-:/][a-z]{1,30}){1,12}$|^[A-Z]{1,30}(?:_[A-Z0-9]{1,30}){1,12}$")
-#: Template syntax inside a value: ``${VAR}``, ``{name}``, ``{}``, ``%(name)s``, ``%s``.
-_INTERPOLATION = re.compile(r"\$\{[^{}]{0,100}\}|\{[A-Za-z_][\w.]{0,60}\}|\{\}|%\([A-Za-z_]{1,40}\)[sd]|%[sd]")
+#: Template syntax inside a value: ``${VAR}``, ``{name}``, ``{}``, ``%(name)s`` (a bare ``%s`` is
+#: a placeholder only as the whole value: random keys contain it too).
+_INTERPOLATION = re.compile(r"\$\{[^{}]{0,100}\}|\{[A-Za-z_][\w.]{0,60}\}|\{\}|%\([A-Za-z_]{1,40}\)[sd]")
 _PATH_SUFFIXES = (".pem", ".key", ".json", ".txt", ".crt", ".cer", ".p12", ".pfx", ".env", ".yaml", ".yml", ".ini", ".cfg", ".toml", ".jks")
 
 
