@@ -65,6 +65,8 @@ class CodewardServer(LanguageServer):
         self._needs_refresh: set[str] = set()
         self._index_task: asyncio.Task | None = None
         self._published_closed: set[str] = set()
+        #: Last (version, diagnostics) pushed per document: a re-check with the same outcome is not re-sent.
+        self._published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
 
     # -- logging and error reporting ------------------------------------------------------
     def log(self, message: str, level: types.MessageType = types.MessageType.Info, once: tuple | None = None) -> None:
@@ -175,7 +177,8 @@ class CodewardServer(LanguageServer):
             if result.uri in self._needs_refresh:
                 self._needs_refresh.discard(result.uri)
                 self._request_refresh()
-        else:
+        elif self._published.get(result.uri) != (result.version, result.diagnostics):
+            self._published[result.uri] = (result.version, result.diagnostics)
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=result.uri, diagnostics=result.diagnostics, version=result.version)
             )
@@ -205,6 +208,7 @@ class CodewardServer(LanguageServer):
 
     def clear(self, uri: str) -> None:
         self.results.pop(uri, None)
+        self._published.pop(uri, None)
         if not self.pull:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 

@@ -174,6 +174,14 @@ class Session:
         await self.until(lambda: len(self.client.published.get(uri, [])) > after, f"new diagnostics for {uri}")
         return self.client.published[uri][after][1]
 
+    async def settled(self, uri: str, accept: Callable[[list[types.Diagnostic]], bool]) -> list[types.Diagnostic]:
+        """Diagnostics once a re-check (not caused by an edit) produced what ``accept`` wants."""
+        if self.pull:
+            return await self.diagnostics(uri)
+        latest = lambda: self.client.published.get(uri, [(None, None)])[-1][1]  # noqa: E731
+        await self.until(lambda: latest() is not None and accept(latest()), f"settled diagnostics for {uri}")
+        return latest()
+
     def published_count(self, uri: str) -> int:
         return len(self.client.published.get(uri, []))
 
