@@ -150,7 +150,7 @@ def code_server(vsix: Path) -> Iterator[CodeServer]:
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -314,20 +314,27 @@ def test_missing_auth_visible(code_server: CodeServer, tmp_path: Path) -> None:
     folder = _workspace(tmp_path, {"notes.py": """
         from flask import Flask
         from flask_login import login_required
+        from flask_sqlalchemy import SQLAlchemy
 
         app = Flask(__name__)
-        NOTES = {}
+        db = SQLAlchemy(app)
 
 
-        @app.get("/notes")
+        class Note(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            body = db.Column(db.Text)
+
+
+        @app.get("/notes/<int:note_id>")
         @login_required
-        def list_notes():
-            return {"notes": list(NOTES.values())}
+        def show_note(note_id):
+            return {"body": Note.query.get_or_404(note_id).body}
 
 
-        @app.post("/notes/<int:note_id>/delete")
+        @app.route("/notes/<int:note_id>", methods=["DELETE"])
         def delete_note(note_id):
-            NOTES.pop(note_id, None)
+            db.session.delete(Note.query.get_or_404(note_id))
+            db.session.commit()
             return "deleted"
         """})
     finding = _finding(folder / "notes.py", "CW301")
