@@ -27,11 +27,13 @@ Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.C
 class NameResolver:
     """Resolves expressions of one module to dotted paths."""
 
-    def __init__(self, tree: ast.Module, return_types: Mapping[str, Row], module_name: str = "") -> None:
+    def __init__(self, tree: ast.Module, return_types: Mapping[str, Row], module_name: str = "", text: str | None = None) -> None:
         self.tree = tree
         self.return_types = return_types
         self.module_name = module_name
         self.imports: dict[str, str] = {}
+        # Walrus targets and lambdas hide inside expressions; only look when the text has them.
+        self._nested_bindings = text is None or ":=" in text or "lambda" in text
         self._bindings: dict[int, dict[str, object]] = {}
         self._collect_scope(tree)
 
@@ -90,6 +92,8 @@ class NameResolver:
                 for name in _target_names(node.target):
                     bindings[name] = _AMBIGUOUS
             for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr) and not self._nested_bindings:
+                    continue
                 if isinstance(child, ast.expr) and not isinstance(child, (ast.NamedExpr, ast.Lambda)):
                     # Walrus and lambdas hide in expressions; look for them cheaply.
                     for sub in ast.walk(child):

@@ -35,6 +35,7 @@ class SourceDoc:
         self.kind = kind
         self.module_name = module_name
         self.lines = LineIndex(text)
+        self._resolved: dict[int, str | None] = {}
         self.broken_lines: set[int] = set()
         self.syntax_error: str | None = None
         self.tree: ast.Module | None = None
@@ -51,17 +52,12 @@ class SourceDoc:
     @cached_property
     def names(self) -> NameResolver:
         assert self.tree is not None, "names are only available for Python documents"
-        return NameResolver(self.tree, knowledge.return_types(), self.module_name)
+        return NameResolver(self.tree, knowledge.return_types(), self.module_name, self.text)
 
     @cached_property
     def parents(self) -> dict[int, ast.AST]:
         """id(child) → parent node, for rules that need to look upwards."""
-        parents: dict[int, ast.AST] = {}
-        if self.tree is not None:
-            for node in ast.walk(self.tree):
-                for child in ast.iter_child_nodes(node):
-                    parents[id(child)] = node
-        return parents
+        return self._structure[0]
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.parents.get(id(node))
@@ -73,18 +69,55 @@ class SourceDoc:
             current = self.parent(current)
 
     def scope_of(self, node: ast.AST) -> Scope:
-        """The innermost function, lambda or class around ``node``, else the module."""
-        for anc in self.ancestors(node):
-            if isinstance(anc, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                return anc
-        assert self.tree is not None
-        return self.tree
+        """The innermost function or lambda around ``node``, else the module."""
+        return self.scopes.get(id(node), self.tree)  # type: ignore[return-value]
+
+    @property
+    def scopes(self) -> dict[int, Scope]:
+        """id(node) → innermost enclosing function or lambda (module-level nodes absent)."""
+        return self._structure[1]
+
+    @cached_property
+    def _structure(self) -> tuple[dict[int, ast.AST], dict[int, Scope]]:
+        """Parents and scopes in one pass over the tree (hand-rolled: ``ast.iter_child_nodes``
+        is a generator per node and dominated the profile)."""
+        parents: dict[int, ast.AST] = {}
+        scopes: dict[int, Scope] = {}
+        if self.tree is None:
+            return parents, scopes
+        AST, functions = ast.AST, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+        stack: list[tuple[ast.AST, Scope | None]] = [(self.tree, None)]
+        pop, push = stack.pop, stack.append
+        while stack:
+            node, scope = pop()
+            own = node if isinstance(node, functions) else None
+            for name in node._fields:
+                value = getattr(node, name, None)
+                # Decorators, defaults and annotations are evaluated in the outer scope.
+                child_scope = own if own is not None and name in ("body", "args") else scope
+                if isinstance(value, AST):
+                    parents[id(value)] = node
+                    if child_scope is not None:
+                        scopes[id(value)] = child_scope
+                    push((value, child_scope))
+                elif isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, AST):
+                            parents[id(item)] = node
+                            if child_scope is not None:
+                                scopes[id(item)] = child_scope
+                            push((item, child_scope))
+        return parents, scopes
 
     def resolve(self, expr: ast.AST | None) -> str | None:
-        """Dotted path of ``expr`` seen from its own scope (see :mod:`names`)."""
+        """Dotted path of ``expr`` seen from its own scope (see :mod:`names`); memoized,
+        since every rule asks about the same calls."""
         if expr is None:
             return None
-        return self.names.resolve(expr, self.scope_of(expr))
+        key = id(expr)
+        if key not in self._resolved:
+            self._resolved[key] = self.names.resolve(expr, self.scope_of(expr))
+        return self._resolved[key]
 
     def resolve_deep(self, expr: ast.AST | None) -> str | None:
         """Like :meth:`resolve`, but asks jedi (bounded, cached) when the cheap way fails.
@@ -142,3 +175,4 @@ class SourceDoc:
             if match and not match.group("codes"):
                 bare.append(line_no)
         return bare
+

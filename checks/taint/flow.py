@@ -1,0 +1,855 @@
+"""Following tainted values through the statements of one function.
+
+One ordered pass over each function body (no fixpoint: a loop body is walked once and its
+result merged), so the cost is linear in the size of the code. Branches are walked on copies
+of the environment and merged; an ``if`` whose body always leaves (``return``, ``raise``,
+``abort()``) makes its negated test hold afterwards, which is how allowlist and regex guards
+clear a value. Each function's parameters start as symbolic labels (or as real sources for
+route handlers); what reaches the return value or a sink becomes the function's summary.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from ..knowledge import Row
+from ..model import Range
+from ..source import SourceDoc
+from ..syntax import dotted, string_value
+from .labels import CLEAN, Label, Origin, clear, live, mark, step, union
+from .model import TaintModel, candidates, matches, source_matches
+from .routes import route_parameters
+from .summaries import ParamReturn, ParamSink, Summary
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+Env = dict[str, frozenset[Label]]
+
+_SQL_TEXT = re.compile(
+    r"(?is)\b(select\s.+?\bfrom\b|insert\s+into\b|update\s+\S+\s+set\b|delete\s+from\b|\bwhere\s|order\s+by\b|values\s*\(|drop\s+table\b)"
+)
+_HTML_TEXT = re.compile(r"<[a-zA-Z!/]")
+_FIXED_HOST = re.compile(r"^[a-zA-Z][\w+.-]*://[^/?#{}\s]+[/?#]")
+_FIXED_LOCAL = re.compile(r"^/[^/\\]")
+#: Builtins whose result carries their arguments' data.
+_PROPAGATING_BUILTINS = frozenset(
+    {"str", "repr", "format", "bytes", "bytearray", "list", "tuple", "set", "frozenset", "dict", "sorted",
+     "reversed", "iter", "next", "min", "max", "ascii", "enumerate", "zip", "map", "filter", "getattr", "vars"}
+)
+#: Methods that carry their arguments' data even on an untainted receiver ("/".join(parts)).
+_PROPAGATING_METHODS = frozenset({"join", "joinpath", "format", "format_map", "urljoin", "with_name", "with_suffix"})
+#: Methods that put their arguments into the receiver (``parts.append(name)``).
+_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "write"})
+_EXITS = frozenset({"abort", "exit", "sys.exit", "flask.abort", "fastapi.HTTPException"})
+#: Categories that are one flaw: markup reported at `mark_safe` is not reported again as HTML.
+_SAME_FLAW = {"markup": ("html",), "html": ("markup",), "code": ("html", "markup")}
+_NON_DATA_PARAMS = frozenset({"self", "cls", "request", "req"})
+
+
+@dataclass
+class SinkHit:
+    """Tainted data reached a sink (directly, or through a called function's summary)."""
+
+    category: str
+    sink: str  # the sink as written ("cursor.execute")
+    node: ast.AST  # where to report
+    call: ast.AST | None  # the sink call (for fixes), None for returns/assignments
+    arg: ast.AST | None  # the dangerous argument
+    labels: tuple[Label, ...]
+    function: FunctionNode | None
+    row: Row | None = None
+    via: ParamSink | None = None  # set when the sink is inside a called function
+
+
+@dataclass
+class FunctionResult:
+    summary: Summary
+    hits: list[SinkHit] = field(default_factory=list)
+
+
+class ModuleFlow:
+    """Taint results for every function of one document (computed on demand, once each)."""
+
+    def __init__(
+        self,
+        doc: SourceDoc,
+        model: TaintModel,
+        extra_sanitizers: Iterable[str] = (),
+        external: Callable[[str], Summary | None] = lambda path: None,
+    ) -> None:
+        assert doc.tree is not None
+        self.doc = doc
+        self.model = model
+        self.extra_sanitizers = frozenset(extra_sanitizers)
+        self.external = external
+        self.results: dict[int, FunctionResult] = {}
+        self._busy: set[int] = set()
+        self.module_env: Env = {}
+        self.functions: dict[str, FunctionNode] = {
+            stmt.name: stmt for stmt in doc.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        self.module_hits: list[SinkHit] = []
+
+    # -- driving ---------------------------------------------------------------------
+    def run(self) -> list[SinkHit]:
+        """Analyse the module body and every function; all sink hits of the document."""
+        walker = _Walker(self, None, self.doc.tree, {})
+        walker.block(self.doc.tree.body, walker.env)
+        self.module_env = walker.env
+        hits = list(walker.hits)
+        for node in ast.walk(self.doc.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                hits.extend(self.function(node).hits)
+        return hits
+
+    def function(self, func: FunctionNode) -> FunctionResult:
+        known = self.results.get(id(func))
+        if known is not None:
+            return known
+        if id(func) in self._busy:  # recursion: no summary yet
+            return FunctionResult(Summary(func.name, _param_names(func)))
+        self._busy.add(id(func))
+        try:
+            result = self._analyse(func)
+        finally:
+            self._busy.discard(id(func))
+        self.results[id(func)] = result
+        return result
+
+    def summary_for_call(self, call: ast.Call, scope: ast.AST) -> Summary | None:
+        """The summary of the project function ``call`` calls, if any."""
+        func = call.func
+        if isinstance(func, ast.Name):
+            binding = self.doc.names.binding(func.id, scope) if scope is not self.doc.tree else None
+            local = self.functions.get(func.id)
+            if local is not None and binding is None:
+                return self.function(local).summary
+        resolved = self.doc.names.resolve(func, scope)
+        if resolved is None or resolved.endswith("()"):
+            return None
+        if self.doc.module_name and resolved.startswith(self.doc.module_name + "."):
+            local = self.functions.get(resolved[len(self.doc.module_name) + 1 :])
+            if local is not None:
+                return self.function(local).summary
+        return self.external(resolved)
+
+    # -- one function ---------------------------------------------------------------
+    def _analyse(self, func: FunctionNode) -> FunctionResult:
+        route = route_parameters(self.doc, func, self.model)
+        env: Env = {}
+        params = _param_names(func)
+        for index, arg in enumerate(_all_args(func)):
+            if route is not None and arg.arg in route:
+                origin = Origin("param", "route parameter", arg.arg, self.doc.range_of(arg), index, route=True)
+            elif route is None and arg.arg not in _NON_DATA_PARAMS:
+                origin = Origin("param", "parameter", arg.arg, self.doc.range_of(arg), index)
+            else:
+                continue
+            env[arg.arg] = frozenset({Label(origin, alias=arg.arg)})
+        walker = _Walker(self, func, func, env, is_route=route is not None)
+        walker.block(func.body, walker.env)
+        returns = []
+        sources = []
+        for label in walker.returned:
+            if label.origin.kind == "param" and not label.origin.route:
+                returns.append(ParamReturn(label.origin.param, label.cleared, label.text, label.built))
+            elif label.origin.proven and label.cleared != frozenset({"*"}):
+                sources.append(replace(label.origin, path=label.origin.path or self.doc.path))
+        summary = Summary(
+            func.name,
+            params,
+            tuple(dict.fromkeys(returns)),
+            tuple(dict.fromkeys(walker.param_sinks)),
+            tuple(dict.fromkeys(sources)),
+            method=bool(params) and params[0] in ("self", "cls"),
+        )
+        return FunctionResult(summary, walker.hits)
+
+
+def _all_args(func: FunctionNode) -> list[ast.arg]:
+    args = func.args
+    found = [*args.posonlyargs, *args.args]
+    if args.vararg:
+        found.append(args.vararg)
+    found.extend(args.kwonlyargs)
+    if args.kwarg:
+        found.append(args.kwarg)
+    return found
+
+
+def _param_names(func: FunctionNode) -> tuple[str, ...]:
+    return tuple(a.arg for a in _all_args(func))
+
+
+class _Walker:
+    """Walks the statements of one scope, keeping name → taint."""
+
+    def __init__(self, flow: ModuleFlow, func: FunctionNode | None, scope: ast.AST, env: Env, is_route: bool = False) -> None:
+        self.flow = flow
+        self.doc = flow.doc
+        self.model = flow.model
+        self.func = func
+        self.scope = scope
+        self.env = env
+        self.is_route = is_route
+        self.hits: list[SinkHit] = []
+        self.param_sinks: list[ParamSink] = []
+        self.returned: frozenset[Label] = CLEAN
+        self._reported: set[tuple[int, str]] = set()
+
+    # -- statements -----------------------------------------------------------------
+    def block(self, body: list[ast.stmt], env: Env) -> tuple[Env, bool]:
+        """Walk ``body`` updating ``env`` in place; True when the block always leaves."""
+        for stmt in body:
+            if self.stmt(stmt, env):
+                return env, True
+        return env, False
+
+    def stmt(self, node: ast.stmt, env: Env) -> bool:
+        if isinstance(node, ast.Assign):
+            value = self.expr(node.value, env)
+            for target in node.targets:
+                self.assign(target, value, node.value, env)
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self.assign(node.target, self.expr(node.value, env), node.value, env)
+        elif isinstance(node, ast.AugAssign):
+            value = self.expr(node.value, env)
+            if isinstance(node.op, (ast.Add, ast.Mod)):
+                value = mark(value, self._text_kinds(node.value), built=True)
+            current = self.expr(node.target, env) if isinstance(node.target, ast.Name) else CLEAN
+            self.assign(node.target, union(current, value), node.value, env)
+        elif isinstance(node, ast.Expr):
+            self.expr(node.value, env)
+            return self._is_exit_call(node.value)
+        elif isinstance(node, ast.Return):
+            if node.value is not None:
+                value = self.expr(node.value, env)
+                self.returned = union(self.returned, value)
+                if self.is_route:
+                    self._check_returned_html(node, value)
+            return True
+        elif isinstance(node, ast.Raise):
+            if node.exc is not None:
+                self.expr(node.exc, env)
+            return True
+        elif isinstance(node, (ast.Continue, ast.Break)):
+            return True
+        elif isinstance(node, ast.If):
+            return self._if(node, env)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            iterated = self.expr(node.iter, env)
+            self.assign(node.target, iterated, node.iter, env)
+            self._loop(node.body, node.orelse, env)
+        elif isinstance(node, ast.While):
+            self.expr(node.test, env)
+            self._loop(node.body, node.orelse, env)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                value = self.expr(item.context_expr, env)
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, value, item.context_expr, env)
+            _, leaves = self.block(node.body, env)
+            return leaves
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            return self._try(node, env)
+        elif isinstance(node, ast.Match):
+            subject = self.expr(node.subject, env)
+            branches = []
+            for case in node.cases:
+                branch = dict(env)
+                for sub in ast.walk(case.pattern):
+                    name = getattr(sub, "name", None)
+                    if isinstance(name, str):
+                        branch[name] = subject
+                branches.append(self.block(case.body, branch))
+            self._merge_into(env, [(dict(env), False), *branches])
+        elif isinstance(node, ast.ClassDef):
+            self.block([s for s in node.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))], dict(env))
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    env.pop(target.id, None)
+        elif isinstance(node, ast.Assert):
+            when_true, _ = self.guards(node.test, env)
+            self._apply(env, when_true)
+        return False
+
+    def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], env: Env) -> None:
+        after, _ = self.block(body, dict(env))
+        self._merge_into(env, [(dict(env), False), (after, False)])
+        if orelse:
+            self.block(orelse, env)
+
+    def _if(self, node: ast.If, env: Env) -> bool:
+        self.expr(node.test, env)
+        when_true, when_false = self.guards(node.test, env)
+        body_env = dict(env)
+        self._apply(body_env, when_true)
+        else_env = dict(env)
+        self._apply(else_env, when_false)
+        body = self.block(node.body, body_env)
+        orelse = self.block(node.orelse, else_env)
+        return self._merge_into(env, [body, orelse])
+
+    def _try(self, node: ast.AST, env: Env) -> bool:
+        start = dict(env)
+        body_env, body_leaves = self.block(node.body, dict(env))  # type: ignore[attr-defined]
+        outcomes = []
+        if node.orelse:  # type: ignore[attr-defined]
+            outcomes.append(self.block(node.orelse, dict(body_env)))  # type: ignore[attr-defined]
+        else:
+            outcomes.append((body_env, body_leaves))
+        for handler in node.handlers:  # type: ignore[attr-defined]
+            handler_env = self._merged([start, body_env])
+            outcomes.append(self.block(handler.body, handler_env))
+        leaves = self._merge_into(env, outcomes)
+        if node.finalbody:  # type: ignore[attr-defined]
+            _, final_leaves = self.block(node.finalbody, env)  # type: ignore[attr-defined]
+            leaves = leaves or final_leaves
+        return leaves
+
+    def _merge_into(self, env: Env, outcomes: list[tuple[Env, bool]]) -> bool:
+        """Replace ``env`` by the merge of the outcomes that fall through; True if none do."""
+        falling = [e for e, leaves in outcomes if not leaves]
+        if not falling:
+            return True
+        merged = self._merged(falling)
+        env.clear()
+        env.update(merged)
+        return False
+
+    @staticmethod
+    def _merged(envs: list[Env]) -> Env:
+        if len(envs) == 1:
+            return dict(envs[0])
+        merged: Env = {}
+        for name in set().union(*envs):
+            merged[name] = union(*(e.get(name, CLEAN) for e in envs))
+        return merged
+
+    def _is_exit_call(self, expr: ast.expr) -> bool:
+        if not isinstance(expr, ast.Call):
+            return False
+        written = dotted(expr.func)
+        return written in _EXITS or self.doc.names.resolve(expr.func, self.scope) in _EXITS
+
+    # -- assignment -----------------------------------------------------------------
+    def assign(self, target: ast.AST, value: frozenset[Label], source: ast.AST | None, env: Env) -> None:
+        if isinstance(target, ast.Name):
+            env[target.id] = step(value, self.doc.range_of(target), target.id) if value else CLEAN
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            if isinstance(source, (ast.Tuple, ast.List)) and len(source.elts) == len(target.elts):
+                for sub_target, sub_value in zip(target.elts, source.elts):
+                    self.assign(sub_target, self.expr(sub_value, {**env}) if value else CLEAN, None, env)
+            else:
+                for elt in target.elts:
+                    self.assign(elt.value if isinstance(elt, ast.Starred) else elt, value, None, env)
+        elif isinstance(target, ast.Subscript):
+            self._check_session(target, value)
+            self._weak_update(target.value, value, env)
+        elif isinstance(target, ast.Attribute):
+            self._weak_update(target.value, value, env)
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, value, None, env)
+
+    def _weak_update(self, base: ast.AST, value: frozenset[Label], env: Env) -> None:
+        while isinstance(base, (ast.Subscript, ast.Attribute)):
+            base = base.value
+        if isinstance(base, ast.Name) and value:
+            env[base.id] = union(env.get(base.id, CLEAN), value)
+
+    def _check_session(self, target: ast.Subscript, value: frozenset[Label]) -> None:
+        base = target.value
+        rows = self.model.sinks.get(base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", ""))
+        if not rows or not value:
+            return
+        resolved, written = self.doc.names.resolve(base, self.scope), dotted(base)
+        for row in rows:
+            if row["category"] == "session" and matches(row["call"], resolved, written):
+                self._record(row, "session", written or "session", target, None, target, value)
+                return
+
+    # -- guards ---------------------------------------------------------------------
+    def guards(self, test: ast.expr, env: Env) -> tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, tuple[str, ...]]]]:
+        """(names made safe when ``test`` is true, names made safe when it is false)."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            when_true, when_false = self.guards(test.operand, env)
+            return when_false, when_true
+        if isinstance(test, ast.BoolOp):
+            parts = [self.guards(v, env) for v in test.values]
+            if isinstance(test.op, ast.And):
+                return [g for t, _ in parts for g in t], []
+            return [], [g for _, f in parts for g in f]
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            op, right = test.ops[0], test.comparators[0]
+            if isinstance(op, (ast.In, ast.NotIn)) and self._is_fixed_collection(right, env):
+                guarded = self._membership_subject(test.left)
+                if guarded:
+                    return ([guarded], []) if isinstance(op, ast.In) else ([], [guarded])
+            if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(test.left, ast.Name):
+                guarded = (test.left.id, ("*",))
+                return ([guarded], []) if isinstance(op, ast.Eq) else ([], [guarded])
+            return [], []
+        if isinstance(test, ast.Call):
+            guarded = self._guard_call(test)
+            if guarded:
+                return [guarded], []
+            if isinstance(test.func, ast.Name) and test.func.id == "isinstance" and len(test.args) == 2:
+                kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+                if isinstance(test.args[0], ast.Name) and all(dotted(k) in ("int", "float", "bool", "uuid.UUID", "UUID") for k in kinds):
+                    return [(test.args[0].id, ("*",))], []
+        if isinstance(test, ast.NamedExpr):
+            return self.guards(test.value, env)
+        return [], []
+
+    def _is_fixed_collection(self, expr: ast.expr, env: Env) -> bool:
+        if isinstance(expr, (ast.Set, ast.List, ast.Tuple)):
+            return all(isinstance(e, ast.Constant) for e in expr.elts)
+        if isinstance(expr, ast.Dict):
+            return all(isinstance(k, ast.Constant) for k in expr.keys)
+        if isinstance(expr, ast.Name):
+            return not env.get(expr.id) and not self.flow.module_env.get(expr.id)
+        if isinstance(expr, ast.Attribute):
+            return not self.expr(expr, env)
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "keys":
+            return self._is_fixed_collection(expr.func.value, env)
+        return False
+
+    def _membership_subject(self, left: ast.expr) -> tuple[str, tuple[str, ...]] | None:
+        if isinstance(left, ast.Name):
+            return (left.id, ("*",))
+        # urlparse(url).netloc in ALLOWED_HOSTS
+        if isinstance(left, ast.Attribute) and isinstance(left.value, ast.Call):
+            return self._guard_call(left.value)
+        return None
+
+    def _guard_call(self, call: ast.Call) -> tuple[str, tuple[str, ...]] | None:
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
+        rows = self.model.guards.get(name or "")
+        if not rows:
+            return None
+        resolved, written = self.doc.names.resolve(call.func, self.scope), dotted(call.func)
+        for row in rows:
+            if not matches(row["call"], resolved, written):
+                continue
+            index = row.get("arg", 0)
+            if index == -1:
+                subject = call.func.value if isinstance(call.func, ast.Attribute) else None
+                subject = _innermost_name(subject)
+            else:
+                subject = call.args[index] if index < len(call.args) else None
+            if isinstance(subject, ast.Name):
+                row.hit()
+                return (subject.id, tuple(row["clears"]))
+        return None
+
+    @staticmethod
+    def _apply(env: Env, guarded: list[tuple[str, tuple[str, ...]]]) -> None:
+        for name, categories in guarded:
+            if env.get(name):
+                env[name] = clear(env[name], categories)
+
+    # -- expressions ----------------------------------------------------------------
+    def expr(self, node: ast.AST | None, env: Env) -> frozenset[Label]:
+        if node is None or isinstance(node, ast.Constant):
+            return CLEAN
+        if isinstance(node, ast.Name):
+            found = env.get(node.id)
+            if found is None and self.func is not None:
+                found = self.flow.module_env.get(node.id)
+            return found or CLEAN
+        if isinstance(node, ast.Attribute):
+            source = self._source(node, node.attr)
+            if source is not None:
+                return source
+            return self.expr(node.value, env)
+        if isinstance(node, ast.Call):
+            return self.call(node, env)
+        if isinstance(node, ast.JoinedStr):
+            return self._joined(node, env)
+        if isinstance(node, ast.FormattedValue):
+            return self.expr(node.value, env)
+        if isinstance(node, ast.BinOp):
+            left, right = self.expr(node.left, env), self.expr(node.right, env)
+            if isinstance(node.op, ast.Add):
+                return self._concat(node, env)
+            if isinstance(node.op, ast.Mod):
+                text = self._const_text(node.left) or ""
+                right = self._after_prefix(right, text)
+                return mark(union(left, right), self._kinds(text), built=True)
+            return union(left, right)
+        if isinstance(node, ast.Subscript):
+            self.expr(node.slice, env)
+            return self.expr(node.value, env)
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return union(*(self.expr(e, env) for e in node.elts))
+        if isinstance(node, ast.Dict):
+            return union(*(self.expr(k, env) for k in node.keys if k is not None), *(self.expr(v, env) for v in node.values))
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            return self._comprehension(node, env)
+        if isinstance(node, ast.IfExp):
+            self.expr(node.test, env)
+            when_true, when_false = self.guards(node.test, env)
+            body_env, else_env = dict(env), dict(env)
+            self._apply(body_env, when_true)
+            self._apply(else_env, when_false)
+            return union(self.expr(node.body, body_env), self.expr(node.orelse, else_env))
+        if isinstance(node, ast.BoolOp):
+            return union(*(self.expr(v, env) for v in node.values))
+        if isinstance(node, ast.Compare):
+            self.expr(node.left, env)
+            for comparator in node.comparators:
+                self.expr(comparator, env)
+            return CLEAN
+        if isinstance(node, ast.UnaryOp):
+            operand = self.expr(node.operand, env)
+            return CLEAN if isinstance(node.op, ast.Not) else operand
+        if isinstance(node, (ast.Await, ast.Starred, ast.YieldFrom)):
+            return self.expr(node.value, env)
+        if isinstance(node, ast.Yield):
+            value = self.expr(node.value, env)
+            self.returned = union(self.returned, value)
+            return CLEAN
+        if isinstance(node, ast.NamedExpr):
+            value = self.expr(node.value, env)
+            self.assign(node.target, value, node.value, env)
+            return value
+        if isinstance(node, ast.Slice):
+            for part in (node.lower, node.upper, node.step):
+                self.expr(part, env)
+            return CLEAN
+        return CLEAN
+
+    def _source(self, node: ast.AST, name: str) -> frozenset[Label] | None:
+        rows = self.model.sources.get(name)
+        if not rows:
+            return None
+        resolved = self.doc.names.resolve(node, self.scope)
+        written = dotted(node)
+        for row in rows:
+            if source_matches(row, resolved, written):
+                row.hit()
+                what = row.get("what") or (written or row["path"])
+                origin = Origin("source", what, self.doc.source_of(node), self.doc.range_of(node), structured=row.get("structured", False))
+                return frozenset({Label(origin)})
+        return None
+
+    def _kinds(self, text: str) -> tuple[str, ...]:
+        kinds = []
+        if _SQL_TEXT.search(text):
+            kinds.append("sql")
+        if _HTML_TEXT.search(text):
+            kinds.append("html")
+        return tuple(kinds)
+
+    def _text_kinds(self, node: ast.AST) -> tuple[str, ...]:
+        return self._kinds(self._const_text(node) or "")
+
+    def _const_text(self, node: ast.AST | None) -> str | None:
+        """The text of a string constant, or of a module-level name bound to one."""
+        value = string_value(node)
+        if value is not None:
+            return value
+        if isinstance(node, ast.Name):
+            binding = self.doc.names.binding(node.id)
+            return string_value(binding) if isinstance(binding, ast.AST) else None
+        if isinstance(node, ast.JoinedStr):
+            return "".join(string_value(v) or "{}" for v in node.values)
+        return None
+
+    @staticmethod
+    def _after_prefix(taint: frozenset[Label], prefix: str) -> frozenset[Label]:
+        """Data placed after a fixed scheme+host (or a local path) cannot pick the server."""
+        if not taint:
+            return taint
+        if _FIXED_HOST.match(prefix):
+            return clear(taint, ("ssrf", "redirect"))
+        if _FIXED_LOCAL.match(prefix):
+            return clear(taint, ("redirect",))
+        return taint
+
+    def _joined(self, node: ast.JoinedStr, env: Env) -> frozenset[Label]:
+        prefix = ""
+        parts = []
+        for value in node.values:
+            text = string_value(value)
+            if text is not None:
+                prefix += text
+                continue
+            parts.append(self._after_prefix(self.expr(value, env), prefix))
+            prefix += "{}"
+        text = "".join(string_value(v) or "{}" for v in node.values)
+        return mark(union(*parts), self._kinds(text), built=True)
+
+    def _concat(self, node: ast.BinOp, env: Env) -> frozenset[Label]:
+        operands: list[ast.AST] = []
+        current: ast.AST = node
+        while isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add):
+            operands.append(current.right)
+            current = current.left
+        operands.append(current)
+        operands.reverse()
+        prefix = ""
+        parts = []
+        texts = []
+        for operand in operands:
+            text = self._const_text(operand)
+            if text is not None and not isinstance(operand, ast.JoinedStr):
+                prefix += text
+                texts.append(text)
+                continue
+            parts.append(self._after_prefix(self.expr(operand, env), prefix))
+            if isinstance(operand, ast.JoinedStr):
+                texts.append(text or "")
+            prefix += text or "{}"
+        return mark(union(*parts), self._kinds("".join(texts)), built=True)
+
+    def _comprehension(self, node: ast.AST, env: Env) -> frozenset[Label]:
+        inner = dict(env)
+        for gen in node.generators:  # type: ignore[attr-defined]
+            self.assign(gen.target, self.expr(gen.iter, inner), None, inner)
+            for cond in gen.ifs:
+                self.expr(cond, inner)
+                when_true, _ = self.guards(cond, inner)
+                self._apply(inner, when_true)
+        if isinstance(node, ast.DictComp):
+            return union(self.expr(node.key, inner), self.expr(node.value, inner))
+        return self.expr(node.elt, inner)  # type: ignore[attr-defined]
+
+    # -- calls ----------------------------------------------------------------------
+    def _call_name(self, func: ast.expr) -> str:
+        """The name data rows are indexed by: the attribute, or the imported name behind an alias."""
+        if isinstance(func, ast.Attribute):
+            return func.attr
+        if isinstance(func, ast.Name):
+            target = self.doc.names.imports.get(func.id)
+            return target.rsplit(".", 1)[-1] if target else func.id
+        return ""
+
+    def call(self, node: ast.Call, env: Env) -> frozenset[Label]:
+        func = node.func
+        name = self._call_name(func)
+        source = self._source(func, name) if name else None
+        receiver = CLEAN
+        if isinstance(func, ast.Attribute) and source is None:
+            receiver = self.expr(func.value, env)
+        elif not isinstance(func, (ast.Attribute, ast.Name)):
+            self.expr(func, env)
+        args = [self.expr(a, env) for a in node.args]
+        keywords = {kw.arg: self.expr(kw.value, env) for kw in node.keywords}
+        if source is not None:
+            return source
+        all_args = union(*args, *keywords.values())
+        resolved: list[str | None] = []
+
+        def path() -> str | None:
+            if not resolved:
+                resolved.append(self.doc.names.resolve(func, self.scope))
+            return resolved[0]
+
+        consumed = self._check_sinks(node, name, path, receiver, args, keywords)
+        sanitized = self._sanitizer(node, name, path)
+        if sanitized is not None:
+            return clear(union(receiver, all_args), sanitized)
+        if consumed:  # text(f"...{x}") was reported; execute(text(...)) is the same flow
+            receiver, args = clear(receiver, consumed), [clear(a, consumed) for a in args]
+            keywords = {k: clear(v, consumed) for k, v in keywords.items()}
+            all_args = union(*args, *keywords.values())
+        summary = self.flow.summary_for_call(node, self.scope) if isinstance(func, (ast.Name, ast.Attribute)) else None
+        if summary is not None:
+            return self._apply_summary(node, summary, args, keywords)
+        if isinstance(func, ast.Attribute):
+            return self._method_result(node, func, receiver, args, all_args, env)
+        if isinstance(func, ast.Name):
+            if func.id in _PROPAGATING_BUILTINS or func.id[:1].isupper():
+                return all_args
+            binding = self.doc.names.resolve(func, self.scope)
+            if binding == func.id:  # another builtin: len, print, isinstance...
+                return CLEAN
+        return all_args
+
+    def _method_result(
+        self, node: ast.Call, func: ast.Attribute, receiver: frozenset[Label], args: list, all_args: frozenset[Label], env: Env
+    ) -> frozenset[Label]:
+        if receiver:
+            if func.attr in _MUTATORS:
+                self._weak_update(func.value, all_args, env)
+            return union(receiver, all_args)
+        if func.attr in _MUTATORS:
+            self._weak_update(func.value, all_args, env)
+            return CLEAN
+        constant = self._const_text(func.value)
+        if constant is not None:  # "...".format(x), ", ".join(xs)
+            if func.attr in ("format", "format_map"):
+                args = [self._after_prefix(a, constant.split("{", 1)[0]) for a in args]
+                all_args = union(*args, *([all_args] if node.keywords else []))
+            return mark(all_args, self._kinds(constant), built=True)
+        if func.attr in _PROPAGATING_METHODS or self._is_module_function(func):
+            return all_args
+        return CLEAN
+
+    def _is_module_function(self, func: ast.Attribute) -> bool:
+        """``os.path.join``/``json.loads``: a lower-case chain rooted at an imported module."""
+        parts = []
+        current: ast.AST = func.value
+        while isinstance(current, ast.Attribute):
+            parts.append(current.attr)
+            current = current.value
+        if not isinstance(current, ast.Name):
+            return False
+        target = self.doc.names.imports.get(current.id)
+        if target is None:
+            return False
+        return all(p[:1].islower() for p in [*parts, target.rsplit(".", 1)[-1]])
+
+    def _sanitizer(self, node: ast.Call, name: str, path: Callable[[], str | None]) -> tuple[str, ...] | None:
+        rows = self.model.sanitizers.get(name)
+        if rows:
+            written = dotted(node.func) or (f"?.{name}" if isinstance(node.func, ast.Attribute) else None)
+            for row in rows:
+                if matches(row["call"], path(), written):
+                    row.hit()
+                    return tuple(row["clears"])
+        if self.flow.extra_sanitizers and (path() in self.flow.extra_sanitizers or dotted(node.func) in self.flow.extra_sanitizers):
+            return ("*",)
+        return None
+
+    def _apply_summary(self, node: ast.Call, summary: Summary, args: list, keywords: dict) -> frozenset[Label]:
+        offset = 1 if summary.method and isinstance(node.func, ast.Attribute) else 0
+
+        def taint_of(param: int) -> frozenset[Label]:
+            index = param - offset
+            found = args[index] if 0 <= index < len(args) else CLEAN
+            if 0 <= param < len(summary.params) and summary.params[param] in keywords:
+                found = union(found, keywords[summary.params[param]])
+            return found
+
+        for sink in summary.sinks:
+            value = taint_of(sink.param)
+            if value:
+                self._record_via(node, sink, value)
+        result = [frozenset({Label(origin)}) for origin in summary.sources]
+        for ret in summary.returns:
+            value = taint_of(ret.param)
+            if value:
+                result.append(mark(clear(value, ret.cleared) if ret.cleared else value, ret.text, ret.built))
+        return union(*result)
+
+    # -- sinks ----------------------------------------------------------------------
+    def _check_sinks(self, node: ast.Call, name: str, path: Callable[[], str | None], receiver, args, keywords) -> tuple[str, ...]:
+        """Record a hit if ``node`` is a sink fed with live taint; the categories consumed."""
+        rows = candidates(self.model.sinks, name) if isinstance(node.func, ast.Attribute) else self.model.sinks.get(name)
+        if not rows:
+            return ()
+        written = dotted(node.func) or (f"?.{name}" if isinstance(node.func, ast.Attribute) else None)
+        for row in rows:
+            if row["category"] == "session" or not matches(row["call"], path(), written):
+                continue
+            if not self._sink_applies(node, row):
+                continue
+            index = row.get("arg", 0)
+            if index == -1:
+                value, arg = receiver, node.func.value if isinstance(node.func, ast.Attribute) else None
+            else:
+                value, arg = (args[index], node.args[index]) if index < len(node.args) else (CLEAN, None)
+                if "keyword" in row and row["keyword"] in keywords:
+                    value = keywords[row["keyword"]]
+                    arg = next(kw.value for kw in node.keywords if kw.arg == row["keyword"])
+            if arg is None:
+                continue
+            if row["category"] == "nosql":
+                value = self._nosql_relevant(arg, value)
+            shown = written if written and not written.startswith("?.") else f".{name}"
+            recorded = self._record(row, row["category"], shown, node, node, arg, value)
+            return (row["category"], *_SAME_FLAW.get(row["category"], ())) if recorded else ()
+        return ()
+
+    def _sink_applies(self, node: ast.Call, row: Row) -> bool:
+        required = row.get("requires_keyword")
+        if required is not None:
+            kw = next((k for k in node.keywords if k.arg == required), None)
+            if kw is None or not (isinstance(kw.value, ast.Constant) and kw.value.value is True):
+                return False
+        safe = row.get("safe_keyword")
+        if safe is not None:
+            value = next((k.value for k in node.keywords if k.arg == safe), None)
+            position = row.get("safe_position", -1)
+            if value is None and 0 <= position < len(node.args):
+                value = node.args[position]
+            if value is not None:
+                allowed = row.get("safe_values")
+                if allowed is None:
+                    return False
+                resolved = self.doc.names.resolve(value, self.scope)
+                if resolved in allowed or dotted(value) in allowed:
+                    return False
+        return True
+
+    def _nosql_relevant(self, arg: ast.AST, value: frozenset[Label]) -> frozenset[Label]:
+        """Operator injection needs parsed JSON, or any data in a ``$where``-style clause."""
+        if isinstance(arg, ast.Dict) and any(string_value(k) in ("$where", "$function", "$accumulator") for k in arg.keys):
+            return value
+        return frozenset(label for label in value if label.origin.structured)
+
+    def _record(self, row: Row | None, category: str, sink: str, where: ast.AST, call: ast.AST | None, arg: ast.AST | None, value) -> bool:
+        """Note a sink reached by ``value``; True when live taint reached it."""
+        labels = live(value, category)
+        needs = row.get("needs_text") if row is not None else None
+        if needs:  # a parameter may still become SQL text in the caller: keep it for the summary
+            labels = [label for label in labels if needs in label.text or not label.origin.proven]
+        untainted = row is not None and row.get("untainted", False)
+        if not labels and not untainted:
+            return False
+        key = (id(where), category)
+        if key in self._reported:
+            return bool(labels)
+        self._reported.add(key)
+        proven = tuple(label for label in labels if label.origin.proven)
+        symbolic = [label for label in labels if not label.origin.proven]
+        for label in symbolic:
+            self.param_sinks.append(
+                ParamSink(label.origin.param, category, sink, self.doc.range_of(where), self.doc.path,
+                          self.func.name if self.func else "", "" if not needs or needs in label.text else needs, label.steps)
+            )
+        reported = proven or tuple(label for label in symbolic if label.built and (not needs or needs in label.text))
+        if reported or (untainted and not labels):
+            if row is not None:
+                row.hit()
+            self.hits.append(SinkHit(category, sink, where, call, arg, reported, self.func, row))
+        return bool(labels)
+
+    def _record_via(self, node: ast.Call, sink: ParamSink, value: frozenset[Label]) -> None:
+        labels = live(value, sink.category)
+        if sink.needs_text:
+            labels = [label for label in labels if sink.needs_text in label.text or not label.origin.proven]
+        if not labels:
+            return
+        for label in labels:
+            if not label.origin.proven:
+                needs = "" if sink.needs_text in label.text else sink.needs_text
+                self.param_sinks.append(replace(sink, param=label.origin.param, steps=label.steps + sink.steps, needs_text=needs))
+        proven = tuple(label for label in labels if label.origin.proven)
+        key = (id(node), sink.category)
+        if proven and key not in self._reported:
+            self._reported.add(key)
+            self.hits.append(SinkHit(sink.category, sink.sink, node, None, None, proven, self.func, None, via=sink))
+
+    def _check_returned_html(self, node: ast.Return, value: frozenset[Label]) -> None:
+        html = frozenset(label for label in value if "html" in label.text)
+        if html:
+            self._record(None, "html", "the response", node.value, None, node.value, html)
+
+
+def _innermost_name(expr: ast.AST | None) -> ast.AST | None:
+    """``os.path.realpath(path).startswith`` → ``path``; ``name.isdigit`` → ``name``."""
+    while expr is not None and not isinstance(expr, ast.Name):
+        if isinstance(expr, ast.Call):
+            expr = expr.args[0] if expr.args else None
+        elif isinstance(expr, (ast.Attribute, ast.Subscript)):
+            expr = expr.value
+        else:
+            return None
+    return expr

@@ -1,0 +1,97 @@
+"""Taint values: sets of labels, each naming where the data came from and what cleared it.
+
+A :class:`Label` is immutable and small. ``cleared`` holds the sink categories a sanitizer or
+guard made the value safe for (``"*"`` for all of them); ``text`` holds what the value was
+embedded in (``"sql"`` when a constant with SQL keywords was joined to it, ``"html"`` for
+markup) so sinks that only matter for such text (a bare ``db.execute``) can ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from ..model import Range
+
+#: Most flow steps kept per label; longer chains keep their first steps and the sink.
+MAX_STEPS = 8
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where tainted data entered: a source expression or a function parameter."""
+
+    kind: str  # "source" or "param"
+    what: str  # what the user sees: "request.args", "route parameter", "parameter"
+    name: str  # the variable or expression holding it
+    range: Range
+    param: int = -1  # index among the function's parameters for kind == "param"
+    route: bool = False  # a route/view parameter: attacker-controlled, not symbolic
+    structured: bool = False  # parsed JSON: may carry dicts/lists (NoSQL operators)
+    path: str = ""  # the file of the source when it is not the analysed one
+
+    @property
+    def proven(self) -> bool:
+        """A real entry point (request data, route parameter), not a symbolic parameter."""
+        return self.kind == "source" or self.route
+
+
+@dataclass(frozen=True)
+class Label:
+    origin: Origin
+    cleared: frozenset[str] = frozenset()
+    text: frozenset[str] = frozenset()
+    built: bool = False  # went through string building (f-string, %, +, format, join)
+    steps: tuple[tuple[Range, str], ...] = ()
+    #: The first variable the value was stored in, for messages ("`name` from ...").
+    alias: str = ""
+
+    def live_for(self, category: str) -> bool:
+        return category not in self.cleared and "*" not in self.cleared
+
+    @property
+    def key(self) -> tuple:
+        return (self.origin, self.cleared, self.text, self.built)
+
+
+Taint = frozenset  # frozenset[Label]
+CLEAN: frozenset[Label] = frozenset()
+
+
+def union(*taints: Iterable[Label]) -> frozenset[Label]:
+    """Union that keeps one label per (origin, cleared, text, built): the first seen."""
+    seen: dict[tuple, Label] = {}
+    for taint in taints:
+        for label in taint:
+            seen.setdefault(label.key, label)
+    return frozenset(seen.values()) if seen else CLEAN
+
+
+def clear(taint: Iterable[Label], categories: Iterable[str]) -> frozenset[Label]:
+    extra = frozenset(categories)
+    return union(replace(label, cleared=label.cleared | extra) for label in taint)
+
+
+def mark(taint: Iterable[Label], text: Iterable[str] = (), built: bool = False) -> frozenset[Label]:
+    """Labels embedded in text of the given kinds (and, when ``built``, in a built string)."""
+    kinds = frozenset(text)
+    if not kinds and not built:
+        return frozenset(taint)
+    return union(replace(label, text=label.text | kinds, built=label.built or built) for label in taint)
+
+
+def step(taint: Iterable[Label], where: Range, name: str) -> frozenset[Label]:
+    """Record that the value was assigned to ``name`` at ``where`` (a flow step)."""
+    message = f"assigned to `{name}`"
+    return union(
+        replace(
+            label,
+            steps=label.steps + ((where, message),) if len(label.steps) < MAX_STEPS else label.steps,
+            alias=label.alias or name,
+        )
+        for label in taint
+    )
+
+
+def live(taint: Iterable[Label], category: str) -> list[Label]:
+    return [label for label in taint if label.live_for(category)]

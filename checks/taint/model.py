@@ -1,0 +1,124 @@
+"""The taint model as data: which expressions are sources, sinks, sanitizers and guards.
+
+Rows live in ``checks/data/taint_*.toml``. Patterns are dotted paths as the name resolver
+produces them (``flask.request.args``, ``sqlite3.Cursor.execute``), ``*.name`` for "any
+receiver" (matched against the resolved and the written name), or exact written names for
+code whose receiver cannot be resolved (``request.GET`` on a Django view's parameter).
+Rows are indexed by their last name segment so a call costs one dict lookup unless some
+row could match.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..knowledge import Knowledge, Row, declare_section
+from ..syntax import path_matches
+
+declare_section(
+    "taint_sources",
+    "Expressions whose value the user controls (request data, input(), sys.argv).",
+    required={"path": str},
+    optional={"written": list, "what": str, "structured": bool},
+)
+declare_section(
+    "taint_sinks",
+    "Calls where tainted data does harm; `arg`/`keyword` name the dangerous argument.",
+    required={"call": str, "category": str},
+    optional={
+        "arg": int,
+        "keyword": str,
+        "needs_text": str,
+        "requires_keyword": str,
+        "safe_keyword": str,
+        "safe_position": int,
+        "safe_values": list,
+        "driver": str,
+        "untainted": bool,
+    },
+)
+declare_section(
+    "taint_sanitizers",
+    "Calls whose result is safe for the `clears` categories (\"*\" = every category).",
+    required={"call": str, "clears": list},
+)
+declare_section(
+    "taint_guards",
+    "Calls that, used as an `if` test, prove an argument (`arg`, -1 = receiver) safe.",
+    required={"call": str, "clears": list},
+    optional={"arg": int},
+)
+declare_section(
+    "taint_routes",
+    "Decorators marking route handlers; `params` = \"path\" (only <x>/{x} path names) or \"all\".",
+    required={"decorator": str, "params": str},
+)
+declare_section(
+    "taint_views",
+    "Function views: a first parameter called `first_param` in a module importing `module_import`.",
+    required={"first_param": str, "module_import": str},
+)
+declare_section(
+    "taint_route_exclusions",
+    "Route parameters that are not user data (dependencies, the request, typed numbers).",
+    required={"annotation": str},
+)
+
+
+def last_segment(pattern: str) -> str:
+    return pattern.rsplit(".", 1)[-1].rstrip("()")
+
+
+@dataclass
+class TaintModel:
+    sources: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    sinks: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    sanitizers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    guards: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    routes: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    views: list[Row] = field(default_factory=list)
+    exclusions: list[Row] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def model_for(knowledge: Knowledge) -> TaintModel:
+    model = TaintModel()
+    for row in knowledge.rows("taint_sources"):
+        model.sources[last_segment(row["path"])].append(row)
+        for written in row.get("written", []):
+            if last_segment(written) != last_segment(row["path"]):
+                model.sources[last_segment(written)].append(row)
+    for section, index in (
+        ("taint_sinks", model.sinks),
+        ("taint_sanitizers", model.sanitizers),
+        ("taint_guards", model.guards),
+    ):
+        for row in knowledge.rows(section):
+            index[last_segment(row["call"])].append(row)
+    for row in knowledge.rows("taint_routes"):
+        model.routes[last_segment(row["decorator"])].append(row)
+    model.views = knowledge.rows("taint_views")
+    model.exclusions = knowledge.rows("taint_route_exclusions")
+    return model
+
+
+def candidates(index: dict[str, list[Row]], name: str) -> list[Row]:
+    """Rows that may match a call of ``name``: its own rows, then ``module.*`` rows."""
+    wildcard = index.get("*")
+    own = index.get(name)
+    if wildcard is None:
+        return own or []
+    return [*wildcard, *own] if own else wildcard
+
+
+def matches(pattern: str, resolved: str | None, written: str | None) -> bool:
+    """Resolved path first; ``*.x`` patterns also match the written name."""
+    if path_matches(pattern, resolved):
+        return True
+    return pattern.startswith("*.") and path_matches(pattern, written)
+
+
+def source_matches(row: Row, resolved: str | None, written: str | None) -> bool:
+    return resolved == row["path"] or (written is not None and written in row.get("written", ()))

@@ -1,0 +1,94 @@
+"""Turning sink hits into findings: messages that name source and sink, flow steps, confidence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from ..context import RuleContext
+from ..model import Confidence, Finding, Fix, FlowStep
+from .analysis import taint_hits
+from .flow import SinkHit
+from .labels import Label
+
+#: category → how the sink uses the data, for messages.
+ROLE = {
+    "sql": "as SQL",
+    "nosql": "as a MongoDB query",
+    "command": "as a shell command",
+    "code": "as code or a template",
+    "path": "as a file path",
+    "ssrf": "as the URL of a server-side request",
+    "redirect": "as a redirect target",
+    "deserialization": "as serialized objects",
+    "xxe": "as XML parsed with external entities",
+    "ldap": "as an LDAP filter",
+    "xpath": "as an XPath expression",
+    "session": "as a trusted session value",
+    "html": "as HTML",
+    "markup": "as markup trusted not to need escaping",
+}
+
+FixMaker = Callable[[RuleContext, SinkHit], "Fix | None"]
+
+
+def describe(label: Label, ctx: RuleContext) -> str:
+    origin = label.origin
+    line = origin.range.start.line + 1
+    where = f"line {line}" if not origin.path or origin.path == ctx.doc.path else f"{origin.path} line {line}"
+    if origin.kind == "source":
+        if not label.alias:
+            return f"user input from `{origin.what}` ({where})"
+        return f"`{label.alias}` from `{origin.what}` ({where})"
+    if origin.route:
+        return f"route parameter `{origin.name}` ({where})"
+    return f"parameter `{origin.name}`"
+
+
+def findings(ctx: RuleContext, category: str, make_fix: FixMaker | None = None) -> Iterator[Finding]:
+    for hit in taint_hits(ctx):
+        if hit.category == category:
+            yield finding_for(ctx, hit, make_fix)
+
+
+def finding_for(ctx: RuleContext, hit: SinkHit, make_fix: FixMaker | None) -> Finding:
+    role = ROLE[hit.category]
+    sink = f"`{hit.sink}`" if hit.sink != "the response" else "the HTML response"
+    inside = ""
+    if hit.via is not None:
+        where = f"line {hit.via.range.start.line + 1}"
+        if hit.via.path != ctx.doc.path:
+            where = f"{hit.via.path} {where}"
+        inside = f" in `{hit.via.function}()` ({where})"
+    if not hit.labels:
+        message = f"`{hit.sink}` without a safe Loader can build arbitrary Python objects from the data it reads"
+        confidence = Confidence.MEDIUM
+    else:
+        first = hit.labels[0]
+        origin = first.origin
+        if origin.proven:
+            confidence = Confidence.HIGH
+            message = f"{describe(first, ctx)} reaches {sink} {role}{inside}"
+        else:
+            confidence = Confidence.LOW
+            name = hit.function.name if hit.function is not None else "?"
+            message = f"{describe(first, ctx)} of `{name}()` is built into data that reaches {sink} {role}; callers must not pass user input"
+    fix = make_fix(ctx, hit) if make_fix is not None else None
+    return ctx.finding(hit.node, message, fix=fix, confidence=confidence, flow=_flow(ctx, hit))
+
+
+def _flow(ctx: RuleContext, hit: SinkHit) -> list[FlowStep]:
+    if not hit.labels:
+        return []
+    label = hit.labels[0]
+    origin = label.origin
+    source_path = origin.path if origin.path and origin.path != ctx.doc.path else None
+    steps = [FlowStep(origin.range, f"source: {describe(label, ctx)}", source_path)]
+    steps += [FlowStep(rng, message) for rng, message in label.steps]
+    if hit.via is not None:
+        steps.append(FlowStep(ctx.doc.range_of(hit.node), f"passed to `{hit.via.function}()`"))
+        other = hit.via.path if hit.via.path != ctx.doc.path else None
+        steps += [FlowStep(rng, message, other) for rng, message in hit.via.steps]
+        steps.append(FlowStep(hit.via.range, f"sink: `{hit.via.sink}` {ROLE[hit.category]}", other))
+    else:
+        steps.append(FlowStep(ctx.doc.range_of(hit.node), f"sink: `{hit.sink}` {ROLE[hit.category]}"))
+    return steps

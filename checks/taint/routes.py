@@ -1,0 +1,113 @@
+"""Which function parameters are request data: route handlers and views, as data rows.
+
+Deliberately simple (the access-control family owns the full route model): a decorator
+matching a ``[[taint_routes]]`` row whose first argument is a URL path makes the function a
+route. ``params = "path"`` rows (Flask-style) taint only the names written in the path
+(``<name>``, ``<string:name>``, ``{name}``), skipping typed converters (``<int:id>``);
+``params = "all"`` rows (FastAPI) taint every parameter except the excluded annotations
+(the request object, dependencies, numbers). ``[[taint_views]]`` rows cover function views
+(Django): every parameter after the request.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..source import SourceDoc
+from ..syntax import dotted, string_value
+from .model import TaintModel, candidates, matches
+
+_PATH_PARAM = re.compile(r"<(?:(?P<conv>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>|\{(?P<fname>\w+)(?::(?P<fconv>\w+))?\}")
+_TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
+_NOT_DATA = frozenset({"self", "cls"})
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def route_parameters(doc: SourceDoc, func: FunctionNode, model: TaintModel) -> set[str] | None:
+    """Names of ``func``'s parameters that carry request data, or None when not a route/view."""
+    names = [a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)]
+    for deco in func.decorator_list:
+        if not isinstance(deco, ast.Call) or not isinstance(deco.func, ast.Attribute):
+            continue
+        rows = candidates(model.routes, deco.func.attr)
+        if not rows:
+            continue
+        path = string_value(deco.args[0]) if deco.args else None
+        if path is None:
+            kw = next((k for k in deco.keywords if k.arg == "path"), None)
+            path = string_value(kw.value) if kw else None
+        if path is None or not path.startswith("/"):
+            continue
+        resolved = doc.names.resolve(deco.func)
+        written = dotted(deco.func)
+        for row in rows:
+            if not matches(row["decorator"], resolved, written):
+                continue
+            row.hit()
+            if row["params"] == "all":
+                return {n for n in names if n not in _NOT_DATA and not _excluded(doc, func, n, model)}
+            return _path_names(path) & set(names)
+    return _view_parameters(doc, func, names, model)
+
+
+def _path_names(path: str) -> set[str]:
+    found = set()
+    for match in _PATH_PARAM.finditer(path):
+        conv = match.group("conv") or match.group("fconv")
+        if conv in _TYPED_CONVERTERS:
+            continue
+        found.add(match.group("name") or match.group("fname"))
+    return found
+
+
+def _view_parameters(doc: SourceDoc, func: FunctionNode, names: list[str], model: TaintModel) -> set[str] | None:
+    rest = names[1:] if names and names[0] in _NOT_DATA else names
+    if not rest:
+        return None
+    imported = tuple(doc.names.imports.values())
+    for row in model.views:
+        if rest[0] != row["first_param"]:
+            continue
+        prefix = row["module_import"]
+        if any(path == prefix or path.startswith(prefix + ".") for path in imported):
+            row.hit()
+            return {n for n in rest[1:] if not _excluded(doc, func, n, model)}
+    return None
+
+
+def _excluded(doc: SourceDoc, func: FunctionNode, name: str, model: TaintModel) -> bool:
+    """A parameter that is a dependency, the request object or a parsed number."""
+    arg = next(a for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs) if a.arg == name)
+    candidates: list[ast.AST] = []
+    if arg.annotation is not None:
+        candidates.append(arg.annotation)
+        if isinstance(arg.annotation, ast.Subscript):
+            inner = arg.annotation.slice
+            candidates.extend(inner.elts if isinstance(inner, ast.Tuple) else [inner])
+        elif isinstance(arg.annotation, ast.BinOp):
+            candidates.extend([arg.annotation.left, arg.annotation.right])
+    default = _default_of(func, arg)
+    if default is not None:
+        candidates.append(default)
+    for node in candidates:
+        target = node.func if isinstance(node, ast.Call) else node
+        resolved = doc.names.resolve(target)
+        if resolved is None:
+            continue
+        for row in model.exclusions:
+            if resolved == row["annotation"]:
+                row.hit()
+                return True
+    return False
+
+
+def _default_of(func: FunctionNode, arg: ast.arg) -> ast.expr | None:
+    positional = [*func.args.posonlyargs, *func.args.args]
+    if arg in positional:
+        offset = len(positional) - len(func.args.defaults)
+        index = positional.index(arg)
+        return func.args.defaults[index - offset] if index >= offset else None
+    index = func.args.kwonlyargs.index(arg)
+    return func.args.kw_defaults[index]
