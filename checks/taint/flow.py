@@ -22,7 +22,7 @@ from ..syntax import dotted, string_value
 from .labels import CLEAN, Label, Origin, clear, live, mark, step, union
 from .model import TaintModel, candidates, matches, source_matches
 from .routes import route_parameters
-from .summaries import ParamReturn, ParamSink, Summary
+from .summaries import OutgoingCall, ParamReturn, ParamSink, Summary
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 Env = dict[str, frozenset[Label]]
@@ -61,6 +61,23 @@ class SinkHit:
     function: FunctionNode | None
     row: Row | None = None
     via: ParamSink | None = None  # set when the sink is inside a called function
+    #: A parameter-fed sink kept in case a caller turns out to pass request data.
+    latent: bool = False
+    #: (caller's file, call range, caller's name) when the data came in through a call.
+    entry: tuple[str, Range, str] | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """Request data passed into a function of this module (from here or another file)."""
+
+    function: str
+    param: int
+    keyword: str
+    labels: tuple[Label, ...]
+    path: str
+    range: Range
+    caller: str
 
 
 @dataclass
@@ -90,11 +107,17 @@ class ModuleFlow:
         self.functions: dict[str, FunctionNode] = {
             stmt.name: stmt for stmt in doc.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
-        self.module_hits: list[SinkHit] = []
+        #: Calls passing request data to functions of other modules (for their files).
+        self.outgoing: list[OutgoingCall] = []
+        self.incoming: list[Incoming] = []
 
     # -- driving ---------------------------------------------------------------------
-    def run(self) -> list[SinkHit]:
-        """Analyse the module body and every function; all sink hits of the document."""
+    def run(self, incoming: Iterable[Incoming] = ()) -> list[SinkHit]:
+        """Analyse the module body and every function; all sink hits of the document.
+
+        ``incoming`` are calls from other files passing request data into this module's
+        functions; with the calls found here they turn parameter-fed sinks into findings.
+        """
         walker = _Walker(self, None, self.doc.tree, {})
         walker.block(self.doc.tree.body, walker.env)
         self.module_env = walker.env
@@ -102,7 +125,36 @@ class ModuleFlow:
         for node in ast.walk(self.doc.tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 hits.extend(self.function(node).hits)
-        return hits
+        self._enter(hits, [*incoming, *self.incoming])
+        return [hit for hit in hits if not hit.latent]
+
+    def _enter(self, hits: list[SinkHit], incoming: list[Incoming]) -> None:
+        """Report parameter-fed sinks that callers reach with request data, at the sink."""
+        by_place = {(self.doc.range_of(h.node), h.category): h for h in hits if h.via is None and isinstance(h.node, ast.AST)}
+        for call in incoming:
+            func = self.functions.get(call.function)
+            if func is None:
+                continue
+            summary = self.function(func).summary
+            param = call.param if call.param >= 0 else summary.param_index(call.keyword)
+            for sink in summary.sinks:
+                if sink.param != param or sink.direct or sink.path != self.doc.path:
+                    continue
+                labels = tuple(
+                    label for label in call.labels
+                    if label.live_for(sink.category) and (not sink.needs_text or sink.needs_text in label.text)
+                )
+                if not labels:
+                    continue
+                hit = by_place.get((sink.range, sink.category))
+                if hit is None:
+                    hit = SinkHit(sink.category, sink.sink, sink.range, None, None, labels, func)
+                    by_place[(sink.range, sink.category)] = hit
+                    hits.append(hit)
+                elif hit.entry is not None or (hit.labels and hit.labels[0].origin.proven and not hit.latent):
+                    continue
+                hit.labels, hit.latent = labels, False
+                hit.entry = (call.path, call.range, call.caller)
 
     def function(self, func: FunctionNode) -> FunctionResult:
         known = self.results.get(id(func))
@@ -164,6 +216,7 @@ class ModuleFlow:
             tuple(dict.fromkeys(walker.param_sinks)),
             tuple(dict.fromkeys(sources)),
             method=bool(params) and params[0] in ("self", "cls"),
+            path=self.doc.path,
         )
         return FunctionResult(summary, walker.hits)
 
@@ -661,6 +714,8 @@ class _Walker:
         summary = self.flow.summary_for_call(node, self.scope) if isinstance(func, (ast.Name, ast.Attribute)) else None
         if summary is not None:
             return self._apply_summary(node, summary, args, keywords)
+        if all_args and isinstance(func, (ast.Name, ast.Attribute)):
+            self._note_outgoing(node, path(), args, keywords)
         if isinstance(func, ast.Attribute):
             return self._method_result(node, func, receiver, args, all_args, env)
         if isinstance(func, ast.Name):
@@ -720,6 +775,13 @@ class _Walker:
     def _apply_summary(self, node: ast.Call, summary: Summary, args: list, keywords: dict) -> frozenset[Label]:
         offset = 1 if summary.method and isinstance(node.func, ast.Attribute) else 0
 
+        def arg_of(param: int) -> ast.AST | None:
+            index = param - offset
+            if 0 <= index < len(node.args):
+                return node.args[index]
+            name = summary.params[param] if 0 <= param < len(summary.params) else None
+            return next((kw.value for kw in node.keywords if kw.arg == name), None)
+
         def taint_of(param: int) -> frozenset[Label]:
             index = param - offset
             found = args[index] if 0 <= index < len(args) else CLEAN
@@ -730,7 +792,7 @@ class _Walker:
         for sink in summary.sinks:
             value = taint_of(sink.param)
             if value:
-                self._record_via(node, sink, value)
+                self._record_via(node, sink, value, arg_of(sink.param), summary)
         result = [frozenset({Label(origin)}) for origin in summary.sources]
         for ret in summary.returns:
             value = taint_of(ret.param)
@@ -810,18 +872,22 @@ class _Walker:
         proven = tuple(label for label in labels if label.origin.proven)
         symbolic = [label for label in labels if not label.origin.proven]
         for label in symbolic:
+            direct = isinstance(arg, ast.Name) and arg.id == label.origin.name and not label.steps
             self.param_sinks.append(
                 ParamSink(label.origin.param, category, sink, self.doc.range_of(where), self.doc.path,
-                          self.func.name if self.func else "", "" if not needs or needs in label.text else needs, label.steps)
+                          self.func.name if self.func else "", "" if not needs or needs in label.text else needs,
+                          label.steps, direct)
             )
         reported = proven or tuple(label for label in symbolic if label.built and (not needs or needs in label.text))
         if reported or (untainted and not labels):
             if row is not None:
                 row.hit()
             self.hits.append(SinkHit(category, sink, where, call, arg, reported, self.func, row))
+        elif symbolic:
+            self.hits.append(SinkHit(category, sink, where, call, arg, tuple(symbolic), self.func, row, latent=True))
         return bool(labels)
 
-    def _record_via(self, node: ast.Call, sink: ParamSink, value: frozenset[Label]) -> None:
+    def _record_via(self, node: ast.Call, sink: ParamSink, value: frozenset[Label], arg: ast.AST | None, summary: Summary) -> None:
         labels = live(value, sink.category)
         if sink.needs_text:
             labels = [label for label in labels if sink.needs_text in label.text or not label.origin.proven]
@@ -830,12 +896,42 @@ class _Walker:
         for label in labels:
             if not label.origin.proven:
                 needs = "" if sink.needs_text in label.text else sink.needs_text
-                self.param_sinks.append(replace(sink, param=label.origin.param, steps=label.steps + sink.steps, needs_text=needs))
+                direct = sink.direct and isinstance(arg, ast.Name) and arg.id == label.origin.name and not label.steps
+                self.param_sinks.append(
+                    replace(sink, param=label.origin.param, steps=label.steps + sink.steps, needs_text=needs, direct=direct)
+                )
         proven = tuple(label for label in labels if label.origin.proven)
+        if not proven:
+            return
+        if not sink.direct and sink.path == summary.path:
+            # The callee builds the dangerous value: report at its sink, where the fix goes.
+            if summary.path == self.doc.path:
+                self.flow.incoming.append(
+                    Incoming(summary.name, sink.param, "", proven, self.doc.path, self.doc.range_of(node), self._name())
+                )
+            return
         key = (id(node), sink.category)
-        if proven and key not in self._reported:
+        if key not in self._reported:
             self._reported.add(key)
             self.hits.append(SinkHit(sink.category, sink.sink, node, None, None, proven, self.func, None, via=sink))
+
+    def _name(self) -> str:
+        return self.func.name if self.func is not None else "<module>"
+
+    def _note_outgoing(self, node: ast.Call, path: str | None, args: list, keywords: dict) -> None:
+        """Remember request data passed to a function this file cannot see into."""
+        if path is None or "." not in path or path.endswith("()") or len(self.flow.outgoing) > 500:
+            return
+        passed = [(index, "", taint) for index, taint in enumerate(args)]
+        passed += [(-1, name, taint) for name, taint in keywords.items() if name]
+        for index, keyword, taint in passed:
+            for label in taint:
+                if label.origin.proven and label.cleared != frozenset({"*"}):
+                    origin = label.origin if label.origin.path else replace(label.origin, path=self.doc.path)
+                    self.flow.outgoing.append(
+                        OutgoingCall(path, index, keyword, origin, label.text, label.cleared, label.alias,
+                                     self.doc.range_of(node), self.doc.path, self._name())
+                    )
 
     def _check_returned_html(self, node: ast.Return, value: frozenset[Label]) -> None:
         html = frozenset(label for label in value if "html" in label.text)
