@@ -38,9 +38,9 @@ def taint_summaries(doc: SourceDoc) -> TaintFacts | None:
         summary = flow.function(func).summary
         if summary.returns or summary.sinks or summary.sources:
             summaries[name] = summary
-    if not summaries and not flow.outgoing:
+    if not summaries and not flow.outgoing and not flow.functions:
         return None
-    return TaintFacts(summaries, tuple(flow.outgoing))
+    return TaintFacts(summaries, tuple(flow.outgoing), frozenset(flow.functions))
 
 
 def _project_links(ctx: RuleContext) -> tuple[Callable[[str], Summary | None], list[Incoming]]:
@@ -48,7 +48,7 @@ def _project_links(ctx: RuleContext) -> tuple[Callable[[str], Summary | None], l
     project = ctx.project
     if project is None:
         return (lambda path: None), []
-    by_module: dict[str, dict[str, Summary]] = {}
+    by_module: dict[str, TaintFacts] = {}
     incoming: list[Incoming] = []
     prefix = ctx.doc.module_name + "." if ctx.doc.module_name else None
     for path, file_facts in project.files.items():
@@ -56,7 +56,7 @@ def _project_links(ctx: RuleContext) -> tuple[Callable[[str], Summary | None], l
         if not isinstance(facts, TaintFacts) or path == ctx.doc.path:
             continue
         if file_facts.module:
-            by_module[file_facts.module] = facts.summaries
+            by_module[file_facts.module] = facts
         if prefix is None:
             continue
         for call in facts.calls:
@@ -68,7 +68,13 @@ def _project_links(ctx: RuleContext) -> tuple[Callable[[str], Summary | None], l
 
     def lookup(dotted_path: str) -> Summary | None:
         module, _, name = dotted_path.rpartition(".")
-        return by_module.get(module, {}).get(name)
+        facts = by_module.get(module)
+        if facts is None:
+            return None
+        found = facts.summaries.get(name)
+        if found is None and name in facts.functions:
+            return Summary(name, ())  # a project function that passes nothing on
+        return found
 
     return lookup, incoming
 

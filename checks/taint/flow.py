@@ -19,7 +19,7 @@ from ..knowledge import Row
 from ..model import Range
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
-from .labels import CLEAN, Label, Origin, clear, live, mark, step, union
+from .labels import CLEAN, LOCAL_PREFIX, NOT_PROTOCOL_RELATIVE, Label, Origin, clear, live, mark, step, structured, union
 from .model import TaintModel, candidates, matches, source_matches
 from .routes import route_parameters
 from .summaries import OutgoingCall, ParamReturn, ParamSink, Summary
@@ -45,6 +45,11 @@ _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefaul
 _EXITS = frozenset({"abort", "exit", "sys.exit", "flask.abort", "fastapi.HTTPException"})
 #: Categories that are one flaw: markup reported at `mark_safe` is not reported again as HTML.
 _SAME_FLAW = {"markup": ("html",), "html": ("markup",), "code": ("html", "markup")}
+_HOST_ATTRIBUTES = frozenset({"hostname", "netloc"})
+#: Project functions whose name says they validate their argument (``is_safe_url``).
+_VALIDATOR = re.compile(r"^_?(is_|has_)?(safe|valid|allowed|permitted|public|trusted|whitelisted|allowlisted)|^_?(validate|verify|check)_", re.IGNORECASE)
+#: What such a validator is trusted for: the checks they usually make (hosts, paths).
+_VALIDATED = ("ssrf", "redirect", "path")
 _NON_DATA_PARAMS = frozenset({"self", "cls", "request", "req"})
 
 
@@ -194,7 +199,8 @@ class ModuleFlow:
         params = _param_names(func)
         for index, arg in enumerate(_all_args(func)):
             if route is not None and arg.arg in route:
-                origin = Origin("param", "route parameter", arg.arg, self.doc.range_of(arg), index, route=True)
+                origin = Origin("param", "route parameter", arg.arg, self.doc.range_of(arg), index, route=True,
+                                structured=_is_structured(self.doc, arg))
             elif route is None and arg.arg not in _NON_DATA_PARAMS:
                 origin = Origin("param", "parameter", arg.arg, self.doc.range_of(arg), index)
             else:
@@ -219,6 +225,19 @@ class ModuleFlow:
             path=self.doc.path,
         )
         return FunctionResult(summary, walker.hits)
+
+
+_STRUCTURED_TYPES = frozenset({"dict", "list", "typing.Dict", "typing.List", "typing.Any"})
+
+
+def _is_structured(doc: SourceDoc, arg: ast.arg) -> bool:
+    """A parameter parsed from JSON into dicts/lists (``criteria: dict``)."""
+    annotation = arg.annotation
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    return doc.names.resolve(annotation) in _STRUCTURED_TYPES
 
 
 def _all_args(func: FunctionNode) -> list[ast.arg]:
@@ -441,15 +460,21 @@ class _Walker:
             if isinstance(op, (ast.In, ast.NotIn)) and self._is_fixed_collection(right, env):
                 guarded = self._membership_subject(test.left)
                 if guarded:
-                    return ([guarded], []) if isinstance(op, ast.In) else ([], [guarded])
+                    return (guarded, []) if isinstance(op, ast.In) else ([], guarded)
             if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(test.left, ast.Name):
                 guarded = (test.left.id, ("*",))
                 return ([guarded], []) if isinstance(op, ast.Eq) else ([], [guarded])
             return [], []
         if isinstance(test, ast.Call):
+            prefix = self._local_path_check(test)
+            if prefix is not None:
+                return prefix
             guarded = self._guard_call(test)
             if guarded:
                 return [guarded], []
+            validated = self._validator_call(test)
+            if validated:
+                return validated, []
             if isinstance(test.func, ast.Name) and test.func.id == "isinstance" and len(test.args) == 2:
                 kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
                 if isinstance(test.args[0], ast.Name) and all(dotted(k) in ("int", "float", "bool", "uuid.UUID", "UUID") for k in kinds):
@@ -471,12 +496,55 @@ class _Walker:
             return self._is_fixed_collection(expr.func.value, env)
         return False
 
-    def _membership_subject(self, left: ast.expr) -> tuple[str, tuple[str, ...]] | None:
+    def _membership_subject(self, left: ast.expr) -> list[tuple[str, tuple[str, ...]]]:
+        """``x in ALLOWED`` proves x; ``urlparse(url).hostname in ALLOWED_HOSTS`` proves url,
+        also through locals (``host = urlparse(url).hostname``, ``parsed = urlparse(url)``)."""
+        found = []
         if isinstance(left, ast.Name):
-            return (left.id, ("*",))
-        # urlparse(url).netloc in ALLOWED_HOSTS
-        if isinstance(left, ast.Attribute) and isinstance(left.value, ast.Call):
-            return self._guard_call(left.value)
+            found.append((left.id, ("*",)))
+            binding = self._local_binding(left)
+            if binding is not None:
+                left = binding
+        if isinstance(left, ast.Attribute) and left.attr in _HOST_ATTRIBUTES:
+            parsed = left.value
+            if isinstance(parsed, ast.Name):
+                parsed = self._local_binding(parsed) or parsed
+            if isinstance(parsed, ast.Call):
+                guarded = self._guard_call(parsed)
+                if guarded:
+                    found.append(guarded)
+        return found
+
+    def _local_binding(self, name: ast.Name) -> ast.expr | None:
+        value = self.doc.names.binding(name.id, self.scope) if self.func is not None else None
+        return value if isinstance(value, ast.expr) else None
+
+    def _validator_call(self, call: ast.Call) -> list[tuple[str, tuple[str, ...]]]:
+        """``if not is_safe_url(url): abort()``: a project function named like a validator."""
+        name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        if not _VALIDATOR.match(name) or not call.args:
+            return []
+        subject = call.args[0]
+        if isinstance(subject, ast.Name):
+            return [(subject.id, _VALIDATED)]
+        found = self._membership_subject(subject)
+        return [(guarded, _VALIDATED) for guarded, _ in found]
+
+    @staticmethod
+    def _local_path_check(call: ast.Call) -> tuple[list, list] | None:
+        """``x.startswith("/")`` and ``not x.startswith("//")`` together make x a local path."""
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "startswith" and call.args):
+            return None
+        subject = call.func.value
+        if not isinstance(subject, ast.Name):
+            return None
+        arg = call.args[0]
+        prefixes = [e for e in (arg.elts if isinstance(arg, ast.Tuple) else [arg])]
+        texts = [string_value(p) for p in prefixes]
+        if texts == ["/"]:
+            return [(subject.id, ("path", LOCAL_PREFIX))], []
+        if texts and all(t is not None and t.startswith("//") or t == "/\\" for t in texts) and "//" in texts:
+            return [], [(subject.id, (NOT_PROTOCOL_RELATIVE,))]
         return None
 
     def _guard_call(self, call: ast.Call) -> tuple[str, tuple[str, ...]] | None:
@@ -587,7 +655,7 @@ class _Walker:
                 row.hit()
                 what = row.get("what") or (written or row["path"])
                 origin = Origin("source", what, self.doc.source_of(node), self.doc.range_of(node), structured=row.get("structured", False))
-                return frozenset({Label(origin)})
+                return frozenset({Label(origin, cleared=frozenset(row.get("trusted_for", ())))})
         return None
 
     def _kinds(self, text: str) -> tuple[str, ...]:
@@ -707,6 +775,11 @@ class _Walker:
         sanitized = self._sanitizer(node, name, path)
         if sanitized is not None:
             return clear(union(receiver, all_args), sanitized)
+        if name in self.model.parsers and all_args:
+            for row in self.model.parsers[name]:
+                if matches(row["call"], path(), dotted(func)):
+                    row.hit()
+                    return structured(all_args)
         if consumed:  # text(f"...{x}") was reported; execute(text(...)) is the same flow
             receiver, args = clear(receiver, consumed), [clear(a, consumed) for a in args]
             keywords = {k: clear(v, consumed) for k, v in keywords.items()}
@@ -744,6 +817,8 @@ class _Walker:
             return mark(all_args, self._kinds(constant), built=True)
         if func.attr in _PROPAGATING_METHODS or self._is_module_function(func):
             return all_args
+        if isinstance(func.value, ast.Name) and func.value.id in _PROPAGATING_BUILTINS:
+            return all_args  # bytes.fromhex(x), str.join(sep, parts)
         return CLEAN
 
     def _is_module_function(self, func: ast.Attribute) -> bool:
@@ -830,6 +905,11 @@ class _Walker:
         return ()
 
     def _sink_applies(self, node: ast.Call, row: Row) -> bool:
+        receivers = row.get("safe_receivers")
+        if receivers and isinstance(node.func, ast.Attribute):
+            receiver = self.doc.names.resolve(node.func.value, self.scope) or ""
+            if receiver.removesuffix("()") in receivers:
+                return False
         required = row.get("requires_keyword")
         if required is not None:
             kw = next((k for k in node.keywords if k.arg == required), None)
@@ -844,11 +924,23 @@ class _Walker:
             if value is not None:
                 allowed = row.get("safe_values")
                 if allowed is None:
-                    return False
+                    return self._enables_option(value, row.get("unsafe_option"))
                 resolved = self.doc.names.resolve(value, self.scope)
-                if resolved in allowed or dotted(value) in allowed:
+                constant = repr(value.value) if isinstance(value, ast.Constant) else None
+                if resolved in allowed or dotted(value) in allowed or constant in allowed:
                     return False
         return True
+
+    def _enables_option(self, value: ast.AST, option: str | None) -> bool:
+        """Whether ``value`` (or what a local name holds) is a call setting ``option=True``."""
+        if option is None:
+            return False
+        if isinstance(value, ast.Name):
+            binding = self.doc.names.binding(value.id, self.scope) or self.doc.names.binding(value.id)
+            value = binding if isinstance(binding, ast.AST) else value
+        if not isinstance(value, ast.Call):
+            return False
+        return any(kw.arg == option and isinstance(kw.value, ast.Constant) and kw.value.value is True for kw in value.keywords)
 
     def _nosql_relevant(self, arg: ast.AST, value: frozenset[Label]) -> frozenset[Label]:
         """Operator injection needs parsed JSON, or any data in a ``$where``-style clause."""

@@ -20,7 +20,7 @@ ROLE = {
     "ssrf": "as the URL of a server-side request",
     "redirect": "as a redirect target",
     "deserialization": "as serialized objects",
-    "xxe": "as XML parsed with external entities",
+    "xxe": "as XML for a parser that expands entities",
     "ldap": "as an LDAP filter",
     "xpath": "as an XPath expression",
     "session": "as a trusted session value",
@@ -64,7 +64,7 @@ def finding_for(ctx: RuleContext, hit: SinkHit, make_fix: FixMaker | None) -> Fi
             where = f"{hit.via.path} {where}"
         inside = f" in `{hit.via.function}()` ({where})"
     if not hit.labels:
-        message = f"`{hit.sink}` without a safe Loader can build arbitrary Python objects from the data it reads"
+        message = f"`{hit.sink}` can build arbitrary Python objects from the data it reads: use a safe loader"
         confidence = Confidence.MEDIUM
     else:
         first = hit.labels[0]

@@ -88,3 +88,5 @@ class TaintFacts:
 
     summaries: dict[str, Summary]
     calls: tuple[OutgoingCall, ...] = ()
+    #: Every module-level function: a call to one without a summary carries no taint.
+    functions: frozenset[str] = frozenset()
