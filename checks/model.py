@@ -79,6 +79,13 @@ class FileEdit:
     append: str
     create: bool = True
     description: str = ""
+    #: The text holds a secret (the value moved to ``.env``): adapters apply it but never
+    #: log, cache, display or send it anywhere else.
+    sensitive: bool = False
+
+    def __repr__(self) -> str:
+        shown = f"<{len(self.append)} characters, hidden>" if self.sensitive else repr(self.append)
+        return f"FileEdit(path={self.path!r}, append={shown}, create={self.create}, sensitive={self.sensitive})"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -136,7 +137,7 @@ def parse_docstring(code: str, doc: str) -> tuple[str, dict[str, str]]:
     missing = [s for s in DOC_SECTIONS if s not in docs]
     if missing:
         raise RuleDefinitionError(f"{code}: docstring lacks section(s) {', '.join(missing)}")
-    return summary, {k: "\n".join(v).strip() for k, v in docs.items()}
+    return summary, {k: textwrap.dedent("\n".join(v)).strip() for k, v in docs.items()}
 
 
 def all_rules() -> dict[str, Rule]:

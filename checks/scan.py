@@ -10,6 +10,7 @@ and hashes files.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -142,6 +143,17 @@ class _Cache:
             pass
 
 
+def _without_secrets(result: FileResult) -> FileResult:
+    """A copy for the on-disk cache: file edits that carry a secret value are left out."""
+    findings = []
+    for finding in result.findings:
+        if finding.fix is not None and any(e.sensitive for e in finding.fix.file_edits):
+            kept = tuple(e for e in finding.fix.file_edits if not e.sensitive)
+            finding = dataclasses.replace(finding, fix=dataclasses.replace(finding.fix, file_edits=kept))
+        findings.append(finding)
+    return dataclasses.replace(result, findings=findings)
+
+
 def _digest_file(path: Path) -> str:
     try:
         return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
@@ -195,7 +207,7 @@ def scan(
     for file_result, p in zip(_run(_analyse_task, todo_files, jobs, (config, root, project)), todo_files):
         results.append(file_result)
         if use_cache and file_result.not_analysed is None:
-            cache.results[file_result.path] = (f"{digests.get(p)}|{project_digest}", file_result)
+            cache.results[file_result.path] = (f"{digests.get(p)}|{project_digest}", _without_secrets(file_result))
         done += 1
         if on_progress:
             on_progress(done, len(todo_files))

@@ -69,3 +69,11 @@ def test_output_is_identical_for_any_jobs(tmp_path: Path, jobs: int) -> None:
     assert [(f.path, f.range.start.line) for f in result.findings] == sorted(
         (f"m{i:02}.py", line) for i in range(20) for line in range(1, 2 * (i % 3 + 1), 2)
     )
+
+
+def test_slow_analysis_is_reported_not_fatal(tmp_path: Path) -> None:
+    (tmp_path / "big.py").write_text("import requests\n" + "requests.get(u, verify=False)\n" * 20000)
+    (tmp_path / "small.py").write_text(GOOD)
+    result = scan([tmp_path], Config(root=tmp_path, timeout=0.001), jobs=1)
+    reasons = {n.path: n.reason for n in result.not_analysed}
+    assert "longer than" in reasons["big.py"]

@@ -27,6 +27,7 @@ from codeward.checks.registry import all_rules
 from . import actions
 from .analysis import DocResult, Snapshot, has_rules, run_analysis
 from .diagnostics import hover_text, to_diagnostic
+from .documents import LspWorkspace
 from .positions import ClientPositions
 from .scheduler import Scheduler
 from .settings import ConfigResolver, Settings, effective_config, parse_settings
@@ -64,6 +65,8 @@ class CodewardServer(LanguageServer):
         self._needs_refresh: set[str] = set()
         self._index_task: asyncio.Task | None = None
         self._published_closed: set[str] = set()
+        #: Last (version, diagnostics) pushed per document: a re-check with the same outcome is not re-sent.
+        self._published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
 
     # -- logging and error reporting ------------------------------------------------------
     def log(self, message: str, level: types.MessageType = types.MessageType.Info, once: tuple | None = None) -> None:
@@ -136,7 +139,7 @@ class CodewardServer(LanguageServer):
             return None
         text = doc.source
         if len(text) > config.max_file_size:
-            self._not_analysed(uri, relative, f"the buffer is larger than the {config.max_file_size // 1024} KiB limit")
+            self._not_analysed(uri, relative, f"the buffer ({len(text)} characters) is larger than the max-file-size limit ({config.max_file_size} bytes)", "size")
             return None
         module = module_name_for(path, root) if path is not None and kind == "python" else ""
         return Snapshot(
@@ -155,8 +158,9 @@ class CodewardServer(LanguageServer):
         ]
         return result
 
-    def _not_analysed(self, uri: str, relative: str, reason: str) -> None:
-        self.log(f"codeward: {relative} is not analysed: {reason}", types.MessageType.Warning, once=("not-analysed", uri, reason))
+    def _not_analysed(self, uri: str, relative: str, reason: str, kind: str | None = None) -> None:
+        """Told once per document and kind of reason, until the document analyses again."""
+        self.log(f"codeward: {relative} is not analysed: {reason}", types.MessageType.Warning, once=("not-analysed", uri, kind or reason))
 
     def _deliver(self, result: DocResult) -> None:
         for failure in result.failures:
@@ -173,7 +177,8 @@ class CodewardServer(LanguageServer):
             if result.uri in self._needs_refresh:
                 self._needs_refresh.discard(result.uri)
                 self._request_refresh()
-        else:
+        elif self._published.get(result.uri) != (result.version, result.diagnostics):
+            self._published[result.uri] = (result.version, result.diagnostics)
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=result.uri, diagnostics=result.diagnostics, version=result.version)
             )
@@ -196,12 +201,14 @@ class CodewardServer(LanguageServer):
     def recheck(self, uris: list[str] | None = None) -> None:
         """Analyse open documents again after something outside them changed."""
         for uri in uris if uris is not None else list(self.workspace.text_documents):
+            self.results.pop(uri, None)  # a pull must wait for the new result, not get the old one
             if self.pull:
                 self._needs_refresh.add(uri)
             self.scheduler.schedule(uri, 0)
 
     def clear(self, uri: str) -> None:
         self.results.pop(uri, None)
+        self._published.pop(uri, None)
         if not self.pull:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -265,6 +272,9 @@ def create_server() -> CodewardServer:
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: CodewardServer, params: types.InitializeParams) -> None:
+        # pygls has just created the workspace and no document is open yet: swap in the one
+        # that splits lines like the editor does (see documents.py).
+        ls.protocol._workspace = LspWorkspace.replacing(ls.workspace)
         caps = params.capabilities
         ls.pull = bool(caps.text_document and caps.text_document.diagnostic is not None)
         ls.refresh_support = bool(caps.workspace and caps.workspace.diagnostics and caps.workspace.diagnostics.refresh_support)
@@ -297,6 +307,7 @@ def create_server() -> CodewardServer:
                 )]))
             except Exception as exc:
                 ls.log(f"codeward: cannot watch files ({exc}); pyproject.toml is re-read on save", types.MessageType.Warning)
+        ls.analysis_pool.submit(_warm_up)  # rules and knowledge load before the first keystroke
         await ls.pull_settings()
         ls.start_workspace_scan()
 
@@ -420,6 +431,13 @@ def create_server() -> CodewardServer:
         ls.index_pool.shutdown(wait=False, cancel_futures=True)
 
     return server
+
+
+def _warm_up() -> None:
+    from codeward.checks import knowledge
+
+    all_rules()
+    knowledge.load()
 
 
 def _resolved_fix_all(ls: CodewardServer, action: types.CodeAction) -> types.CodeAction | None:

@@ -85,8 +85,9 @@ async def run_workspace_scan(ls: "CodewardServer") -> None:
         return
     progress.end(f"indexed {len(to_index)} files")
     ls.log(f"codeward: indexed {len(to_index)} of {len(paths)} workspace files")
-    if FACT_EXTRACTORS:
-        ls.recheck()
+    readers = [uri for uri, result in ls.results.items() if result.used_facts]
+    if readers:
+        ls.recheck(readers)  # they ran against a partial index
     if ls.settings.workspace_diagnostics and ls.settings.enable:
         scan = _Progress(ls, "codeward: checking the workspace")
         await scan.begin()

@@ -23,6 +23,7 @@ from pygls.protocol import default_converter
 PROFILES = ("visual_studio_code", "neovim")
 TIMEOUT = 20.0
 SERVER = [sys.executable, "-m", "codeward.server", "lsp"]
+INSTRUMENTED = [sys.executable, str(Path(__file__).with_name("instrumented_server.py"))]
 
 VULNERABLE = 'import requests\n\nresponse = requests.get("https://example.org", verify=False)\n'
 
@@ -83,6 +84,8 @@ class Session:
         self.caps = caps
         self.versions: dict[str, int] = {}
         self.texts: dict[str, str] = {}
+        #: Set per test by the shared fixture so tests sharing a server never share a file.
+        self.prefix = ""
 
     @property
     def pull(self) -> bool:
@@ -95,7 +98,7 @@ class Session:
 
     # -- documents ----------------------------------------------------------------------
     def open(self, name: str, text: str, language: str = "python") -> str:
-        path = self.root / name
+        path = self.root / (f"{self.prefix}_{name}" if self.prefix else name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8", newline="")
         uri = from_fs_path(str(path))
@@ -164,6 +167,30 @@ class Session:
         assert result is not None
         return result
 
+    async def next_diagnostics(self, uri: str, after: int) -> list[types.Diagnostic]:
+        """Push: the first publication after the ``after``-th one; pull: a fresh pull."""
+        if self.pull:
+            return await self.diagnostics(uri)
+        await self.until(lambda: len(self.client.published.get(uri, [])) > after, f"new diagnostics for {uri}")
+        return self.client.published[uri][after][1]
+
+    async def settled(self, uri: str, accept: Callable[[list[types.Diagnostic]], bool]) -> list[types.Diagnostic]:
+        """Diagnostics once a re-check (not caused by an edit) produced what ``accept`` wants."""
+        if self.pull:
+            return await self.diagnostics(uri)
+        latest = lambda: self.client.published.get(uri, [(None, None)])[-1][1]  # noqa: E731
+        await self.until(lambda: latest() is not None and accept(latest()), f"settled diagnostics for {uri}")
+        return latest()
+
+    def published_count(self, uri: str) -> int:
+        return len(self.client.published.get(uri, []))
+
+    async def log_containing(self, text: str) -> types.LogMessageParams:
+        def find() -> types.LogMessageParams | None:
+            return next((m for m in self.client.log_messages if text in m.message), None)
+
+        return await self.until(find, f"a log message containing {text!r}")
+
     async def code_actions(self, uri: str, rng: types.Range, only: list[str] | None = None,
                            diagnostics: list[types.Diagnostic] | None = None) -> list[types.CodeAction]:
         actions = await self.client.text_document_code_action_async(types.CodeActionParams(
@@ -192,8 +219,9 @@ class Session:
 
 async def start_session(profile: str, root: Path, pull: bool | None = None,
                         init_options: dict[str, Any] | None = None,
-                        configuration: dict[str, Any] | None = None) -> Session:
-    config = ClientServerConfig(server_command=SERVER, client_factory=make_client)
+                        configuration: dict[str, Any] | None = None,
+                        server: list[str] | None = None) -> Session:
+    config = ClientServerConfig(server_command=server or SERVER, client_factory=make_client)
     client = await config.start()
     assert isinstance(client, RecordingClient)
     if configuration is not None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from lsprotocol import types
 
-from .session import PROFILES, VULNERABLE, start_session, stop_session
+from .session import VULNERABLE
 
 TWO_FINDINGS = (
     "import requests\n"
@@ -19,11 +17,7 @@ TWO_FINDINGS = (
 )
 
 
-@pytest.fixture(params=PROFILES)
-async def session(request, tmp_path: Path):
-    session = await start_session(request.param, tmp_path)
-    yield session
-    await stop_session(session)
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 async def test_quick_fix_removes_the_finding(session) -> None:

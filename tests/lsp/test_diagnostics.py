@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from lsprotocol import types
 
-from .session import PROFILES, VULNERABLE, start_session, stop_session
+from .session import VULNERABLE
 from .textmodel import position_of
 
 
-@pytest.fixture(params=PROFILES)
-async def session(request, tmp_path: Path):
-    session = await start_session(request.param, tmp_path)
-    yield session
-    await stop_session(session)
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 async def test_open_reports_finding_with_rule_details(session) -> None:
@@ -63,3 +57,38 @@ async def test_emoji_line_positions_use_the_negotiated_encoding(session) -> None
     assert diag.range.start == expected
     # UTF-8 counts the emoji as 4 units, UTF-16 as 2: the two profiles really differ
     assert expected.character == text.splitlines()[1].index("verify") + (3 if session.encoding == "utf-8" else 1)
+
+
+async def test_too_big_buffer_is_reported_once_and_not_analysed(session) -> None:
+    folder = session.root / f"{session.prefix}_limited"
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text("[tool.codeward]\nmax-file-size = 200\n")
+    uri = session.open("limited/big.py", VULNERABLE * 10)
+    await session.log_containing("big.py is not analysed")
+    uri2 = session.open("limited/small.py", VULNERABLE)
+    assert [d.code for d in await session.diagnostics(uri2)] == ["CW502"]
+    assert uri not in session.client.published
+    session.replace_all(uri, VULNERABLE * 11)
+    session.replace_all(uri2, VULNERABLE + "\n")
+    await session.diagnostics(uri2)
+    assert len([m for m in session.client.log_messages if "big.py is not analysed" in m.message]) == 1
+    if session.pull:
+        report = await session.client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+        assert list(report.items) == []
+
+
+async def test_form_feed_and_line_separator_do_not_split_lines(session) -> None:
+    """Editors split lines only at \\n, \\r\\n and \\r; an edit below a form feed must land
+    on the editor's line (pygls's own splitting put it one line too high)."""
+    text = 'import requests\n\x0c\nx = "\u2028"\nrequests.get(u)\n'
+    uri = session.open("ff.py", text)
+    assert await session.diagnostics(uri) == []
+    line = 3
+    col = len("requests.get(u")
+    new_text = text.replace("get(u)", "get(u, verify=False)")
+    session.change(uri, [types.TextDocumentContentChangePartial(
+        range=types.Range(start=types.Position(line=line, character=col), end=types.Position(line=line, character=col)),
+        text=", verify=False")], new_text)
+    [diag] = await session.diagnostics(uri)
+    assert diag.range.start == position_of(new_text, new_text.index("verify"), session.encoding)

@@ -1,0 +1,186 @@
+"""What each route needs and has: data effects, public intent, the sibling convention.
+
+The verdicts feed the CW301/CW304 rules, the route report and the editor's CodeLens, so
+they are computed once per document (memoised in ``ctx.memo``) and kept in plain
+dataclasses.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from ..config import Config
+from ..knowledge import Knowledge
+from ..model import Confidence
+from ..project import ProjectIndex
+from ..source import SourceDoc
+from ..syntax import dotted
+from .behaviour import mentioned_names
+from .data import first_row, glob_any
+from .discover import Route, discover_routes
+from .view import ProjectView, project_view
+
+_LOGIN_LIBRARIES = ("flask_login", "flask_jwt_extended", "flask_httpauth", "django.contrib.auth", "fastapi.security", "starlette.authentication", "rest_framework.permissions")
+_ADMIN_ATTRS = ("is_admin", "is_staff", "is_superuser", "role", "roles")
+
+
+@dataclass
+class Effects:
+    reads: list[ast.Call] = field(default_factory=list)
+    writes: list[ast.Call] = field(default_factory=list)
+    uses_user: bool = False
+    signature_checked: bool = False
+    grants_role: bool = False
+
+
+@dataclass
+class Verdict:
+    """The access-control status of one route."""
+
+    route: Route
+    effects: Effects
+    public: str | None = None  # why it is public by intent
+    admin_route: bool = False
+    needs_login: bool = False
+    confidence: Confidence = Confidence.MEDIUM
+    reason: str = ""
+
+    @property
+    def auth(self) -> str:
+        guard = self.route.strongest()
+        if guard is None:
+            return "none"
+        return f"{guard.name} ({guard.kind}, {guard.source})"
+
+    @property
+    def authenticated(self) -> bool:
+        return any(g.kind in ("login", "admin") for g in self.route.guards)
+
+    @property
+    def admin_checked(self) -> bool:
+        return any(g.kind == "admin" for g in self.route.guards)
+
+
+def is_user_expr(expr: ast.AST, user_names: frozenset[str] = frozenset()) -> bool:
+    """``current_user``, ``request.user``, ``g.user``, ``self.request.user`` (or an attribute
+    of one), a FastAPI parameter bound to a user dependency, ``session["user_id"]``."""
+    text = dotted(expr.value if isinstance(expr, ast.Subscript) else expr)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
+        text = dotted(expr.func.value)
+        if text and text.rsplit(".", 1)[-1] == "session" and any(isinstance(a, ast.Constant) and "user" in str(a.value) for a in expr.args):
+            return True
+        return False
+    if text is None:
+        return False
+    if isinstance(expr, ast.Subscript):
+        return text.rsplit(".", 1)[-1] == "session" and "user" in ast.unparse(expr.slice)
+    head = text.split(".")
+    if head[0] in ("current_user", *user_names):
+        return True
+    return "user" in head[1:] and head[0] in ("request", "g", "self", "info")
+
+
+def effects_of(route: Route, knowledge: Knowledge) -> Effects:
+    found = Effects()
+    # Writes first: `Note.objects.filter(pk=pk).delete()` is a write, though it starts as a read.
+    data_rows = sorted(knowledge.rows("access_data_calls"), key=lambda r: r["effect"] != "write")
+    signature_rows = knowledge.rows("access_signature_checks")
+    for func in route.functions:
+        for node in ast.walk(func):
+            if isinstance(node, ast.Call):
+                written = dotted(node.func)
+                for row in data_rows:
+                    if glob_any(row["calls"], written):
+                        row.hit()
+                        (found.writes if row["effect"] == "write" else found.reads).append(node)
+                        break
+                if signature_rows and glob_any(signature_rows[0]["calls"], written):
+                    signature_rows[0].hit()
+                    found.signature_checked = True
+            elif isinstance(node, (ast.Attribute, ast.Name, ast.Subscript)) and not found.uses_user:
+                found.uses_user = is_user_expr(node)
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr in _ADMIN_ATTRS for t in node.targets):
+                found.grants_role = True
+    return found
+
+
+def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: Config) -> str | None:
+    if any(g.kind == "public" for g in route.guards):
+        return "explicitly public"
+    parts = [s for s in route.url.strip("^$").split("/") if s]
+    # Only the last segment names the page (``/auth/login``); ``/docs/<id>`` is a record.
+    segments = parts[-1:] if parts and not parts[-1].startswith(("<", "{", "(")) else []
+    for pattern in config.public_routes:
+        from fnmatch import fnmatchcase
+
+        if fnmatchcase(route.handler, pattern) or fnmatchcase(route.url, pattern):
+            return "listed in public-routes"
+    if route.url.strip("/^$") == "" and not effects.writes:
+        return "index page"
+    names = [route.handler, route.handler.replace("View", "").lower(), *(s.replace("-", "_") for s in segments)]
+    row = first_row(knowledge, "access_public_routes", "names", *names)
+    if row is None:
+        return None
+    if row.get("needs_signature") and not effects.signature_checked:
+        return None
+    return str(row["reason"])
+
+
+def _is_admin_route(route: Route, effects: Effects) -> bool:
+    words = [route.handler.lower(), *route.url.lower().split("/"), (route.receiver or "").rsplit(".", 1)[-1].lower()]
+    return effects.grants_role or any(w == "admin" or w.startswith("admin_") or w.endswith("_admin") for w in words)
+
+
+def _mentions_is_authenticated(route: Route) -> bool:
+    return any("is_authenticated" in mentioned_names([f]) for f in route.functions)
+
+
+def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowledge: Knowledge, memo: dict[str, object]) -> list[Verdict]:
+    """Routes of ``doc`` with their verdicts (memoised per document analysis)."""
+    cached = memo.get("access.verdicts")
+    if isinstance(cached, list):
+        return cached
+    view = project_view(doc, project, memo)
+    routes = discover_routes(doc, view, knowledge, config)
+    result = [Verdict(r, effects_of(r, knowledge)) for r in routes]
+    for v in result:
+        v.public = public_reason(v.route, v.effects, knowledge, config)
+        v.admin_route = _is_admin_route(v.route, v.effects)
+    _decide(result, has_auth_concept(doc, view, result))
+    memo["access.verdicts"] = result
+    memo["access.view"] = view
+    return result
+
+
+def has_auth_concept(doc: SourceDoc, view: ProjectView, result: list[Verdict]) -> bool:
+    """Whether the app knows who is calling at all: a guard anywhere in the project, a
+    guarded route here, or a login library imported. Apps without any are not told route by
+    route that they lack authentication (that would flag every route of a demo app)."""
+    if view.guards or view.hooks or any(v.authenticated for v in result):
+        return True
+    if any("LoginRequired" in m for m in view.settings.get("middleware", [])) or view.settings.get("drf_permissions"):
+        return True
+    return any(i.startswith(_LOGIN_LIBRARIES) for i in doc.names.imports.values())
+
+
+def _decide(result: list[Verdict], auth_concept: bool) -> None:
+    """Which unguarded routes need a login, learning the convention from their siblings."""
+    for v in result:
+        if v.authenticated or v.public:
+            continue
+        siblings = [o for o in result if o is not v and not o.public]
+        guarded = sum(1 for o in siblings if o.authenticated)
+        e = v.effects
+        user = e.uses_user and not _mentions_is_authenticated(v.route)
+        if v.admin_route:
+            v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin route"
+        elif guarded and (e.reads or e.writes or user):
+            v.needs_login, v.confidence = True, Confidence.HIGH
+            v.reason = f"other routes here require a login and this one {'changes' if e.writes else 'reads'} stored data"
+        elif (e.writes or user) and auth_concept:
+            v.needs_login, v.confidence = True, Confidence.MEDIUM
+            v.reason = "it changes stored data" if e.writes else "it acts on the current user"
+        elif guarded >= 2 and guarded * 3 >= len(siblings) * 2:
+            v.needs_login, v.confidence = True, Confidence.LOW
+            v.reason = "most other routes here require a login"

@@ -1,0 +1,119 @@
+"""The access-control knowledge sections (checks/data/access_*.toml) and matchers over them.
+
+Rows are matched with shell-style globs against written or resolved call names. A row is
+marked used (``row.hit()``) only when it decided something, so the data-coverage test proves
+every row is exercised by a fixture.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from ..knowledge import Knowledge, Row, declare_section
+
+declare_section(
+    "access_route_decorators",
+    "Attributes of an app/blueprint/router that declare a route when used as a decorator.",
+    required={"attribute": str, "methods": list},
+)
+declare_section(
+    "access_guards",
+    "Guards frameworks ship: decorators, dependencies, permission classes, mixins, middleware.",
+    required={"path": str, "kind": str, "framework": str},
+    optional={"import": str, "default": bool},
+)
+declare_section(
+    "access_guard_names",
+    "Name globs of guards whose definition is not visible (installed package).",
+    required={"names": list, "kind": str},
+)
+declare_section(
+    "access_auth_terms",
+    "Names showing code inspects the caller (login) or their role (admin).",
+    required={"names": list, "kind": str},
+)
+declare_section(
+    "access_rejections",
+    "Calls, exceptions, redirects and statuses that reject an unauthenticated request.",
+    required={"calls": list, "raises": list, "redirects": list, "statuses": list},
+)
+declare_section(
+    "access_public_routes",
+    "Handler-name / URL-segment globs of routes that are public by intent.",
+    required={"names": list, "reason": str},
+    optional={"needs_signature": bool},
+)
+declare_section(
+    "access_signature_checks",
+    "Calls that verify a webhook signature.",
+    required={"calls": list},
+)
+declare_section(
+    "access_data_calls",
+    "Calls that read or change stored data (globs over the written call name).",
+    required={"calls": list, "effect": str},
+)
+declare_section(
+    "access_user_models",
+    "Names of user models: fetching one by a client id needs an identity check.",
+    required={"names": list},
+)
+declare_section(
+    "access_fetch_calls",
+    "ORM/DB calls that fetch a record by an id, where the id and model are, and the fix style.",
+    required={"call": str, "id": str, "model": str, "style": str},
+)
+declare_section(
+    "access_owner_fields",
+    "Fields tying a record to its owner or tenant.",
+    required={"names": list, "kind": str},
+)
+declare_section(
+    "access_object_checks",
+    "Calls that check a permission on an object.",
+    required={"calls": list},
+)
+declare_section(
+    "access_token_names",
+    "Name globs of values used as capabilities (reset codes, invite links, API keys).",
+    required={"names": list},
+)
+declare_section(
+    "access_predictable_calls",
+    "Calls whose result an attacker can predict (time, uuid1, counts).",
+    required={"calls": list, "what": str},
+)
+declare_section(
+    "access_unpredictable_calls",
+    "Calls producing unpredictable values; an expression using one is not guessable.",
+    required={"calls": list},
+)
+
+
+def glob_any(patterns: list[str], *names: str | None) -> bool:
+    """Whether any non-empty name matches any glob (``*.x`` also matches a bare ``x``)."""
+    for name in names:
+        if not name:
+            continue
+        for pattern in patterns:
+            if fnmatchcase(name, pattern) or (pattern.startswith("*.") and fnmatchcase(name, pattern[2:])):
+                return True
+    return False
+
+
+def first_row(knowledge: Knowledge, section: str, key: str, *names: str | None) -> Row | None:
+    """The first row of ``section`` whose list ``key`` matches one of ``names`` (hit)."""
+    for row in knowledge.rows(section):
+        if glob_any(row[key], *names):
+            row.hit()
+            return row
+    return None
+
+
+def names_of(knowledge: Knowledge, section: str, kind: str | None = None) -> frozenset[str]:
+    """Every name listed by ``section`` (rows of ``kind`` only, when given)."""
+    found: set[str] = set()
+    for row in knowledge.rows(section):
+        if kind is None or row.get("kind") == kind:
+            found.update(row["names"])
+    return frozenset(found)

@@ -1,0 +1,408 @@
+"""Finding the routes of one module: Flask, FastAPI, Django, DRF and Starlette.
+
+Each route records its handler (a function, or a class for class-based views), methods,
+URL, the object it was declared on (app, blueprint, router) and every guard that applies,
+wherever it was written: decorators, dependencies, router/include dependencies,
+``before_request`` hooks, mixins, permission classes, settings, middleware, body checks.
+One walk of the tree; guard look-ups go through the merged project view.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from ..config import Config
+from ..knowledge import Knowledge
+from ..source import SourceDoc
+from ..syntax import dotted, keyword, string_value
+from .behaviour import body_guard
+from .facts import dependency_targets, object_key, parameter_dependencies
+from .view import Guard, ProjectView, guard_for, known_guard, lookup
+
+Handler = ast.FunctionDef | ast.AsyncFunctionDef
+
+_HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+_VIEWSET_ACTIONS = {
+    "ModelViewSet": ("GET", "POST", "PUT", "PATCH", "DELETE"),
+    "ReadOnlyModelViewSet": ("GET",),
+    "RetrieveUpdateDestroyAPIView": ("GET", "PUT", "PATCH", "DELETE"),
+    "RetrieveUpdateAPIView": ("GET", "PUT", "PATCH"),
+    "RetrieveDestroyAPIView": ("GET", "DELETE"),
+    "RetrieveAPIView": ("GET",),
+    "DestroyAPIView": ("DELETE",),
+    "UpdateAPIView": ("PUT", "PATCH"),
+    "ListCreateAPIView": ("GET", "POST"),
+    "CreateAPIView": ("POST",),
+    "ListAPIView": ("GET",),
+    "DetailView": ("GET",),
+    "ListView": ("GET",),
+    "UpdateView": ("GET", "POST"),
+    "DeleteView": ("GET", "POST"),
+    "CreateView": ("GET", "POST"),
+    "FormView": ("GET", "POST"),
+    "TemplateView": ("GET",),
+}
+_CLASS_VIEW_SUFFIXES = ("View", "ViewSet", "APIView", "MethodView")
+_PATH_PARAM = re.compile(r"<(?:[^:<>]+:)?([A-Za-z_]\w*)>|\{([A-Za-z_]\w*)(?::[^}]*)?\}|\(\?P<([A-Za-z_]\w*)>")
+
+
+@dataclass
+class Route:
+    framework: str
+    methods: tuple[str, ...]
+    url: str
+    handler: str
+    node: Handler | ast.ClassDef
+    functions: list[Handler]
+    decorator: ast.Call | None = None
+    receiver: str | None = None
+    guards: list[Guard] = field(default_factory=list)
+    object_permission: bool = False
+    #: DRF: the view sets its own permission classes (settings defaults do not apply).
+    explicit_permissions: bool = False
+
+    @property
+    def is_class(self) -> bool:
+        return isinstance(self.node, ast.ClassDef)
+
+    @property
+    def path_params(self) -> list[str]:
+        return [next(g for g in m.groups() if g) for m in _PATH_PARAM.finditer(self.url)]
+
+    def strongest(self) -> Guard | None:
+        """The guard that decides the route's status: public > admin > login."""
+        order = {"public": 3, "admin": 2, "login": 1}
+        return max(self.guards, key=lambda g: order.get(g.kind, 0), default=None)
+
+
+class _Discovery:
+    def __init__(self, doc: SourceDoc, view: ProjectView, knowledge: Knowledge, config: Config) -> None:
+        self.doc = doc
+        self.view = view
+        self.knowledge = knowledge
+        self.config = config
+        self.routes: list[Route] = []
+        self.route_attrs = {row["attribute"]: row for row in knowledge.rows("access_route_decorators")}
+        imports = doc.names.imports.values()
+        self.imports_fastapi = any(i.startswith("fastapi") for i in imports)
+        self.imports_flask = any(i.startswith("flask") for i in imports)
+        self.imports_django = any(i.startswith(("django", "rest_framework")) for i in imports)
+        self.seen: set[int] = set()
+
+    def guard(self, expr: ast.expr, source: str) -> Guard | None:
+        target = expr.func if isinstance(expr, ast.Call) else expr
+        found = guard_for(self.knowledge, self.view, self.config.auth_guards, self.doc.resolve(target), dotted(target), source)
+        if found is not None:
+            found.text = self.doc.source_of(expr)
+        return found
+
+    # -- walking ---------------------------------------------------------------------
+    def run(self) -> list[Route]:
+        tree = self.doc.tree
+        assert tree is not None
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._decorated(node)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_url_rule":
+                self._add_url_rule(node)
+            elif isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("Route", "WebSocketRoute"):
+                self._starlette(node)
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and id(stmt) not in self.seen:
+                self._django(stmt)
+        for route in self.routes:
+            self._common_guards(route)
+        return self.routes
+
+    def _framework_of(self, receiver: ast.expr) -> str | None:
+        resolved = self.doc.resolve(receiver) or ""
+        if resolved.startswith("fastapi"):
+            return "fastapi"
+        if resolved.startswith("flask"):
+            return "flask"
+        found = lookup(self.view.routers, object_key(self.doc, receiver))
+        if found is not None:
+            return found[1]["framework"]
+        if self.imports_fastapi:
+            return "fastapi"
+        if self.imports_flask:
+            return "flask"
+        return None
+
+    def _decorated(self, func: Handler) -> None:
+        for deco in func.decorator_list:
+            if not (isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.func.attr in self.route_attrs):
+                continue
+            url = string_value(deco.args[0]) if deco.args else None
+            if url is None:
+                url = string_value((keyword(deco, "rule") or keyword(deco, "path") or ast.Constant(None)).value)
+            framework = self._framework_of(deco.func.value)
+            if framework is None or url is None:
+                continue
+            row = self.route_attrs[deco.func.attr]
+            row.hit()
+            methods = tuple(row["methods"])
+            methods_kw = keyword(deco, "methods")
+            if methods_kw is not None and isinstance(methods_kw.value, (ast.List, ast.Tuple, ast.Set)):
+                methods = tuple(str(string_value(e)).upper() for e in methods_kw.value.elts if string_value(e))
+            route = Route(framework, methods, url, func.name, func, [func], deco, object_key(self.doc, deco.func.value))
+            self._function_guards(route, func, skip=deco)
+            if framework == "fastapi":
+                for target in dependency_targets(self.doc, [kw.value for kw in deco.keywords if kw.arg == "dependencies"]):
+                    self._add_resolved(route, target, "dependency", written=target.rsplit(".", 1)[-1])
+            self.seen.add(id(func))
+            self.routes.append(route)
+            return
+
+    def _add_url_rule(self, call: ast.Call) -> None:
+        url = string_value(call.args[0]) if call.args else None
+        kw = keyword(call, "view_func")
+        target = kw.value if kw is not None else (call.args[2] if len(call.args) >= 3 else None)
+        if url is None or target is None:
+            return
+        route_decorators = []
+        if isinstance(target, ast.Call):
+            for wrapper in [target.func]:
+                route_decorators.append(wrapper)
+            if isinstance(target.func, ast.Attribute) and target.func.attr == "as_view":
+                target = target.func.value
+            elif target.args:  # login_required(view)
+                route_decorators = [target.func]
+                target = target.args[0]
+        node = self._local_definition(target)
+        if node is None:
+            return
+        methods_kw = keyword(call, "methods")
+        methods: tuple[str, ...] = ("GET",)
+        if methods_kw is not None and isinstance(methods_kw.value, (ast.List, ast.Tuple)):
+            methods = tuple(str(string_value(e)).upper() for e in methods_kw.value.elts if string_value(e))
+        route = self._route_for(node, "flask", url, methods, object_key(self.doc, call.func.value))  # type: ignore[attr-defined]
+        for wrapper in route_decorators:
+            if not (isinstance(wrapper, ast.Attribute) and wrapper.attr == "as_view"):
+                guard = self.guard(wrapper, "decorator")
+                if guard:
+                    route.guards.append(guard)
+
+    def _starlette(self, call: ast.Call) -> None:
+        url = string_value(call.args[0]) if call.args else None
+        kw = keyword(call, "endpoint")
+        target = kw.value if kw is not None else (call.args[1] if len(call.args) >= 2 else None)
+        if url is None or target is None:
+            return
+        node = self._local_definition(target)
+        if node is None:
+            return
+        methods_kw = keyword(call, "methods")
+        methods: tuple[str, ...] = ("GET",)
+        if methods_kw is not None and isinstance(methods_kw.value, (ast.List, ast.Tuple)):
+            methods = tuple(str(string_value(e)).upper() for e in methods_kw.value.elts if string_value(e))
+        self._route_for(node, "starlette", url, methods, None)
+
+    def _local_definition(self, target: ast.expr) -> Handler | ast.ClassDef | None:
+        if not isinstance(target, ast.Name):
+            return None
+        for scope in (self.doc.scope_of(target), self.doc.tree):
+            binding = self.doc.names.binding(target.id, scope)  # type: ignore[arg-type]
+            if isinstance(binding, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                return binding
+        return None
+
+    def _route_for(self, node: Handler | ast.ClassDef, framework: str, url: str, methods: tuple[str, ...], receiver: str | None) -> Route:
+        if isinstance(node, ast.ClassDef):
+            functions = [s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name in _HTTP_METHODS]
+            if functions:
+                methods = tuple(f.name.upper() for f in functions)
+            route = Route(framework, methods, url, node.name, node, functions, None, receiver)
+            self._class_guards(route, node)
+        else:
+            route = Route(framework, methods, url, node.name, node, [node], None, receiver)
+            self._function_guards(route, node, skip=None)
+        self.seen.add(id(node))
+        self.routes.append(route)
+        return route
+
+    # -- Django and DRF ------------------------------------------------------------
+    def _django(self, node: Handler | ast.ClassDef) -> None:
+        qual = f"{self.doc.module_name}.{node.name}" if self.doc.module_name else node.name
+        urls = [(module, entry) for module, entry in self.view.urls if "view" in entry and _same(entry["view"], qual)]
+        is_view_class = isinstance(node, ast.ClassDef) and any((dotted(b) or "").endswith(_CLASS_VIEW_SUFFIXES) for b in node.bases)
+        is_api_view = any((dotted(d.func if isinstance(d, ast.Call) else d) or "").endswith("api_view") for d in node.decorator_list)
+        if not urls and not is_view_class and not is_api_view:
+            if not (self.imports_django and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _takes_request(node) and self._is_views_module()):
+                return
+        url = self._django_url(urls) if urls else ""
+        framework = "drf" if is_api_view or (isinstance(node, ast.ClassDef) and self._is_drf_class(node)) else "django"
+        methods: tuple[str, ...] = ("GET", "POST")
+        for deco in node.decorator_list:
+            if isinstance(deco, ast.Call) and (dotted(deco.func) or "").endswith("api_view") and deco.args and isinstance(deco.args[0], (ast.List, ast.Tuple)):
+                methods = tuple(str(string_value(e)).upper() for e in deco.args[0].elts if string_value(e))
+            if isinstance(deco, ast.Call) and (dotted(deco.func) or "").endswith(("require_http_methods",)) and deco.args and isinstance(deco.args[0], (ast.List, ast.Tuple)):
+                methods = tuple(str(string_value(e)).upper() for e in deco.args[0].elts if string_value(e))
+            if isinstance(deco, ast.Name) and deco.id in ("require_POST", "require_GET"):
+                methods = (deco.id[-4:].strip("_").upper(),)
+        if isinstance(node, ast.ClassDef):
+            for base in node.bases:
+                implied = _VIEWSET_ACTIONS.get((dotted(base) or "").rsplit(".", 1)[-1])
+                if implied:
+                    methods = implied
+        self._route_for(node, framework, url, methods, None)
+
+    def _is_views_module(self) -> bool:
+        name = self.doc.path.replace("\\", "/").rsplit("/", 1)[-1]
+        return name.startswith(("views", "api")) or "/views/" in self.doc.path.replace("\\", "/")
+
+    def _is_drf_class(self, node: ast.ClassDef) -> bool:
+        return any((self.doc.resolve(b) or dotted(b) or "").startswith("rest_framework") or (dotted(b) or "").endswith(("APIView", "ViewSet")) for b in node.bases)
+
+    def _django_url(self, urls: list[tuple[str, dict]]) -> str:
+        module, entry = urls[0]
+        url = entry["url"]
+        if entry.get("viewset"):
+            for other_module, other in self.view.urls:
+                if other_module == module and "include_router" in other:
+                    url = other["url"] + url
+        prefix = ""
+        current = module
+        for _ in range(4):
+            parent = next(((m, e) for m, e in self.view.urls if "include" in e and _same(e["include"], current)), None)
+            if parent is None:
+                break
+            prefix = parent[1]["url"] + prefix
+            current = parent[0]
+        return "/" + (prefix + url).lstrip("^").rstrip("$").lstrip("/")
+
+    # -- guards ------------------------------------------------------------------
+    def _function_guards(self, route: Route, func: Handler, skip: ast.expr | None) -> None:
+        for deco in func.decorator_list:
+            if deco is skip:
+                continue
+            if isinstance(deco, ast.Call) and (dotted(deco.func) or "").endswith("permission_classes") and deco.args:
+                route.explicit_permissions = True
+                self._permission_list(route, deco.args[0])
+                continue
+            guard = self.guard(deco, "decorator")
+            if guard is not None:
+                route.guards.append(guard)
+        for target in parameter_dependencies(self.doc, func):
+            self._add_resolved(route, target, "dependency", written=target.rsplit(".", 1)[-1])
+        kind = body_guard(func, self.knowledge)
+        if kind:
+            route.guards.append(Guard("check in the handler body", kind, "body"))
+
+    def _class_guards(self, route: Route, cls: ast.ClassDef) -> None:
+        for base in cls.bases:
+            row = known_guard(self.knowledge, self.doc.resolve(base), dotted(base))
+            if row is not None:
+                route.guards.append(Guard(dotted(base) or row["path"], row["kind"], "mixin", row.get("import"), text=self.doc.source_of(base)))
+        for deco in cls.decorator_list:
+            if isinstance(deco, ast.Call) and (dotted(deco.func) or "").endswith("method_decorator") and deco.args:
+                guard = self.guard(deco.args[0], "decorator")
+                if guard:
+                    route.guards.append(guard)
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                if stmt.targets[0].id == "permission_classes":
+                    route.explicit_permissions = True
+                    self._permission_list(route, stmt.value)
+                elif stmt.targets[0].id == "decorators" and isinstance(stmt.value, (ast.List, ast.Tuple)):
+                    for item in stmt.value.elts:
+                        guard = self.guard(item, "decorator")
+                        if guard:
+                            route.guards.append(guard)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "dispatch":
+                for deco in stmt.decorator_list:
+                    inner = deco.args[0] if isinstance(deco, ast.Call) and deco.args and (dotted(deco.func) or "").endswith("method_decorator") else deco
+                    guard = self.guard(inner, "decorator")
+                    if guard:
+                        route.guards.append(guard)
+        per_method = [body_guard(f, self.knowledge) for f in route.functions]
+        if per_method and all(per_method):
+            route.guards.append(Guard("check in the handler body", "admin" if all(k == "admin" for k in per_method) else "login", "body"))
+
+    def _permission_list(self, route: Route, expr: ast.expr) -> None:
+        items = expr.elts if isinstance(expr, (ast.List, ast.Tuple)) else [expr]
+        for item in items:
+            parts = [item.left, item.right] if isinstance(item, ast.BinOp) else [item]  # IsAuthenticated & IsOwner
+            for part in parts:
+                resolved = self.doc.resolve(part) or dotted(part)
+                found = lookup(self.view.permissions, resolved)
+                if found is not None:
+                    if found[1]["object"]:
+                        route.object_permission = True
+                    if found[1]["kind"]:
+                        route.guards.append(Guard(dotted(part) or resolved or "?", found[1]["kind"], "permission", text=self.doc.source_of(part)))
+                    continue
+                row = known_guard(self.knowledge, resolved, dotted(part))
+                if row is not None:
+                    route.guards.append(Guard(dotted(part) or row["path"], row["kind"], "permission", row.get("import"), text=self.doc.source_of(part)))
+
+    def _add_resolved(self, route: Route, path: str, source: str, written: str | None = None) -> None:
+        guard = guard_for(self.knowledge, self.view, self.config.auth_guards, path, path.rsplit(".", 1)[-1] if source != "settings" else path, source)
+        if guard is not None:
+            guard.text = written
+            route.guards.append(guard)
+
+    def _prefix(self, route: Route) -> None:
+        """Prepend router/blueprint prefixes and include/register prefixes to the URL."""
+        parts: list[str] = []
+        key = route.receiver
+        for _ in range(4):
+            found = lookup(self.view.routers, key)
+            if found is not None and found[1]["prefix"]:
+                parts.insert(0, found[1]["prefix"])
+            included = lookup(self.view.includes, key)
+            if not included or not included[1]:
+                break
+            parts.insert(0, included[1][0]["prefix"])
+            key = included[1][0]["parent"]
+        if parts:
+            route.url = re.sub(r"/{2,}", "/", "".join(parts) + "/" + route.url.lstrip("/")) if route.url.strip("/") else "".join(parts) or route.url
+
+    def _common_guards(self, route: Route) -> None:
+        """Guards applied outside the handler: routers, includes, hooks, settings, middleware."""
+        if route.receiver:
+            self._prefix(route)
+        keys = [route.receiver] if route.receiver else []
+        for _ in range(4):
+            if not keys:
+                break
+            next_keys = []
+            for key in keys:
+                found = lookup(self.view.routers, key)
+                if found is not None:
+                    for target in found[1]["deps"]:
+                        self._add_resolved(route, target, "router")
+                hook = lookup(self.view.hooks, key)
+                if hook is not None:
+                    route.guards.append(Guard(f"before_request hook on {key.rsplit('.', 1)[-1]}", hook[1], "hook"))
+                included = lookup(self.view.includes, key)
+                for include in included[1] if included else []:
+                    for target in include["deps"]:
+                        self._add_resolved(route, target, "router")
+                    next_keys.append(include["parent"])
+            keys = next_keys
+        if route.framework == "drf" and not route.explicit_permissions:
+            for path in self.view.settings.get("drf_permissions", []):
+                self._add_resolved(route, path, "settings")
+        if route.framework in ("django", "drf"):
+            for path in self.view.settings.get("middleware", []):
+                if known_guard(self.knowledge, path, None) is not None or path.rsplit(".", 1)[-1] in self.config.auth_guards:
+                    route.guards.append(Guard(path.rsplit(".", 1)[-1], "login", "middleware"))
+
+
+def _same(a: str, b: str) -> bool:
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def _takes_request(func: Handler) -> bool:
+    args = func.args.posonlyargs + func.args.args
+    return bool(args) and args[0].arg in ("request", "req")
+
+
+def discover_routes(doc: SourceDoc, view: ProjectView, knowledge: Knowledge, config: Config) -> list[Route]:
+    """Every route declared in ``doc``, with the guards that apply to it."""
+    if doc.tree is None:
+        return []
+    return _Discovery(doc, view, knowledge, config).run()

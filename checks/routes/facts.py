@@ -1,0 +1,265 @@
+"""Per-file access-control facts for the ProjectIndex (``@fact_extractor("access")``).
+
+One pass over a module records what other files' routes depend on: the guards it defines
+(decorators and dependencies recognised by what they do), ``before_request`` hooks, routers
+and blueprints with their prefixes and dependencies, ``include_router``/``register_blueprint``
+calls, model classes with their fields, Django URL patterns and settings. Every value is made
+of str, bool, list and dict only, so it pickles to worker processes and compares cheaply when
+the language server re-extracts on save.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from .. import knowledge as knowledge_mod
+from ..project import fact_extractor
+from ..source import SourceDoc
+from ..syntax import dotted, keyword, string_value
+from .behaviour import enforcement
+
+#: Objects routes are declared on; a call may resolve with or without ``()`` depending on
+#: whether a ``[[types]]`` row names its result.
+_ROUTER_TYPES = {
+    "fastapi.APIRouter": "fastapi",
+    "fastapi.FastAPI": "fastapi",
+    "flask.Blueprint": "flask",
+    "flask.Flask": "flask",
+}
+_MODEL_FIELD_CALLS = ("Column", "mapped_column", "ForeignKey", "relationship", "Field", "ReferenceField")
+
+
+def object_key(doc: SourceDoc, expr: ast.AST | None) -> str | None:
+    """A project-wide name for the object ``expr`` denotes: the import target for imported
+    names, ``module.name`` for names bound in this module (``bp`` → ``app.admin.bp``)."""
+    if isinstance(expr, ast.Name):
+        binding = doc.names.binding(expr.id)
+        if isinstance(binding, tuple):
+            return binding[1]
+        return f"{doc.module_name}.{expr.id}" if doc.module_name else expr.id
+    if isinstance(expr, ast.Attribute):
+        base = object_key(doc, expr.value)
+        return f"{base}.{expr.attr}" if base else None
+    return None
+
+
+def dependency_targets(doc: SourceDoc, exprs: list[ast.expr]) -> list[str]:
+    """Resolved paths of ``Depends(x)``/``Security(x)`` targets found in ``exprs``."""
+    found: list[str] = []
+    for expr in exprs:
+        for node in ast.walk(expr):
+            if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("Depends", "Security") and node.args:
+                path = doc.resolve(node.args[0]) or dotted(node.args[0])
+                if path:
+                    found.append(path)
+    return found
+
+
+def parameter_dependencies(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    args = func.args
+    exprs: list[ast.expr] = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+    exprs += [a.annotation for a in [*args.posonlyargs, *args.args, *args.kwonlyargs] if a.annotation is not None]
+    return dependency_targets(doc, exprs)
+
+
+def _list_keyword(call: ast.Call, name: str) -> list[ast.expr]:
+    kw = keyword(call, name)
+    return [kw.value] if kw is not None else []
+
+
+class _Extractor:
+    def __init__(self, doc: SourceDoc) -> None:
+        self.doc = doc
+        self.knowledge = knowledge_mod.load()
+        self.module = doc.module_name
+        self.facts: dict[str, Any] = {}
+
+    def _put(self, section: str, key: str, value: Any) -> None:
+        self.facts.setdefault(section, {})[key] = value
+
+    def run(self) -> dict[str, Any]:
+        tree = self.doc.tree
+        assert tree is not None
+        for stmt in tree.body:
+            self._statement(stmt, top=True)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                self._call(node)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
+                self._hook(node)
+        from ..rules._settings import is_settings_file  # here: importing rules registers them
+
+        if is_settings_file(self.doc):
+            self._settings(tree)
+        return self.facts
+
+    def _qual(self, name: str) -> str:
+        return f"{self.module}.{name}" if self.module else name
+
+    # -- definitions ---------------------------------------------------------------
+    def _statement(self, stmt: ast.stmt, top: bool) -> None:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._function(stmt)
+        elif isinstance(stmt, ast.ClassDef):
+            self._class(stmt)
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            self._assignment(stmt.targets[0].id, stmt.value)
+        elif isinstance(stmt, ast.If) and top:
+            for inner in stmt.body + stmt.orelse:
+                self._statement(inner, top=False)
+
+    def _function(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if any(self._is_route_decorator(d) for d in func.decorator_list):
+            return
+        deps = parameter_dependencies(self.doc, func)
+        if deps:
+            self._put("deps", self._qual(func.name), deps)
+        kind = enforcement(func, self.knowledge)
+        if kind:
+            self._put("guards", self._qual(func.name), kind)
+
+    def _is_route_decorator(self, deco: ast.expr) -> bool:
+        target = deco.func if isinstance(deco, ast.Call) else deco
+        attrs = {row["attribute"] for row in self.knowledge.rows("access_route_decorators")}
+        return isinstance(target, ast.Attribute) and target.attr in attrs and isinstance(deco, ast.Call)
+
+    def _class(self, cls: ast.ClassDef) -> None:
+        bases = [dotted(b) or "" for b in cls.bases]
+        fields: list[str] = []
+        table = None
+        methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        for stmt in cls.body:
+            target = value = None
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                target, value = stmt.targets[0].id, stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                target, value = stmt.target.id, stmt.value or stmt.annotation
+            if target is None:
+                continue
+            if target == "__tablename__":
+                table = string_value(value)
+            elif value is not None and any(
+                isinstance(n, ast.Call) and (dotted(n.func) or "").rsplit(".", 1)[-1].endswith(_MODEL_FIELD_CALLS) for n in ast.walk(value)
+            ):
+                fields.append(target)
+        if fields or any(b.endswith(("Model", "Base", "SQLModel", "Document")) for b in bases):
+            self._put("models", cls.name, {"fields": fields, "table": table, "module": self.module})
+        if any(b.endswith("BasePermission") for b in bases):
+            kind = None
+            if "has_permission" in methods:
+                kind = enforcement(methods["has_permission"], self.knowledge) or _permission_kind(methods["has_permission"], self.knowledge)
+            self._put("permissions", self._qual(cls.name), {"kind": kind, "object": "has_object_permission" in methods})
+
+    def _assignment(self, name: str, value: ast.expr) -> None:
+        if not isinstance(value, ast.Call):
+            return
+        resolved = self.doc.resolve(value) or ""
+        framework = _ROUTER_TYPES.get(resolved.removesuffix("()"))
+        if framework:
+            prefix = string_value((keyword(value, "prefix") or keyword(value, "url_prefix") or ast.Constant(None)).value)
+            deps = dependency_targets(self.doc, _list_keyword(value, "dependencies"))
+            self._put("routers", self._qual(name), {"framework": framework, "prefix": prefix or "", "deps": deps})
+            return
+        for row in self.knowledge.rows("access_guards"):
+            if row["path"].endswith("()") and resolved == row["path"]:
+                row.hit()
+                self._put("guards", self._qual(name), row["kind"])
+                return
+
+    # -- hooks, includes, URL patterns ---------------------------------------------
+    def _hook(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for deco in func.decorator_list:
+            if isinstance(deco, ast.Attribute) and deco.attr in ("before_request", "before_app_request"):
+                kind = enforcement(func, self.knowledge)
+                key = object_key(self.doc, deco.value)
+                if kind and key:
+                    self._put("hooks", key, kind)
+
+    def _call(self, call: ast.Call) -> None:
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            return
+        if func.attr in ("include_router", "register_blueprint") and call.args:
+            child = object_key(self.doc, call.args[0])
+            parent = object_key(self.doc, func.value)
+            if child and parent:
+                prefix = string_value((keyword(call, "prefix") or keyword(call, "url_prefix") or ast.Constant(None)).value) or ""
+                deps = dependency_targets(self.doc, _list_keyword(call, "dependencies"))
+                self.facts.setdefault("includes", {}).setdefault(child, []).append({"parent": parent, "prefix": prefix, "deps": deps})
+        elif func.attr == "before_request" and call.args and isinstance(call.args[0], ast.Name):
+            target = self.doc.names.binding(call.args[0].id)
+            if isinstance(target, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                kind = enforcement(target, self.knowledge)
+                key = object_key(self.doc, func.value)
+                if kind and key:
+                    self._put("hooks", key, kind)
+        elif func.attr == "register" and len(call.args) >= 2:
+            prefix = string_value(call.args[0])
+            view = self.doc.resolve(call.args[1]) or dotted(call.args[1])
+            if prefix is not None and view:
+                self.facts.setdefault("urls", []).append({"url": prefix.strip("^$"), "view": view, "viewset": True, "router": dotted(func.value) or ""})
+
+    def _settings(self, tree: ast.Module) -> None:
+        for stmt in tree.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            name = stmt.targets[0].id
+            if name == "MIDDLEWARE" and isinstance(stmt.value, (ast.List, ast.Tuple)):
+                items = [string_value(e) for e in stmt.value.elts]
+                self.facts.setdefault("settings", {})["middleware"] = [i for i in items if i]
+            elif name == "REST_FRAMEWORK" and isinstance(stmt.value, ast.Dict):
+                for key, value in zip(stmt.value.keys, stmt.value.values):
+                    if string_value(key) == "DEFAULT_PERMISSION_CLASSES" and isinstance(value, (ast.List, ast.Tuple)):
+                        items = [string_value(e) for e in value.elts]
+                        self.facts.setdefault("settings", {})["drf_permissions"] = [i for i in items if i]
+
+
+def _permission_kind(method: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: knowledge_mod.Knowledge) -> str | None:
+    """A DRF ``has_permission`` that returns a test of the user (``request.user.is_staff``)."""
+    from .behaviour import mentioned_names, term_kinds
+
+    returns = [n.value for n in ast.walk(method) if isinstance(n, ast.Return) and n.value is not None]
+    kinds = term_kinds(knowledge, mentioned_names(returns))
+    return "admin" if "admin" in kinds else ("login" if kinds else None)
+
+
+def url_patterns(doc: SourceDoc) -> list[dict[str, Any]]:
+    """Django ``urlpatterns``: ``path``/``re_path`` entries to views and includes."""
+    found: list[dict[str, Any]] = []
+    assert doc.tree is not None
+    for stmt in doc.tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AugAssign) else []
+        if not any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in targets):
+            continue
+        for node in ast.walk(stmt.value):  # type: ignore[attr-defined]
+            if not (isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("path", "re_path", "url") and len(node.args) >= 2):
+                continue
+            route = string_value(node.args[0])
+            target = node.args[1]
+            if route is None:
+                continue
+            if isinstance(target, ast.Call) and (dotted(target.func) or "").endswith("include") and target.args:
+                inner = target.args[0]
+                module = string_value(inner)
+                if module is None and isinstance(inner, ast.Attribute) and inner.attr == "urls":
+                    found.append({"url": route, "include_router": dotted(inner.value) or ""})
+                elif module:
+                    found.append({"url": route, "include": module})
+                continue
+            if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and target.func.attr in ("as_view", "as_viewset"):
+                target = target.func.value
+            view = doc.resolve(target) or dotted(target)
+            if view:
+                found.append({"url": route, "view": view})
+    return found
+
+
+@fact_extractor("access")
+def access_facts(doc: SourceDoc) -> dict[str, Any]:
+    """Everything other files' routes need to know about this module (see module doc)."""
+    facts = _Extractor(doc).run()
+    urls = url_patterns(doc)
+    if urls or facts.get("urls"):
+        facts["urls"] = urls + facts.get("urls", [])
+    return facts

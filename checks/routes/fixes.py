@@ -1,0 +1,195 @@
+"""Fixes for the access-control rules, in the project's own idiom.
+
+A missing guard gets the guard the neighbouring routes already use (copied as written, so it
+needs no new import), else a project guard (imported relative to this module), else the
+framework's standard one. An unchecked fetch gets the owner field the model really has.
+All of these change behaviour, so they are UNSAFE: offered one at a time, never in fix-all.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from dataclasses import dataclass
+
+from ..knowledge import Knowledge
+from ..model import Edit, Position, Range
+from ..source import SourceDoc
+from .analysis import Verdict
+from .ownership import Unchecked
+from .view import ProjectView
+
+_STYLE_OF = {"decorator": "decorator", "dependency": "dependency", "permission": "permission", "mixin": "mixin"}
+
+
+@dataclass
+class GuardChoice:
+    text: str  # as it is written on the route (decorator text, dependency callable, class name)
+    style: str  # decorator | dependency | permission | mixin
+    imports: tuple[str, ...]
+
+
+def relative_import(module: str, target_module: str, name: str) -> str:
+    """``from .auth import login_required`` from ``pkg.views`` to ``pkg.auth``."""
+    here, there = module.split("."), target_module.split(".")
+    common = 0
+    while common < min(len(here) - 1, len(there)) and here[common] == there[common]:
+        common += 1
+    if not module or common == 0:
+        return f"from {target_module} import {name}"
+    return f"from {'.' * (len(here) - common)}{'.'.join(there[common:])} import {name}"
+
+
+def choose_guard(doc: SourceDoc, verdict: Verdict, siblings: list[Verdict], view: ProjectView, knowledge: Knowledge, kind: str) -> GuardChoice | None:
+    """The guard to add: the siblings' convention, a project guard, or the framework default."""
+    framework = verdict.route.framework
+    wanted = {"login": ("login", "admin"), "admin": ("admin",)}[kind]
+    counts: Counter[tuple[str, str]] = Counter()
+    for other in siblings:
+        if other is verdict or other.route.is_class != verdict.route.is_class or other.route.framework != framework:
+            continue
+        for guard in other.route.guards:
+            if guard.kind in wanted and guard.text and guard.source in _STYLE_OF:
+                # Prefer the wanted kind, then the project's own guards over library ones.
+                # and guards that name the caller (`current_user`), which ownership checks need.
+                weight = (2 if guard.kind == kind else 1) + (1 if guard.module else 0)
+                weight += 1 if any(w in guard.text.lower() for w in ("user", "account", "current")) else 0
+                weight -= 1 if "'" in guard.text or '"' in guard.text else 0  # a route-specific permission
+                counts[(guard.text, guard.source)] += weight
+    if counts:
+        (text, source), _ = counts.most_common(1)[0]
+        return GuardChoice(text, _STYLE_OF[source], ())
+    if framework == "fastapi":
+        return _project_dependency(doc, view, kind)
+    style_for = {"flask": "decorator", "django": "decorator", "starlette": "decorator", "drf": "permission"}
+    target_framework = "django-cbv" if framework == "django" and verdict.route.is_class else framework
+    for row in knowledge.rows("access_guards"):
+        if row["framework"] == target_framework and row.get("default") and row["kind"] == kind and row.get("import"):
+            name = row["path"].rsplit(".", 1)[-1]
+            style = "mixin" if target_framework == "django-cbv" else style_for.get(framework, "decorator")
+            text = 'requires("authenticated")' if framework == "starlette" else name
+            return GuardChoice(text, style, (row["import"],))
+    return None
+
+
+def _project_dependency(doc: SourceDoc, view: ProjectView, kind: str) -> GuardChoice | None:
+    candidates = sorted(key for key, k in view.guards.items() if k == kind and "user" in key.rsplit(".", 1)[-1])
+    candidates += sorted(key for key, deps in view.deps.items() if "current" in key.rsplit(".", 1)[-1] and kind == "login")
+    for key in candidates:
+        module, name = key.rsplit(".", 1)
+        imports = () if module == doc.module_name else (relative_import(doc.module_name, module, name),)
+        return GuardChoice(name, "dependency", (*imports, "from fastapi import Depends"))
+    return None
+
+
+def guard_edits(doc: SourceDoc, verdict: Verdict, choice: GuardChoice) -> list[Edit] | None:
+    route = verdict.route
+    node = route.node
+    if choice.style == "dependency":
+        deco = route.decorator
+        if deco is None:
+            return None
+        existing = next((kw for kw in deco.keywords if kw.arg == "dependencies"), None)
+        if existing is not None and isinstance(existing.value, ast.List):
+            end = doc.range_of(existing.value).end
+            insert = Position(end.line, end.column - 1)
+            sep = ", " if existing.value.elts else ""
+            return [Edit(Range(insert, insert), f"{sep}Depends({choice.text})")]
+        end = doc.range_of(deco).end
+        insert = Position(end.line, end.column - 1)
+        sep = ", " if deco.args or deco.keywords else ""
+        return [Edit(Range(insert, insert), f"{sep}dependencies=[Depends({choice.text})]")]
+    if isinstance(node, ast.ClassDef):
+        if choice.style == "mixin":
+            if not node.bases:
+                return None
+            start = doc.range_of(node.bases[0]).start
+            return [Edit(Range(start, start), f"{choice.text}, ")]
+        attribute = "permission_classes" if choice.style == "permission" else "decorators"
+        first = node.body[0]
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str) and len(node.body) > 1:
+            first = node.body[1]
+        indent = " " * first.col_offset
+        line = first.lineno - 1
+        return [Edit(Range(Position(line, 0), Position(line, 0)), f"{indent}{attribute} = [{choice.text}]\n")]
+    def_line = node.lineno - 1
+    indent = " " * node.col_offset
+    text = f"@permission_classes([{choice.text}])" if choice.style == "permission" else f"@{choice.text}"
+    return [Edit(Range(Position(def_line, 0), Position(def_line, 0)), f"{indent}{text}\n")]
+
+
+def guard_imports(verdict: Verdict, choice: GuardChoice) -> tuple[str, ...]:
+    imports = list(choice.imports)
+    if choice.style == "permission" and not verdict.route.is_class:
+        imports.append("from rest_framework.decorators import permission_classes")
+    if choice.style == "dependency" and "from fastapi import Depends" not in imports:
+        imports.append("from fastapi import Depends")
+    return tuple(imports)
+
+
+def ownership_edits(doc: SourceDoc, item: Unchecked) -> tuple[list[Edit], tuple[str, ...]] | None:
+    """Edits adding the owner constraint to the query (or a check right after the fetch)."""
+    field = item.model.owner_field
+    user = item.user_expr
+    if user is None or item.row is None and item.call is not None:
+        return None
+    if field is None:
+        if not item.model.is_user_model:
+            return None
+        field = "id"
+    value = f"{user}.id" if field == "id" or field.endswith("_id") else user
+    call = item.call
+    if call is None:  # class view: scope the queryset
+        stmt = item.anchor
+        assert isinstance(stmt, ast.Assign)
+        indent = " " * stmt.col_offset
+        line = (stmt.end_lineno or stmt.lineno)
+        text = (f"\n{indent}def get_queryset(self):\n"
+                f"{indent}    return {item.model.name}.objects.filter({field}={value})\n")
+        return [Edit(Range(Position(line, 0), Position(line, 0)), text)], ()
+    style = item.row["style"] if item.row else "none"
+    if field == "id" and style != "none":
+        style = "check_after"  # the user model: compare identities after the fetch
+    if style in ("query_get", "query_get_or_404"):
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if receiver is None or not call.args:
+            return None
+        finisher = "first_or_404()" if style == "query_get_or_404" else "first()"
+        text = f"{doc.source_of(receiver)}.filter_by(id={doc.source_of(call.args[0])}, {field}={value}).{finisher}"
+        return [Edit(doc.range_of(call), text)], ()
+    if style in ("add_keyword", "add_key"):
+        end = doc.range_of(call).end
+        if style == "add_key":
+            if not call.args or not isinstance(call.args[0], ast.Dict):
+                return None
+            end = doc.range_of(call.args[0]).end
+            insert = Position(end.line, end.column - 1)
+            return [Edit(Range(insert, insert), f', "{field}": {value}')], ()
+        insert = Position(end.line, end.column - 1)
+        sep = ", " if call.args or call.keywords else ""
+        return [Edit(Range(insert, insert), f"{sep}{field}={value}")], ()
+    if style == "check_after":
+        return _check_after(doc, item, field, value)
+    return None
+
+
+def _check_after(doc: SourceDoc, item: Unchecked, field: str, value: str) -> tuple[list[Edit], tuple[str, ...]] | None:
+    call = item.call
+    assert call is not None
+    stmt = doc.parent(call)
+    if isinstance(stmt, ast.Await):
+        stmt = doc.parent(stmt)
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return None
+    var = stmt.targets[0].id
+    indent = " " * stmt.col_offset
+    fastapi = "fastapi" in " ".join(doc.names.imports.values())
+    reject = "raise HTTPException(status_code=404)" if fastapi else "abort(404)"
+    imports = ("from fastapi import HTTPException",) if fastapi else ("from flask import abort",)
+    line = stmt.end_lineno or stmt.lineno
+    text = f"{indent}if {var} is None or {var}.{field} != {value}:\n{indent}    {reject}\n"
+    return [Edit(Range(Position(line, 0), Position(line, 0)), text)], imports
+
+
+def token_edit(doc: SourceDoc, value: ast.expr) -> Edit:
+    return Edit(doc.range_of(value), "secrets.token_urlsafe(32)")

@@ -1,0 +1,349 @@
+"""Ownership (IDOR): a record fetched by a client-supplied id with no owner constraint.
+
+Per handler: which names carry a client id (path parameters, id-like parameters, values read
+from the request under an id-like key, and anything computed from those), which fetch calls
+use one, and whether anything ties the record to the caller: an owner field in the query, a
+query through the user (``current_user.notes``), a comparison with the current user, an
+object-permission call. DRF/Django class views are checked for a user-scoped queryset.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from ..knowledge import Knowledge, Row
+from ..source import SourceDoc
+from ..syntax import dotted, string_value
+from .analysis import Verdict, is_user_expr
+from .data import first_row, glob_any
+from .facts import parameter_dependencies
+from .view import ProjectView, guard_for
+
+_ID_NAME = re.compile(r"^(id|pk|uuid|.+_(id|pk|uuid)|.+Id)$")
+_REQUEST_READS = ("args", "form", "json", "values", "GET", "POST", "data", "query_params", "view_args", "kwargs", "path_params")
+_SQL_WHERE_ID = re.compile(r"\bwhere\b.*?\b(\w*id)\s*=", re.IGNORECASE | re.DOTALL)
+_SQL_TABLE = re.compile(r"\b(?:from|update|into)\s+[`\"]?(\w+)", re.IGNORECASE)
+_DETAIL_BASES = ("ModelViewSet", "RetrieveUpdateDestroyAPIView", "RetrieveUpdateAPIView", "RetrieveDestroyAPIView",
+                 "RetrieveAPIView", "DestroyAPIView", "UpdateAPIView", "DetailView", "UpdateView", "DeleteView",
+                 "GenericViewSet", "ReadOnlyModelViewSet")
+
+
+@dataclass
+class Model:
+    name: str
+    owner_field: str | None
+    known: bool
+    is_user_model: bool
+
+
+@dataclass
+class Unchecked:
+    """One fetch by a client id without an ownership constraint."""
+
+    call: ast.Call | None
+    anchor: ast.AST
+    row: Row | None
+    id_name: str
+    model: Model
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None
+    user_expr: str | None
+    writes: bool
+
+
+def _request_read(expr: ast.AST) -> str | None:
+    """The key of ``request.args.get("id")``/``request.json["id"]``/``self.kwargs["pk"]``."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
+        base, key = expr.func.value, string_value(expr.args[0])
+    elif isinstance(expr, ast.Subscript):
+        base, key = expr.value, string_value(expr.slice)
+    else:
+        return None
+    if isinstance(base, ast.Attribute) and base.attr in _REQUEST_READS and key:
+        return key
+    return None
+
+
+def tainted_names(func: ast.FunctionDef | ast.AsyncFunctionDef, path_params: list[str]) -> set[str]:
+    """Names in ``func`` that hold (or derive from) a client-supplied id."""
+    args = [a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]]
+    tainted = {a for a in args if a in path_params or _ID_NAME.match(a)}
+    assigns = [n for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
+    for _ in range(2):
+        for node in assigns:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = node.value
+            assert value is not None
+            hit = False
+            for sub in ast.walk(value):
+                if isinstance(sub, ast.Name) and sub.id in tainted:
+                    hit = True
+                key = _request_read(sub)
+                if key and _ID_NAME.match(key):
+                    hit = True
+            if hit:
+                tainted.update(t.id for t in targets if isinstance(t, ast.Name))
+    return tainted
+
+
+def _mentions(expr: ast.AST | None, names: set[str], request_ids: bool = True) -> str | None:
+    if expr is None:
+        return None
+    for sub in ast.walk(expr):
+        if isinstance(sub, ast.Name) and sub.id in names:
+            return sub.id
+        if request_ids:
+            key = _request_read(sub)
+            if key and _ID_NAME.match(key):
+                return key
+    return None
+
+
+def _owner_fields(knowledge: Knowledge) -> list[str]:
+    return [n for row in knowledge.rows("access_owner_fields") for n in row["names"]]
+
+
+def _owner_field_of(fields: list[str], knowledge: Knowledge) -> str | None:
+    for row in knowledge.rows("access_owner_fields"):
+        for name in row["names"]:
+            if name in fields:
+                row.hit()
+                return name
+    return None
+
+
+def model_info(name: str | None, view: ProjectView, knowledge: Knowledge) -> Model:
+    if not name:
+        return Model("record", None, False, False)
+    facts = view.models.get(name)
+    if facts is None:
+        lowered = name.lower()
+        for cls, info in view.models.items():
+            if info.get("table") == name or cls.lower() in (lowered, lowered.rstrip("s"), lowered[:-2] if lowered.endswith("es") else lowered):
+                name, facts = cls, info
+                break
+    user_row = first_row(knowledge, "access_user_models", "names", name)
+    if facts is None:
+        return Model(name, None, False, user_row is not None)
+    return Model(name, _owner_field_of(facts["fields"], knowledge), True, user_row is not None)
+
+
+def _model_name(call: ast.Call, row: Row) -> str | None:
+    where = row["model"]
+    if where == "receiver":
+        base = call.func.value if isinstance(call.func, ast.Attribute) else None
+        while isinstance(base, (ast.Attribute, ast.Call)):
+            base = base.value if isinstance(base, ast.Attribute) else base.func
+        return base.id if isinstance(base, ast.Name) else None
+    if where == "arg0" and call.args:
+        return dotted(call.args[0])
+    if where == "query_arg":
+        inner = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if isinstance(inner, ast.Call) and inner.args:
+            return dotted(inner.args[0])
+    if where == "sql" and call.args:
+        text = string_value(call.args[0]) or ""
+        match = _SQL_TABLE.search(text)
+        return match.group(1) if match else None
+    if where == "collection" and isinstance(call.func, ast.Attribute):
+        base = call.func.value
+        if isinstance(base, ast.Attribute):
+            return base.attr
+        if isinstance(base, ast.Subscript):
+            return string_value(base.slice)
+    return None
+
+
+def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list[str]) -> tuple[str | None, bool]:
+    """(the tainted id name used, whether the call itself carries an owner constraint)."""
+    where = row["id"]
+    if where in ("arg0", "arg1"):
+        index = int(where[-1])
+        return (_mentions(call.args[index], tainted) if len(call.args) > index else None), False
+    if where == "kwargs":
+        constrained = any(kw.arg in owner_fields or (kw.arg or "").split("__")[0] in owner_fields for kw in call.keywords)
+        for kw in call.keywords:
+            if kw.arg and (kw.arg in ("id", "pk") or _ID_NAME.match(kw.arg)) and kw.arg not in owner_fields:
+                name = _mentions(kw.value, tainted)
+                if name:
+                    return name, constrained
+        return None, constrained
+    if where == "sql" and call.args:
+        text = string_value(call.args[0])
+        if text is None and isinstance(call.args[0], ast.JoinedStr):
+            return None, False  # an f-string query is the injection rules' business
+        if text is None or not _SQL_WHERE_ID.search(text):
+            return None, False
+        constrained = any(re.search(rf"\b{re.escape(f)}\s*=", text, re.IGNORECASE) for f in owner_fields)
+        rest = call.args[1:] + [kw.value for kw in call.keywords]
+        name = next((n for n in (_mentions(a, tainted) for a in rest) if n), None)
+        return name, constrained
+    if where == "document" and call.args and isinstance(call.args[0], ast.Dict):
+        keys = [string_value(k) for k in call.args[0].keys]
+        constrained = any(k in owner_fields for k in keys if k)
+        for key, value in zip(keys, call.args[0].values):
+            if key in ("_id", "id") or (key and _ID_NAME.match(key) and key not in owner_fields):
+                name = _mentions(value, tainted)
+                if name:
+                    return name, constrained
+    return None, False
+
+
+def _chain_scoped(call: ast.Call, owner_fields: list[str], user_names: frozenset[str]) -> bool:
+    """The query goes through the user or filters on an owner field before this call."""
+    base: ast.AST | None = call.func.value if isinstance(call.func, ast.Attribute) else None
+    while base is not None:
+        if is_user_expr(base, user_names):
+            return True
+        if isinstance(base, ast.Call):
+            for kw in base.keywords:
+                if kw.arg in owner_fields:
+                    return True
+            for arg in base.args:
+                if any(isinstance(s, ast.Attribute) and s.attr in owner_fields for s in ast.walk(arg)):
+                    return True
+            base = base.func
+        elif isinstance(base, ast.Attribute):
+            base = base.value
+        else:
+            base = None
+    return False
+
+
+def _checked_in_body(func: ast.AST, owner_fields: list[str], user_names: frozenset[str], knowledge: Knowledge) -> bool:
+    """A comparison with the current user or an owner field, or an object-permission call."""
+    check_rows = knowledge.rows("access_object_checks")
+    for node in ast.walk(func):
+        if isinstance(node, ast.Compare):
+            for side in [node.left, *node.comparators]:
+                for sub in ast.walk(side):
+                    if (isinstance(sub, ast.Attribute) and sub.attr in owner_fields) or is_user_expr(sub, user_names):
+                        return True
+        elif isinstance(node, ast.Call) and check_rows:
+            written = dotted(node.func) or ""
+            if glob_any(check_rows[0]["calls"], written, written.rsplit(".", 1)[-1]):
+                check_rows[0].hit()
+                return True
+    return False
+
+
+def user_names_of(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...]) -> frozenset[str]:
+    """Parameters bound to a user dependency (``user: User = Depends(get_current_user)``)."""
+    names: set[str] = set()
+    args = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+    defaults: dict[str, ast.expr] = {}
+    positional = [*func.args.posonlyargs, *func.args.args]
+    for arg, default in zip(positional[len(positional) - len(func.args.defaults):], func.args.defaults):
+        defaults[arg.arg] = default
+    for arg, default in zip(func.args.kwonlyargs, func.args.kw_defaults):
+        if default is not None:
+            defaults[arg.arg] = default
+    for arg in args:
+        exprs = [e for e in (defaults.get(arg.arg), arg.annotation) if e is not None]
+        for expr in exprs:
+            for node in ast.walk(expr):
+                if isinstance(node, ast.Call) and (dotted(node.func) or "").endswith(("Depends", "Security")) and node.args:
+                    target = node.args[0]
+                    if guard_for(knowledge, view, config_guards, doc.resolve(target), dotted(target), "dependency"):
+                        names.add(arg.arg)
+    return frozenset(names)
+
+
+def current_user_expression(doc: SourceDoc, verdict: Verdict, func: ast.FunctionDef | ast.AsyncFunctionDef | None, user_names: frozenset[str]) -> str | None:
+    """How this handler names the caller, for fixes: ``current_user``, ``request.user``..."""
+    framework = verdict.route.framework
+    if user_names:
+        return sorted(user_names)[0]
+    if framework in ("django", "drf"):
+        return "self.request.user" if verdict.route.is_class else "request.user"
+    if framework == "flask":
+        imports = doc.names.imports
+        if imports.get("current_user") == "flask_login.current_user" or any(g.import_line and "flask_login" in g.import_line for g in verdict.route.guards):
+            return "current_user"
+        if "current_user" in doc.text:
+            return "current_user"
+    return None
+
+
+def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...]) -> list[Unchecked]:
+    route = verdict.route
+    if verdict.admin_checked or verdict.admin_route or route.object_permission or verdict.public:
+        return []
+    owner_fields = _owner_fields(knowledge)
+    found: list[Unchecked] = []
+    fetch_rows = knowledge.rows("access_fetch_calls")
+    writes = bool(verdict.effects.writes) or any(m in ("PUT", "PATCH", "DELETE") for m in route.methods)
+    for func in route.functions:
+        user_names = user_names_of(doc, func, view, knowledge, config_guards)
+        tainted = tainted_names(func, route.path_params)
+        if not tainted and "request" not in doc.text:
+            continue
+        if _checked_in_body(func, owner_fields, user_names, knowledge):
+            continue
+        user_expr = current_user_expression(doc, verdict, func, user_names)
+        for node in ast.walk(func):
+            if not isinstance(node, ast.Call):
+                continue
+            written = dotted(node.func)
+            resolved = ctx_resolve(doc, node.func)
+            row = next((r for r in fetch_rows if glob_any([r["call"]], written, resolved)), None)
+            if row is None:
+                continue
+            id_name, constrained = _id_argument(node, row, tainted, owner_fields)
+            if id_name is None or constrained or _chain_scoped(node, owner_fields, user_names):
+                continue
+            model = model_info(_model_name(node, row), view, knowledge)
+            if not _worth_flagging(model, verdict, writes):
+                continue
+            row.hit()
+            found.append(Unchecked(node, node, row, id_name, model, func, user_expr, writes))
+    if route.is_class:
+        found.extend(_class_queryset(doc, verdict, view, knowledge, owner_fields))
+    return found
+
+
+def ctx_resolve(doc: SourceDoc, func: ast.expr) -> str | None:
+    """The resolved name of a called function, for rows naming library types."""
+    try:
+        return doc.resolve(func)
+    except RecursionError:
+        return None
+
+
+def _worth_flagging(model: Model, verdict: Verdict, writes: bool) -> bool:
+    if model.owner_field:
+        return True
+    if model.is_user_model:
+        return verdict.authenticated and writes
+    if model.known:
+        return False
+    return verdict.authenticated
+
+
+def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, owner_fields: list[str]) -> list[Unchecked]:
+    """A detail/update/delete class view whose queryset is not scoped to the user."""
+    cls = verdict.route.node
+    assert isinstance(cls, ast.ClassDef)
+    if not any((dotted(b) or "").rsplit(".", 1)[-1] in _DETAIL_BASES for b in cls.bases):
+        return []
+    methods = {s.name for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if methods & {"get_queryset", "get_object", "has_object_permission"}:
+        return []
+    for stmt in cls.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        if stmt.targets[0].id not in ("queryset", "model"):
+            continue
+        base = stmt.value
+        while isinstance(base, (ast.Attribute, ast.Call)):
+            base = base.value if isinstance(base, ast.Attribute) else base.func
+        name = base.id if isinstance(base, ast.Name) else None
+        if isinstance(stmt.value, ast.Call) and any(kw.arg in owner_fields for kw in stmt.value.keywords):
+            return []
+        model = model_info(name, view, knowledge)
+        if not _worth_flagging(model, verdict, True):
+            return []
+        writes = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in verdict.route.methods)
+        return [Unchecked(None, stmt, None, "pk", model, None, "self.request.user", writes)]
+    return []

@@ -1,0 +1,130 @@
+"""Per-route security checklist: the data behind ``codeward routes`` and the CodeLens.
+
+A summary says, for one route, its methods and URL, where its handler is, which guard
+authenticates it (or none), whether its record fetches are tied to the caller, what input it
+takes and which access-control findings it has.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from ..config import Config
+from ..knowledge import load
+from ..model import Finding, Range
+from ..project import ProjectIndex
+from ..source import SourceDoc
+
+
+@dataclass
+class RouteSummary:
+    framework: str
+    methods: list[str]
+    url: str
+    handler: str
+    path: str
+    range: Range
+    authentication: str
+    ownership: str
+    inputs: list[str]
+    findings: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def lens(self) -> str:
+        """One line for an editor CodeLens above the handler."""
+        status = "; ".join(f["code"] for f in self.findings) or "no access-control findings"
+        return f"{' '.join(self.methods)} {self.url or '?'} · auth: {self.authentication} · ownership: {self.ownership} · {status}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "framework": self.framework,
+            "methods": self.methods,
+            "url": self.url,
+            "handler": self.handler,
+            "path": self.path,
+            "line": self.range.start.line + 1,
+            "authentication": self.authentication,
+            "ownership": self.ownership,
+            "inputs": self.inputs,
+            "findings": self.findings,
+        }
+
+
+def _inputs(route_functions: list[ast.FunctionDef | ast.AsyncFunctionDef], path_params: list[str]) -> list[str]:
+    found: list[str] = [f"path:{p}" for p in path_params]
+    for func in route_functions:
+        for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
+            if arg.arg in ("self", "request", "req", "cls") or arg.arg in path_params:
+                continue
+            default_text = ""
+            if arg.annotation is not None:
+                default_text = ast.unparse(arg.annotation)
+            if "Depends" in default_text or "Session" in default_text:
+                continue
+            found.append(f"param:{arg.arg}")
+        for node in ast.walk(func):
+            if isinstance(node, ast.Attribute) and node.attr in ("args", "form", "json", "files", "GET", "POST", "data", "query_params", "cookies", "headers") and isinstance(node.value, ast.Name) and node.value.id == "request":
+                found.append(f"request.{node.attr}")
+    return sorted(set(found), key=found.index)
+
+
+def summarise(doc: SourceDoc, project: ProjectIndex | None = None, config: Config | None = None) -> list[RouteSummary]:
+    """Every route of ``doc`` with its checklist (runs the CW3xx rules on ``doc``)."""
+    from ..engine import analyze
+    from ..registry import all_rules
+    from .analysis import verdicts
+
+    config = config or Config()
+    if doc.tree is None:
+        return []
+    rules = [r for c, r in all_rules().items() if c.startswith("CW30")]
+    findings = analyze(doc, config, project, rules=rules).findings
+    memo: dict[str, object] = {}
+    knowledge = load()
+    view_verdicts = verdicts(doc, project, config, knowledge, memo)
+    from .ownership import unchecked_fetches
+    from .view import project_view
+
+    view = project_view(doc, project, memo)
+    out: list[RouteSummary] = []
+    for v in view_verdicts:
+        route = v.route
+        node = route.node
+        first = node.lineno - 1
+        last = (node.end_lineno or node.lineno) - 1
+        start_line = min([first, *((d.lineno - 1) for d in node.decorator_list)])
+        mine = [f for f in findings if start_line <= f.range.start.line <= last]
+        unchecked = unchecked_fetches(doc, v, view, knowledge, config.auth_guards)
+        has_fetch = any(isinstance(n, ast.Call) and any(k in (ast.unparse(n.func)) for k in ("get", "filter", "find", "execute")) for f in route.functions for n in ast.walk(f))
+        if unchecked:
+            ownership = "not checked"
+        elif v.admin_checked:
+            ownership = "n/a (admin only)"
+        elif route.object_permission:
+            ownership = "object permission"
+        else:
+            ownership = "ok" if has_fetch else "n/a"
+        auth = v.auth if v.route.guards else ("public: " + v.public if v.public else "none")
+        out.append(RouteSummary(
+            framework=route.framework,
+            methods=list(route.methods),
+            url=route.url,
+            handler=route.handler,
+            path=doc.path,
+            range=Range.of(first, node.col_offset, first, node.col_offset),
+            authentication=auth,
+            ownership=ownership,
+            inputs=_inputs(route.functions, route.path_params),
+            findings=[_finding_dict(f) for f in mine],
+        ))
+    return out
+
+
+def _finding_dict(finding: Finding) -> dict[str, str]:
+    return {"code": finding.code, "line": str(finding.range.start.line + 1), "message": finding.message}
+
+
+def summaries_for(doc: SourceDoc, project: ProjectIndex | None = None, config: Config | None = None) -> list[tuple[Range, str]]:
+    """``(range of the handler's def line, one-line summary)`` per route, for CodeLens."""
+    return [(s.range, s.lens) for s in summarise(doc, project, config)]

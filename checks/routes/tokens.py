@@ -1,0 +1,126 @@
+"""Guessable capabilities: tokens, reset codes, invite links and API keys an attacker can
+predict — made from the clock, a MAC-address UUID, a row count, or a hash of values anyone
+knows (``md5(user.email)``, ``sha256(email + str(time.time()))``).
+
+Values using the ``random`` module are CW508's business and password hashes CW507's; an
+expression with any unpredictable part (``secrets``, ``os.urandom``, ``uuid4``, a keyed
+signature) is not reported.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from ..knowledge import Knowledge
+from ..source import SourceDoc
+from ..syntax import dotted, string_value
+from .data import first_row, glob_any
+
+#: Attributes anyone can learn about a user: hashing only these gives a guessable value.
+_IDENTITY_FIELDS = frozenset({"email", "username", "user_id", "id", "name", "phone", "login", "pk"})
+#: Name parts of values stored next to a token that are not the token (its hash, its expiry).
+_NOT_CAPABILITY = ("hash", "password", "expir", "type", "_at", "date", "time", "count", "sent", "created", "_by", "len", "ttl", "age")
+_HASH_MODULES = ("hashlib.", "md5", "sha1", "sha256", "sha512", "blake2b")
+
+
+@dataclass
+class Guessable:
+    node: ast.expr  # the value expression
+    name: str  # what it is used as
+    what: str  # why it is predictable
+
+
+def capability_name(target: ast.AST) -> str | None:
+    """The name a value is stored under: ``token``, ``user.reset_code``, ``data["api_key"]``."""
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript):
+        return string_value(target.slice)
+    return None
+
+
+def predictability(doc: SourceDoc, expr: ast.expr, knowledge: Knowledge) -> str | None:
+    """Why ``expr`` is predictable, or None when it is not (or is another rule's business)."""
+    calls = [(c, doc.resolve(c.func), dotted(c.func)) for c in ast.walk(expr) if isinstance(c, ast.Call)]
+    if not calls and not isinstance(expr, ast.BinOp):
+        return None
+    unpredictable = knowledge.rows("access_unpredictable_calls")
+    for call, resolved, written in calls:
+        if unpredictable and glob_any(unpredictable[0]["calls"], resolved, written):
+            unpredictable[0].hit()
+            return None
+    names = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)} | {n.attr for n in ast.walk(expr) if isinstance(n, ast.Attribute)}
+    if any("secret" in n.lower() or "salt" in n.lower() or "password" in n.lower() for n in names):
+        return None  # keyed with a secret, or a password hash (CW507)
+    for row in knowledge.rows("access_predictable_calls"):
+        for call, resolved, written in calls:
+            if glob_any(row["calls"], resolved, written):
+                row.hit()
+                return str(row["what"])
+    if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add) and _is_id_plus_one(n) for n in ast.walk(expr)):
+        return "a sequential number"
+    hashed = [c for c, resolved, written in calls if any((resolved or written or "").startswith(h) or (written or "").endswith("." + h) for h in _HASH_MODULES)]
+    if hashed:
+        inputs = {n.attr for c in hashed for a in c.args for n in ast.walk(a) if isinstance(n, ast.Attribute)}
+        inputs |= {n.id for c in hashed for a in c.args for n in ast.walk(a) if isinstance(n, ast.Name)}
+        if inputs & _IDENTITY_FIELDS:
+            return "a hash of values anyone can know (" + ", ".join(sorted(inputs & _IDENTITY_FIELDS)) + ")"
+    return None
+
+
+def _is_id_plus_one(node: ast.BinOp) -> bool:
+    return (isinstance(node.right, ast.Constant) and node.right.value == 1 and isinstance(node.left, ast.Attribute) and node.left.attr in ("id", "pk"))
+
+
+def _constructs(value: ast.expr | None) -> bool:
+    """``Invite(code=...)``: the object is not the token; its keywords are looked at instead."""
+    if not isinstance(value, ast.Call):
+        return False
+    name = (dotted(value.func) or "").rsplit(".", 1)[-1]
+    return name[:1].isupper()
+
+
+def guessable_values(doc: SourceDoc, knowledge: Knowledge) -> list[Guessable]:
+    """Capability values in ``doc`` an attacker could predict."""
+    assert doc.tree is not None
+    found: list[Guessable] = []
+    rows = knowledge.rows("access_token_names")
+    if not rows:
+        return found
+    patterns = [p for row in rows for p in row["names"]]
+
+    def consider(name: str | None, value: ast.expr | None) -> None:
+        if not name or value is None or not glob_any(patterns, name.lower()):
+            return
+        if any(word in name.lower() for word in _NOT_CAPABILITY):
+            return
+        what = predictability(doc, value, knowledge)
+        if what:
+            rows[0].hit()
+            found.append(Guessable(value, name, what))
+
+    for node in ast.walk(doc.tree):
+        if isinstance(node, ast.Assign) and not _constructs(node.value):
+            for target in node.targets:
+                consider(capability_name(target), node.value)
+        elif isinstance(node, ast.AnnAssign) and not _constructs(node.value):
+            consider(capability_name(node.target), node.value)
+        elif isinstance(node, ast.Call):
+            owner = (dotted(node.func) or "").rsplit(".", 1)[-1].lower()
+            for kw in node.keywords:
+                if kw.arg and not glob_any(patterns, kw.arg.lower()) and owner:
+                    consider(f"{owner}_{kw.arg}", kw.value)  # Invite(code=...) is an invite code
+                else:
+                    consider(kw.arg, kw.value)
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                consider(string_value(key), value)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Return) and sub.value is not None and not isinstance(sub.value, (ast.Name, ast.Constant)):
+                    if doc.scope_of(sub) is node:
+                        consider(node.name.removeprefix("generate_").removeprefix("make_").removeprefix("new_").removeprefix("create_"), sub.value)
+    return found

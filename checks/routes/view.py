@@ -1,0 +1,128 @@
+"""The merged, project-wide view of access facts one document's analysis reads.
+
+Facts of every indexed file are merged with fresh facts of the analysed document (its buffer
+may be newer than the index). Names from the index are module paths computed from the
+project root, while names written in imports may be shorter (``from app.auth import x`` in a
+project scanned from a parent folder), so look-ups also accept a dotted suffix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..knowledge import Knowledge, Row
+from ..project import ProjectIndex
+from ..source import SourceDoc
+from ..syntax import path_matches
+from .data import first_row
+from .facts import access_facts
+
+_MAX_DEPTH = 6
+
+
+@dataclass
+class Guard:
+    """An authentication or role check protecting a route."""
+
+    name: str
+    kind: str  # "login" | "admin" | "public"
+    source: str  # decorator, dependency, hook, router, settings, body, mixin, permission, middleware
+    import_line: str | None = None
+    module: str | None = None  # defining module of a project guard (for imports in fixes)
+    text: str | None = None  # the guard as written in this file (to copy it onto a sibling)
+
+
+@dataclass
+class ProjectView:
+    guards: dict[str, str] = field(default_factory=dict)
+    deps: dict[str, list[str]] = field(default_factory=dict)
+    hooks: dict[str, str] = field(default_factory=dict)
+    routers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    includes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    models: dict[str, dict[str, Any]] = field(default_factory=dict)
+    permissions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    urls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (urls module, entry)
+    settings: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, module: str, facts: dict[str, Any]) -> None:
+        for name in ("guards", "deps", "hooks", "routers", "models", "permissions"):
+            getattr(self, name).update(facts.get(name, {}))
+        for key, items in facts.get("includes", {}).items():
+            self.includes.setdefault(key, []).extend(items)
+        for entry in facts.get("urls", []):
+            self.urls.append((module, entry))
+        for key, value in facts.get("settings", {}).items():
+            self.settings.setdefault(key, []).extend(value)
+
+
+def lookup(table: dict[str, Any], name: str | None) -> tuple[str, Any] | None:
+    """``(key, value)`` for ``name`` in ``table``, exactly or as a dotted suffix either way."""
+    if not name:
+        return None
+    if name in table:
+        return name, table[name]
+    for key, value in table.items():
+        if key.endswith("." + name) or name.endswith("." + key):
+            return key, value
+    return None
+
+
+def project_view(doc: SourceDoc, project: ProjectIndex | None, memo: dict[str, object]) -> ProjectView:
+    """The merged view for ``doc`` (memoised per document analysis)."""
+    cached = memo.get("access.view")
+    if isinstance(cached, ProjectView):
+        return cached
+    view = ProjectView()
+    if project is not None:
+        for path, facts in project.files.items():
+            if path != doc.path and "access" in facts.facts:
+                view.add(facts.module, facts.facts["access"])
+    if doc.tree is not None:
+        view.add(doc.module_name, access_facts(doc))
+    memo["access.view"] = view
+    return view
+
+
+def known_guard(knowledge: Knowledge, resolved: str | None, written: str | None) -> Row | None:
+    """The framework guard row for a name, by resolved path (or written ``*.name``)."""
+    for row in knowledge.rows("access_guards"):
+        pattern = row["path"]
+        if path_matches(pattern, resolved) or (pattern.startswith("*.") and path_matches(pattern, written)):
+            row.hit()
+            return row
+    return None
+
+
+def guard_for(
+    knowledge: Knowledge,
+    view: ProjectView,
+    configured: tuple[str, ...],
+    resolved: str | None,
+    written: str | None,
+    source: str,
+    depth: int = 0,
+) -> Guard | None:
+    """What guard (if any) the decorator/dependency named ``resolved``/``written`` is."""
+    name = written or resolved or "?"
+    last = name.rsplit(".", 1)[-1]
+    if configured and any(c in (resolved, written, last) for c in configured):
+        return Guard(name, "admin" if "admin" in last.lower() else "login", source)
+    row = known_guard(knowledge, resolved, written)
+    if row is not None:
+        return Guard(name, row["kind"], source, row.get("import"))
+    found = lookup(view.guards, resolved)
+    if found is not None:
+        key, kind = found
+        return Guard(name, kind, source, module=key.rsplit(".", 1)[0])
+    found = lookup(view.deps, resolved)
+    if found is not None and depth < _MAX_DEPTH:
+        key, targets = found
+        for target in targets:
+            inner = guard_for(knowledge, view, configured, target, target, source, depth + 1)
+            if inner is not None and inner.kind != "public":
+                return Guard(name, inner.kind, source, module=key.rsplit(".", 1)[0])
+    row = first_row(knowledge, "access_guard_names", "names", last)
+    if row is not None:
+        return Guard(name, row["kind"], source)
+    return None

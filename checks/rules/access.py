@@ -1,0 +1,269 @@
+"""CW301-CW304: access control — routes without authentication, records fetched without an
+ownership check, guessable tokens, admin routes without a role check.
+
+The route model lives in :mod:`codeward.checks.routes`; these rules turn its verdicts into
+findings and fixes. All four share one discovery per document through ``ctx.memo``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..context import RuleContext
+from ..model import Applicability, Confidence, Finding, Position, Range, Severity
+from ..registry import rule
+from ..routes import facts as _facts  # noqa: F401  (registers the "access" fact extractor)
+from ..routes.analysis import Verdict, verdicts
+from ..routes.fixes import choose_guard, guard_edits, guard_imports, ownership_edits, token_edit
+from ..routes.ownership import unchecked_fetches
+from ..routes.tokens import guessable_values
+from ..routes.view import project_view
+
+
+def handler_range(ctx: RuleContext, verdict: Verdict) -> Range:
+    """``def name``/``class Name`` on the handler's own line (not its decorators)."""
+    node = verdict.route.node
+    line = node.lineno - 1
+    text = ctx.doc.lines.line_text(line)
+    start = node.col_offset
+    name_at = text.find(node.name, start)
+    end = name_at + len(node.name) if name_at >= 0 else len(text)
+    return Range(Position(line, start), Position(line, end))
+
+
+def _route_text(verdict: Verdict) -> str:
+    route = verdict.route
+    return f"{'/'.join(route.methods)} {route.url or route.handler}"
+
+
+def _guard_fix(ctx: RuleContext, verdict: Verdict, all_verdicts: list[Verdict], kind: str):
+    view = project_view(ctx.doc, ctx.project, ctx.memo)
+    choice = choose_guard(ctx.doc, verdict, all_verdicts, view, ctx.knowledge, kind)
+    if choice is None:
+        return None
+    edits = guard_edits(ctx.doc, verdict, choice)
+    if not edits:
+        return None
+    title = f"Require {'an admin' if kind == 'admin' else 'a login'}: add `{choice.text}`"
+    return ctx.fix(edits, imports=guard_imports(verdict, choice), title=title)
+
+
+@rule(
+    "CW301",
+    "missing-authentication",
+    cwe=(306, 862),
+    severity=Severity.ERROR,
+    confidence=Confidence.MEDIUM,
+    fix_title="Add the login guard the other routes use",
+    fix_applicability=Applicability.UNSAFE,
+)
+def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
+    """A route that reads or changes stored data, or does privileged work, has no authentication.
+
+    What it does:
+        Finds every route (Flask, FastAPI, Django, DRF, Starlette) and every guard that applies
+        to it — decorators, dependencies, router and include dependencies, `before_request`
+        hooks, mixins, permission classes, settings defaults, middleware and checks at the
+        top of the handler, including the project's own guards in other modules. Flags routes
+        with none that change data, act on the current user, are admin routes, or read data
+        while their sibling routes are protected. Login, registration, logout, password-reset
+        requests, health checks, index pages and signature-checked webhooks are public by
+        intent; `[tool.codeward] public-routes` lists the rest.
+
+    Why is this bad:
+        Anyone on the internet can call the route: read other people's data, change or delete
+        it, or run admin actions. Assistants add a new endpoint next to protected ones and
+        forget the decorator the others have.
+
+    Example:
+        ```python
+        @app.route("/notes/<int:note_id>", methods=["DELETE"])
+        def delete_note(note_id):
+            db.session.delete(Note.query.get_or_404(note_id))
+            db.session.commit()
+        ```
+
+    Use instead:
+        ```python
+        @app.route("/notes/<int:note_id>", methods=["DELETE"])
+        @login_required
+        def delete_note(note_id):
+            ...
+        ```
+
+    Fix safety:
+        Unsafe: it adds the guard the neighbouring routes use (or the framework's standard
+        one), so anonymous callers are now rejected; clients that relied on the open route
+        break. Review that the route is not meant to be public.
+    """
+    results = verdicts(ctx.doc, ctx.project, ctx.config, ctx.knowledge, ctx.memo)
+    for v in results:
+        if not v.needs_login or v.authenticated:
+            continue
+        kind = "admin" if v.admin_route else "login"
+        fix = _guard_fix(ctx, v, results, kind) or (_guard_fix(ctx, v, results, "login") if kind == "admin" else None)
+        what = "admin route" if v.admin_route else "route"
+        yield ctx.finding(
+            handler_range(ctx, v),
+            f"{what} `{_route_text(v)}` has no authentication: {v.reason}",
+            fix=fix,
+            confidence=v.confidence,
+            properties={"route": _route_text(v)},
+        )
+
+
+@rule(
+    "CW302",
+    "missing-ownership-check",
+    cwe=(639, 284),
+    severity=Severity.ERROR,
+    confidence=Confidence.MEDIUM,
+    fix_title="Restrict the query to the current user's records",
+    fix_applicability=Applicability.UNSAFE,
+)
+def missing_ownership_check(ctx: RuleContext) -> Iterator[Finding]:
+    """A record is loaded by a client-supplied id with no check that it belongs to the caller.
+
+    What it does:
+        In each route handler, follows ids from the URL, query string or body into fetches
+        (`Model.query.get`, `get_or_404`, `session.get`, `filter_by(id=...)`,
+        `objects.get(pk=...)`, `get_object_or_404`, SQL `WHERE id = ?`, `find_one({"_id":
+        ...})`) and flags those with no owner/user/tenant constraint in the query, no
+        comparison with the current user, no user-scoped queryset (DRF/Django
+        `get_queryset`) and no object-permission check. The model's real owner field comes
+        from its class in the project.
+
+    Why is this bad:
+        Insecure direct object reference (IDOR): any logged-in user can read, change or
+        delete anyone's records by changing the number in the URL. Assistants write
+        `Note.query.get_or_404(note_id)` because it is the shortest way to load a record.
+
+    Example:
+        ```python
+        @app.get("/notes/<int:note_id>")
+        @login_required
+        def show_note(note_id):
+            return Note.query.get_or_404(note_id).body
+        ```
+
+    Use instead:
+        ```python
+        return Note.query.filter_by(id=note_id, user_id=current_user.id).first_or_404().body
+        ```
+
+    Fix safety:
+        Unsafe: requests for records of other users now get 404 (or 403), which is the
+        point, but also changes behaviour for admins or shared records if the app had them.
+    """
+    results = verdicts(ctx.doc, ctx.project, ctx.config, ctx.knowledge, ctx.memo)
+    view = project_view(ctx.doc, ctx.project, ctx.memo)
+    for v in results:
+        for item in unchecked_fetches(ctx.doc, v, view, ctx.knowledge, ctx.config.auth_guards):
+            fixed = ownership_edits(ctx.doc, item)
+            fix = ctx.fix(fixed[0], imports=fixed[1]) if fixed else None
+            owner = f" (the model has `{item.model.owner_field}`)" if item.model.owner_field else ""
+            what = "loads" if item.call is not None else "serves"
+            anyone = "change or delete" if item.writes else "read"
+            confidence = Confidence.HIGH if item.model.owner_field else Confidence.MEDIUM
+            yield ctx.finding(
+                item.anchor if item.call is None else item.call,
+                f"`{_route_text(v)}` {what} a {item.model.name} by the client-supplied `{item.id_name}` without checking it belongs to the current user{owner}: any user can {anyone} anyone's records",
+                fix=fix,
+                confidence=confidence,
+            )
+
+
+@rule(
+    "CW303",
+    "guessable-token",
+    cwe=(330, 340),
+    severity=Severity.ERROR,
+    confidence=Confidence.HIGH,
+    fix_title="Generate the token with secrets.token_urlsafe(32)",
+    fix_applicability=Applicability.UNSAFE,
+)
+def guessable_token(ctx: RuleContext) -> Iterator[Finding]:
+    """A token, reset code, invite or share link, API key or session id is predictable.
+
+    What it does:
+        Flags values stored or returned as capabilities (names like `token`, `reset_code`,
+        `invite_code`, `share_id`, `api_key`, `session_id`) that are made from the clock,
+        `uuid1`, a row count or a previous id plus one, or a hash of values anyone can know
+        (`md5(user.email)`, `sha256(email + str(time.time()))`). Values from the `random`
+        module are CW508's business.
+
+    Why is this bad:
+        Whoever can guess the value gets what it grants: resetting a victim's password,
+        joining their team, reading a shared document. Times are known to the second, uuid1
+        leaks the MAC address and the time, and hashing does not add any secret.
+
+    Example:
+        ```python
+        user.reset_token = hashlib.sha256((user.email + str(time.time())).encode()).hexdigest()
+        ```
+
+    Use instead:
+        ```python
+        user.reset_token = secrets.token_urlsafe(32)
+        ```
+
+    Fix safety:
+        Unsafe: the new tokens are random strings of 43 characters; code that parsed the old
+        format (a timestamp inside, a numeric code) or a column too short to hold them breaks.
+    """
+    for item in guessable_values(ctx.doc, ctx.knowledge):
+        fix = ctx.fix([token_edit(ctx.doc, item.node)], imports=["import secrets"])
+        yield ctx.finding(item.node, f"`{item.name}` is made from {item.what}, so an attacker can guess it; use `secrets.token_urlsafe(32)`", fix=fix)
+
+
+@rule(
+    "CW304",
+    "admin-route-without-role-check",
+    cwe=(285, 269),
+    severity=Severity.ERROR,
+    confidence=Confidence.MEDIUM,
+    fix_title="Add the admin guard the other admin routes use",
+    fix_applicability=Applicability.UNSAFE,
+)
+def admin_without_role_check(ctx: RuleContext) -> Iterator[Finding]:
+    """An admin route checks that the caller is logged in, but not that they are an admin.
+
+    What it does:
+        Flags routes under an admin URL, named as admin handlers, on an admin blueprint or
+        router, or that change a user's role, which have a login guard but no role check —
+        no admin decorator or dependency, no `IsAdminUser`/`permission_required`, no
+        `if not current_user.is_admin: abort(403)`.
+
+    Why is this bad:
+        Every registered user can use the admin function: list or delete all users, grant
+        themselves a role, change settings.
+
+    Example:
+        ```python
+        @app.post("/admin/users/<int:user_id>/delete")
+        @login_required
+        def delete_user(user_id): ...
+        ```
+
+    Use instead:
+        ```python
+        @app.post("/admin/users/<int:user_id>/delete")
+        @admin_required
+        def delete_user(user_id): ...
+        ```
+
+    Fix safety:
+        Unsafe: non-admin users are now refused; the fix is offered only when the project
+        (or framework) has an admin guard to add.
+    """
+    results = verdicts(ctx.doc, ctx.project, ctx.config, ctx.knowledge, ctx.memo)
+    for v in results:
+        if not v.admin_route or not v.authenticated or v.admin_checked or v.public:
+            continue
+        fix = _guard_fix(ctx, v, results, "admin")
+        yield ctx.finding(
+            handler_range(ctx, v),
+            f"admin route `{_route_text(v)}` only requires a login; any user can use it (add a role check)",
+            fix=fix,
+            confidence=Confidence.HIGH if any(o.admin_checked for o in results) else Confidence.MEDIUM,
+        )

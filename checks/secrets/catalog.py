@@ -1,0 +1,96 @@
+"""The secrets data rows, declared, validated and compiled once per loaded knowledge."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..knowledge import Knowledge, Row, declare_section
+
+declare_section(
+    "secret_formats",
+    "Known credential formats (provider keys, tokens, JWTs).",
+    required={"label": str, "regex": str, "env": str},
+    optional={"keyword": str, "prefix": str, "name": str},
+)
+declare_section(
+    "secret_names",
+    "Regexes on normalised names (api_key) that say a value is a credential of `kind`.",
+    required={"regex": str, "kind": str},
+)
+declare_section(
+    "secret_name_exclusions",
+    "Regexes on normalised names that mention a secret word but hold something else.",
+    required={"regex": str},
+)
+declare_section(
+    "secret_placeholders",
+    "Regexes (case-insensitive) for placeholder and dummy values that are never flagged.",
+    required={"regex": str},
+)
+declare_section(
+    "secret_arguments",
+    "Call arguments that are credentials: positional `index`, `keyword`, tuple `element`.",
+    required={"call": str, "kind": str},
+    optional={"index": int, "keyword": str, "element": int},
+)
+declare_section(
+    "secret_env_readers",
+    "How a project reads its environment; the fix follows the convention in use.",
+    required={"call": str, "template": str},
+    optional={"import": str, "instance": bool},
+)
+
+
+@dataclass(frozen=True)
+class Format:
+    row: Row
+    label: str
+    regex: re.Pattern[str]
+    env: str
+    keyword: str
+    prefix: str
+    name: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    formats: tuple[Format, ...]
+    names: tuple[tuple[Row, re.Pattern[str]], ...]
+    exclusions: tuple[tuple[Row, re.Pattern[str]], ...]
+    placeholders: tuple[tuple[Row, re.Pattern[str]], ...]
+    arguments: tuple[Row, ...]
+    env_readers: tuple[Row, ...]
+
+
+def _compile(row: Row, key: str, flags: int = 0) -> re.Pattern[str]:
+    try:
+        return re.compile(row[key], flags)
+    except re.error as exc:  # a data error: name the row, never a scanned value
+        raise ValueError(f"{row.origin[0]}: [[{row.origin[1]}]] row {row.origin[2] + 1}: bad regex in '{key}': {exc}") from None
+
+
+@lru_cache(maxsize=4)
+def catalog(knowledge: Knowledge) -> Catalog:
+    """Compiled rows of ``knowledge`` (cached: knowledge is loaded once per process)."""
+    formats = tuple(
+        Format(
+            row=row,
+            label=row["label"],
+            regex=_compile(row, "regex"),
+            env=row["env"],
+            keyword=row.get("keyword", ""),
+            prefix=row.get("prefix", ""),
+            name=_compile(row, "name") if "name" in row else None,
+        )
+        for row in knowledge.rows("secret_formats")
+    )
+    return Catalog(
+        formats=formats,
+        names=tuple((row, _compile(row, "regex")) for row in knowledge.rows("secret_names")),
+        exclusions=tuple((row, _compile(row, "regex")) for row in knowledge.rows("secret_name_exclusions")),
+        placeholders=tuple((row, _compile(row, "regex", re.IGNORECASE)) for row in knowledge.rows("secret_placeholders")),
+        arguments=tuple(knowledge.rows("secret_arguments")),
+        env_readers=tuple(knowledge.rows("secret_env_readers")),
+    )

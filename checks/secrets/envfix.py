@@ -1,0 +1,125 @@
+"""The "move to an environment variable" fix.
+
+The literal becomes an environment read in the project's own style (``os.environ[...]`` by
+default; ``os.getenv``, python-decouple ``config(...)``, an environs / django-environ ``Env``
+object when the file, or else the project, already uses one). File edits, relative to the
+project root, put the value in ``.env`` — the one place the secret is written, by design the
+user's own file — after making sure git ignores ``.env`` (else ``.env`` is added to
+``.gitignore`` in the same fix), and add ``NAME=`` to ``.env.example`` when it exists.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from dataclasses import dataclass
+
+from .. import knowledge
+from ..context import RuleContext
+from ..model import FileEdit, Fix
+from ..project import fact_extractor
+from ..source import SourceDoc
+from ..syntax import dotted, matches_call
+from . import git
+from .catalog import catalog
+from .model import Secret
+
+_FACT = "env_reader"
+
+
+@dataclass(frozen=True)
+class Convention:
+    template: str
+    imports: tuple[str, ...]
+    var: str = ""
+
+    def expression(self, name: str) -> str:
+        return self.template.format(name=name, var=self.var)
+
+
+_DEFAULT = Convention('os.environ["{name}"]', ("import os",))
+
+
+def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -> Fix | None:
+    """The fix for ``secret``, or None when its literal cannot be replaced in place."""
+    if secret.node is None or ctx.doc.tree is None:
+        return None
+    convention = convention_for(ctx)
+    expression = convention.expression(secret.env_name)
+    if isinstance(secret.node, ast.Constant) and isinstance(secret.node.value, bytes):
+        expression += ".encode()"
+    file_edits: list[FileEdit] = []
+    if location is not None:
+        env_file = location.root / ".env"
+        if not git.is_ignored(location.repo, env_file):
+            file_edits.append(FileEdit(".gitignore", ".env\n", description="keep .env out of git"))
+        file_edits.append(FileEdit(".env", f"{secret.env_name}={dotenv_value(secret.value)}\n",
+                                   description=f"set {secret.env_name} in .env", sensitive=True))
+        if (location.root / ".env.example").is_file():
+            file_edits.append(FileEdit(".env.example", f"{secret.env_name}=\n", create=False,
+                                       description=f"document {secret.env_name} in .env.example"))
+    return ctx.fix(
+        [ctx.replace(secret.node, expression)],
+        title=f"Move the {secret.kind} to the environment variable {secret.env_name}",
+        imports=convention.imports,
+        file_edits=file_edits,
+    )
+
+
+def dotenv_value(value: str) -> str:
+    """``value`` as a .env value: bare when simple, else double-quoted with escapes."""
+    if value and all(ch.isalnum() or ch in "-_./:+=@%,~^*!?" for ch in value):
+        return value
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def convention_for(ctx: RuleContext) -> Convention:
+    """The file's own env reader, else the one most files of the project use, else os.environ."""
+    own = reader_used(ctx.doc)
+    if own is not None:
+        return _convention(ctx, *own)
+    if ctx.project is not None:
+        votes = Counter(fact[0] for fact in ctx.project.facts(_FACT).values() if not fact[1])
+        if votes:
+            return _convention(ctx, votes.most_common(1)[0][0], "")
+    return _DEFAULT
+
+
+def _convention(ctx: RuleContext, index: int, var: str) -> Convention:
+    rows = catalog(ctx.knowledge).env_readers
+    if not 0 <= index < len(rows):
+        return _DEFAULT
+    row = rows[index]
+    row.hit()
+    return Convention(row["template"], (row["import"],) if "import" in row else (), var)
+
+
+@fact_extractor(_FACT)
+def reader_used(doc: SourceDoc) -> tuple[int, str] | None:
+    """(row index, reader variable) of the first env reader row this file uses."""
+    if doc.tree is None:
+        return None
+    rows = catalog(knowledge.load()).env_readers
+    calls: list[ast.Call] = []
+    instances: list[tuple[str, ast.Call]] = []
+    environ_used = False
+    for node in ast.walk(doc.tree):
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            instances.append((node.targets[0].id, node.value))
+        elif isinstance(node, (ast.Subscript, ast.Attribute)) and not environ_used:
+            written = dotted(node.value) or ""
+            environ_used = written.endswith("environ") and doc.resolve(node.value) == "os.environ"
+    for index, row in enumerate(rows):
+        if row.get("instance"):
+            for var, call in instances:
+                if matches_call(doc, call, row["call"]):
+                    return index, var
+        elif row["call"] == "os.environ":
+            if environ_used:
+                return index, ""
+        elif any(matches_call(doc, call, row["call"]) for call in calls):
+            return index, ""
+    return None

@@ -1,0 +1,131 @@
+"""Read-only, time-bounded questions to git: is a path ignored, is a literal in history.
+
+The engine stays side-effect free: only ``git check-ignore`` and ``git log`` run, with
+optional locks off, hooks, fsmonitor, external diff and textconv drivers disabled (a
+repository's config must not make the scanner run its programs), a timeout, and a short-lived
+cache. Secret values never appear on a command line (other users can read those): history is
+searched in Python over ``git log -p`` output of the one file. No repository → no questions.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..context import RuleContext
+
+TIMEOUT = 3.0
+#: Seconds an answer is reused (the language server asks on every keystroke).
+CACHE_SECONDS = 30.0
+#: Largest ``git log -p`` output searched for a literal.
+MAX_HISTORY_BYTES = 32 * 1024 * 1024
+_SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external=", "-c", "core.pager=cat")
+_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
+
+_lock = threading.Lock()
+_cache: dict[tuple, tuple[float, object]] = {}
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a document lives: its file, the project root fixes write to, and its git repo."""
+
+    absolute: Path
+    root: Path
+    repo: Path | None
+
+
+def locate(ctx: RuleContext) -> Location | None:
+    """The document's location on disk, or None for an unsaved buffer without a root."""
+    path = Path(ctx.doc.path)
+    base = ctx.project.root if ctx.project is not None and ctx.project.root is not None else ctx.config.root
+    if not path.is_absolute():
+        if base is None:
+            return None
+        path = Path(base) / path
+    root = Path(base) if base is not None else path.parent
+    return Location(path, root, find_repo(str(path.parent)))
+
+
+def find_repo(directory: str) -> Path | None:
+    """The work tree root above ``directory`` (a ``.git`` folder or file), else None."""
+
+    def walk() -> Path | None:
+        current = Path(directory)
+        for candidate in [current, *current.parents]:
+            if (candidate / ".git").exists():
+                return candidate
+        return None
+
+    return _cached(("repo", directory), walk)  # type: ignore[no-any-return]
+
+
+def _cached(key: tuple, compute):  # type: ignore[no-untyped-def]
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and now - hit[0] < CACHE_SECONDS:
+            return hit[1]
+    value = compute()
+    with _lock:
+        if len(_cache) > 512:
+            _cache.clear()
+        _cache[key] = (now, value)
+    return value
+
+
+def _run(repo: Path, args: list[str]) -> subprocess.CompletedProcess[bytes] | None:
+    if shutil.which("git") is None:
+        return None
+    try:
+        return subprocess.run(
+            ["git", *_SAFE_CONFIG, "-C", str(repo), *args],
+            capture_output=True, timeout=TIMEOUT, env={**os.environ, **_ENV}, stdin=subprocess.DEVNULL, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _relative(repo: Path, path: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(repo.resolve()).as_posix()
+    except (ValueError, OSError):
+        return None
+
+
+def is_ignored(repo: Path | None, path: Path) -> bool:
+    """True only when git positively says ``path`` is ignored (and not tracked)."""
+    if repo is None:
+        return False
+    rel = _relative(repo, path)
+    if rel is None:
+        return False
+
+    def ask() -> bool:
+        done = _run(repo, ["check-ignore", "-q", "--", rel])
+        return done is not None and done.returncode == 0
+
+    return bool(_cached(("ignored", str(repo), rel), ask))
+
+
+def _history(repo: Path, rel: str) -> str:
+    done = _run(repo, ["log", "-p", "--all", "--no-textconv", "--no-ext-diff", "--no-color", "--format=", "--", rel])
+    if done is None or done.returncode != 0:
+        return ""
+    return done.stdout[:MAX_HISTORY_BYTES].decode("utf-8", "replace")
+
+
+def in_history(location: Location | None, value: str) -> bool:
+    """The literal was committed at some point in the file's history (so it has leaked)."""
+    if location is None or location.repo is None or len(value) < 6:
+        return False
+    rel = _relative(location.repo, location.absolute)
+    if rel is None:
+        return False
+    history = _cached(("history", str(location.repo), rel), lambda: _history(location.repo, rel))  # type: ignore[arg-type]
+    return isinstance(history, str) and value in history

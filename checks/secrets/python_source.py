@@ -1,0 +1,213 @@
+"""Secrets in Python source: string literals and the names that hold them.
+
+A literal's context gives its name: the target of an assignment (``API_KEY = ...``,
+``app.config["SECRET_KEY"] = ...``, ``stripe.api_key = ...``), a keyword argument, a dict
+key, a parameter default, the other side of ``==``, a credential argument of a known call
+(``server.login(user, "...")``) or the variable an environment read falls back from
+(``os.getenv("TOKEN", "...")``).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..source import SourceDoc
+from ..syntax import dotted, matches_call, string_value
+from .catalog import Catalog
+from .classify import Verdict, classify
+
+#: Calls that read the environment; a literal second argument is a fallback default.
+_ENV_READS = ("os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config", "os.getenvb")
+
+
+@dataclass(frozen=True)
+class Literal:
+    node: ast.Constant | ast.JoinedStr
+    value: str
+    name: str | None = None
+    owner: str | None = None
+    kind_hint: str | None = None
+    #: ``owner`` is the object whose attribute holds the value (always part of the env name).
+    qualify: bool = False
+    #: The node a fix replaces (the literal, or the whole env read for a fallback).
+    target: ast.AST | None = None
+    fallback: bool = False
+    is_bytes: bool = False
+
+
+def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[tuple[Literal, Verdict]]:
+    """Every secret literal of ``doc`` with its verdict."""
+    assert doc.tree is not None
+    docstrings = _docstrings(doc.tree)
+    for node in ast.walk(doc.tree):
+        literal: Literal | None = None
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            literal = _literal(doc, node, catalog, id(node) in docstrings)
+        elif isinstance(node, ast.JoinedStr):
+            literal = _fstring(doc, node)
+        if literal is None:
+            continue
+        verdict = classify(literal.value, literal.name, catalog, literal.owner, literal.kind_hint, literal.qualify)
+        if verdict is not None:
+            yield literal, verdict
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                found.add(id(first.value))
+    return found
+
+
+def _text(value: str | bytes) -> str | None:
+    if isinstance(value, str):
+        return value
+    try:
+        return value.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+
+
+def _literal(doc: SourceDoc, node: ast.Constant, catalog: Catalog, docstring: bool) -> Literal | None:
+    value = _text(node.value)
+    parent = doc.parent(node)
+    if value is None or len(value) < 6 or isinstance(parent, ast.JoinedStr):
+        return None
+    if docstring or (isinstance(parent, ast.Dict) and any(k is node for k in parent.keys)):
+        return Literal(node, value)  # formats only: no name, nothing to replace
+    is_bytes = isinstance(node.value, bytes)
+    if isinstance(parent, ast.Call) and node in parent.args:
+        reader = _env_read_name(doc, parent, node)
+        if reader is not None:
+            return Literal(node, value, reader, target=parent, fallback=True, is_bytes=is_bytes)
+    if isinstance(parent, ast.keyword) and parent.arg == "default":
+        call = doc.parent(parent)
+        if isinstance(call, ast.Call) and _is_env_read(doc, call) and call.args and string_value(call.args[0]):
+            return Literal(node, value, string_value(call.args[0]), target=call, fallback=True, is_bytes=is_bytes)
+    name, owner, hint = _context(doc, node, parent, catalog)
+    qualify = isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and owner is not None
+    return Literal(node, value, name, owner, hint, qualify, target=node, is_bytes=is_bytes)
+
+
+def _context(doc: SourceDoc, node: ast.AST, parent: ast.AST | None, catalog: Catalog) -> tuple[str | None, str | None, str | None]:
+    """(name holding the literal, owner for env naming, kind from a known call argument)."""
+    if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        target = parent.targets[0] if isinstance(parent, ast.Assign) else parent.target
+        return _target_name(target), _target_owner(target), None
+    if isinstance(parent, ast.NamedExpr):
+        return _target_name(parent.target), None, None
+    if isinstance(parent, ast.keyword):
+        call = doc.parent(parent)
+        hint = _argument_kind(doc, call, None, parent.arg, catalog) if isinstance(call, ast.Call) else None
+        return parent.arg, _owner(doc, parent), hint
+    if isinstance(parent, ast.Dict):
+        for key, value in zip(parent.keys, parent.values):
+            if value is node:
+                return string_value(key), _owner(doc, parent), None
+    if isinstance(parent, ast.arguments):
+        return _parameter_name(parent, node), None, None
+    if isinstance(parent, ast.Compare):
+        others = [parent.left, *parent.comparators]
+        names = [n for n in (_target_name(o) for o in others if o is not node) if n]
+        return (names[0] if names else None), None, None
+    if isinstance(parent, ast.Call) and node in parent.args:
+        hint = _argument_kind(doc, parent, parent.args.index(node), None, catalog)
+        return None, _owner(doc, parent) or _receiver(parent), hint
+    if isinstance(parent, ast.Tuple):
+        keyword = doc.parent(parent)
+        call = doc.parent(keyword) if keyword is not None else None
+        if isinstance(keyword, ast.keyword) and isinstance(call, ast.Call):
+            index = next(i for i, e in enumerate(parent.elts) if e is node)
+            hint = _argument_kind(doc, call, None, keyword.arg, catalog, element=index)
+            return None, _owner(doc, call) or _receiver(call), hint
+    return None, None, None
+
+
+def _argument_kind(doc: SourceDoc, call: ast.Call, index: int | None, keyword: str | None, catalog: Catalog, element: int | None = None) -> str | None:
+    for row in catalog.arguments:
+        if row.get("element") != element:
+            continue
+        by_index = index is not None and row.get("index") == index
+        by_keyword = keyword is not None and row.get("keyword") == keyword
+        if (by_index or by_keyword) and matches_call(doc, call, row["call"]):
+            row.hit()
+            return str(row["kind"])
+    return None
+
+
+def _is_env_read(doc: SourceDoc, call: ast.Call) -> bool:
+    return any(matches_call(doc, call, path) for path in _ENV_READS)
+
+
+def _env_read_name(doc: SourceDoc, call: ast.Call, node: ast.AST) -> str | None:
+    """The variable name when ``node`` is the fallback of ``os.getenv("NAME", node)``."""
+    if len(call.args) >= 2 and call.args[1] is node and _is_env_read(doc, call):
+        return string_value(call.args[0])
+    return None
+
+
+def _target_name(target: ast.AST) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript):
+        return string_value(target.slice)
+    return None
+
+
+def _target_owner(target: ast.AST) -> str | None:
+    """``stripe`` for ``stripe.api_key = ...`` (qualifies a generic env var name)."""
+    if isinstance(target, ast.Attribute):
+        written = dotted(target.value)
+        return written.rsplit(".", 1)[-1] if written else None
+    return None
+
+
+def _owner(doc: SourceDoc, node: ast.AST) -> str | None:
+    """The variable a dict or call expression is assigned to (``DB_CONFIG = {...}``)."""
+    for ancestor in doc.ancestors(node):
+        if isinstance(ancestor, (ast.Assign, ast.AnnAssign)):
+            target = ancestor.targets[0] if isinstance(ancestor, ast.Assign) else ancestor.target
+            return _target_name(target)
+        if not isinstance(ancestor, (ast.Dict, ast.Call, ast.keyword, ast.Tuple, ast.List)):
+            return None
+    return None
+
+
+def _receiver(call: ast.Call) -> str | None:
+    """``server`` for ``server.login(...)``: qualifies the env var name of an argument."""
+    if isinstance(call.func, ast.Attribute):
+        written = dotted(call.func.value)
+        return written.rsplit(".", 1)[-1] if written else None
+    return None
+
+
+def _parameter_name(arguments: ast.arguments, node: ast.AST) -> str | None:
+    positional = [*arguments.posonlyargs, *arguments.args]
+    for arg, default in zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults):
+        if default is node:
+            return arg.arg
+    for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+        if default is node:
+            return arg.arg
+    return None
+
+
+def _fstring(doc: SourceDoc, node: ast.JoinedStr) -> Literal | None:
+    """An f-string's literal text with ``{}`` for each interpolation (URL passwords only)."""
+    parts = []
+    for part in node.values:
+        if isinstance(part, ast.Constant) and isinstance(part.value, str):
+            parts.append(part.value)
+        else:
+            parts.append("{}")
+    text = "".join(parts)
+    if "://" not in text or "@" not in text:
+        return None
+    return Literal(node, text)

@@ -1,0 +1,157 @@
+"""Server-wide behaviour: settings, push vs pull, on-save mode, failures, index, workspace."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+from .session import INSTRUMENTED, PROFILES, VULNERABLE, start_session, stop_session
+
+TWO = 'import requests\nfrom flask import Flask\n\napp = Flask(__name__)\napp.debug = True\nrequests.get("https://a.example", verify=False)\n'
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_settings_from_init_options_then_workspace_configuration(profile: str, tmp_path: Path) -> None:
+    session = await start_session(profile, tmp_path, init_options={"codeward": {"severity": {"CW502": "warning"}}},
+                                  configuration={"severity": {"CW502": "warning"}})
+    try:
+        uri = session.open("app.py", TWO)
+        diags = await session.diagnostics(uri)
+        assert sorted(d.code for d in diags) == ["CW501", "CW502"]
+        assert next(d for d in diags if d.code == "CW502").severity == types.DiagnosticSeverity.Warning
+        session.client.set_configuration({"ignore": ["CW502"]}, section="codeward")
+        session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+        await session.log_containing("ignore=('CW502',)")
+        assert [d.code for d in await session.settled(uri, lambda ds: len(ds) == 1)] == ["CW501"]
+        session.client.set_configuration({"enable": False}, section="codeward")
+        session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+        await session.log_containing("enable=False")
+        assert await session.settled(uri, lambda ds: not ds) == []
+    finally:
+        await stop_session(session)
+
+
+@pytest.mark.parametrize(("profile", "pull"), [("visual_studio_code", True), ("neovim", False)])
+async def test_pull_or_push_never_both(profile: str, pull: bool, tmp_path: Path) -> None:
+    """The profiles' defaults (VS Code 1.65 push, Neovim 0.11 pull) are covered elsewhere;
+    here each profile is forced the other way."""
+    session = await start_session(profile, tmp_path, pull=pull)
+    try:
+        uri = session.open("app.py", VULNERABLE)
+        assert [d.code for d in await session.diagnostics(uri)] == ["CW502"]
+        session.replace_all(uri, "x = 1\n")
+        assert await session.diagnostics(uri) == []
+        if pull:
+            assert session.client.published == {}
+        else:
+            assert sorted({v for v, _ in session.client.published[uri]}) == [1, 2]
+    finally:
+        await stop_session(session)
+
+
+async def test_on_save_mode_waits_for_the_save(tmp_path: Path) -> None:
+    session = await start_session("visual_studio_code", tmp_path, init_options={"run": "onSave"})
+    try:
+        await session.log_containing("codeward: indexed")  # no re-check of the index in between
+        uri = session.open("app.py", VULNERABLE)
+        assert [d.code for d in await session.diagnostics(uri)] == ["CW502"]
+        session.replace_all(uri, "x = 1\n")
+        session.replace_all(uri, "y = 2\n")
+        session.save(uri)
+        assert await session.diagnostics(uri) == []
+        assert sorted({v for v, _ in session.client.published[uri]}) == [1, 3], "nothing was analysed while typing"
+    finally:
+        await stop_session(session)
+
+
+async def test_big_paste_skips_the_debounce_and_stale_versions_are_never_published(tmp_path: Path) -> None:
+    session = await start_session("visual_studio_code", tmp_path, init_options={"debounce": 10000})
+    try:
+        uri = session.open("app.py", "import requests\n")
+        assert await session.diagnostics(uri) == []
+        started = time.monotonic()
+        block = "".join(f"requests.get('https://{i}.example', verify=False)\n" for i in range(6))
+        end = types.Position(line=1, character=0)
+        session.change(uri, [types.TextDocumentContentChangePartial(range=types.Range(start=end, end=end), text=block)], "import requests\n" + block)
+        assert len(await session.diagnostics(uri)) == 6
+        assert time.monotonic() - started < 8, "a 6-line paste must not wait for the 10 s debounce"
+        for _ in range(20):  # many pastes in a row: only versions that were current get published
+            session.replace_all(uri, session.texts[uri] + block)
+        assert len(await session.diagnostics(uri)) == 6 * 21
+        versions = [v for v, _ in session.client.published[uri]]
+        assert versions == sorted(versions) and versions[-1] == session.versions[uri]
+    finally:
+        await stop_session(session)
+
+
+async def test_failing_rule_is_logged_once_and_others_still_report(tmp_path: Path) -> None:
+    session = await start_session("neovim", tmp_path, server=INSTRUMENTED)
+    try:
+        uri = session.open("app.py", VULNERABLE)
+        assert [d.code for d in await session.diagnostics(uri)] == ["CW502"]
+        message = await session.log_containing("CW099")
+        assert "app.py" in message.message and message.type == types.MessageType.Error
+        session.replace_all(uri, VULNERABLE + "print(1)\n")
+        await session.diagnostics(uri)
+        assert len([m for m in session.client.log_messages if "CW099" in m.message]) == 1
+        # a handler crash (a change for a document never opened) is logged each time, shown once
+        for _ in range(3):
+            session.client.text_document_did_change(types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri + "-missing", version=2),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text="x")]))
+        await session.until(lambda: len([m for m in session.client.log_messages if "internal error" in m.message]) >= 3, "3 error logs")
+        assert len(session.client.messages) == 1
+        assert [d.code for d in await session.diagnostics(uri)] == ["CW502"], "still serving"
+    finally:
+        await stop_session(session)
+
+
+async def test_index_progress_and_dependents_rechecked_on_save(tmp_path: Path) -> None:
+    (tmp_path / "danger.py").write_text("def dangerous(f):\n    return f\n\n@dangerous\ndef wipe():\n    pass\n")
+    session = await start_session("visual_studio_code", tmp_path, server=INSTRUMENTED, init_options={"select": ["CW098"]})
+    try:
+        await session.log_containing("codeward: indexed")
+        ends = [r for reports in session.client.progress_reports.values() for r in reports if isinstance(r, types.WorkDoneProgressEnd)]
+        assert ends and "indexed" in (ends[0].message or "")
+        uri = session.open("main.py", "from danger import wipe\n\nwipe()\n")
+        assert [d.code for d in await session.diagnostics(uri)] == ["CW098"]
+        other = from_fs_path(str(tmp_path / "danger.py"))
+        session.versions[other], session.texts[other] = 1, (tmp_path / "danger.py").read_text()
+        session.client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+            uri=other, language_id="python", version=1, text=session.texts[other])))
+        session.replace_all(other, "def wipe():\n    pass\n")
+        before = session.published_count(uri)
+        session.save(other)
+        await session.log_containing("re-checking 1 open file")
+        assert await session.next_diagnostics(uri, before) == []
+    finally:
+        await stop_session(session)
+
+
+async def test_pyproject_change_and_workspace_diagnostics(tmp_path: Path) -> None:
+    (tmp_path / "closed.py").write_text(VULNERABLE)
+    session = await start_session("visual_studio_code", tmp_path, init_options={"workspaceDiagnostics": True})
+    try:
+        closed = from_fs_path(str(tmp_path / "closed.py"))
+        await session.until(lambda: session.client.published.get(closed), "workspace diagnostics for a closed file")
+        assert [d.code for d in session.client.published[closed][-1][1]] == ["CW502"]
+        uri = session.open("app.py", VULNERABLE)
+        assert [d.code for d in await session.diagnostics(uri)] == ["CW502"]
+        before = session.published_count(uri)
+        pyproject = tmp_path / "pyproject.toml"
+        pyproject.write_text('[tool.codeward]\nignore = ["CW502"]\n')
+        session.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=from_fs_path(str(pyproject)), type=types.FileChangeType.Created)]))
+        assert await session.next_diagnostics(uri, before) == []
+        # broken pyproject: reported once, defaults used, server keeps going
+        pyproject.write_text("[tool.codeward]\nselect = 5\n")
+        before = session.published_count(uri)
+        session.save(uri)
+        assert [d.code for d in await session.next_diagnostics(uri, before)] == ["CW502"]
+        await session.log_containing("'select' must be")
+    finally:
+        await stop_session(session)

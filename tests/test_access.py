@@ -1,0 +1,75 @@
+"""Access control (CW3xx): fix goldens for the multi-file projects, fix properties, the route
+model's view of each framework, and `codeward routes`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from codeward.checks.autofix import fix_document
+from codeward.checks.config import Config
+from codeward.checks.engine import analyze
+from codeward.checks.fixes import apply_fix
+from codeward.checks.project import ProjectIndex, module_name_for
+from codeward.checks.source import SourceDoc
+
+from harness import FIXTURES
+
+PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir() and p.name.startswith("access_"))
+CW3 = Config(select=("CW30",))
+
+
+def index_project(root: Path) -> tuple[ProjectIndex, dict[str, SourceDoc]]:
+    project = ProjectIndex(root)
+    docs: dict[str, SourceDoc] = {}
+    for path in sorted(root.rglob("*.py")):
+        if ".fixed." in path.name:
+            continue
+        rel = path.relative_to(root).as_posix()
+        doc = SourceDoc(path.read_text("utf-8"), rel, "python", module_name_for(path, root))
+        project.update(rel, doc)
+        docs[rel] = doc
+    return project, docs
+
+
+def _goldens() -> list[tuple[Path, str]]:
+    found = []
+    for root in PROJECTS:
+        for golden in sorted(root.rglob("*.fixed.py")):
+            found.append((root, golden.relative_to(root).as_posix().replace(".fixed.py", ".py")))
+    return found
+
+
+@pytest.mark.parametrize(("root", "rel"), _goldens(), ids=lambda v: v if isinstance(v, str) else v.name)
+def test_fix_golden(root: Path, rel: str) -> None:
+    project, docs = index_project(root)
+    outcome = fix_document(docs[rel], CW3, project, include_unsafe=True, relative_path=rel)
+    assert outcome.text == (root / rel.replace(".py", ".fixed.py")).read_text("utf-8")
+
+
+@pytest.mark.parametrize("root", PROJECTS, ids=lambda p: p.name)
+def test_every_fixable_file_has_a_golden(root: Path) -> None:
+    project, docs = index_project(root)
+    for rel, doc in docs.items():
+        if any(f.fix for f in analyze(doc, CW3, project, rel).findings):
+            assert (root / rel.replace(".py", ".fixed.py")).is_file(), f"{rel} has fixes but no golden"
+
+
+@pytest.mark.parametrize("root", PROJECTS, ids=lambda p: p.name)
+def test_each_fix_parses_removes_its_finding_adds_none_and_is_idempotent(root: Path) -> None:
+    project, docs = index_project(root)
+    for rel, doc in docs.items():
+        before = analyze(doc, CW3, project, rel).findings
+        for finding in (f for f in before if f.fix):
+            fixed_text = apply_fix(doc, finding.fix)
+            fixed = SourceDoc(fixed_text, rel, "python", doc.module_name)
+            assert fixed.syntax_error is None, f"{rel}: {finding.fix.title} breaks the syntax"
+            after = analyze(fixed, CW3, project, rel).findings
+            key = lambda f: (f.code, f.message)  # noqa: E731  (lines move when a fix adds lines)
+            assert key(finding) not in {key(f) for f in after}, f"{rel}: {finding.code} survives its fix"
+            new = {key(f) for f in after} - {key(f) for f in before}
+            assert not new, f"{rel}: {finding.fix.title} adds {new}"
+            again = [f for f in after if f.fix and f.code == finding.code and key(f) == key(finding)]
+            assert not again
