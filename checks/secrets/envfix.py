@@ -46,7 +46,7 @@ def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -
         return None
     convention = convention_for(ctx)
     expression = convention.expression(secret.env_name)
-    if isinstance(secret.node, ast.Constant) and isinstance(secret.node.value, bytes):
+    if _is_bytes(secret.node):
         expression += ".encode()"
     file_edits: list[FileEdit] = []
     if location is not None:
@@ -64,6 +64,12 @@ def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -
         imports=convention.imports,
         file_edits=file_edits,
     )
+
+
+def _is_bytes(node: ast.AST) -> bool:
+    while isinstance(node, ast.BinOp):
+        node = node.left
+    return isinstance(node, ast.Constant) and isinstance(node.value, bytes)
 
 
 def dotenv_value(value: str) -> str:

@@ -24,7 +24,7 @@ _ENV_READS = ("os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.
 
 @dataclass(frozen=True)
 class Literal:
-    node: ast.Constant | ast.JoinedStr
+    node: ast.Constant | ast.BinOp | ast.JoinedStr
     value: str
     name: str | None = None
     owner: str | None = None
@@ -44,7 +44,12 @@ def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[tuple[Literal, Verdict]]:
     for node in ast.walk(doc.tree):
         literal: Literal | None = None
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
-            literal = _literal(doc, node, catalog, id(node) in docstrings)
+            if not _in_concatenation(doc, node):
+                literal = _literal(doc, node, catalog, id(node) in docstrings, node.value)
+        elif isinstance(node, ast.BinOp) and not _in_concatenation(doc, node):
+            folded = _concatenated(node)
+            if folded is not None:
+                literal = _literal(doc, node, catalog, False, folded)
         elif isinstance(node, ast.JoinedStr):
             literal = _fstring(doc, node)
         if literal is None:
@@ -73,14 +78,31 @@ def _text(value: str | bytes) -> str | None:
         return None
 
 
-def _literal(doc: SourceDoc, node: ast.Constant, catalog: Catalog, docstring: bool) -> Literal | None:
-    value = _text(node.value)
+def _concatenated(node: ast.AST) -> str | bytes | None:
+    """The value of ``"whsec_" + "5h2w..."`` (keys split to dodge push protection)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _concatenated(node.left), _concatenated(node.right)
+        if left is not None and right is not None and type(left) is type(right):
+            return left + right  # type: ignore[operator]
+    return None
+
+
+def _in_concatenation(doc: SourceDoc, node: ast.AST) -> bool:
+    """``node`` is part of a larger all-literal ``+`` chain (judged as a whole)."""
+    parent = doc.parent(node)
+    return isinstance(parent, ast.BinOp) and _concatenated(parent) is not None
+
+
+def _literal(doc: SourceDoc, node: ast.Constant | ast.BinOp, catalog: Catalog, docstring: bool, raw: str | bytes) -> Literal | None:
+    value = _text(raw)
     parent = doc.parent(node)
     if value is None or len(value) < 6 or isinstance(parent, ast.JoinedStr):
         return None
     if docstring or (isinstance(parent, ast.Dict) and any(k is node for k in parent.keys)):
         return Literal(node, value)  # formats only: no name, nothing to replace
-    is_bytes = isinstance(node.value, bytes)
+    is_bytes = isinstance(raw, bytes)
     if isinstance(parent, ast.Call) and node in parent.args:
         reader = _env_read_name(doc, parent, node)
         if reader is not None:

@@ -25,6 +25,9 @@ _PEM_BODY = re.compile(r"[A-Za-z0-9+/=]{40,120}")
 _URL_PASSWORD = re.compile(
     r"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]{1,30})://(?P<user>[^\s:/@\"'`<>{}]{0,100}):(?P<password>[^\s/@\"'`]{1,200})@(?=[\w\[{$%])"
 )
+#: libpq / ODBC key-value connection strings: ``host=db user=app password=...``, ``PWD=...;``.
+_DSN_PASSWORD = re.compile(r"(?:^|[\s;])(?:password|passwd|pwd)[ \t]{0,3}=[ \t]{0,3}(?P<password>[^\s;'\"]{1,200})", re.IGNORECASE)
+_DSN_HINT = re.compile(r"(?:^|[\s;])(?:host|server|dbname|database|user|uid|user id|port|data source)[ \t]{0,3}=", re.IGNORECASE)
 _AUTH_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|Bot|token)\s{1,5}(?=\S)")
 _IDENTIFIER_WORDS = re.compile(r"^[a-z]{1,30}(?:[_.\-:/][a-z]{1,30}){1,12}$|^[A-Z]{1,30}(?:_[A-Z0-9]{1,30}){1,12}$")
 #: Template syntax inside a value: ``${VAR}``, ``{name}``, ``{}``, ``%(name)s`` (a bare ``%s`` is
@@ -160,6 +163,19 @@ def url_passwords(text: str, catalog: Catalog) -> list[UrlPassword]:
         if password == match.group("user") or len(password) < 3:
             continue
         found.append(UrlPassword(match.start("password"), match.end("password"), match.group("scheme").lower()))
+    return found
+
+
+def dsn_passwords(text: str, catalog: Catalog) -> list[UrlPassword]:
+    """Passwords in key-value connection strings (``host=pg user=app password=...``)."""
+    if "=" not in text or not _DSN_HINT.search(text):
+        return []
+    found = []
+    for match in _DSN_PASSWORD.finditer(text):
+        password = match.group("password")
+        if len(password) < 3 or _INTERPOLATION.search(password) or is_placeholder(password, catalog):
+            continue
+        found.append(UrlPassword(match.start("password"), match.end("password"), "connection string"))
     return found
 
 
