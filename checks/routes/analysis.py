@@ -169,18 +169,22 @@ def _decide(result: list[Verdict], auth_concept: bool) -> None:
     for v in result:
         if v.authenticated or v.public:
             continue
-        siblings = [o for o in result if o is not v and not o.public]
+        # Learn the convention from routes of the same sort: apps often serve public pages and
+        # guard only the routes that change data (a forum, a blog), so reads are compared with
+        # reads and writes with writes.
+        siblings = [o for o in result if o is not v and not o.public and bool(o.effects.writes) == bool(v.effects.writes)]
         guarded = sum(1 for o in siblings if o.authenticated)
         e = v.effects
         user = e.uses_user and not _mentions_is_authenticated(v.route)
+        modifies = bool(e.writes) and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
         if v.admin_route:
             v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin route"
-        elif guarded and (e.reads or e.writes or user):
+        elif guarded and guarded * 2 > len(siblings) and (e.reads or e.writes or user):
             v.needs_login, v.confidence = True, Confidence.HIGH
-            v.reason = f"other routes here require a login and this one {'changes' if e.writes else 'reads'} stored data"
-        elif (e.writes or user) and auth_concept:
+            v.reason = f"the other routes here require a login and this one {'changes' if e.writes else 'reads'} stored data"
+        elif auth_concept and (modifies or user):
             v.needs_login, v.confidence = True, Confidence.MEDIUM
-            v.reason = "it changes stored data" if e.writes else "it acts on the current user"
+            v.reason = "it changes an existing record" if modifies else "it acts on the current user"
         elif guarded >= 2 and guarded * 3 >= len(siblings) * 2:
             v.needs_login, v.confidence = True, Confidence.LOW
             v.reason = "most other routes here require a login"

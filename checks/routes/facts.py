@@ -171,10 +171,24 @@ class _Extractor:
     def _hook(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for deco in func.decorator_list:
             if isinstance(deco, ast.Attribute) and deco.attr in ("before_request", "before_app_request"):
-                kind = enforcement(func, self.knowledge)
+                kind = enforcement(func, self.knowledge) or self._decorated_guard(func)
                 key = object_key(self.doc, deco.value)
                 if kind and key:
                     self._put("hooks", key, kind)
+
+    def _decorated_guard(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+        """A hook that is itself guarded (``@bp.before_request`` over ``@login_required``)."""
+        from .data import first_row
+        from .view import known_guard
+
+        for deco in func.decorator_list:
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            row = known_guard(self.knowledge, self.doc.resolve(target), dotted(target))
+            if row is None:
+                row = first_row(self.knowledge, "access_guard_names", "names", (dotted(target) or "").rsplit(".", 1)[-1])
+            if row is not None and row["kind"] != "public":
+                return str(row["kind"])
+        return None
 
     def _call(self, call: ast.Call) -> None:
         func = call.func

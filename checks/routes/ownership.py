@@ -24,6 +24,8 @@ from .view import ProjectView, guard_for
 _ID_NAME = re.compile(r"^(id|pk|uuid|.+_(id|pk|uuid)|.+Id)$")
 _REQUEST_READS = ("args", "form", "json", "values", "GET", "POST", "data", "query_params", "view_args", "kwargs", "path_params")
 _SQL_WHERE_ID = re.compile(r"\bwhere\b.*?\b(\w*id)\s*=", re.IGNORECASE | re.DOTALL)
+_CONVERSIONS = frozenset({"int", "str", "float", "UUID", "ObjectId", "slugify", "strip", "lower"})
+_SQL_STATEMENT = re.compile(r"^\s*(select|update|delete)\b", re.IGNORECASE)
 _SQL_TABLE = re.compile(r"\b(?:from|update|into)\s+[`\"]?(\w+)", re.IGNORECASE)
 _DETAIL_BASES = ("ModelViewSet", "RetrieveUpdateDestroyAPIView", "RetrieveUpdateAPIView", "RetrieveDestroyAPIView",
                  "RetrieveAPIView", "DestroyAPIView", "UpdateAPIView", "DetailView", "UpdateView", "DeleteView",
@@ -36,6 +38,7 @@ class Model:
     owner_field: str | None
     known: bool
     is_user_model: bool
+    owner_kind: str = "user"
 
 
 @dataclass
@@ -65,6 +68,19 @@ def _request_read(expr: ast.AST) -> str | None:
     return None
 
 
+def _id_carriers(value: ast.AST):  # -> Iterator[ast.AST]
+    """Sub-expressions through which an id keeps being the client's id: conversions
+    (``int(x)``, ``UUID(x)``), arithmetic, formatting, request reads — but not the result of a
+    query (``room = Room.query.filter(...)``: ``room.id`` comes from the database)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.Call) and _request_read(node) is None and (dotted(node.func) or "").rsplit(".", 1)[-1] not in _CONVERSIONS:
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
 def tainted_names(func: ast.FunctionDef | ast.AsyncFunctionDef, path_params: list[str]) -> set[str]:
     """Names in ``func`` that hold (or derive from) a client-supplied id."""
     args = [a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]]
@@ -76,7 +92,7 @@ def tainted_names(func: ast.FunctionDef | ast.AsyncFunctionDef, path_params: lis
             value = node.value
             assert value is not None
             hit = False
-            for sub in ast.walk(value):
+            for sub in _id_carriers(value):
                 if isinstance(sub, ast.Name) and sub.id in tainted:
                     hit = True
                 key = _request_read(sub)
@@ -104,13 +120,13 @@ def _owner_fields(knowledge: Knowledge) -> list[str]:
     return [n for row in knowledge.rows("access_owner_fields") for n in row["names"]]
 
 
-def _owner_field_of(fields: list[str], knowledge: Knowledge) -> str | None:
+def _owner_field_of(fields: list[str], knowledge: Knowledge) -> tuple[str | None, str]:
     for row in knowledge.rows("access_owner_fields"):
         for name in row["names"]:
             if name in fields:
                 row.hit()
-                return name
-    return None
+                return name, str(row["kind"])
+    return None, "user"
 
 
 def model_info(name: str | None, view: ProjectView, knowledge: Knowledge) -> Model:
@@ -126,7 +142,8 @@ def model_info(name: str | None, view: ProjectView, knowledge: Knowledge) -> Mod
     user_row = first_row(knowledge, "access_user_models", "names", name)
     if facts is None:
         return Model(name, None, False, user_row is not None)
-    return Model(name, _owner_field_of(facts["fields"], knowledge), True, user_row is not None)
+    field, kind = _owner_field_of(facts["fields"], knowledge)
+    return Model(name, field, True, user_row is not None, kind)
 
 
 def _model_name(call: ast.Call, row: Row) -> str | None:
@@ -288,19 +305,48 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             written = dotted(node.func)
             resolved = ctx_resolve(doc, node.func)
             row = next((r for r in fetch_rows if glob_any([r["call"]], written, resolved)), None)
+            if row is None and node.args and _SQL_STATEMENT.match(string_value(node.args[0]) or ""):
+                row = next((r for r in fetch_rows if r["id"] == "sql"), None)  # a project's query() helper
             if row is None:
                 continue
             id_name, constrained = _id_argument(node, row, tainted, owner_fields)
             if id_name is None or constrained or _chain_scoped(node, owner_fields, user_names):
                 continue
             model = model_info(_model_name(node, row), view, knowledge)
-            if not _worth_flagging(model, verdict, writes):
+            changes = _changes_fetched(doc, func, node) if model.owner_kind == "author" else writes
+            if not _worth_flagging(model, verdict, changes):
                 continue
             row.hit()
             found.append(Unchecked(node, node, row, id_name, model, func, user_expr, writes))
     if route.is_class:
         found.extend(_class_queryset(doc, verdict, view, knowledge, owner_fields))
     return found
+
+
+_CHANGING_METHODS = frozenset({"save", "delete", "update", "update_one", "delete_one", "replace_one"})
+
+
+def _changes_fetched(doc: SourceDoc, func: ast.AST, call: ast.Call) -> bool:
+    """Whether the handler changes the very record ``call`` fetched (not some other one)."""
+    parent = doc.parent(call)
+    if isinstance(parent, ast.Attribute) and parent.attr in _CHANGING_METHODS:
+        return True  # Note.objects.filter(pk=pk).update(...)
+    while parent is not None and not isinstance(parent, ast.stmt):
+        parent = doc.parent(parent)
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    var = parent.targets[0].id
+    for node in ast.walk(func):
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == var for t in targets):
+                return True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in _CHANGING_METHODS and isinstance(node.func.value, ast.Name) and node.func.value.id == var:
+                return True
+            if node.func.attr == "delete" and any(isinstance(a, ast.Name) and a.id == var for a in node.args):
+                return True
+    return False
 
 
 def ctx_resolve(doc: SourceDoc, func: ast.expr) -> str | None:
@@ -312,6 +358,8 @@ def ctx_resolve(doc: SourceDoc, func: ast.expr) -> str | None:
 
 
 def _worth_flagging(model: Model, verdict: Verdict, writes: bool) -> bool:
+    if model.owner_field and model.owner_kind == "author":
+        return writes  # authored content (posts, threads) is usually readable by everyone
     if model.owner_field:
         return True
     if model.is_user_model:
