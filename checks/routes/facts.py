@@ -18,6 +18,7 @@ from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import enforcement
+from .nodes import all_nodes
 
 #: Objects routes are declared on; a call may resolve with or without ``()`` depending on
 #: whether a ``[[types]]`` row names its result.
@@ -86,7 +87,7 @@ class _Extractor:
         assert tree is not None
         for stmt in tree.body:
             self._statement(stmt, top=True)
-        for node in ast.walk(tree):
+        for node in all_nodes(self.doc):
             if isinstance(node, ast.Call):
                 self._call(node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
@@ -274,9 +275,14 @@ def url_patterns(doc: SourceDoc) -> list[dict[str, Any]]:
 
 @fact_extractor("access")
 def access_facts(doc: SourceDoc) -> dict[str, Any]:
-    """Everything other files' routes need to know about this module (see module doc)."""
+    """Everything other files' routes need to know about this module (see module doc).
+    Computed once per document version (the index and the analysis both ask)."""
+    cached = doc.__dict__.get("_access_facts")
+    if cached is not None:
+        return cached
     facts = _Extractor(doc).run()
     urls = url_patterns(doc)
     if urls or facts.get("urls"):
         facts["urls"] = urls + facts.get("urls", [])
+    doc.__dict__["_access_facts"] = facts
     return facts

@@ -19,6 +19,7 @@ from ..syntax import dotted, string_value
 from .analysis import Verdict, is_user_expr
 from .data import first_row, glob_any
 from .facts import parameter_dependencies
+from .nodes import function_nodes
 from .view import ProjectView, guard_for
 
 _ID_NAME = re.compile(r"^(id|pk|uuid|.+_(id|pk|uuid)|.+Id)$")
@@ -81,11 +82,11 @@ def _id_carriers(value: ast.AST):  # -> Iterator[ast.AST]
         stack.extend(ast.iter_child_nodes(node))
 
 
-def tainted_names(func: ast.FunctionDef | ast.AsyncFunctionDef, path_params: list[str]) -> set[str]:
+def tainted_names(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, path_params: list[str]) -> set[str]:
     """Names in ``func`` that hold (or derive from) a client-supplied id."""
     args = [a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]]
     tainted = {a for a in args if a in path_params or _ID_NAME.match(a)}
-    assigns = [n for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
+    assigns = [n for n in function_nodes(doc, func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
     for _ in range(2):
         for node in assigns:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -228,10 +229,10 @@ def _chain_scoped(call: ast.Call, owner_fields: list[str], user_names: frozenset
     return False
 
 
-def _checked_in_body(func: ast.AST, owner_fields: list[str], user_names: frozenset[str], knowledge: Knowledge) -> bool:
+def _checked_in_body(doc: SourceDoc, func: ast.AST, owner_fields: list[str], user_names: frozenset[str], knowledge: Knowledge) -> bool:
     """A comparison with the current user or an owner field, or an object-permission call."""
     check_rows = knowledge.rows("access_object_checks")
-    for node in ast.walk(func):
+    for node in function_nodes(doc, func):
         if isinstance(node, ast.Compare):
             for side in [node.left, *node.comparators]:
                 for sub in ast.walk(side):
@@ -293,13 +294,13 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
     writes = bool(verdict.effects.writes) or any(m in ("PUT", "PATCH", "DELETE") for m in route.methods)
     for func in route.functions:
         user_names = user_names_of(doc, func, view, knowledge, config_guards)
-        tainted = tainted_names(func, route.path_params)
+        tainted = tainted_names(doc, func, route.path_params)
         if not tainted and "request" not in doc.text:
             continue
-        if _checked_in_body(func, owner_fields, user_names, knowledge):
+        if _checked_in_body(doc, func, owner_fields, user_names, knowledge):
             continue
         user_expr = current_user_expression(doc, verdict, func, user_names)
-        for node in ast.walk(func):
+        for node in function_nodes(doc, func):
             if not isinstance(node, ast.Call):
                 continue
             written = dotted(node.func)
@@ -336,7 +337,7 @@ def _changes_fetched(doc: SourceDoc, func: ast.AST, call: ast.Call) -> bool:
     if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return False
     var = parent.targets[0].id
-    for node in ast.walk(func):
+    for node in function_nodes(doc, func):
         if isinstance(node, (ast.Assign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == var for t in targets):
