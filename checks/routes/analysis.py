@@ -69,13 +69,16 @@ def is_user_expr(expr: ast.AST, user_names: frozenset[str] = frozenset()) -> boo
     text = dotted(expr.value if isinstance(expr, ast.Subscript) else expr)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
         text = dotted(expr.func.value)
-        if text and text.rsplit(".", 1)[-1] == "session" and any(isinstance(a, ast.Constant) and "user" in str(a.value) for a in expr.args):
+        if text and text.rsplit(".", 1)[-1] == "session" and any(isinstance(a, ast.Constant) and ("user" in str(a.value).lower() or "uid" in str(a.value).lower()) for a in expr.args):
             return True
         return False
     if text is None:
         return False
     if isinstance(expr, ast.Subscript):
-        return text.rsplit(".", 1)[-1] == "session" and "user" in ast.unparse(expr.slice)
+        if is_user_expr(expr.value, user_names):  # g.user["id"]
+            return True
+        key = ast.unparse(expr.slice).lower()
+        return text.rsplit(".", 1)[-1] == "session" and ("user" in key or "uid" in key)
     head = text.split(".")
     if head[0] in ("current_user", *user_names):
         return True

@@ -131,6 +131,7 @@ class _Extractor:
     def _class(self, cls: ast.ClassDef) -> None:
         bases = [dotted(b) or "" for b in cls.bases]
         fields: list[str] = []
+        user_fks: list[str] = []
         table = None
         methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for stmt in cls.body:
@@ -147,8 +148,13 @@ class _Extractor:
                 isinstance(n, ast.Call) and (dotted(n.func) or "").rsplit(".", 1)[-1].endswith(_MODEL_FIELD_CALLS) for n in ast.walk(value)
             ):
                 fields.append(target)
+                if _references_user(value):
+                    user_fks.append(target)
         if fields or any(b.endswith(("Model", "Base", "SQLModel", "Document")) for b in bases):
-            self._put("models", cls.name, {"fields": fields, "table": table, "module": self.module})
+            info: dict[str, Any] = {"fields": fields, "table": table, "module": self.module}
+            if user_fks:
+                info["user_fks"] = user_fks
+            self._put("models", cls.name, info)
         if any(b.endswith("BasePermission") for b in bases):
             kind = None
             if "has_permission" in methods:
@@ -231,6 +237,18 @@ class _Extractor:
                     if string_value(key) == "DEFAULT_PERMISSION_CLASSES" and isinstance(value, (ast.List, ast.Tuple)):
                         items = [string_value(e) for e in value.elts]
                         self.facts.setdefault("settings", {})["drf_permissions"] = [i for i in items if i]
+
+
+def _references_user(value: ast.expr) -> bool:
+    """``ForeignKey(User)``, ``ForeignKey(settings.AUTH_USER_MODEL)``, ``ForeignKey("users.id")``."""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("ForeignKey", "OneToOneField"):
+            for arg in node.args[:1]:
+                text = string_value(arg) or dotted(arg) or ""
+                last = text.replace(".id", "").rsplit(".", 1)[-1].lower()
+                if last in ("user", "users", "auth_user_model", "account", "accounts"):
+                    return True
+    return False
 
 
 def _permission_kind(method: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: knowledge_mod.Knowledge) -> str | None:
