@@ -43,10 +43,13 @@ def classify(
     owner: str | None = None,
     kind_hint: str | None = None,
     qualify: bool = False,
+    documentation: bool = False,
 ) -> Verdict | None:
     """What ``value`` (held by ``name``, inside ``owner``) is, or None when not a secret.
 
     ``kind_hint`` comes from a call argument known to be a credential (``login(user, pw)``).
+    In ``documentation`` (docstrings) only key formats and private keys count: example URLs
+    with ``user:password@`` are how libraries document their parsers.
     """
     if len(value) < 6 or len(value) > MAX_VALUE:
         return None
@@ -62,6 +65,8 @@ def classify(
         whole = first.start == 0 and first.end == len(value.rstrip())
         env = env_name(name, owner, qualify) if name and secret_kind(name, catalog) else first.format.env
         return Verdict(KNOWN_FORMAT, first.format.label, first.shown(value), env, Confidence.HIGH, first.start, first.end, whole)
+    if documentation:
+        return None
     urls = url_passwords(value, catalog) or dsn_passwords(value, catalog)
     if urls:
         found = urls[0]

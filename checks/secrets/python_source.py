@@ -31,6 +31,8 @@ class Literal:
     kind_hint: str | None = None
     #: ``owner`` is the object whose attribute holds the value (always part of the env name).
     qualify: bool = False
+    #: A docstring: only key formats and private keys count there.
+    documentation: bool = False
     #: The node a fix replaces (the literal, or the whole env read for a fallback).
     target: ast.AST | None = None
     fallback: bool = False
@@ -54,7 +56,7 @@ def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[tuple[Literal, Verdict]]:
             literal = _fstring(doc, node)
         if literal is None:
             continue
-        verdict = classify(literal.value, literal.name, catalog, literal.owner, literal.kind_hint, literal.qualify)
+        verdict = classify(literal.value, literal.name, catalog, literal.owner, literal.kind_hint, literal.qualify, literal.documentation)
         if verdict is not None:
             yield literal, verdict
 
@@ -100,8 +102,10 @@ def _literal(doc: SourceDoc, node: ast.Constant | ast.BinOp, catalog: Catalog, d
     parent = doc.parent(node)
     if value is None or len(value) < 6 or isinstance(parent, ast.JoinedStr):
         return None
-    if docstring or (isinstance(parent, ast.Dict) and any(k is node for k in parent.keys)):
-        return Literal(node, value)  # formats only: no name, nothing to replace
+    if docstring:
+        return Literal(node, value, documentation=True)
+    if isinstance(parent, ast.Dict) and any(k is node for k in parent.keys):
+        return Literal(node, value)  # anonymous: no name, nothing to replace
     is_bytes = isinstance(raw, bytes)
     if isinstance(parent, ast.Call) and node in parent.args:
         reader = _env_read_name(doc, parent, node)
@@ -134,6 +138,8 @@ def _context(doc: SourceDoc, node: ast.AST, parent: ast.AST | None, catalog: Cat
     if isinstance(parent, ast.arguments):
         return _parameter_name(parent, node), None, None
     if isinstance(parent, ast.Compare):
+        if not all(isinstance(op, (ast.Eq, ast.NotEq)) for op in parent.ops):
+            return None, None, None  # `"x" in token` tests membership, it is no credential
         others = [parent.left, *parent.comparators]
         names = [n for n in (_target_name(o) for o in others if o is not node) if n]
         return (names[0] if names else None), None, None
