@@ -79,15 +79,21 @@ def classify(
     return Verdict(NAMED_CREDENTIAL, kind, "", env, Confidence.MEDIUM, 0, len(value), True)
 
 
+def anonymous_formats(text: str, catalog: Catalog) -> list[Verdict]:
+    """Every known-format key in ``text`` (a comment), wherever it sits."""
+    found = []
+    for match in match_formats(text, None, catalog):
+        match.format.row.hit()
+        found.append(Verdict(KNOWN_FORMAT, match.format.label, match.shown(text), match.format.env, Confidence.HIGH, match.start, match.end, False))
+    return found
+
+
 def anonymous(text: str, catalog: Catalog) -> list[Verdict]:
     """Every known-format key and URL password anywhere in ``text`` (one config line).
 
     No length cap: the regexes are linear, and a minified file keeps its secrets on one line.
     """
-    found = []
-    for match in match_formats(text, None, catalog):
-        match.format.row.hit()
-        found.append(Verdict(KNOWN_FORMAT, match.format.label, match.shown(text), match.format.env, Confidence.HIGH, match.start, match.end, False))
+    found = anonymous_formats(text, catalog)
     for url in [*url_passwords(text, catalog), *dsn_passwords(text, catalog)]:
         env = _URL_ENV.get(url.scheme, f"{normalise(url.scheme).upper() or 'SERVICE'}_URL")
         found.append(Verdict(URL_PASSWORD, _password_kind(url.scheme), "", env, Confidence.HIGH, url.start, url.end, False))

@@ -10,13 +10,13 @@ key, a parameter default, the other side of ``==``, a credential argument of a k
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..source import SourceDoc
 from ..syntax import dotted, matches_call, string_value
 from .catalog import Catalog
-from .classify import Verdict, classify
+from .classify import Verdict, anonymous_formats, classify
 
 #: Calls that read the environment; a literal second argument is a fallback default.
 _ENV_READS = ("os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config", "os.getenvb")
@@ -239,3 +239,58 @@ def _fstring(doc: SourceDoc, node: ast.JoinedStr) -> Literal | None:
     if "://" not in text or "@" not in text:
         return None
     return Literal(node, text)
+
+
+@dataclass(frozen=True)
+class CommentKey:
+    """A known-format key in a comment (``# old key: sk_live_...``); nothing to replace."""
+
+    line: int
+    start: int
+    end: int
+    verdict: Verdict
+
+
+def comment_keys(doc: SourceDoc, catalog: Catalog) -> Iterator[CommentKey]:
+    """Known-format keys in comments: commented-out code still leaks the key.
+
+    A ``#`` starts a comment unless a string literal spans it; string spans come from the
+    tree, so only lines holding a ``#`` cost anything.
+    """
+    assert doc.tree is not None
+    if "#" not in doc.text:
+        return
+    spans: dict[int, list[tuple[int, int]]] | None = None
+    for line_no in range(doc.lines.line_count):
+        line = doc.lines.line_text(line_no)
+        if "#" not in line:
+            continue
+        if spans is None:
+            spans = _string_spans(doc)
+        start = _comment_start(line, spans.get(line_no, ()))
+        if start is None:
+            continue
+        for verdict in anonymous_formats(line[start:], catalog):
+            yield CommentKey(line_no, start + verdict.start, start + verdict.end, verdict)
+
+
+def _string_spans(doc: SourceDoc) -> dict[int, list[tuple[int, int]]]:
+    """Per line, the columns covered by string literals (whole lines inside multi-line ones)."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for node in ast.walk(doc.tree):  # type: ignore[arg-type]
+        if isinstance(node, (ast.JoinedStr, ast.Constant)) and isinstance(getattr(node, "value", None), (str, bytes, list)):
+            rng = doc.range_of(node)
+            for line in range(rng.start.line, rng.end.line + 1):
+                begin = rng.start.column if line == rng.start.line else 0
+                end = rng.end.column if line == rng.end.line else 1 << 30
+                spans.setdefault(line, []).append((begin, end))
+    return spans
+
+
+def _comment_start(line: str, strings: Iterable[tuple[int, int]]) -> int | None:
+    position = line.find("#")
+    while position >= 0:
+        if not any(begin <= position < end for begin, end in strings):
+            return position
+        position = line.find("#", position + 1)
+    return None
