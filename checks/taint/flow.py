@@ -19,10 +19,10 @@ from ..knowledge import Row
 from ..model import Range
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
-from .labels import CLEAN, Label, Origin, clear, live, mark, step, union
+from .labels import CLEAN, LOCAL_PREFIX, NOT_PROTOCOL_RELATIVE, Label, Origin, clear, live, mark, step, structured, union
 from .model import TaintModel, candidates, matches, source_matches
 from .routes import route_parameters
-from .summaries import ParamReturn, ParamSink, Summary
+from .summaries import OutgoingCall, ParamReturn, ParamSink, Summary
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 Env = dict[str, frozenset[Label]]
@@ -45,6 +45,11 @@ _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefaul
 _EXITS = frozenset({"abort", "exit", "sys.exit", "flask.abort", "fastapi.HTTPException"})
 #: Categories that are one flaw: markup reported at `mark_safe` is not reported again as HTML.
 _SAME_FLAW = {"markup": ("html",), "html": ("markup",), "code": ("html", "markup")}
+_HOST_ATTRIBUTES = frozenset({"hostname", "netloc"})
+#: Project functions whose name says they validate their argument (``is_safe_url``).
+_VALIDATOR = re.compile(r"^_?(is_|has_)?(safe|valid|allowed|permitted|public|trusted|whitelisted|allowlisted)|^_?(validate|verify|check)_", re.IGNORECASE)
+#: What such a validator is trusted for: the checks they usually make (hosts, paths).
+_VALIDATED = ("ssrf", "redirect", "path")
 _NON_DATA_PARAMS = frozenset({"self", "cls", "request", "req"})
 
 
@@ -61,6 +66,23 @@ class SinkHit:
     function: FunctionNode | None
     row: Row | None = None
     via: ParamSink | None = None  # set when the sink is inside a called function
+    #: A parameter-fed sink kept in case a caller turns out to pass request data.
+    latent: bool = False
+    #: (caller's file, call range, caller's name) when the data came in through a call.
+    entry: tuple[str, Range, str] | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """Request data passed into a function of this module (from here or another file)."""
+
+    function: str
+    param: int
+    keyword: str
+    labels: tuple[Label, ...]
+    path: str
+    range: Range
+    caller: str
 
 
 @dataclass
@@ -90,11 +112,17 @@ class ModuleFlow:
         self.functions: dict[str, FunctionNode] = {
             stmt.name: stmt for stmt in doc.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
-        self.module_hits: list[SinkHit] = []
+        #: Calls passing request data to functions of other modules (for their files).
+        self.outgoing: list[OutgoingCall] = []
+        self.incoming: list[Incoming] = []
 
     # -- driving ---------------------------------------------------------------------
-    def run(self) -> list[SinkHit]:
-        """Analyse the module body and every function; all sink hits of the document."""
+    def run(self, incoming: Iterable[Incoming] = ()) -> list[SinkHit]:
+        """Analyse the module body and every function; all sink hits of the document.
+
+        ``incoming`` are calls from other files passing request data into this module's
+        functions; with the calls found here they turn parameter-fed sinks into findings.
+        """
         walker = _Walker(self, None, self.doc.tree, {})
         walker.block(self.doc.tree.body, walker.env)
         self.module_env = walker.env
@@ -102,7 +130,36 @@ class ModuleFlow:
         for node in ast.walk(self.doc.tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 hits.extend(self.function(node).hits)
-        return hits
+        self._enter(hits, [*incoming, *self.incoming])
+        return [hit for hit in hits if not hit.latent]
+
+    def _enter(self, hits: list[SinkHit], incoming: list[Incoming]) -> None:
+        """Report parameter-fed sinks that callers reach with request data, at the sink."""
+        by_place = {(self.doc.range_of(h.node), h.category): h for h in hits if h.via is None and isinstance(h.node, ast.AST)}
+        for call in incoming:
+            func = self.functions.get(call.function)
+            if func is None:
+                continue
+            summary = self.function(func).summary
+            param = call.param if call.param >= 0 else summary.param_index(call.keyword)
+            for sink in summary.sinks:
+                if sink.param != param or sink.direct or sink.path != self.doc.path:
+                    continue
+                labels = tuple(
+                    label for label in call.labels
+                    if label.live_for(sink.category) and (not sink.needs_text or sink.needs_text in label.text)
+                )
+                if not labels:
+                    continue
+                hit = by_place.get((sink.range, sink.category))
+                if hit is None:
+                    hit = SinkHit(sink.category, sink.sink, sink.range, None, None, labels, func)
+                    by_place[(sink.range, sink.category)] = hit
+                    hits.append(hit)
+                elif hit.entry is not None or (hit.labels and hit.labels[0].origin.proven and not hit.latent):
+                    continue
+                hit.labels, hit.latent = labels, False
+                hit.entry = (call.path, call.range, call.caller)
 
     def function(self, func: FunctionNode) -> FunctionResult:
         known = self.results.get(id(func))
@@ -142,7 +199,8 @@ class ModuleFlow:
         params = _param_names(func)
         for index, arg in enumerate(_all_args(func)):
             if route is not None and arg.arg in route:
-                origin = Origin("param", "route parameter", arg.arg, self.doc.range_of(arg), index, route=True)
+                origin = Origin("param", "route parameter", arg.arg, self.doc.range_of(arg), index, route=True,
+                                structured=_is_structured(self.doc, arg))
             elif route is None and arg.arg not in _NON_DATA_PARAMS:
                 origin = Origin("param", "parameter", arg.arg, self.doc.range_of(arg), index)
             else:
@@ -164,8 +222,22 @@ class ModuleFlow:
             tuple(dict.fromkeys(walker.param_sinks)),
             tuple(dict.fromkeys(sources)),
             method=bool(params) and params[0] in ("self", "cls"),
+            path=self.doc.path,
         )
         return FunctionResult(summary, walker.hits)
+
+
+_STRUCTURED_TYPES = frozenset({"dict", "list", "typing.Dict", "typing.List", "typing.Any"})
+
+
+def _is_structured(doc: SourceDoc, arg: ast.arg) -> bool:
+    """A parameter parsed from JSON into dicts/lists (``criteria: dict``)."""
+    annotation = arg.annotation
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    return doc.names.resolve(annotation) in _STRUCTURED_TYPES
 
 
 def _all_args(func: FunctionNode) -> list[ast.arg]:
@@ -388,15 +460,21 @@ class _Walker:
             if isinstance(op, (ast.In, ast.NotIn)) and self._is_fixed_collection(right, env):
                 guarded = self._membership_subject(test.left)
                 if guarded:
-                    return ([guarded], []) if isinstance(op, ast.In) else ([], [guarded])
+                    return (guarded, []) if isinstance(op, ast.In) else ([], guarded)
             if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(test.left, ast.Name):
                 guarded = (test.left.id, ("*",))
                 return ([guarded], []) if isinstance(op, ast.Eq) else ([], [guarded])
             return [], []
         if isinstance(test, ast.Call):
+            prefix = self._local_path_check(test)
+            if prefix is not None:
+                return prefix
             guarded = self._guard_call(test)
             if guarded:
                 return [guarded], []
+            validated = self._validator_call(test)
+            if validated:
+                return validated, []
             if isinstance(test.func, ast.Name) and test.func.id == "isinstance" and len(test.args) == 2:
                 kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
                 if isinstance(test.args[0], ast.Name) and all(dotted(k) in ("int", "float", "bool", "uuid.UUID", "UUID") for k in kinds):
@@ -418,12 +496,55 @@ class _Walker:
             return self._is_fixed_collection(expr.func.value, env)
         return False
 
-    def _membership_subject(self, left: ast.expr) -> tuple[str, tuple[str, ...]] | None:
+    def _membership_subject(self, left: ast.expr) -> list[tuple[str, tuple[str, ...]]]:
+        """``x in ALLOWED`` proves x; ``urlparse(url).hostname in ALLOWED_HOSTS`` proves url,
+        also through locals (``host = urlparse(url).hostname``, ``parsed = urlparse(url)``)."""
+        found = []
         if isinstance(left, ast.Name):
-            return (left.id, ("*",))
-        # urlparse(url).netloc in ALLOWED_HOSTS
-        if isinstance(left, ast.Attribute) and isinstance(left.value, ast.Call):
-            return self._guard_call(left.value)
+            found.append((left.id, ("*",)))
+            binding = self._local_binding(left)
+            if binding is not None:
+                left = binding
+        if isinstance(left, ast.Attribute) and left.attr in _HOST_ATTRIBUTES:
+            parsed = left.value
+            if isinstance(parsed, ast.Name):
+                parsed = self._local_binding(parsed) or parsed
+            if isinstance(parsed, ast.Call):
+                guarded = self._guard_call(parsed)
+                if guarded:
+                    found.append(guarded)
+        return found
+
+    def _local_binding(self, name: ast.Name) -> ast.expr | None:
+        value = self.doc.names.binding(name.id, self.scope) if self.func is not None else None
+        return value if isinstance(value, ast.expr) else None
+
+    def _validator_call(self, call: ast.Call) -> list[tuple[str, tuple[str, ...]]]:
+        """``if not is_safe_url(url): abort()``: a project function named like a validator."""
+        name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        if not _VALIDATOR.match(name) or not call.args:
+            return []
+        subject = call.args[0]
+        if isinstance(subject, ast.Name):
+            return [(subject.id, _VALIDATED)]
+        found = self._membership_subject(subject)
+        return [(guarded, _VALIDATED) for guarded, _ in found]
+
+    @staticmethod
+    def _local_path_check(call: ast.Call) -> tuple[list, list] | None:
+        """``x.startswith("/")`` and ``not x.startswith("//")`` together make x a local path."""
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "startswith" and call.args):
+            return None
+        subject = call.func.value
+        if not isinstance(subject, ast.Name):
+            return None
+        arg = call.args[0]
+        prefixes = [e for e in (arg.elts if isinstance(arg, ast.Tuple) else [arg])]
+        texts = [string_value(p) for p in prefixes]
+        if texts == ["/"]:
+            return [(subject.id, ("path", LOCAL_PREFIX))], []
+        if texts and all(t is not None and t.startswith("//") or t == "/\\" for t in texts) and "//" in texts:
+            return [], [(subject.id, (NOT_PROTOCOL_RELATIVE,))]
         return None
 
     def _guard_call(self, call: ast.Call) -> tuple[str, tuple[str, ...]] | None:
@@ -534,7 +655,7 @@ class _Walker:
                 row.hit()
                 what = row.get("what") or (written or row["path"])
                 origin = Origin("source", what, self.doc.source_of(node), self.doc.range_of(node), structured=row.get("structured", False))
-                return frozenset({Label(origin)})
+                return frozenset({Label(origin, cleared=frozenset(row.get("trusted_for", ())))})
         return None
 
     def _kinds(self, text: str) -> tuple[str, ...]:
@@ -654,6 +775,11 @@ class _Walker:
         sanitized = self._sanitizer(node, name, path)
         if sanitized is not None:
             return clear(union(receiver, all_args), sanitized)
+        if name in self.model.parsers and all_args:
+            for row in self.model.parsers[name]:
+                if matches(row["call"], path(), dotted(func)):
+                    row.hit()
+                    return structured(all_args)
         if consumed:  # text(f"...{x}") was reported; execute(text(...)) is the same flow
             receiver, args = clear(receiver, consumed), [clear(a, consumed) for a in args]
             keywords = {k: clear(v, consumed) for k, v in keywords.items()}
@@ -661,6 +787,8 @@ class _Walker:
         summary = self.flow.summary_for_call(node, self.scope) if isinstance(func, (ast.Name, ast.Attribute)) else None
         if summary is not None:
             return self._apply_summary(node, summary, args, keywords)
+        if all_args and isinstance(func, (ast.Name, ast.Attribute)):
+            self._note_outgoing(node, path(), args, keywords)
         if isinstance(func, ast.Attribute):
             return self._method_result(node, func, receiver, args, all_args, env)
         if isinstance(func, ast.Name):
@@ -689,6 +817,8 @@ class _Walker:
             return mark(all_args, self._kinds(constant), built=True)
         if func.attr in _PROPAGATING_METHODS or self._is_module_function(func):
             return all_args
+        if isinstance(func.value, ast.Name) and func.value.id in _PROPAGATING_BUILTINS:
+            return all_args  # bytes.fromhex(x), str.join(sep, parts)
         return CLEAN
 
     def _is_module_function(self, func: ast.Attribute) -> bool:
@@ -720,6 +850,13 @@ class _Walker:
     def _apply_summary(self, node: ast.Call, summary: Summary, args: list, keywords: dict) -> frozenset[Label]:
         offset = 1 if summary.method and isinstance(node.func, ast.Attribute) else 0
 
+        def arg_of(param: int) -> ast.AST | None:
+            index = param - offset
+            if 0 <= index < len(node.args):
+                return node.args[index]
+            name = summary.params[param] if 0 <= param < len(summary.params) else None
+            return next((kw.value for kw in node.keywords if kw.arg == name), None)
+
         def taint_of(param: int) -> frozenset[Label]:
             index = param - offset
             found = args[index] if 0 <= index < len(args) else CLEAN
@@ -730,7 +867,7 @@ class _Walker:
         for sink in summary.sinks:
             value = taint_of(sink.param)
             if value:
-                self._record_via(node, sink, value)
+                self._record_via(node, sink, value, arg_of(sink.param), summary)
         result = [frozenset({Label(origin)}) for origin in summary.sources]
         for ret in summary.returns:
             value = taint_of(ret.param)
@@ -768,6 +905,11 @@ class _Walker:
         return ()
 
     def _sink_applies(self, node: ast.Call, row: Row) -> bool:
+        receivers = row.get("safe_receivers")
+        if receivers and isinstance(node.func, ast.Attribute):
+            receiver = self.doc.names.resolve(node.func.value, self.scope) or ""
+            if receiver.removesuffix("()") in receivers:
+                return False
         required = row.get("requires_keyword")
         if required is not None:
             kw = next((k for k in node.keywords if k.arg == required), None)
@@ -782,11 +924,23 @@ class _Walker:
             if value is not None:
                 allowed = row.get("safe_values")
                 if allowed is None:
-                    return False
+                    return self._enables_option(value, row.get("unsafe_option"))
                 resolved = self.doc.names.resolve(value, self.scope)
-                if resolved in allowed or dotted(value) in allowed:
+                constant = repr(value.value) if isinstance(value, ast.Constant) else None
+                if resolved in allowed or dotted(value) in allowed or constant in allowed:
                     return False
         return True
+
+    def _enables_option(self, value: ast.AST, option: str | None) -> bool:
+        """Whether ``value`` (or what a local name holds) is a call setting ``option=True``."""
+        if option is None:
+            return False
+        if isinstance(value, ast.Name):
+            binding = self.doc.names.binding(value.id, self.scope) or self.doc.names.binding(value.id)
+            value = binding if isinstance(binding, ast.AST) else value
+        if not isinstance(value, ast.Call):
+            return False
+        return any(kw.arg == option and isinstance(kw.value, ast.Constant) and kw.value.value is True for kw in value.keywords)
 
     def _nosql_relevant(self, arg: ast.AST, value: frozenset[Label]) -> frozenset[Label]:
         """Operator injection needs parsed JSON, or any data in a ``$where``-style clause."""
@@ -810,18 +964,22 @@ class _Walker:
         proven = tuple(label for label in labels if label.origin.proven)
         symbolic = [label for label in labels if not label.origin.proven]
         for label in symbolic:
+            direct = isinstance(arg, ast.Name) and arg.id == label.origin.name and not label.steps
             self.param_sinks.append(
                 ParamSink(label.origin.param, category, sink, self.doc.range_of(where), self.doc.path,
-                          self.func.name if self.func else "", "" if not needs or needs in label.text else needs, label.steps)
+                          self.func.name if self.func else "", "" if not needs or needs in label.text else needs,
+                          label.steps, direct)
             )
         reported = proven or tuple(label for label in symbolic if label.built and (not needs or needs in label.text))
         if reported or (untainted and not labels):
             if row is not None:
                 row.hit()
             self.hits.append(SinkHit(category, sink, where, call, arg, reported, self.func, row))
+        elif symbolic:
+            self.hits.append(SinkHit(category, sink, where, call, arg, tuple(symbolic), self.func, row, latent=True))
         return bool(labels)
 
-    def _record_via(self, node: ast.Call, sink: ParamSink, value: frozenset[Label]) -> None:
+    def _record_via(self, node: ast.Call, sink: ParamSink, value: frozenset[Label], arg: ast.AST | None, summary: Summary) -> None:
         labels = live(value, sink.category)
         if sink.needs_text:
             labels = [label for label in labels if sink.needs_text in label.text or not label.origin.proven]
@@ -830,12 +988,42 @@ class _Walker:
         for label in labels:
             if not label.origin.proven:
                 needs = "" if sink.needs_text in label.text else sink.needs_text
-                self.param_sinks.append(replace(sink, param=label.origin.param, steps=label.steps + sink.steps, needs_text=needs))
+                direct = sink.direct and isinstance(arg, ast.Name) and arg.id == label.origin.name and not label.steps
+                self.param_sinks.append(
+                    replace(sink, param=label.origin.param, steps=label.steps + sink.steps, needs_text=needs, direct=direct)
+                )
         proven = tuple(label for label in labels if label.origin.proven)
+        if not proven:
+            return
+        if not sink.direct and sink.path == summary.path:
+            # The callee builds the dangerous value: report at its sink, where the fix goes.
+            if summary.path == self.doc.path:
+                self.flow.incoming.append(
+                    Incoming(summary.name, sink.param, "", proven, self.doc.path, self.doc.range_of(node), self._name())
+                )
+            return
         key = (id(node), sink.category)
-        if proven and key not in self._reported:
+        if key not in self._reported:
             self._reported.add(key)
             self.hits.append(SinkHit(sink.category, sink.sink, node, None, None, proven, self.func, None, via=sink))
+
+    def _name(self) -> str:
+        return self.func.name if self.func is not None else "<module>"
+
+    def _note_outgoing(self, node: ast.Call, path: str | None, args: list, keywords: dict) -> None:
+        """Remember request data passed to a function this file cannot see into."""
+        if path is None or "." not in path or path.endswith("()") or len(self.flow.outgoing) > 500:
+            return
+        passed = [(index, "", taint) for index, taint in enumerate(args)]
+        passed += [(-1, name, taint) for name, taint in keywords.items() if name]
+        for index, keyword, taint in passed:
+            for label in taint:
+                if label.origin.proven and label.cleared != frozenset({"*"}):
+                    origin = label.origin if label.origin.path else replace(label.origin, path=self.doc.path)
+                    self.flow.outgoing.append(
+                        OutgoingCall(path, index, keyword, origin, label.text, label.cleared, label.alias,
+                                     self.doc.range_of(node), self.doc.path, self._name())
+                    )
 
     def _check_returned_html(self, node: ast.Return, value: frozenset[Label]) -> None:
         html = frozenset(label for label in value if "html" in label.text)

@@ -13,6 +13,11 @@ from dataclasses import dataclass, replace
 
 from ..model import Range
 
+#: Guard facts that together make a redirect target a local path: it starts with "/" and
+#: does not start with "//" (which browsers read as another host).
+LOCAL_PREFIX = "starts-with:/"
+NOT_PROTOCOL_RELATIVE = "not-starts-with://"
+
 #: Most flow steps kept per label; longer chains keep their first steps and the sink.
 MAX_STEPS = 8
 
@@ -47,6 +52,8 @@ class Label:
     alias: str = ""
 
     def live_for(self, category: str) -> bool:
+        if category == "redirect" and LOCAL_PREFIX in self.cleared and NOT_PROTOCOL_RELATIVE in self.cleared:
+            return False
         return category not in self.cleared and "*" not in self.cleared
 
     @property
@@ -91,6 +98,11 @@ def step(taint: Iterable[Label], where: Range, name: str) -> frozenset[Label]:
         )
         for label in taint
     )
+
+
+def structured(taint: Iterable[Label]) -> frozenset[Label]:
+    """Labels of data parsed into dicts and lists (``json.loads``)."""
+    return union(replace(label, origin=replace(label.origin, structured=True)) for label in taint)
 
 
 def live(taint: Iterable[Label], category: str) -> list[Label]:

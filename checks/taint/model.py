@@ -21,7 +21,7 @@ declare_section(
     "taint_sources",
     "Expressions whose value the user controls (request data, input(), sys.argv).",
     required={"path": str},
-    optional={"written": list, "what": str, "structured": bool},
+    optional={"written": list, "what": str, "structured": bool, "trusted_for": list},
 )
 declare_section(
     "taint_sinks",
@@ -37,7 +37,14 @@ declare_section(
         "safe_values": list,
         "driver": str,
         "untainted": bool,
+        "safe_receivers": list,
+        "unsafe_option": str,
     },
+)
+declare_section(
+    "taint_parsers",
+    "Calls returning parsed structured data (dicts that may carry NoSQL operators).",
+    required={"call": str},
 )
 declare_section(
     "taint_sanitizers",
@@ -80,6 +87,7 @@ class TaintModel:
     routes: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     views: list[Row] = field(default_factory=list)
     exclusions: list[Row] = field(default_factory=list)
+    parsers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
 
 
 @lru_cache(maxsize=4)
@@ -94,6 +102,7 @@ def model_for(knowledge: Knowledge) -> TaintModel:
         ("taint_sinks", model.sinks),
         ("taint_sanitizers", model.sanitizers),
         ("taint_guards", model.guards),
+        ("taint_parsers", model.parsers),
     ):
         for row in knowledge.rows(section):
             index[last_segment(row["call"])].append(row)
