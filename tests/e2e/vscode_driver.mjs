@@ -100,7 +100,7 @@ try {
       // Save All (Ctrl+K S): a fix may also have edited other files (.env, .gitignore).
       await page.keyboard.press("Control+S");
       await page.keyboard.press("Control+K");
-      await page.keyboard.press("S");
+      await page.keyboard.press("s");
       await page.locator(".tab.dirty").first().waitFor({ state: "detached" });
     });
     await step("problem-gone", async () => {
