@@ -165,8 +165,10 @@ def _context(doc: SourceDoc, node: ast.AST, parent: ast.AST | None, catalog: Cat
             return _context(doc, parent, doc.parent(parent), catalog)
         hint = _argument_kind(doc, parent, index, None, catalog)
         # Key-value calls: config.set("db", "password", "..."), r.hset("creds", "api_key", "...").
-        previous = string_value(parent.args[index - 1]) if index > 0 and hint is None else None
-        name = previous if previous and secret_kind(previous, catalog) else None
+        last = index == len(parent.args) - 1 and index > 0
+        previous = string_value(parent.args[index - 1]) if last and hint is None else None
+        plain = previous is not None and previous.replace("-", "_").replace(".", "_").isidentifier()
+        name = previous if plain and secret_kind(previous, catalog) else None
         return name, _owner(doc, parent) or _receiver(parent), hint
     if isinstance(parent, ast.Tuple):
         keyword = doc.parent(parent)
