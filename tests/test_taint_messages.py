@@ -6,11 +6,13 @@ from __future__ import annotations
 from harness import FIXTURES, scan_fixture
 
 from codeward.checks import SourceDoc, analyze
+from codeward.checks.config import Config
 from codeward.checks.model import Confidence
 
 
 def _findings(text: str, code: str):
-    return [f for f in analyze(SourceDoc(text, "app.py", module_name="app")).findings if f.code == code]
+    config = Config(min_confidence=Confidence.LOW)
+    return [f for f in analyze(SourceDoc(text, "app.py", module_name="app"), config).findings if f.code == code]
 
 
 def test_message_names_source_line_and_sink() -> None:
