@@ -71,9 +71,59 @@ def parses_as_well(doc: SourceDoc, new_text: str) -> bool:
 def is_sound(doc: SourceDoc, fix: Fix) -> bool:
     """A fix is offered only when it applies cleanly and its result parses."""
     try:
-        return parses_as_well(doc, apply_fix(doc, fix))
+        edits = edits_for(doc, fix)
+        if _parses_locally(doc, edits):
+            return True
+        return parses_as_well(doc, apply_edits(doc.text, doc, edits))
     except FixConflict:
         return False
+
+
+def _parses_locally(doc: SourceDoc, edits: list[Edit]) -> bool:
+    """True when re-parsing only the top-level statements around the edits proves the fix
+    parses; False means "not proven here" (the caller then parses the whole text).
+
+    A module is a sequence of top-level statements, each starting at column 0 on its own
+    line, and only the touched ones change. The region also takes the statement before the
+    first edit, so indented text added after a class or function joins its body as it
+    would in the file. When those whole lines, edited, parse on their own, the module
+    parses as well as before. Checking every fix against the whole file made analysis
+    quadratic (60 fixable findings in a 2,000-line file: 3.4 s of re-parsing).
+    """
+    if doc.kind != "python" or doc.tree is None or not edits:
+        return False
+    spans = sorted(
+        (min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))]) - 1, (stmt.end_lineno or stmt.lineno) - 1)
+        for stmt in doc.tree.body
+    )
+    first = min(e.range.start.line for e in edits)
+    last = max(e.range.end.line for e in edits)
+    before = [start for start, end in spans if end < first]
+    if before:
+        first = before[-1]
+    for start, end in spans:  # sorted by start: one pass grows the region to whole statements
+        if start <= last and end >= first:
+            first, last = min(first, start), max(last, end)
+    if any(first <= line <= last for line in doc.broken_lines):
+        return False
+    lines = doc.lines
+    base = lines.starts[first] if first < lines.line_count else len(doc.text)
+    stop = lines.starts[last + 1] if last + 1 < lines.line_count else len(doc.text)
+    region = doc.text[base:stop]
+    out: list[str] = []
+    cursor = 0
+    for edit in sorted(edits, key=lambda e: (e.range.start, e.range.end)):
+        start, end = lines.offset(edit.range.start) - base, lines.offset(edit.range.end) - base
+        if start < cursor or end > len(region):
+            return False
+        out += [region[cursor:start], edit.text]
+        cursor = end
+    out.append(region[cursor:])
+    try:
+        ast.parse("".join(out))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _already_imported(doc: SourceDoc, line: str) -> bool:
