@@ -7,6 +7,8 @@ imports and the leading import block, and only when the name is not already impo
 from __future__ import annotations
 
 import ast
+import bisect
+import weakref
 from collections.abc import Iterable
 
 from .model import Edit, Fix, Position, Range
@@ -92,18 +94,17 @@ def _parses_locally(doc: SourceDoc, edits: list[Edit]) -> bool:
     """
     if doc.kind != "python" or doc.tree is None or not edits:
         return False
-    spans = sorted(
-        (min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))]) - 1, (stmt.end_lineno or stmt.lineno) - 1)
-        for stmt in doc.tree.body
-    )
+    starts, ends = _statement_lines(doc)
     first = min(e.range.start.line for e in edits)
     last = max(e.range.end.line for e in edits)
-    before = [start for start, end in spans if end < first]
-    if before:
-        first = before[-1]
-    for start, end in spans:  # sorted by start: one pass grows the region to whole statements
-        if start <= last and end >= first:
-            first, last = min(first, start), max(last, end)
+    # Top-level statements do not overlap, so in source order their end lines never
+    # decrease: the ones touching [first, last] are a contiguous run found by bisection.
+    lo = bisect.bisect_left(ends, first)
+    hi = bisect.bisect_right(starts, last)
+    if lo > 0:
+        lo -= 1  # the statement before: indented text added after it joins its body
+    if lo < hi:
+        first, last = min(first, starts[lo]), max(last, ends[hi - 1])
     if any(first <= line <= last for line in doc.broken_lines):
         return False
     lines = doc.lines
@@ -124,6 +125,23 @@ def _parses_locally(doc: SourceDoc, edits: list[Edit]) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
+
+
+_STATEMENT_LINES: "weakref.WeakKeyDictionary[SourceDoc, tuple[list[int], list[int]]]" = weakref.WeakKeyDictionary()
+
+
+def _statement_lines(doc: SourceDoc) -> tuple[list[int], list[int]]:
+    """0-based first (decorators included) and last lines of the top-level statements."""
+    cached = _STATEMENT_LINES.get(doc)
+    if cached is None:
+        assert doc.tree is not None
+        spans = sorted(
+            (min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))]) - 1, (stmt.end_lineno or stmt.lineno) - 1)
+            for stmt in doc.tree.body
+        )
+        cached = ([start for start, _ in spans], [end for _, end in spans])
+        _STATEMENT_LINES[doc] = cached
+    return cached
 
 
 def _already_imported(doc: SourceDoc, line: str) -> bool:
