@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import shutil
@@ -30,9 +31,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from lsprotocol import types
-from pygls.lsp.client import LanguageClient
-from pygls.uris import from_fs_path
 
 SIZES = (200, 2_000, 10_000)
 WAIT = 60.0
@@ -101,31 +99,75 @@ class Result:
     samples_ms: list[float] = field(default_factory=list, repr=False)
 
 
-class Client(LanguageClient):
-    def __init__(self) -> None:
-        super().__init__("codeward-bench", "1")
+class Client:
+    """A minimal JSON-RPC client over the server's stdio.
+
+    Plain dicts instead of a typed client library, so a server that sends a message some
+    library version cannot parse (ruff's initialize result, for one) still gets measured.
+    """
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
         self.published: dict[str, list[tuple[int | None, float]]] = {}
         self.event = asyncio.Event()
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future] = {}
+        self._reader = asyncio.ensure_future(self._read())
 
-        @self.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
-            self.published.setdefault(params.uri, []).append((params.version, time.perf_counter()))
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def _send(self, message: dict) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def notify(self, method: str, params: dict) -> None:
+        self._send({"method": method, "params": params})
+
+    async def request(self, method: str, params: dict | None) -> object:
+        number = next(self._ids)
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._pending[number] = future
+        self._send({"id": number, "method": method, "params": params})
+        return await asyncio.wait_for(future, WAIT)
+
+    async def _read(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        while True:
+            length = 0
+            while True:
+                line = await stream.readline()
+                if not line:
+                    return
+                if line in (b"\r\n", b"\n"):
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            self._handle(json.loads(await stream.readexactly(length)))
+
+    def _handle(self, message: dict) -> None:
+        method = message.get("method")
+        if method is None:  # a response to one of our requests
+            future = self._pending.pop(message.get("id"), None)
+            if future is not None and not future.done():
+                future.set_result(message.get("result"))
+            return
+        if method == "textDocument/publishDiagnostics":
+            params = message["params"]
+            self.published.setdefault(params["uri"], []).append((params.get("version"), time.perf_counter()))
             self.event.set()
-
-        @self.feature(types.WINDOW_LOG_MESSAGE)
-        def on_log(params: types.LogMessageParams) -> None:
-            pass
-
-        @self.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
-        def on_progress_create(params: types.WorkDoneProgressCreateParams) -> None:
-            return None
-
-        @self.feature(types.WORKSPACE_CONFIGURATION)
-        def on_configuration(params: types.ConfigurationParams) -> list:
-            return [{"debounce": 0} if item.section == "codeward" else None for item in params.items]
+        if "id" in message:  # a request from the server: answer the few that need an answer
+            result: object = None
+            if method == "workspace/configuration":
+                result = [{"debounce": 0} if item.get("section") == "codeward" else None for item in message["params"]["items"]]
+            self._send({"id": message["id"], "result": result})
 
     async def wait(self, uri: str, after: int, version: int) -> float:
-        """Arrival time of the first publication after the ``after``-th matching ``version``."""
+        """Arrival time of the first publication after the ``after``-th for ``version``
+        (or with no version, for servers that do not send one)."""
         deadline = time.monotonic() + WAIT
         while True:
             self.event.clear()
@@ -151,44 +193,54 @@ def rss_kb(pid: int, field_name: str = "VmRSS") -> int | None:
     return None
 
 
-CAPABILITIES = types.ClientCapabilities(
-    text_document=types.TextDocumentClientCapabilities(
-        synchronization=types.TextDocumentSyncClientCapabilities(did_save=True),
-        publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
-    ),
-    workspace=types.WorkspaceClientCapabilities(configuration=True),
-    general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16]),
-)
+CAPABILITIES = {
+    "textDocument": {
+        "synchronization": {"didSave": True},
+        "publishDiagnostics": {"versionSupport": True},
+    },
+    "workspace": {"configuration": True},
+    "general": {"positionEncodings": ["utf-16"]},
+}
 
 
 async def start(command: list[str], root: Path, options: dict | None) -> Client:
-    client = Client()
-    await client.start_io(*command)
-    await client.initialize_async(types.InitializeParams(
-        capabilities=CAPABILITIES, root_uri=from_fs_path(str(root)), process_id=os.getpid(),
-        initialization_options=options,
-    ))
-    client.initialized(types.InitializedParams())
+    process = await asyncio.create_subprocess_exec(
+        *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, cwd=root,
+    )
+    client = Client(process)
+    await client.request("initialize", {
+        "processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": CAPABILITIES,
+        "initializationOptions": options, "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
+    })
+    client.notify("initialized", {})
     return client
 
 
 async def stop(client: Client) -> None:
     try:
-        await asyncio.wait_for(client.shutdown_async(None), 10)
-        client.exit(None)
+        await client.request("shutdown", None)
+        client.notify("exit", None)
+        await asyncio.wait_for(client.process.wait(), 10)
     except Exception:
-        pass
-    await client.stop()
+        if client.process.returncode is None:
+            client.process.kill()
+            await client.process.wait()
+    client._reader.cancel()
 
 
-def _edit(uri: str, version: int, line: int, char: str) -> types.DidChangeTextDocumentParams:
+def _edit(uri: str, version: int, line: int, char: str) -> dict:
     """Insert (or, with ``char`` empty, delete) one character at the start of ``line``."""
-    start = types.Position(line=line, character=0)
-    end = types.Position(line=line, character=0 if char else 1)
-    return types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=start, end=end), text=char)],
-    )
+    return {
+        "textDocument": {"uri": uri, "version": version},
+        "contentChanges": [{
+            "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0 if char else 1}},
+            "text": char,
+        }],
+    }
+
+
+def _open(uri: str, text: str) -> dict:
+    return {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
 
 
 async def measure(name: str, command: list[str], options: dict | None, lines: int, edits: int, root: Path) -> Result:
@@ -196,12 +248,11 @@ async def measure(name: str, command: list[str], options: dict | None, lines: in
     path = root / f"module_{lines}.py"
     text = generate(lines)
     path.write_text(text)
-    uri = from_fs_path(str(path)) or ""
+    uri = path.as_uri()
     client = await start(command, root, options)
     try:
-        pid = client._server.pid  # type: ignore[union-attr]
-        client.text_document_did_open(types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
+        pid = client.pid
+        client.notify("textDocument/didOpen", _open(uri, text))
         await client.wait(uri, 0, 1)
         version = 1
         # A blank line in the middle of the file: inserting and deleting a space there
@@ -213,7 +264,7 @@ async def measure(name: str, command: list[str], options: dict | None, lines: in
             version += 1
             seen = len(client.published.get(uri, []))
             sent = time.perf_counter()
-            client.text_document_did_change(_edit(uri, version, target, " " if number % 2 == 0 else ""))
+            client.notify("textDocument/didChange", _edit(uri, version, target, " " if number % 2 == 0 else ""))
             arrived = await client.wait(uri, seen, version)
             if number >= 3:
                 result.samples_ms.append((arrived - sent) * 1000)
@@ -235,19 +286,18 @@ async def memory_over_edits(command: list[str], options: dict, total: int, root:
     path = root / "memory.py"
     text = generate(200)
     path.write_text(text)
-    uri = from_fs_path(str(path)) or ""
+    uri = path.as_uri()
     client = await start(command, root, options)
     samples: list[tuple[int, float]] = []
     try:
-        pid = client._server.pid  # type: ignore[union-attr]
-        client.text_document_did_open(types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
+        pid = client.pid
+        client.notify("textDocument/didOpen", _open(uri, text))
         await client.wait(uri, 0, 1)
         target = next(i for i, line in enumerate(text.splitlines()) if i > 100 and not line.strip())
         version = 1
         for number in range(total):
             version += 1
-            client.text_document_did_change(_edit(uri, version, target, " " if number % 2 == 0 else ""))
+            client.notify("textDocument/didChange", _edit(uri, version, target, " " if number % 2 == 0 else ""))
             if (number + 1) % 100 == 0:
                 await client.wait(uri, 0, version)
             if (number + 1) % 1000 == 0:
