@@ -49,7 +49,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from tool_runners import DEFAULT_SEMGREP_RULES, Tool, find_tool, scan_command, tool_env  # noqa: E402
+from tool_runners import DEFAULT_SEMGREP_RULES, Tool, find_tool, scan_command, tool_env
 
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "codeward-bench"
 DJANGO_VERSION = "5.2.19"
@@ -162,38 +162,45 @@ def files_scanned(tool: str, report_text: str) -> int | None:
 
 def measure(tool: str, cmd: Sequence[str], env: dict[str, str], timeout: float) -> Measurement:
     """Run ``cmd`` once; wall, CPU and memory of its process tree, files scanned."""
-    peak = 0
-    out = tempfile.TemporaryFile(mode="w+")
-    start = time.perf_counter()
-    proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.DEVNULL, env=env)
-    done = threading.Event()
+    with tempfile.TemporaryFile(mode="w+") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.DEVNULL, env=env)
+        peak = _PeakSampler(proc.pid)
+        peak.start()
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.005)
+        wall = time.perf_counter() - start
+        peak.stop()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        scanned = files_scanned(tool, out.read())
+    return Measurement(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, peak.kb, proc.returncode, scanned)
 
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
-            done.wait(SAMPLE_SECONDS)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    deadline = start + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            proc.kill()
-            pid, status, usage = os.wait4(proc.pid, 0)
-            break
-        time.sleep(0.005)
-    wall = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out.seek(0)
-    scanned = files_scanned(tool, out.read())
-    out.close()
-    return Measurement(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, peak, proc.returncode, scanned)
+class _PeakSampler(threading.Thread):
+    """Samples the total RSS of a process tree until stopped; keeps the peak."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.kb = pid, 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.kb = max(self.kb, _tree_rss_kb(self.pid))
+            self._done.wait(SAMPLE_SECONDS)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
 
 
 def build_configs(target: Path, args: argparse.Namespace) -> list[Config]:
@@ -298,7 +305,7 @@ def render_markdown(configs: Sequence[Config], info: dict[str, Any]) -> str:
 def render_json(configs: Sequence[Config], info: dict[str, Any]) -> str:
     """Machine-readable results with every run."""
     return json.dumps({**info, "configs": [
-        {"label": c.label, "status": c.status, "cmd": c.cmd,
+        {"label": c.label, "tool": c.tool, "status": c.status, "cmd": c.cmd,
          "runs": [m.__dict__ for m in c.runs]} for c in configs]}, indent=2)
 
 
@@ -308,9 +315,26 @@ def _intro(info: dict[str, Any]) -> str:
             f"load average {info['load_before']:.1f} before, {info['load_after']:.1f} after.")
 
 
+def _short(part: str) -> str:
+    """Shorten machine-specific paths in a printed command."""
+    return part.replace(str(BENCH_DIR.parent) + os.sep, "").replace(str(Path.home()), "~")
+
+
 def _commands(configs: Sequence[Config]) -> list[str]:
-    return [" ".join(Path(c.cmd[0]).name if i == 0 else part for i, part in enumerate(c.cmd))
+    return [" ".join(Path(c.cmd[0]).name if i == 0 else _short(part) for i, part in enumerate(c.cmd))
             for c in configs if c.cmd]
+
+
+def load_results(path: Path) -> tuple[list[Config], dict[str, Any]]:
+    """Read a ``--format json`` report back (to re-render it in another format)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    configs = []
+    for entry in data.pop("configs"):
+        config = Config(entry["label"], entry.get("tool", entry["label"].split()[0]), cmd=entry["cmd"],
+                        status=entry["status"])
+        config.runs = [Measurement(**run) for run in entry["runs"]]
+        configs.append(config)
+    return configs, data
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -326,12 +350,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per run")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     parser.add_argument("--output", "-o", type=Path)
+    parser.add_argument("--from-json", type=Path, help="re-render a saved --format json report; runs nothing")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the speed benchmark."""
     args = parse_args(argv)
+    render = {"text": render_text, "markdown": render_markdown, "json": render_json}[args.format]
+    if args.from_json:
+        configs, info = load_results(args.from_json)
+        _emit(render(configs, info), args.output)
+        return 0
     target = (args.target or ensure_django(args.django_version, args.cache_dir)).resolve()
     files, lines = count_lines(target)
     configs = build_configs(target, args)
@@ -341,13 +371,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = {"target_name": name, "target": str(target), "files": files, "lines": lines,
             "cores": os.cpu_count() or 1, "runs": args.runs, "python": sys.version.split()[0],
             "load_before": load_before, "load_after": os.getloadavg()[0]}
-    render = {"text": render_text, "markdown": render_markdown, "json": render_json}[args.format]
-    report = render(configs, info)
-    if args.output:
-        args.output.write_text(report + "\n", encoding="utf-8")
+    _emit(render(configs, info), args.output)
+    return 0
+
+
+def _emit(report: str, output: Path | None) -> None:
+    if output:
+        output.write_text(report + "\n", encoding="utf-8")
     else:
         print(report)
-    return 0
 
 
 if __name__ == "__main__":

@@ -139,9 +139,20 @@ def parse_semgrep(report: dict[str, Any], corpus: Path, cwd: Path) -> Parsed:
     return parsed
 
 
+def parse_detect_secrets(report: dict[str, Any], corpus: Path, cwd: Path) -> Parsed:
+    """detect-secrets ``scan`` baseline: ``results`` maps a file to its secrets (all CWE-798)."""
+    parsed = Parsed()
+    for filename, items in (report.get("results") or {}).items():
+        for item in items:
+            parsed.add("detect-secrets", relative_path(filename, corpus, cwd), int(item["line_number"]),
+                       categories_for([798]), str(item.get("type", "?")))
+    return parsed
+
+
 PARSERS: dict[str, Callable[[Any, Path, Path], Parsed]] = {
     "codeward": parse_codeward,
     "bandit": parse_bandit,
     "ruff": parse_ruff,
     "semgrep": parse_semgrep,
+    "detect-secrets": parse_detect_secrets,
 }

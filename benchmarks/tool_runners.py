@@ -22,7 +22,7 @@ DEFAULT_SEMGREP_RULES = BENCH_DIR / "semgrep-rules.yml"
 # The repository's pyproject.toml excludes benchmarks/corpus from codeward's
 # ordinary scans; the benchmarks scan with this empty configuration instead.
 CODEWARD_CONFIG = BENCH_DIR / "codeward-bench.toml"
-TOOLS = ("codeward", "bandit", "ruff", "semgrep")
+TOOLS = ("codeward", "bandit", "ruff", "semgrep", "detect-secrets")
 
 # semgrep: no metrics, no version check, no registry: local rules only.
 SEMGREP_ENV = {"SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0"}
@@ -49,7 +49,7 @@ def _which(name: str, tools_bin: Path | None) -> str | None:
 
 def _version(base: tuple[str, ...], env: dict[str, str] | None = None) -> str:
     try:
-        done = subprocess.run([*base, "--version"], capture_output=True, text=True, timeout=60,
+        done = subprocess.run([*base, "--version"], check=False, capture_output=True, text=True, timeout=60,
                               env={**os.environ, **(env or {})})
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"unknown ({exc.__class__.__name__})"
@@ -89,6 +89,9 @@ def scan_command(tool: Tool, target: Path, *, jobs: int | None = None, cache: bo
             raise ValueError("semgrep needs a local rules file")
         return [*tool.base, "scan", "--config", str(semgrep_config), "--json", "--metrics=off",
                 "--disable-version-check", "--quiet", "--no-git-ignore", str(target)]
+    if tool.name == "detect-secrets":
+        # --no-verify: never call providers' APIs; --all-files: not only git-tracked files.
+        return [*tool.base, "scan", "--no-verify", "--all-files", str(target)]
     raise ValueError(f"unknown tool {tool.name}")
 
 

@@ -217,3 +217,19 @@ def test_binary_and_undecodable_files_are_not_analysed(tmp_path: Path) -> None:
     result = scan([tmp_path], Config(root=tmp_path))
     assert not result.findings and not result.failures
     assert len(result.not_analysed) == 2
+
+
+def test_language_server_writes_sensitive_edits_itself(tmp_path: Path) -> None:
+    from codeward.checks.model import FileEdit
+    from codeward.server.lsp.secret_edits import PendingWrites
+
+    pending = PendingWrites()
+    edit = FileEdit(".env", f"API_TOKEN={fake('hex', 20)}\n", sensitive=True)
+    token = pending.stash(tmp_path, (edit,))
+    assert pending.stash(tmp_path, (edit,)) == token and fake("hex", 20) not in token
+    assert pending.write(token) == ["updated .env"]
+    assert pending.write(token) == [".env already up to date"]
+    assert (tmp_path / ".env").read_text() == edit.append
+    outside = pending.stash(tmp_path, (FileEdit("../elsewhere.env", "X=1\n", sensitive=True),))
+    assert pending.write(outside) == ["skipped ../elsewhere.env: outside the workspace"]
+    assert pending.write("unknown-token") == []

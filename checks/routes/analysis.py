@@ -8,6 +8,7 @@ dataclasses.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from ..config import Config
@@ -19,9 +20,11 @@ from ..syntax import dotted
 from .behaviour import mentioned_names
 from .data import first_row, glob_any
 from .discover import Route, discover_routes
+from .nodes import function_nodes
 from .view import ProjectView, project_view
 
 _LOGIN_LIBRARIES = ("flask_login", "flask_jwt_extended", "flask_httpauth", "django.contrib.auth", "fastapi.security", "starlette.authentication", "rest_framework.permissions")
+_WORD = re.compile(r"[a-z_]+")
 _ADMIN_ATTRS = ("is_admin", "is_staff", "is_superuser", "role", "roles")
 
 
@@ -32,6 +35,8 @@ class Effects:
     uses_user: bool = False
     signature_checked: bool = False
     grants_role: bool = False
+    sensitive: list[str] = field(default_factory=list)
+    models: set[str] = field(default_factory=set)  # capitalised receivers of data calls (Note)
 
 
 @dataclass
@@ -68,41 +73,95 @@ def is_user_expr(expr: ast.AST, user_names: frozenset[str] = frozenset()) -> boo
     text = dotted(expr.value if isinstance(expr, ast.Subscript) else expr)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
         text = dotted(expr.func.value)
-        if text and text.rsplit(".", 1)[-1] == "session" and any(isinstance(a, ast.Constant) and "user" in str(a.value) for a in expr.args):
+        if text and text.rsplit(".", 1)[-1] == "session" and any(isinstance(a, ast.Constant) and ("user" in str(a.value).lower() or "uid" in str(a.value).lower()) for a in expr.args):
             return True
         return False
     if text is None:
         return False
     if isinstance(expr, ast.Subscript):
-        return text.rsplit(".", 1)[-1] == "session" and "user" in ast.unparse(expr.slice)
+        if is_user_expr(expr.value, user_names):  # g.user["id"]
+            return True
+        key = ast.unparse(expr.slice).lower()
+        return text.rsplit(".", 1)[-1] == "session" and ("user" in key or "uid" in key)
     head = text.split(".")
     if head[0] in ("current_user", *user_names):
         return True
     return "user" in head[1:] and head[0] in ("request", "g", "self", "info")
 
 
-def effects_of(route: Route, knowledge: Knowledge) -> Effects:
+def _may_name_user(node: ast.AST) -> bool:
+    """A cheap filter before :func:`is_user_expr` (which builds dotted names)."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "user"
+    if isinstance(node, ast.Name):
+        return node.id == "current_user"
+    return isinstance(node, ast.Subscript)
+
+
+def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge) -> Effects:
     found = Effects()
     # Writes first: `Note.objects.filter(pk=pk).delete()` is a write, though it starts as a read.
     data_rows = sorted(knowledge.rows("access_data_calls"), key=lambda r: r["effect"] != "write")
     signature_rows = knowledge.rows("access_signature_checks")
     for func in route.functions:
-        for node in ast.walk(func):
+        for node in function_nodes(doc, func):
             if isinstance(node, ast.Call):
                 written = dotted(node.func)
                 for row in data_rows:
                     if glob_any(row["calls"], written):
                         row.hit()
                         (found.writes if row["effect"] == "write" else found.reads).append(node)
+                        head = (written or "").split(".", 1)[0]
+                        if head[:1].isupper():
+                            found.models.add(head)
                         break
                 if signature_rows and glob_any(signature_rows[0]["calls"], written):
                     signature_rows[0].hit()
                     found.signature_checked = True
-            elif isinstance(node, (ast.Attribute, ast.Name, ast.Subscript)) and not found.uses_user:
+            elif not found.uses_user and _may_name_user(node):
                 found.uses_user = is_user_expr(node)
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr in _ADMIN_ATTRS for t in node.targets):
                 found.grants_role = True
+    if isinstance(route.node, ast.ClassDef):
+        _class_effects(route, found)
+    if found.reads:
+        found.sensitive = _sensitive_words(doc, route, knowledge)
     return found
+
+
+def _class_effects(route: Route, found: Effects) -> None:
+    """Generic class views work on their ``model``/``queryset`` without a visible call."""
+    node = route.node
+    assert isinstance(node, ast.ClassDef)
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in ("model", "queryset") for t in stmt.targets):
+            base = stmt.value
+            while isinstance(base, (ast.Attribute, ast.Call)):
+                base = base.value if isinstance(base, ast.Attribute) else base.func
+            if isinstance(base, ast.Name):
+                found.models.add(base.id)
+            marker = ast.Call(func=stmt.value, args=[], keywords=[])  # stands for the implied query
+            found.reads.append(marker)
+            if any(m in ("POST", "PUT", "PATCH", "DELETE") for m in route.methods) and not route.functions:
+                found.writes.append(marker)
+
+
+def _sensitive_words(doc: SourceDoc, route: Route, knowledge: Knowledge) -> list[str]:
+    rows = knowledge.rows("access_sensitive_terms")
+    if not rows:
+        return []
+    terms = set(rows[0]["names"])
+    words: set[str] = set()
+    for func in route.functions:
+        for node in function_nodes(doc, func):
+            if isinstance(node, ast.Attribute):
+                words.add(node.attr.lower())
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 400:
+                words.update(_WORD.findall(node.value.lower()))
+    hits = sorted(words & terms)
+    if hits:
+        rows[0].hit()
+    return hits
 
 
 def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: Config) -> str | None:
@@ -118,7 +177,8 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
             return "listed in public-routes"
     if route.url.strip("/^$") == "" and not effects.writes:
         return "index page"
-    names = [route.handler, route.handler.replace("View", "").lower(), *(s.replace("-", "_") for s in segments)]
+    static = [p.replace("-", "_") for p in parts if not p.startswith(("<", "{", "("))]
+    names = [route.handler, route.handler.replace("View", "").lower(), *(s.replace("-", "_") for s in segments), "_".join(static)]
     row = first_row(knowledge, "access_public_routes", "names", *names)
     if row is None:
         return None
@@ -127,9 +187,16 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
     return str(row["reason"])
 
 
+_PRIVILEGED_AREAS = ("admin", "debug", "internal")
+
+
 def _is_admin_route(route: Route, effects: Effects) -> bool:
+    """Admin, debug and internal areas (by URL, handler or blueprint name), or code that
+    changes a user's role."""
     words = [route.handler.lower(), *route.url.lower().split("/"), (route.receiver or "").rsplit(".", 1)[-1].lower()]
-    return effects.grants_role or any(w == "admin" or w.startswith("admin_") or w.endswith("_admin") for w in words)
+    return effects.grants_role or any(
+        w == area or w.startswith(area + "_") or w.endswith("_" + area) for w in words for area in _PRIVILEGED_AREAS
+    )
 
 
 def _mentions_is_authenticated(route: Route) -> bool:
@@ -143,11 +210,11 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
         return cached
     view = project_view(doc, project, memo)
     routes = discover_routes(doc, view, knowledge, config)
-    result = [Verdict(r, effects_of(r, knowledge)) for r in routes]
+    result = [Verdict(r, effects_of(doc, r, knowledge)) for r in routes]
     for v in result:
         v.public = public_reason(v.route, v.effects, knowledge, config)
         v.admin_route = _is_admin_route(v.route, v.effects)
-    _decide(result, has_auth_concept(doc, view, result))
+    _decide(result, has_auth_concept(doc, view, result), _public_content(view, knowledge))
     memo["access.verdicts"] = result
     memo["access.view"] = view
     return result
@@ -164,23 +231,66 @@ def has_auth_concept(doc: SourceDoc, view: ProjectView, result: list[Verdict]) -
     return any(i.startswith(_LOGIN_LIBRARIES) for i in doc.names.imports.values())
 
 
-def _decide(result: list[Verdict], auth_concept: bool) -> None:
+def _mostly_guarded(result: list[Verdict]) -> bool:
+    candidates = [o for o in result if not o.public]
+    return sum(o.authenticated for o in candidates) * 3 >= len(candidates) * 2
+
+
+def _public_content(view: ProjectView, knowledge: Knowledge) -> frozenset[str]:
+    """Models of authored content (posts, ads, threads: an author/seller foreign key, no
+    private owner field): reading them is what public pages do."""
+    kinds = {n: row["kind"] for row in knowledge.rows("access_owner_fields") for n in row["names"]}
+    public: set[str] = set()
+    for name, facts in view.models.items():
+        found = [kinds[f] for f in facts["fields"] if f in kinds]
+        if found and all(k == "author" for k in found) or not found and facts.get("user_fks"):
+            public.add(name)
+    return frozenset(public)
+
+
+def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset[str] = frozenset()) -> None:
     """Which unguarded routes need a login, learning the convention from their siblings."""
+    # Learn the convention from routes of the same sort: apps often serve public pages and
+    # guard only the routes that change data (a forum, a blog), so reads are compared with
+    # reads and writes with writes. Counted once: files with hundreds of routes stay linear.
+    totals = {True: 0, False: 0}
+    guarded_totals = {True: 0, False: 0}
+    # Models the guarded routes work on: a public catalogue (Product) next to guarded carts
+    # and orders is not the odd one out; an export of the same Notes the others guard is.
+    guarded_models: set[str] = set()
+    for o in result:
+        if not o.public:
+            totals[bool(o.effects.writes)] += 1
+            guarded_totals[bool(o.effects.writes)] += o.authenticated
+            if o.authenticated:
+                guarded_models |= o.effects.models
     for v in result:
         if v.authenticated or v.public:
             continue
-        siblings = [o for o in result if o is not v and not o.public]
-        guarded = sum(1 for o in siblings if o.authenticated)
         e = v.effects
-        user = e.uses_user and not _mentions_is_authenticated(v.route)
+        sort = bool(e.writes)
+        others = totals[sort] - 1  # routes of the same sort besides this (unguarded) one
+        guarded = guarded_totals[sort]
+        same_data = bool(e.models & guarded_models)
+        if not sort and e.models and (guarded_models and not same_data or e.models <= public_content):
+            guarded, same_data = 0, False  # reads other data than the guarded routes, or public content
+        mutating = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in v.route.methods) and v.route.framework != "django"
+        # Acting for the caller on stored data; just echoing the caller's own session is fine.
+        user = e.uses_user and bool(e.reads or e.writes) and not _mentions_is_authenticated(v.route)
+        modifies = bool(e.writes) and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
         if v.admin_route:
-            v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin route"
-        elif guarded and (e.reads or e.writes or user):
+            v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin, debug or internal route"
+        elif (guarded and guarded * 2 > others or same_data) and (e.reads or e.writes or user):
             v.needs_login, v.confidence = True, Confidence.HIGH
-            v.reason = f"other routes here require a login and this one {'changes' if e.writes else 'reads'} stored data"
-        elif (e.writes or user) and auth_concept:
+            v.reason = f"the other routes here require a login and this one {'changes' if e.writes else 'reads'} stored data"
+        elif (mutating or v.route.path_params and not (e.models and e.models <= public_content)) and guarded_totals[True] + guarded_totals[False] >= 2 and _mostly_guarded(result):
             v.needs_login, v.confidence = True, Confidence.MEDIUM
-            v.reason = "it changes stored data" if e.writes else "it acts on the current user"
-        elif guarded >= 2 and guarded * 3 >= len(siblings) * 2:
-            v.needs_login, v.confidence = True, Confidence.LOW
-            v.reason = "most other routes here require a login"
+            what = "accepts changes" if mutating else "serves a particular record"
+            v.reason = f"it {what} and the other routes here require a login"
+        elif auth_concept and (modifies or user):
+            v.needs_login, v.confidence = True, Confidence.MEDIUM
+            v.reason = "it changes an existing record" if modifies else "it acts on the current user"
+        elif auth_concept and e.sensitive:
+            v.needs_login, v.confidence = True, Confidence.MEDIUM
+            v.reason = f"it returns stored personal or financial data ({', '.join(e.sensitive[:3])})"
+

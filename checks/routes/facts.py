@@ -18,6 +18,7 @@ from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import enforcement
+from .nodes import all_nodes
 
 #: Objects routes are declared on; a call may resolve with or without ``()`` depending on
 #: whether a ``[[types]]`` row names its result.
@@ -34,8 +35,11 @@ def object_key(doc: SourceDoc, expr: ast.AST | None) -> str | None:
     """A project-wide name for the object ``expr`` denotes: the import target for imported
     names, ``module.name`` for names bound in this module (``bp`` → ``app.admin.bp``)."""
     if isinstance(expr, ast.Name):
-        binding = doc.names.binding(expr.id)
-        if isinstance(binding, tuple):
+        scope = doc.scope_of(expr)
+        binding = doc.names.binding(expr.id, scope)
+        if binding is None and scope is not doc.tree:
+            binding = doc.names.binding(expr.id)
+        if isinstance(binding, tuple):  # imported, possibly inside a factory function
             return binding[1]
         return f"{doc.module_name}.{expr.id}" if doc.module_name else expr.id
     if isinstance(expr, ast.Attribute):
@@ -83,7 +87,7 @@ class _Extractor:
         assert tree is not None
         for stmt in tree.body:
             self._statement(stmt, top=True)
-        for node in ast.walk(tree):
+        for node in all_nodes(self.doc):
             if isinstance(node, ast.Call):
                 self._call(node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
@@ -127,6 +131,7 @@ class _Extractor:
     def _class(self, cls: ast.ClassDef) -> None:
         bases = [dotted(b) or "" for b in cls.bases]
         fields: list[str] = []
+        user_fks: list[str] = []
         table = None
         methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for stmt in cls.body:
@@ -143,8 +148,13 @@ class _Extractor:
                 isinstance(n, ast.Call) and (dotted(n.func) or "").rsplit(".", 1)[-1].endswith(_MODEL_FIELD_CALLS) for n in ast.walk(value)
             ):
                 fields.append(target)
+                if _references_user(value):
+                    user_fks.append(target)
         if fields or any(b.endswith(("Model", "Base", "SQLModel", "Document")) for b in bases):
-            self._put("models", cls.name, {"fields": fields, "table": table, "module": self.module})
+            info: dict[str, Any] = {"fields": fields, "table": table, "module": self.module}
+            if user_fks:
+                info["user_fks"] = user_fks
+            self._put("models", cls.name, info)
         if any(b.endswith("BasePermission") for b in bases):
             kind = None
             if "has_permission" in methods:
@@ -171,10 +181,24 @@ class _Extractor:
     def _hook(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for deco in func.decorator_list:
             if isinstance(deco, ast.Attribute) and deco.attr in ("before_request", "before_app_request"):
-                kind = enforcement(func, self.knowledge)
+                kind = enforcement(func, self.knowledge) or self._decorated_guard(func)
                 key = object_key(self.doc, deco.value)
                 if kind and key:
                     self._put("hooks", key, kind)
+
+    def _decorated_guard(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+        """A hook that is itself guarded (``@bp.before_request`` over ``@login_required``)."""
+        from .data import first_row
+        from .view import known_guard
+
+        for deco in func.decorator_list:
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            row = known_guard(self.knowledge, self.doc.resolve(target), dotted(target))
+            if row is None:
+                row = first_row(self.knowledge, "access_guard_names", "names", (dotted(target) or "").rsplit(".", 1)[-1])
+            if row is not None and row["kind"] != "public":
+                return str(row["kind"])
+        return None
 
     def _call(self, call: ast.Call) -> None:
         func = call.func
@@ -213,6 +237,33 @@ class _Extractor:
                     if string_value(key) == "DEFAULT_PERMISSION_CLASSES" and isinstance(value, (ast.List, ast.Tuple)):
                         items = [string_value(e) for e in value.elts]
                         self.facts.setdefault("settings", {})["drf_permissions"] = [i for i in items if i]
+
+
+def default_permission_nodes(doc: SourceDoc) -> list[ast.Constant]:
+    """The strings of ``REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"]`` in a settings module."""
+    from ..rules._settings import is_settings_file
+
+    found: list[ast.Constant] = []
+    if doc.tree is None or not is_settings_file(doc):
+        return found
+    for stmt in doc.tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "REST_FRAMEWORK" for t in stmt.targets) and isinstance(stmt.value, ast.Dict):
+            for key, value in zip(stmt.value.keys, stmt.value.values):
+                if string_value(key) == "DEFAULT_PERMISSION_CLASSES" and isinstance(value, (ast.List, ast.Tuple)):
+                    found += [e for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return found
+
+
+def _references_user(value: ast.expr) -> bool:
+    """``ForeignKey(User)``, ``ForeignKey(settings.AUTH_USER_MODEL)``, ``ForeignKey("users.id")``."""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("ForeignKey", "OneToOneField"):
+            for arg in node.args[:1]:
+                text = string_value(arg) or dotted(arg) or ""
+                last = text.replace(".id", "").rsplit(".", 1)[-1].lower()
+                if last in ("user", "users", "auth_user_model", "account", "accounts"):
+                    return True
+    return False
 
 
 def _permission_kind(method: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: knowledge_mod.Knowledge) -> str | None:
@@ -257,9 +308,14 @@ def url_patterns(doc: SourceDoc) -> list[dict[str, Any]]:
 
 @fact_extractor("access")
 def access_facts(doc: SourceDoc) -> dict[str, Any]:
-    """Everything other files' routes need to know about this module (see module doc)."""
+    """Everything other files' routes need to know about this module (see module doc).
+    Computed once per document version (the index and the analysis both ask)."""
+    cached = doc.__dict__.get("_access_facts")
+    if cached is not None:
+        return cached
     facts = _Extractor(doc).run()
     urls = url_patterns(doc)
     if urls or facts.get("urls"):
         facts["urls"] = urls + facts.get("urls", [])
+    doc.__dict__["_access_facts"] = facts
     return facts

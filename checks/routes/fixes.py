@@ -111,6 +111,8 @@ def guard_edits(doc: SourceDoc, verdict: Verdict, choice: GuardChoice) -> list[E
             first = node.body[1]
         indent = " " * first.col_offset
         line = first.lineno - 1
+        while line - 1 > node.lineno - 1 and doc.lines.line_text(line - 1).strip().startswith("#"):
+            line -= 1  # above the comments that belong to the first statement
         return [Edit(Range(Position(line, 0), Position(line, 0)), f"{indent}{attribute} = [{choice.text}]\n")]
     def_line = node.lineno - 1
     indent = " " * node.col_offset
@@ -168,6 +170,14 @@ def ownership_edits(doc: SourceDoc, item: Unchecked) -> tuple[list[Edit], tuple[
         insert = Position(end.line, end.column - 1)
         sep = ", " if call.args or call.keywords else ""
         return [Edit(Range(insert, insert), f"{sep}{field}={value}")], ()
+    if style == "add_compare":
+        for arg in call.args:
+            for node in ast.walk(arg):
+                if isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute):
+                    end = doc.range_of(call).end
+                    insert = Position(end.line, end.column - 1)
+                    return [Edit(Range(insert, insert), f", {doc.source_of(node.left.value)}.{field} == {value}")], ()
+        return None
     if style == "check_after":
         return _check_after(doc, item, field, value)
     return None

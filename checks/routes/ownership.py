@@ -19,11 +19,14 @@ from ..syntax import dotted, string_value
 from .analysis import Verdict, is_user_expr
 from .data import first_row, glob_any
 from .facts import parameter_dependencies
+from .nodes import function_nodes
 from .view import ProjectView, guard_for
 
 _ID_NAME = re.compile(r"^(id|pk|uuid|.+_(id|pk|uuid)|.+Id)$")
 _REQUEST_READS = ("args", "form", "json", "values", "GET", "POST", "data", "query_params", "view_args", "kwargs", "path_params")
 _SQL_WHERE_ID = re.compile(r"\bwhere\b.*?\b(\w*id)\s*=", re.IGNORECASE | re.DOTALL)
+_CONVERSIONS = frozenset({"int", "str", "float", "UUID", "ObjectId", "slugify", "strip", "lower"})
+_SQL_STATEMENT = re.compile(r"^\s*(select|update|delete)\b", re.IGNORECASE)
 _SQL_TABLE = re.compile(r"\b(?:from|update|into)\s+[`\"]?(\w+)", re.IGNORECASE)
 _DETAIL_BASES = ("ModelViewSet", "RetrieveUpdateDestroyAPIView", "RetrieveUpdateAPIView", "RetrieveDestroyAPIView",
                  "RetrieveAPIView", "DestroyAPIView", "UpdateAPIView", "DetailView", "UpdateView", "DeleteView",
@@ -36,6 +39,7 @@ class Model:
     owner_field: str | None
     known: bool
     is_user_model: bool
+    owner_kind: str = "user"
 
 
 @dataclass
@@ -65,18 +69,31 @@ def _request_read(expr: ast.AST) -> str | None:
     return None
 
 
-def tainted_names(func: ast.FunctionDef | ast.AsyncFunctionDef, path_params: list[str]) -> set[str]:
+def _id_carriers(value: ast.AST):  # -> Iterator[ast.AST]
+    """Sub-expressions through which an id keeps being the client's id: conversions
+    (``int(x)``, ``UUID(x)``), arithmetic, formatting, request reads — but not the result of a
+    query (``room = Room.query.filter(...)``: ``room.id`` comes from the database)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.Call) and _request_read(node) is None and (dotted(node.func) or "").rsplit(".", 1)[-1] not in _CONVERSIONS:
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def tainted_names(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, path_params: list[str]) -> set[str]:
     """Names in ``func`` that hold (or derive from) a client-supplied id."""
     args = [a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]]
     tainted = {a for a in args if a in path_params or _ID_NAME.match(a)}
-    assigns = [n for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
+    assigns = [n for n in function_nodes(doc, func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
     for _ in range(2):
         for node in assigns:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             value = node.value
             assert value is not None
             hit = False
-            for sub in ast.walk(value):
+            for sub in _id_carriers(value):
                 if isinstance(sub, ast.Name) and sub.id in tainted:
                     hit = True
                 key = _request_read(sub)
@@ -104,18 +121,19 @@ def _owner_fields(knowledge: Knowledge) -> list[str]:
     return [n for row in knowledge.rows("access_owner_fields") for n in row["names"]]
 
 
-def _owner_field_of(fields: list[str], knowledge: Knowledge) -> str | None:
+def _owner_field_of(fields: list[str], knowledge: Knowledge) -> tuple[str | None, str]:
     for row in knowledge.rows("access_owner_fields"):
         for name in row["names"]:
             if name in fields:
                 row.hit()
-                return name
-    return None
+                return name, str(row["kind"])
+    return None, "user"
 
 
 def model_info(name: str | None, view: ProjectView, knowledge: Knowledge) -> Model:
     if not name:
         return Model("record", None, False, False)
+    name = name.rsplit(".", 1)[-1]  # models.Todo → Todo
     facts = view.models.get(name)
     if facts is None:
         lowered = name.lower()
@@ -126,7 +144,10 @@ def model_info(name: str | None, view: ProjectView, knowledge: Knowledge) -> Mod
     user_row = first_row(knowledge, "access_user_models", "names", name)
     if facts is None:
         return Model(name, None, False, user_row is not None)
-    return Model(name, _owner_field_of(facts["fields"], knowledge), True, user_row is not None)
+    field, kind = _owner_field_of(facts["fields"], knowledge)
+    if field is None and facts.get("user_fks"):
+        field, kind = facts["user_fks"][0], "author"  # seller = ForeignKey(User): check changes
+    return Model(name, field, True, user_row is not None, kind)
 
 
 def _model_name(call: ast.Call, row: Row) -> str | None:
@@ -142,8 +163,14 @@ def _model_name(call: ast.Call, row: Row) -> str | None:
         inner = call.func.value if isinstance(call.func, ast.Attribute) else None
         if isinstance(inner, ast.Call) and inner.args:
             return dotted(inner.args[0])
+    if where == "compare":
+        for arg in call.args:
+            for node in ast.walk(arg):
+                if isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute):
+                    return dotted(node.left.value)
+        return None
     if where == "sql" and call.args:
-        text = string_value(call.args[0]) or ""
+        text = _sql_text(call.args[0]) or ""
         match = _SQL_TABLE.search(text)
         return match.group(1) if match else None
     if where == "collection" and isinstance(call.func, ast.Attribute):
@@ -155,38 +182,69 @@ def _model_name(call: ast.Call, row: Row) -> str | None:
     return None
 
 
-def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list[str]) -> tuple[str | None, bool]:
-    """(the tainted id name used, whether the call itself carries an owner constraint)."""
+def _sql_text(expr: ast.AST) -> str | None:
+    """The SQL of ``"..."`` or ``text("...")`` (SQLAlchemy)."""
+    if isinstance(expr, ast.Call) and (dotted(expr.func) or "").rsplit(".", 1)[-1] == "text" and expr.args:
+        expr = expr.args[0]
+    return string_value(expr)
+
+
+def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list[str], user_names: frozenset[str]) -> tuple[str | None, bool]:
+    """(the tainted id name used, whether the call itself carries an owner constraint).
+
+    An owner field only constrains when its value is the caller (``user_id=current_user.id``);
+    ``filter_by(user_id=user_id)`` with the client's ``user_id`` is itself a fetch by a client id.
+    """
     where = row["id"]
     if where in ("arg0", "arg1"):
         index = int(where[-1])
         return (_mentions(call.args[index], tainted) if len(call.args) > index else None), False
     if where == "kwargs":
-        constrained = any(kw.arg in owner_fields or (kw.arg or "").split("__")[0] in owner_fields for kw in call.keywords)
+        constrained = False
+        found = None
         for kw in call.keywords:
-            if kw.arg and (kw.arg in ("id", "pk") or _ID_NAME.match(kw.arg)) and kw.arg not in owner_fields:
-                name = _mentions(kw.value, tainted)
-                if name:
-                    return name, constrained
-        return None, constrained
+            field = (kw.arg or "").split("__")[0]
+            client = _mentions(kw.value, tainted)
+            if field in owner_fields and not client:
+                constrained = True
+            elif kw.arg and client and (kw.arg in ("id", "pk") or _ID_NAME.match(kw.arg) or field in owner_fields):
+                found = found or client
+        return found, constrained
+    if where == "compare":
+        constrained = False
+        found = None
+        for arg in call.args:
+            for node in ast.walk(arg):
+                if not isinstance(node, ast.Compare) or len(node.comparators) != 1:
+                    continue
+                left, right = node.left, node.comparators[0]
+                attr = left.attr if isinstance(left, ast.Attribute) else ""
+                client = _mentions(right, tainted, request_ids=True)
+                if attr in owner_fields and not client:
+                    constrained = True
+                elif client and (attr in ("id", "pk") or _ID_NAME.match(attr) or attr in owner_fields):
+                    found = found or client
+        return found, constrained
     if where == "sql" and call.args:
-        text = string_value(call.args[0])
-        if text is None and isinstance(call.args[0], ast.JoinedStr):
-            return None, False  # an f-string query is the injection rules' business
+        text = _sql_text(call.args[0])
         if text is None or not _SQL_WHERE_ID.search(text):
             return None, False
-        constrained = any(re.search(rf"\b{re.escape(f)}\s*=", text, re.IGNORECASE) for f in owner_fields)
         rest = call.args[1:] + [kw.value for kw in call.keywords]
         name = next((n for n in (_mentions(a, tainted) for a in rest) if n), None)
+        caller_bound = any(is_user_expr(sub, user_names) for a in rest for sub in ast.walk(a))
+        constrained = caller_bound and any(re.search(rf"\b{re.escape(f)}\s*=", text, re.IGNORECASE) for f in owner_fields)
         return name, constrained
     if where == "document" and call.args and isinstance(call.args[0], ast.Dict):
         keys = [string_value(k) for k in call.args[0].keys]
-        constrained = any(k in owner_fields for k in keys if k)
+        constrained = False
+        found = None
         for key, value in zip(keys, call.args[0].values):
-            if key in ("_id", "id") or (key and _ID_NAME.match(key) and key not in owner_fields):
-                name = _mentions(value, tainted)
-                if name:
-                    return name, constrained
+            client = _mentions(value, tainted)
+            if key in owner_fields and not client:
+                constrained = True
+            elif client and key and (key in ("_id", "id") or _ID_NAME.match(key) or key in owner_fields):
+                found = found or client
+        return found, constrained
     return None, False
 
 
@@ -211,10 +269,10 @@ def _chain_scoped(call: ast.Call, owner_fields: list[str], user_names: frozenset
     return False
 
 
-def _checked_in_body(func: ast.AST, owner_fields: list[str], user_names: frozenset[str], knowledge: Knowledge) -> bool:
+def _checked_in_body(doc: SourceDoc, func: ast.AST, owner_fields: list[str], user_names: frozenset[str], knowledge: Knowledge) -> bool:
     """A comparison with the current user or an owner field, or an object-permission call."""
     check_rows = knowledge.rows("access_object_checks")
-    for node in ast.walk(func):
+    for node in function_nodes(doc, func):
         if isinstance(node, ast.Compare):
             for side in [node.left, *node.comparators]:
                 for sub in ast.walk(side):
@@ -276,31 +334,69 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
     writes = bool(verdict.effects.writes) or any(m in ("PUT", "PATCH", "DELETE") for m in route.methods)
     for func in route.functions:
         user_names = user_names_of(doc, func, view, knowledge, config_guards)
-        tainted = tainted_names(func, route.path_params)
+        tainted = tainted_names(doc, func, route.path_params)
         if not tainted and "request" not in doc.text:
             continue
-        if _checked_in_body(func, owner_fields, user_names, knowledge):
+        if _checked_in_body(doc, func, owner_fields, user_names, knowledge):
             continue
         user_expr = current_user_expression(doc, verdict, func, user_names)
-        for node in ast.walk(func):
+        scoped_ids: set[str] = set()
+        candidates: list[tuple[ast.Call, Row, str]] = []
+        for node in function_nodes(doc, func):
             if not isinstance(node, ast.Call):
                 continue
             written = dotted(node.func)
             resolved = ctx_resolve(doc, node.func)
             row = next((r for r in fetch_rows if glob_any([r["call"]], written, resolved)), None)
+            if row is None and node.args and _SQL_STATEMENT.match(string_value(node.args[0]) or ""):
+                row = next((r for r in fetch_rows if r["id"] == "sql"), None)  # a project's query() helper
             if row is None:
                 continue
-            id_name, constrained = _id_argument(node, row, tainted, owner_fields)
-            if id_name is None or constrained or _chain_scoped(node, owner_fields, user_names):
+            id_name, constrained = _id_argument(node, row, tainted, owner_fields, user_names)
+            if id_name is None:
+                continue
+            if constrained or _chain_scoped(node, owner_fields, user_names):
+                scoped_ids.add(id_name)  # ownership established for this id in this handler
+                continue
+            candidates.append((node, row, id_name))
+        for node, row, id_name in candidates:
+            if id_name in scoped_ids:
                 continue
             model = model_info(_model_name(node, row), view, knowledge)
-            if not _worth_flagging(model, verdict, writes):
+            changes = _changes_fetched(doc, func, node) if model.owner_kind == "author" else writes
+            if not _worth_flagging(model, verdict, changes):
                 continue
             row.hit()
             found.append(Unchecked(node, node, row, id_name, model, func, user_expr, writes))
     if route.is_class:
         found.extend(_class_queryset(doc, verdict, view, knowledge, owner_fields))
     return found
+
+
+_CHANGING_METHODS = frozenset({"save", "delete", "update", "update_one", "delete_one", "replace_one"})
+
+
+def _changes_fetched(doc: SourceDoc, func: ast.AST, call: ast.Call) -> bool:
+    """Whether the handler changes the very record ``call`` fetched (not some other one)."""
+    parent = doc.parent(call)
+    if isinstance(parent, ast.Attribute) and parent.attr in _CHANGING_METHODS:
+        return True  # Note.objects.filter(pk=pk).update(...)
+    while parent is not None and not isinstance(parent, ast.stmt):
+        parent = doc.parent(parent)
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    var = parent.targets[0].id
+    for node in function_nodes(doc, func):
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == var for t in targets):
+                return True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in _CHANGING_METHODS and isinstance(node.func.value, ast.Name) and node.func.value.id == var:
+                return True
+            if node.func.attr == "delete" and any(isinstance(a, ast.Name) and a.id == var for a in node.args):
+                return True
+    return False
 
 
 def ctx_resolve(doc: SourceDoc, func: ast.expr) -> str | None:
@@ -312,6 +408,8 @@ def ctx_resolve(doc: SourceDoc, func: ast.expr) -> str | None:
 
 
 def _worth_flagging(model: Model, verdict: Verdict, writes: bool) -> bool:
+    if model.owner_field and model.owner_kind == "author":
+        return writes  # authored content (posts, threads) is usually readable by everyone
     if model.owner_field:
         return True
     if model.is_user_model:

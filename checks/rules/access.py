@@ -17,7 +17,8 @@ from ..routes.analysis import Verdict, verdicts
 from ..routes.fixes import choose_guard, guard_edits, guard_imports, ownership_edits, token_edit
 from ..routes.ownership import unchecked_fetches
 from ..routes.tokens import guessable_values
-from ..routes.view import project_view
+from ..routes.facts import default_permission_nodes
+from ..routes.view import known_guard, project_view
 
 
 def handler_range(ctx: RuleContext, verdict: Verdict) -> Range:
@@ -96,13 +97,16 @@ def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
         one), so anonymous callers are now rejected; clients that relied on the open route
         break. Review that the route is not meant to be public.
     """
+    yield from _open_api_default(ctx)
     results = verdicts(ctx.doc, ctx.project, ctx.config, ctx.knowledge, ctx.memo)
     for v in results:
         if not v.needs_login or v.authenticated:
             continue
         kind = "admin" if v.admin_route else "login"
-        fix = _guard_fix(ctx, v, results, kind) or (_guard_fix(ctx, v, results, "login") if kind == "admin" else None)
-        what = "admin route" if v.admin_route else "route"
+        # A login guard alone would leave a privileged route open to every user (CW304), so
+        # those get a fix only when an admin guard exists.
+        fix = _guard_fix(ctx, v, results, kind)
+        what = "privileged route" if v.admin_route else "route"
         yield ctx.finding(
             handler_range(ctx, v),
             f"{what} `{_route_text(v)}` has no authentication: {v.reason}",
@@ -110,6 +114,16 @@ def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
             confidence=v.confidence,
             properties={"route": _route_text(v)},
         )
+
+
+def _open_api_default(ctx: RuleContext) -> Iterator[Finding]:
+    """DRF settings whose default permission lets anyone call every API view."""
+    for node in default_permission_nodes(ctx.doc):
+        row = known_guard(ctx.knowledge, node.value, None)
+        if row is None or row["kind"] != "public":
+            continue
+        fix = ctx.fix([ctx.replace(node, '"rest_framework.permissions.IsAuthenticated"')], title="Make IsAuthenticated the API-wide default")
+        yield ctx.finding(node, "DEFAULT_PERMISSION_CLASSES opens every API view to anonymous callers unless the view sets its own permission_classes", fix=fix, confidence=Confidence.MEDIUM)
 
 
 @rule(
@@ -257,13 +271,14 @@ def admin_without_role_check(ctx: RuleContext) -> Iterator[Finding]:
         (or framework) has an admin guard to add.
     """
     results = verdicts(ctx.doc, ctx.project, ctx.config, ctx.knowledge, ctx.memo)
+    convention = any(o.admin_checked for o in results)
     for v in results:
         if not v.admin_route or not v.authenticated or v.admin_checked or v.public:
             continue
         fix = _guard_fix(ctx, v, results, "admin")
         yield ctx.finding(
             handler_range(ctx, v),
-            f"admin route `{_route_text(v)}` only requires a login; any user can use it (add a role check)",
+            f"privileged route `{_route_text(v)}` only requires a login; any user can use it (add a role check)",
             fix=fix,
-            confidence=Confidence.HIGH if any(o.admin_checked for o in results) else Confidence.MEDIUM,
+            confidence=Confidence.HIGH if convention else Confidence.MEDIUM,
         )

@@ -25,8 +25,14 @@ declare_section(
 )
 declare_section(
     "cookie_settings",
-    "Cookie settings that must not be False.",
+    "Cookie settings that must not be False (or the `insecure` value, e.g. None for SameSite).",
     required={"name": str},
+    optional={"insecure": str},
+)
+declare_section(
+    "cookie_middleware",
+    "Session middleware whose keyword set to False sends the cookie over plain HTTP.",
+    required={"middleware": str, "keyword": str},
 )
 
 
@@ -68,6 +74,7 @@ def insecure_cookie(node: ast.Call | ast.Assign, ctx: RuleContext) -> Iterator[F
     if isinstance(node, ast.Assign):
         yield from _setting(node, ctx)
         return
+    yield from _middleware(node, ctx)
     for row in ctx.knowledge.rows("cookie_calls"):
         if not matches_call(ctx.doc, node, row["call"]):
             continue
@@ -111,12 +118,31 @@ def _after_last_argument(ctx: RuleContext, node: ast.Call) -> Range:
     return Range(point, point)
 
 
-def _setting(node: ast.Assign, ctx: RuleContext) -> Iterator[Finding]:
-    if not is_constant(node.value, False):
+def _middleware(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
+    """`Middleware(SessionMiddleware, https_only=False)` or `add_middleware(...)` alike."""
+    if not node.args:
         return
+    for row in ctx.knowledge.rows("cookie_middleware"):
+        kw = keyword(node, row["keyword"])
+        if kw is not None and is_constant(kw.value, False) and ctx.doc.resolve(node.args[0]) == row["middleware"]:
+            row.hit()
+            fix = ctx.fix([ctx.replace(kw.value, "True")])
+            yield ctx.finding(kw, f"`{row['keyword']}=False` sends the session cookie over plain HTTP, where anyone on the network can read it", fix=fix)
+            return
+
+
+def _setting(node: ast.Assign, ctx: RuleContext) -> Iterator[Finding]:
     name = assigned_setting(ctx.doc, node)
+    if name is None:
+        return
     for row in ctx.knowledge.rows("cookie_settings"):
-        if name == row["name"]:
+        if name != row["name"]:
+            continue
+        insecure = row.get("insecure")
+        if insecure is None and is_constant(node.value, False):
             row.hit()
             yield ctx.finding(node, f"`{name} = False` lets the session or CSRF cookie leak over plain HTTP or to scripts", fix=ctx.fix([ctx.replace(node.value, "True")]))
-            return
+        elif insecure is not None and ctx.doc.source_of(node.value).strip("\"'") == insecure:
+            row.hit()
+            yield ctx.finding(node, f"`{name} = {insecure}` lets other sites send the session cookie with their requests (CSRF)", fix=ctx.fix([ctx.replace(node.value, '"Lax"')]))
+        return

@@ -38,7 +38,8 @@ def cors_wildcard_credentials(node: ast.Call | ast.Assign, ctx: RuleContext) -> 
 
     What it does:
         Flags flask-cors `CORS(app, supports_credentials=True)` with `origins="*"` (or no
-        origins, which defaults to `*`), Starlette/FastAPI `CORSMiddleware` with
+        origins, which defaults to `*`), Starlette/FastAPI `CORSMiddleware` (added with
+        `add_middleware` or `Middleware(...)`) with
         `allow_origins=["*"]` or a match-all regex and `allow_credentials=True`, and Django
         `CORS_ALLOW_ALL_ORIGINS = True` with `CORS_ALLOW_CREDENTIALS = True`.
 
@@ -71,7 +72,8 @@ def cors_wildcard_credentials(node: ast.Call | ast.Assign, ctx: RuleContext) -> 
                 row.hit()
                 yield ctx.finding(node, _MESSAGE)
             return
-    if not (isinstance(node.func, ast.Attribute) and node.func.attr == "add_middleware" and node.args):
+    # `app.add_middleware(CORSMiddleware, ...)` and `Middleware(CORSMiddleware, ...)` alike.
+    if not node.args:
         return
     middleware = ctx.doc.resolve(node.args[0])
     for row in ctx.knowledge.rows("cors_middleware"):

@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from ..context import RuleContext
 from ..knowledge import declare_section
 from ..model import Finding, Severity
 from ..registry import rule
-from ..syntax import is_constant, matches_call, string_value
+from ..syntax import dotted, is_constant, matches_call, string_value
 from ._settings import assigned_setting, is_settings_file
 
 declare_section("csrf_exempt_decorators", "Decorators that disable CSRF checks for one view.", required={"decorator": str})
 declare_section("csrf_settings", "Settings that disable CSRF protection when False.", required={"name": str})
 declare_section(
     "csrf_middleware",
-    "A Django MIDDLEWARE list containing `anchor` must also contain `required`.",
-    required={"anchor": str, "required": str},
+    "A MIDDLEWARE list naming middleware under `anchor_prefix` must also contain `required`.",
+    required={"anchor_prefix": str, "required": str},
 )
 declare_section(
     "request_signature_checks",
-    "Calls proving a request is signed by a known sender (legitimate CSRF exemption).",
-    required={"call": str},
+    "Calls proving a request is signed by a known sender (legitimate CSRF exemption): a call path, or a regular expression over the called function's name.",
+    required={},
+    optional={"call": str, "name_pattern": str},
 )
 
 
@@ -79,11 +81,15 @@ def csrf_disabled(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Assign, ctx
 def _verifies_signature(func: ast.FunctionDef | ast.AsyncFunctionDef, ctx: RuleContext) -> bool:
     rows = ctx.knowledge.rows("request_signature_checks")
     for sub in ast.walk(func):
-        if isinstance(sub, ast.Call):
-            for row in rows:
-                if matches_call(ctx.doc, sub, row["call"]):
-                    row.hit()
-                    return True
+        if not isinstance(sub, ast.Call):
+            continue
+        name = (dotted(sub.func) or "").rsplit(".", 1)[-1]
+        for row in rows:
+            if ("call" in row and matches_call(ctx.doc, sub, row["call"])) or (
+                "name_pattern" in row and re.search(row["name_pattern"], name)
+            ):
+                row.hit()
+                return True
     return False
 
 
@@ -98,9 +104,9 @@ def _settings(node: ast.Assign, ctx: RuleContext) -> Iterator[Finding]:
                 yield ctx.finding(node, f"`{name} = False` turns off CSRF protection for every form")
                 return
     if name == "MIDDLEWARE" and is_settings_file(ctx.doc) and isinstance(node.value, (ast.List, ast.Tuple)):
-        entries = {string_value(e) for e in node.value.elts}
+        entries = {string_value(e) or "" for e in node.value.elts}
         for row in ctx.knowledge.rows("csrf_middleware"):
-            if row["anchor"] in entries and row["required"] not in entries:
+            if any(e.startswith(row["anchor_prefix"]) for e in entries) and row["required"] not in entries:
                 row.hit()
                 yield ctx.finding(node.targets[0], f"`MIDDLEWARE` lacks `{row['required']}`, so no view is protected against CSRF")
                 return

@@ -10,7 +10,7 @@ from ..knowledge import declare_section
 from ..model import Applicability, Finding, Severity
 from ..registry import rule
 from ..syntax import call_paths, path_matches
-from ._naming import context_kind
+from ._naming import context_kind, destination_names
 
 declare_section(
     "random_functions",
@@ -66,7 +66,7 @@ def insecure_random(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
         name = resolved.rsplit(".", 1)[-1]
         if name in row.get("except", ()):
             return
-        context = context_kind(ctx.doc, ctx.knowledge, node, include_function=False)
+        context = _context(ctx, node)
         if context is None:
             return
         row.hit()
@@ -82,3 +82,11 @@ def insecure_random(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
             fix=fix,
         )
         return
+
+
+def _context(ctx: RuleContext, node: ast.Call) -> tuple[str, str] | None:
+    """Where the random value goes; the enclosing function's name counts only when the value
+    is kept (assigned, returned, passed on), never for `random.shuffle(x)` statements."""
+    if not destination_names(ctx.doc, node) and isinstance(ctx.doc.parent(node), ast.Expr):
+        return None
+    return context_kind(ctx.doc, ctx.knowledge, node, include_function=True)

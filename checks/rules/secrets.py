@@ -54,8 +54,6 @@ def message(secret: Secret, leaked: bool, python: bool) -> str:
     where = f" in `{secret.name}`" if secret.name and not secret.fallback else ""
     if secret.fallback:
         text = f"hardcoded {what} as the fallback of environment variable `{secret.name}`"
-    elif secret.code == URL_PASSWORD:
-        text = f"hardcoded {what}{where}"
     else:
         text = f"hardcoded {what}{where}"
     text += f"; read it from the environment variable `{secret.env_name}` instead" if python else "; load it from the environment or a secrets manager instead"

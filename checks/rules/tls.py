@@ -23,6 +23,11 @@ declare_section(
     required={"call": str},
 )
 declare_section(
+    "ssh_host_key_policies",
+    "SSH host-key policies that accept any server key.",
+    required={"policy": str},
+)
+declare_section(
     "tls_context_attributes",
     "SSLContext attributes whose assignment to `value` disables verification.",
     required={"attribute": str, "value": str},
@@ -45,8 +50,9 @@ def tls_verification_disabled(node: ast.Call | ast.Assign, ctx: RuleContext) -> 
 
     What it does:
         Flags `verify=False` on requests/httpx calls and clients, `ssl=False` on aiohttp,
-        `ssl._create_unverified_context()`, and `ctx.check_hostname = False` or
-        `ctx.verify_mode = ssl.CERT_NONE` on an SSL context.
+        `ssl._create_unverified_context()`, `ctx.check_hostname = False` or
+        `ctx.verify_mode = ssl.CERT_NONE` on an SSL context, and paramiko's
+        `AutoAddPolicy`, which trusts any SSH host key.
 
     Why is this bad:
         Without certificate checks, HTTPS gives no protection against a man in the middle:
@@ -70,6 +76,13 @@ def tls_verification_disabled(node: ast.Call | ast.Assign, ctx: RuleContext) -> 
     if isinstance(node, ast.Assign):
         yield from _context_attribute(node, ctx)
         return
+    if isinstance(node.func, ast.Attribute) and node.func.attr == "set_missing_host_key_policy" and node.args:
+        policy = node.args[0].func if isinstance(node.args[0], ast.Call) else node.args[0]
+        for row in ctx.knowledge.rows("ssh_host_key_policies"):
+            if ctx.doc.resolve(policy) == row["policy"]:
+                row.hit()
+                yield ctx.finding(node, f"`{dotted(policy)}` accepts any SSH host key, so anyone on the network path can impersonate the server")
+                return
     for row in ctx.knowledge.rows("tls_unverified_contexts"):
         if matches_call(ctx.doc, node, row["call"]):
             row.hit()

@@ -1,4 +1,4 @@
-"""CW507: passwords hashed with a broken or fast hash (md5, sha1, a bare sha256)."""
+"""CW507: passwords hashed with a broken or fast hash; tokens and signatures made with md5/sha1."""
 
 from __future__ import annotations
 
@@ -24,23 +24,25 @@ _FAST_NAMES = frozenset({"sha224", "sha256", "sha384", "sha512", "sha3_256", "sh
 
 @rule(
     "CW507",
-    "weak-password-hash",
+    "weak-hash-for-secrets",
     cwe=(916, 328, 327),
     severity=Severity.ERROR,
     nodes=(ast.Call,),
 )
 def weak_password_hash(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
-    """A password is hashed with md5, sha1 or a single round of a fast hash.
+    """A password is hashed with md5, sha1 or one round of a fast hash, or a token with md5/sha1.
 
     What it does:
         Flags `hashlib.md5`, `hashlib.sha1`, `hashlib.new("md5")` and single-round
         `hashlib.sha256`/`sha512` when what is hashed, or what the digest is stored as, is a
-        password (by its name or the function's name, e.g. `hash_password`).
+        password (by its name or the function's name, e.g. `hash_password`); and md5/sha1 used
+        to make a token, key or signature (`share_token = md5(...)`, `md5(body + SECRET)`).
 
     Why is this bad:
         A leaked table of md5 or sha256 password hashes is cracked at billions of guesses per
-        second on one GPU; md5 and sha1 also have practical collisions. Password storage needs
-        a slow, salted key-derivation function.
+        second on one GPU; password storage needs a slow, salted key-derivation function.
+        md5 and sha1 have practical collisions and length-extension attacks, so signatures
+        and tokens built on them can be forged.
 
     Example:
         ```python
@@ -55,7 +57,8 @@ def weak_password_hash(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
 
     Fix safety:
         No automatic fix: the stored hash format changes, so existing hashes need a migration
-        (verify with the old scheme once, then re-hash).
+        (verify with the old scheme once, then re-hash); tokens want `secrets.token_urlsafe`
+        and signatures `hmac.new(key, body, hashlib.sha256)`.
     """
     resolved, written = call_paths(ctx.doc, node)
     if resolved is None:
@@ -71,11 +74,17 @@ def weak_password_hash(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
                 return
         if is_constant(getattr(keyword(node, "usedforsecurity"), "value", None), False):
             return
-        named = _password_name(ctx, node)
-        if named is None:
+        use = _sensitive_use(ctx, node)
+        if use is None:
+            return
+        kind, named = use
+        algorithm_text = written or resolved
+        if kind != "password":
+            if strength == "broken":
+                row.hit()
+                yield ctx.finding(node, f"`{algorithm_text}` makes `{named}`, a security token or signature, with a broken hash; use `secrets` for tokens and HMAC-SHA256 for signatures")
             return
         row.hit()
-        algorithm_text = written or resolved
         if strength == "broken":
             message = f"`{algorithm_text}` hashes `{named}`, a password, with a broken hash; use a slow salted KDF (argon2, bcrypt, scrypt, pbkdf2)"
             yield ctx.finding(node, message)
@@ -85,20 +94,19 @@ def weak_password_hash(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
         return
 
 
-def _password_name(ctx: RuleContext, node: ast.Call) -> str | None:
-    """The password-like name in the hashed data or where the digest goes, if any.
+def _sensitive_use(ctx: RuleContext, node: ast.Call) -> tuple[str, str] | None:
+    """("password" | "token", the telling name) for what is hashed or where the digest goes.
 
-    Names in the hashed data decide first: hashing a `token` inside `password_reset()` is
-    token handling, not password storage.
+    Names in the hashed data decide first, passwords before tokens: `sha1(salt + password)` is
+    password storage; hashing a `token` inside `password_reset()` is token handling.
     """
+    found: dict[str, str] = {}
     for arg in node.args:
         for name in names_in(arg):
             kind = sensitive_kind(ctx.knowledge, name)
-            if kind == "password":
-                return name
             if kind is not None:
-                return None
-    context = context_kind(ctx.doc, ctx.knowledge, node)
-    if context and context[0] == "password":
-        return context[1]
-    return None
+                found.setdefault(kind, name)
+    for kind in ("password", "token"):
+        if kind in found:
+            return kind, found[kind]
+    return context_kind(ctx.doc, ctx.knowledge, node)

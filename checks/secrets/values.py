@@ -25,8 +25,15 @@ _PEM_BODY = re.compile(r"[A-Za-z0-9+/=]{40,120}")
 _URL_PASSWORD = re.compile(
     r"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]{1,30})://(?P<user>[^\s:/@\"'`<>{}]{0,100}):(?P<password>[^\s/@\"'`]{1,200})@(?=[\w\[{$%])"
 )
+#: libpq / ODBC key-value connection strings: ``host=db user=app password=...``, ``PWD=...;``.
+_DSN_PASSWORD = re.compile(r"(?:^|[\s;])(?:password|passwd|pwd)[ \t]{0,3}=[ \t]{0,3}(?P<password>[^\s;'\"]{1,200})", re.IGNORECASE)
+_DSN_HINT = re.compile(r"(?:^|[\s;])(?:host|server|dbname|database|user|uid|user id|port|data source)[ \t]{0,3}=", re.IGNORECASE)
+#: Regular expressions assigned to secret-named variables by scanners and parsers.
+_REGEX_LIKE = re.compile(r"\(\?|\\[wdsbWDSB]|\[\^|\[[A-Za-z0-9]-[A-Za-z0-9]|\]\{|\][+*?]")
 _AUTH_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|Bot|token)\s{1,5}(?=\S)")
-_IDENTIFIER_WORDS = re.compile(r"^[a-z]{1,30}(?:[_.\-:/][a-z]{1,30}){1,12}$|^[A-Z]{1,30}(?:_[A-Z0-9]{1,30}){1,12}$")
+#: Identifiers, env var names and sentinels, not credentials: ``user_password``,
+#: ``_password_reset_token``, ``PAYMENTS_API_KEY``, ``NOTPROVIDED``.
+_IDENTIFIER_WORDS = re.compile(r"^_{0,2}[a-z]{1,30}(?:[_.\-:/][a-z]{1,30}){1,12}_{0,2}$|^_{0,2}[A-Z]{1,30}(?:_[A-Z0-9]{1,30}){1,12}$|^[A-Z]{2,40}$")
 #: Template syntax inside a value: ``${VAR}``, ``{name}``, ``{}``, ``%(name)s`` (a bare ``%s`` is
 #: a placeholder only as the whole value: random keys contain it too).
 _INTERPOLATION = re.compile(r"\$\{[^{}]{0,100}\}|\{[A-Za-z_][\w.]{0,60}\}|\{\}|%\([A-Za-z_]{1,40}\)[sd]")
@@ -74,14 +81,18 @@ def strip_auth_scheme(value: str) -> str:
     return _AUTH_SCHEME.sub("", value, count=1)
 
 
-def plausible(value: str, kind: str, name: str | None, catalog: Catalog) -> bool:
-    """A value assigned to a credential-named variable looks like a real credential."""
+def plausible(value: str, kind: str, name: str | None, catalog: Catalog, generated: bool = False) -> bool:
+    """A value assigned to a credential-named variable looks like a real credential.
+
+    ``generated``: the name is weak evidence, so the value must look machine-generated
+    (long, high entropy, letters and digits).
+    """
     candidate = strip_auth_scheme(value.strip())
     if not candidate or len(candidate) > 1024 or any(ch.isspace() for ch in candidate):
         return False
     if len(candidate) < MIN_LENGTH.get(kind, DEFAULT_MIN_LENGTH) or candidate.isdigit():
         return False
-    if _IDENTIFIER_WORDS.match(candidate) or _INTERPOLATION.search(candidate):
+    if _IDENTIFIER_WORDS.match(candidate) or _INTERPOLATION.search(candidate) or _REGEX_LIKE.search(candidate):
         return False
     if candidate.startswith(("/", "./", "../", "~/", "http://", "https://", "file:", "arn:")) or candidate.lower().endswith(_PATH_SUFFIXES):
         return False
@@ -89,9 +100,22 @@ def plausible(value: str, kind: str, name: str | None, catalog: Catalog) -> bool
         return False
     if is_placeholder(candidate, catalog):
         return False
+    if generated:
+        return _looks_generated(candidate)
     if kind == "password":
         return len(set(candidate)) >= 4
     return entropy(candidate) >= 2.5 and not _sequential(candidate)
+
+
+def _looks_generated(text: str) -> bool:
+    """Machine-made: long, high entropy, digits and letters, and either mixed case, hex, or
+    very long (``mapbox-streets-v11`` is words; ``AiiXMmaOr2sTvGaL...`` is not)."""
+    if len(text) < 16 or entropy(text) < 3.5 or _sequential(text):
+        return False
+    if not (any(ch.isdigit() for ch in text) and any(ch.isalpha() for ch in text)):
+        return False
+    mixed_case = any(ch.islower() for ch in text) and any(ch.isupper() for ch in text)
+    return mixed_case or all(ch in "0123456789abcdefABCDEF" for ch in text) or len(text) >= 32
 
 
 def _squash(text: str) -> str:
@@ -160,6 +184,19 @@ def url_passwords(text: str, catalog: Catalog) -> list[UrlPassword]:
         if password == match.group("user") or len(password) < 3:
             continue
         found.append(UrlPassword(match.start("password"), match.end("password"), match.group("scheme").lower()))
+    return found
+
+
+def dsn_passwords(text: str, catalog: Catalog) -> list[UrlPassword]:
+    """Passwords in key-value connection strings (``host=pg user=app password=...``)."""
+    if "=" not in text or not _DSN_HINT.search(text):
+        return []
+    found = []
+    for match in _DSN_PASSWORD.finditer(text):
+        password = match.group("password")
+        if len(password) < 3 or _INTERPOLATION.search(password) or is_placeholder(password, catalog):
+            continue
+        found.append(UrlPassword(match.start("password"), match.end("password"), "connection string"))
     return found
 
 

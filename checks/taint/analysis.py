@@ -1,66 +1,93 @@
 """One taint pass per document, shared by every injection and output-encoding rule.
 
 :func:`taint_hits` runs :class:`~.flow.ModuleFlow` once and keeps the sink hits in
-``ctx.memo``; rules pick the categories they report. Calls into other project modules use the
-``taint_summaries`` fact (one summary per module-level function, computed in the indexing
-phase where no other file is visible, so a cross-module flow is followed one module deep per
-call and arbitrarily deep inside a module).
+``ctx.memo``; rules pick the categories they report. Files talk to each other through the
+``taint_summaries`` fact, computed in the indexing phase where no other file is visible:
+each file's function summaries (callers apply them) and its calls passing request data to
+functions of other modules (the callee's file reports those flows at its own sink). A
+cross-module flow is therefore followed one module deep per call, and arbitrarily deep
+inside a module.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from ..context import RuleContext
 from ..knowledge import load
 from ..project import fact_extractor
 from ..source import SourceDoc
-from .flow import ModuleFlow, SinkHit
+from .flow import Incoming, ModuleFlow, SinkHit
+from .labels import Label
 from .model import model_for
-from .summaries import Summary
+from .summaries import Summary, TaintFacts
 
 _MEMO = "taint.hits"
 
 
 @fact_extractor("taint_summaries")
-def taint_summaries(doc: SourceDoc) -> dict[str, Summary]:
-    """Summaries of the module-level functions that pass data on or into a sink."""
-    if doc.tree is None or not any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) for s in doc.tree.body):
-        return {}
+def taint_summaries(doc: SourceDoc) -> TaintFacts | None:
+    """Summaries of module-level functions and calls passing request data elsewhere."""
+    if doc.tree is None:
+        return None
     flow = ModuleFlow(doc, model_for(load()))
-    found = {}
+    flow.run()
+    summaries = {}
     for name, func in flow.functions.items():
         summary = flow.function(func).summary
         if summary.returns or summary.sinks or summary.sources:
-            found[name] = summary
-    return found
+            summaries[name] = summary
+    if not summaries and not flow.outgoing and not flow.functions:
+        return None
+    return TaintFacts(summaries, tuple(flow.outgoing), frozenset(flow.functions))
 
 
-def _external_lookup(ctx: RuleContext):
+def _project_links(ctx: RuleContext) -> tuple[Callable[[str], Summary | None], list[Incoming]]:
+    """(summary lookup by dotted path, calls from other files into this module)."""
     project = ctx.project
     if project is None:
-        return lambda path: None
-    by_module: dict[str, dict[str, Summary]] = {}
-    for path, facts in project.files.items():
-        summaries = facts.facts.get("taint_summaries")
-        if summaries and facts.module and path != ctx.doc.path:
-            by_module[facts.module] = summaries
+        return (lambda path: None), []
+    by_module: dict[str, TaintFacts] = {}
+    incoming: list[Incoming] = []
+    prefix = ctx.doc.module_name + "." if ctx.doc.module_name else None
+    for path, file_facts in project.files.items():
+        facts = file_facts.facts.get("taint_summaries")
+        if not isinstance(facts, TaintFacts) or path == ctx.doc.path:
+            continue
+        if file_facts.module:
+            by_module[file_facts.module] = facts
+        if prefix is None:
+            continue
+        for call in facts.calls:
+            if call.callee.startswith(prefix) and "." not in call.callee[len(prefix):]:
+                label = Label(call.origin, call.cleared, call.text, alias=call.alias)
+                incoming.append(
+                    Incoming(call.callee[len(prefix):], call.param, call.keyword, (label,), call.path, call.range, call.function)
+                )
 
     def lookup(dotted_path: str) -> Summary | None:
         module, _, name = dotted_path.rpartition(".")
-        return by_module.get(module, {}).get(name)
+        facts = by_module.get(module)
+        if facts is None:
+            return None
+        found = facts.summaries.get(name)
+        if found is None and name in facts.functions:
+            return Summary(name, ())  # a project function that passes nothing on
+        return found
 
-    return lookup
+    return lookup, incoming
 
 
 def taint_hits(ctx: RuleContext) -> list[SinkHit]:
     """Every sink hit of the document (computed on first use, then shared)."""
     hits = ctx.memo.get(_MEMO)
     if hits is None:
-        if ctx.doc.tree is None:
+        if ctx.doc.tree is None or not any(True for _ in ast.iter_child_nodes(ctx.doc.tree)):
             hits = []
         else:
-            flow = ModuleFlow(ctx.doc, model_for(ctx.knowledge), ctx.config.sanitizers, _external_lookup(ctx))
-            hits = flow.run()
+            lookup, incoming = _project_links(ctx)
+            flow = ModuleFlow(ctx.doc, model_for(ctx.knowledge), ctx.config.sanitizers, lookup)
+            hits = flow.run(incoming)
         ctx.memo[_MEMO] = hits
     return hits  # type: ignore[return-value]

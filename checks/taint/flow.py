@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from ..knowledge import Row
-from ..model import Range
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
-from .labels import CLEAN, Label, Origin, clear, live, mark, step, union
-from .model import TaintModel, candidates, matches, source_matches
+from .guards import GuardMixin
+from .hits import Incoming, SinkHit
+from .labels import CATEGORIES, CLEAN, Label, Origin, clear, mark, step, structured, union
+from .model import TaintModel, matches, source_matches
 from .routes import route_parameters
-from .summaries import ParamReturn, ParamSink, Summary
+from .sinks import SinkMixin
+from .summaries import OutgoingCall, ParamReturn, ParamSink, Summary
+
+__all__ = ["Incoming", "ModuleFlow", "SinkHit"]
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 Env = dict[str, frozenset[Label]]
@@ -31,6 +34,7 @@ _SQL_TEXT = re.compile(
     r"(?is)\b(select\s.+?\bfrom\b|insert\s+into\b|update\s+\S+\s+set\b|delete\s+from\b|\bwhere\s|order\s+by\b|values\s*\(|drop\s+table\b)"
 )
 _HTML_TEXT = re.compile(r"<[a-zA-Z!/]")
+_PERCENT_SPEC = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?([sdifrxXeEgGc%])")
 _FIXED_HOST = re.compile(r"^[a-zA-Z][\w+.-]*://[^/?#{}\s]+[/?#]")
 _FIXED_LOCAL = re.compile(r"^/[^/\\]")
 #: Builtins whose result carries their arguments' data.
@@ -43,24 +47,7 @@ _PROPAGATING_METHODS = frozenset({"join", "joinpath", "format", "format_map", "u
 #: Methods that put their arguments into the receiver (``parts.append(name)``).
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "write"})
 _EXITS = frozenset({"abort", "exit", "sys.exit", "flask.abort", "fastapi.HTTPException"})
-#: Categories that are one flaw: markup reported at `mark_safe` is not reported again as HTML.
-_SAME_FLAW = {"markup": ("html",), "html": ("markup",), "code": ("html", "markup")}
 _NON_DATA_PARAMS = frozenset({"self", "cls", "request", "req"})
-
-
-@dataclass
-class SinkHit:
-    """Tainted data reached a sink (directly, or through a called function's summary)."""
-
-    category: str
-    sink: str  # the sink as written ("cursor.execute")
-    node: ast.AST  # where to report
-    call: ast.AST | None  # the sink call (for fixes), None for returns/assignments
-    arg: ast.AST | None  # the dangerous argument
-    labels: tuple[Label, ...]
-    function: FunctionNode | None
-    row: Row | None = None
-    via: ParamSink | None = None  # set when the sink is inside a called function
 
 
 @dataclass
@@ -90,19 +77,63 @@ class ModuleFlow:
         self.functions: dict[str, FunctionNode] = {
             stmt.name: stmt for stmt in doc.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
-        self.module_hits: list[SinkHit] = []
+        #: Methods of module-level classes by "Class.method", and the class of each method,
+        #: so ``self.helper(x)`` uses the helper's summary.
+        self.methods: dict[str, FunctionNode] = {}
+        self.class_of: dict[int, str] = {}
+        for stmt in doc.tree.body:
+            if isinstance(stmt, ast.ClassDef):
+                for item in stmt.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        self.methods[f"{stmt.name}.{item.name}"] = item
+                        self.class_of[id(item)] = stmt.name
+        #: Calls passing request data to functions of other modules (for their files).
+        self.outgoing: list[OutgoingCall] = []
+        self.incoming: list[Incoming] = []
 
     # -- driving ---------------------------------------------------------------------
-    def run(self) -> list[SinkHit]:
-        """Analyse the module body and every function; all sink hits of the document."""
+    def run(self, incoming: Iterable[Incoming] = ()) -> list[SinkHit]:
+        """Analyse the module body and every function; all sink hits of the document.
+
+        ``incoming`` are calls from other files passing request data into this module's
+        functions; with the calls found here they turn parameter-fed sinks into findings.
+        """
         walker = _Walker(self, None, self.doc.tree, {})
         walker.block(self.doc.tree.body, walker.env)
         self.module_env = walker.env
         hits = list(walker.hits)
-        for node in ast.walk(self.doc.tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                hits.extend(self.function(node).hits)
-        return hits
+        for node in _function_defs(self.doc.tree.body):
+            hits.extend(self.function(node).hits)
+        self._enter(hits, [*incoming, *self.incoming])
+        return [hit for hit in hits if not hit.latent]
+
+    def _enter(self, hits: list[SinkHit], incoming: list[Incoming]) -> None:
+        """Report parameter-fed sinks that callers reach with request data, at the sink."""
+        by_place = {(self.doc.range_of(h.node), h.category): h for h in hits if h.via is None and isinstance(h.node, ast.AST)}
+        for call in incoming:
+            func = self.functions.get(call.function) or self.methods.get(call.function)
+            if func is None:
+                continue
+            summary = self.function(func).summary
+            param = call.param if call.param >= 0 else summary.param_index(call.keyword)
+            for sink in summary.sinks:
+                if sink.param != param or sink.direct or sink.path != self.doc.path:
+                    continue
+                labels = tuple(
+                    label for label in call.labels
+                    if label.live_for(sink.category) and (not sink.needs_text or sink.needs_text in label.text)
+                )
+                if not labels:
+                    continue
+                hit = by_place.get((sink.range, sink.category))
+                if hit is None:
+                    hit = SinkHit(sink.category, sink.sink, sink.range, None, None, labels, func)
+                    by_place[(sink.range, sink.category)] = hit
+                    hits.append(hit)
+                elif hit.entry is not None or (hit.labels and hit.labels[0].origin.proven and not hit.latent):
+                    continue
+                hit.labels, hit.latent = labels, False
+                hit.entry = (call.path, call.range, call.caller)
 
     def function(self, func: FunctionNode) -> FunctionResult:
         known = self.results.get(id(func))
@@ -118,16 +149,20 @@ class ModuleFlow:
         self.results[id(func)] = result
         return result
 
-    def summary_for_call(self, call: ast.Call, scope: ast.AST) -> Summary | None:
+    def summary_for_call(self, call: ast.Call, scope: ast.AST, resolve: Callable[[], str | None]) -> Summary | None:
         """The summary of the project function ``call`` calls, if any."""
         func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            owner = self.class_of.get(id(scope))
+            method = self.methods.get(f"{owner}.{func.attr}") if owner else None
+            return self.function(method).summary if method is not None else None
         if isinstance(func, ast.Name):
             binding = self.doc.names.binding(func.id, scope) if scope is not self.doc.tree else None
             local = self.functions.get(func.id)
             if local is not None and binding is None:
                 return self.function(local).summary
-        resolved = self.doc.names.resolve(func, scope)
-        if resolved is None or resolved.endswith("()"):
+        resolved = resolve()
+        if resolved is None or resolved.endswith("()") or "." not in resolved:
             return None
         if self.doc.module_name and resolved.startswith(self.doc.module_name + "."):
             local = self.functions.get(resolved[len(self.doc.module_name) + 1 :])
@@ -137,18 +172,19 @@ class ModuleFlow:
 
     # -- one function ---------------------------------------------------------------
     def _analyse(self, func: FunctionNode) -> FunctionResult:
-        route = route_parameters(self.doc, func, self.model)
+        route, returns_html = route_parameters(self.doc, func, self.model)
         env: Env = {}
         params = _param_names(func)
         for index, arg in enumerate(_all_args(func)):
             if route is not None and arg.arg in route:
-                origin = Origin("param", "route parameter", arg.arg, self.doc.range_of(arg), index, route=True)
+                origin = Origin("param", "route parameter", arg.arg, self.doc.range_of(arg), index, route=True,
+                                structured=_is_structured(self.doc, arg))
             elif route is None and arg.arg not in _NON_DATA_PARAMS:
                 origin = Origin("param", "parameter", arg.arg, self.doc.range_of(arg), index)
             else:
                 continue
             env[arg.arg] = frozenset({Label(origin, alias=arg.arg)})
-        walker = _Walker(self, func, func, env, is_route=route is not None)
+        walker = _Walker(self, func, func, env, is_route=returns_html)
         walker.block(func.body, walker.env)
         returns = []
         sources = []
@@ -156,16 +192,44 @@ class ModuleFlow:
             if label.origin.kind == "param" and not label.origin.route:
                 returns.append(ParamReturn(label.origin.param, label.cleared, label.text, label.built))
             elif label.origin.proven and label.cleared != frozenset({"*"}):
-                sources.append(replace(label.origin, path=label.origin.path or self.doc.path))
+                sources.append((replace(label.origin, path=label.origin.path or self.doc.path), label.cleared))
+        owner = self.class_of.get(id(func))
         summary = Summary(
-            func.name,
+            f"{owner}.{func.name}" if owner else func.name,
             params,
             tuple(dict.fromkeys(returns)),
             tuple(dict.fromkeys(walker.param_sinks)),
             tuple(dict.fromkeys(sources)),
             method=bool(params) and params[0] in ("self", "cls"),
+            path=self.doc.path,
         )
         return FunctionResult(summary, walker.hits)
+
+
+_STRUCTURED_TYPES = frozenset({"dict", "list", "typing.Dict", "typing.List", "typing.Any"})
+
+
+def _is_structured(doc: SourceDoc, arg: ast.arg) -> bool:
+    """A parameter parsed from JSON into dicts/lists (``criteria: dict``)."""
+    annotation = arg.annotation
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    return doc.names.resolve(annotation) in _STRUCTURED_TYPES
+
+
+def _function_defs(body: list[ast.stmt]) -> Iterator[FunctionNode]:
+    """Every function defined in ``body`` (nested ones too), visiting statements only."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield stmt
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(stmt, name, None)
+            if isinstance(children, list):
+                stack.extend(reversed([c for c in children if isinstance(c, (ast.stmt, ast.excepthandler, ast.match_case))]))
 
 
 def _all_args(func: FunctionNode) -> list[ast.arg]:
@@ -183,7 +247,7 @@ def _param_names(func: FunctionNode) -> tuple[str, ...]:
     return tuple(a.arg for a in _all_args(func))
 
 
-class _Walker:
+class _Walker(GuardMixin, SinkMixin):
     """Walks the statements of one scope, keeping name → taint."""
 
     def __init__(self, flow: ModuleFlow, func: FunctionNode | None, scope: ast.AST, env: Env, is_route: bool = False) -> None:
@@ -361,96 +425,7 @@ class _Walker:
         if isinstance(base, ast.Name) and value:
             env[base.id] = union(env.get(base.id, CLEAN), value)
 
-    def _check_session(self, target: ast.Subscript, value: frozenset[Label]) -> None:
-        base = target.value
-        rows = self.model.sinks.get(base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", ""))
-        if not rows or not value:
-            return
-        resolved, written = self.doc.names.resolve(base, self.scope), dotted(base)
-        for row in rows:
-            if row["category"] == "session" and matches(row["call"], resolved, written):
-                self._record(row, "session", written or "session", target, None, target, value)
-                return
-
     # -- guards ---------------------------------------------------------------------
-    def guards(self, test: ast.expr, env: Env) -> tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, tuple[str, ...]]]]:
-        """(names made safe when ``test`` is true, names made safe when it is false)."""
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            when_true, when_false = self.guards(test.operand, env)
-            return when_false, when_true
-        if isinstance(test, ast.BoolOp):
-            parts = [self.guards(v, env) for v in test.values]
-            if isinstance(test.op, ast.And):
-                return [g for t, _ in parts for g in t], []
-            return [], [g for _, f in parts for g in f]
-        if isinstance(test, ast.Compare) and len(test.ops) == 1:
-            op, right = test.ops[0], test.comparators[0]
-            if isinstance(op, (ast.In, ast.NotIn)) and self._is_fixed_collection(right, env):
-                guarded = self._membership_subject(test.left)
-                if guarded:
-                    return ([guarded], []) if isinstance(op, ast.In) else ([], [guarded])
-            if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(test.left, ast.Name):
-                guarded = (test.left.id, ("*",))
-                return ([guarded], []) if isinstance(op, ast.Eq) else ([], [guarded])
-            return [], []
-        if isinstance(test, ast.Call):
-            guarded = self._guard_call(test)
-            if guarded:
-                return [guarded], []
-            if isinstance(test.func, ast.Name) and test.func.id == "isinstance" and len(test.args) == 2:
-                kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
-                if isinstance(test.args[0], ast.Name) and all(dotted(k) in ("int", "float", "bool", "uuid.UUID", "UUID") for k in kinds):
-                    return [(test.args[0].id, ("*",))], []
-        if isinstance(test, ast.NamedExpr):
-            return self.guards(test.value, env)
-        return [], []
-
-    def _is_fixed_collection(self, expr: ast.expr, env: Env) -> bool:
-        if isinstance(expr, (ast.Set, ast.List, ast.Tuple)):
-            return all(isinstance(e, ast.Constant) for e in expr.elts)
-        if isinstance(expr, ast.Dict):
-            return all(isinstance(k, ast.Constant) for k in expr.keys)
-        if isinstance(expr, ast.Name):
-            return not env.get(expr.id) and not self.flow.module_env.get(expr.id)
-        if isinstance(expr, ast.Attribute):
-            return not self.expr(expr, env)
-        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "keys":
-            return self._is_fixed_collection(expr.func.value, env)
-        return False
-
-    def _membership_subject(self, left: ast.expr) -> tuple[str, tuple[str, ...]] | None:
-        if isinstance(left, ast.Name):
-            return (left.id, ("*",))
-        # urlparse(url).netloc in ALLOWED_HOSTS
-        if isinstance(left, ast.Attribute) and isinstance(left.value, ast.Call):
-            return self._guard_call(left.value)
-        return None
-
-    def _guard_call(self, call: ast.Call) -> tuple[str, tuple[str, ...]] | None:
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
-        rows = self.model.guards.get(name or "")
-        if not rows:
-            return None
-        resolved, written = self.doc.names.resolve(call.func, self.scope), dotted(call.func)
-        for row in rows:
-            if not matches(row["call"], resolved, written):
-                continue
-            index = row.get("arg", 0)
-            if index == -1:
-                subject = call.func.value if isinstance(call.func, ast.Attribute) else None
-                subject = _innermost_name(subject)
-            else:
-                subject = call.args[index] if index < len(call.args) else None
-            if isinstance(subject, ast.Name):
-                row.hit()
-                return (subject.id, tuple(row["clears"]))
-        return None
-
-    @staticmethod
-    def _apply(env: Env, guarded: list[tuple[str, tuple[str, ...]]]) -> None:
-        for name, categories in guarded:
-            if env.get(name):
-                env[name] = clear(env[name], categories)
 
     # -- expressions ----------------------------------------------------------------
     def expr(self, node: ast.AST | None, env: Env) -> frozenset[Label]:
@@ -473,9 +448,13 @@ class _Walker:
         if isinstance(node, ast.FormattedValue):
             return self.expr(node.value, env)
         if isinstance(node, ast.BinOp):
-            left, right = self.expr(node.left, env), self.expr(node.right, env)
-            if isinstance(node.op, ast.Add):
+            if isinstance(node.op, ast.Add):  # flattened iteratively: long chains stay linear
                 return self._concat(node, env)
+            if isinstance(node.op, ast.Mod) and isinstance(node.right, ast.Tuple):
+                left = self.expr(node.left, env)
+                right = self._percent_values(node.left, node.right, env)
+            else:
+                left, right = self.expr(node.left, env), self.expr(node.right, env)
             if isinstance(node.op, ast.Mod):
                 text = self._const_text(node.left) or ""
                 right = self._after_prefix(right, text)
@@ -523,7 +502,7 @@ class _Walker:
             return CLEAN
         return CLEAN
 
-    def _source(self, node: ast.AST, name: str) -> frozenset[Label] | None:
+    def _source(self, node: ast.AST, name: str, is_call: bool = False) -> frozenset[Label] | None:
         rows = self.model.sources.get(name)
         if not rows:
             return None
@@ -532,9 +511,13 @@ class _Walker:
         for row in rows:
             if source_matches(row, resolved, written):
                 row.hit()
-                what = row.get("what") or (written or row["path"])
-                origin = Origin("source", what, self.doc.source_of(node), self.doc.range_of(node), structured=row.get("structured", False))
-                return frozenset({Label(origin)})
+                what = row.get("what") or (f"{written}()" if is_call and written else written or row["path"])
+                origin = Origin("source", what, self.doc.source_of(node), self.doc.range_of(node),
+                                structured=row.get("structured", False), stored=row.get("stored", False))
+                cleared = frozenset(row.get("trusted_for", ()))
+                if "only_for" in row:
+                    cleared |= CATEGORIES - frozenset(row["only_for"])
+                return frozenset({Label(origin, cleared=cleared)})
         return None
 
     def _kinds(self, text: str) -> tuple[str, ...]:
@@ -570,6 +553,17 @@ class _Walker:
         if _FIXED_LOCAL.match(prefix):
             return clear(taint, ("redirect",))
         return taint
+
+    def _percent_values(self, template: ast.AST, values: ast.Tuple, env: Env) -> frozenset[Label]:
+        """Taint of ``"..." % (a, b)``'s values; ``%d``/``%f`` ones are numbers, not text."""
+        taints = [self.expr(value, env) for value in values.elts]
+        text = self._const_text(template)
+        if text is None:
+            return union(*taints)
+        specs = [m.group(1) for m in _PERCENT_SPEC.finditer(text) if m.group(1) != "%"]
+        if len(specs) != len(taints):
+            return union(*taints)
+        return union(*(t for t, spec in zip(taints, specs) if spec not in "dif"))
 
     def _joined(self, node: ast.JoinedStr, env: Env) -> frozenset[Label]:
         prefix = ""
@@ -632,10 +626,10 @@ class _Walker:
     def call(self, node: ast.Call, env: Env) -> frozenset[Label]:
         func = node.func
         name = self._call_name(func)
-        source = self._source(func, name) if name else None
+        source = self._source(func, name, is_call=True) if name else None
         receiver = CLEAN
-        if isinstance(func, ast.Attribute) and source is None:
-            receiver = self.expr(func.value, env)
+        if isinstance(func, ast.Attribute):
+            receiver = self.expr(func.value, env)  # also for sources: conn.execute(...).fetchall()
         elif not isinstance(func, (ast.Attribute, ast.Name)):
             self.expr(func, env)
         args = [self.expr(a, env) for a in node.args]
@@ -650,24 +644,39 @@ class _Walker:
                 resolved.append(self.doc.names.resolve(func, self.scope))
             return resolved[0]
 
-        consumed = self._check_sinks(node, name, path, receiver, args, keywords)
+        tainted = bool(all_args or receiver)
+        consumed: tuple[str, ...] = ()
+        if tainted or name in self.model.untainted_sinks:
+            consumed = self._check_sinks(node, name, path, receiver, args, keywords)
+        if not tainted:  # only a function returning request data by itself matters now
+            if isinstance(func, (ast.Name, ast.Attribute)):
+                summary = self.flow.summary_for_call(node, self.scope, path)
+                if summary is not None and summary.sources:
+                    return self._apply_summary(node, summary, args, keywords)
+            return CLEAN
         sanitized = self._sanitizer(node, name, path)
         if sanitized is not None:
             return clear(union(receiver, all_args), sanitized)
+        if name in self.model.parsers:
+            for row in self.model.parsers[name]:
+                if matches(row["call"], path(), dotted(func)):
+                    row.hit()
+                    return structured(all_args)
         if consumed:  # text(f"...{x}") was reported; execute(text(...)) is the same flow
             receiver, args = clear(receiver, consumed), [clear(a, consumed) for a in args]
             keywords = {k: clear(v, consumed) for k, v in keywords.items()}
             all_args = union(*args, *keywords.values())
-        summary = self.flow.summary_for_call(node, self.scope) if isinstance(func, (ast.Name, ast.Attribute)) else None
+        summary = self.flow.summary_for_call(node, self.scope, path) if isinstance(func, (ast.Name, ast.Attribute)) else None
         if summary is not None:
             return self._apply_summary(node, summary, args, keywords)
+        if all_args and isinstance(func, (ast.Name, ast.Attribute)):
+            self._note_outgoing(node, path(), args, keywords)
         if isinstance(func, ast.Attribute):
             return self._method_result(node, func, receiver, args, all_args, env)
         if isinstance(func, ast.Name):
             if func.id in _PROPAGATING_BUILTINS or func.id[:1].isupper():
                 return all_args
-            binding = self.doc.names.resolve(func, self.scope)
-            if binding == func.id:  # another builtin: len, print, isinstance...
+            if path() == func.id:  # another builtin: len, print, isinstance...
                 return CLEAN
         return all_args
 
@@ -689,6 +698,8 @@ class _Walker:
             return mark(all_args, self._kinds(constant), built=True)
         if func.attr in _PROPAGATING_METHODS or self._is_module_function(func):
             return all_args
+        if isinstance(func.value, ast.Name) and func.value.id in _PROPAGATING_BUILTINS:
+            return all_args  # bytes.fromhex(x), str.join(sep, parts)
         return CLEAN
 
     def _is_module_function(self, func: ast.Attribute) -> bool:
@@ -713,12 +724,27 @@ class _Walker:
                 if matches(row["call"], path(), written):
                     row.hit()
                     return tuple(row["clears"])
-        if self.flow.extra_sanitizers and (path() in self.flow.extra_sanitizers or dotted(node.func) in self.flow.extra_sanitizers):
+        if self.flow.extra_sanitizers and self._configured_sanitizer(path(), dotted(node.func)):
             return ("*",)
         return None
 
+    def _configured_sanitizer(self, resolved: str | None, written: str | None) -> bool:
+        """A ``sanitizers`` name from the config: exact, or the tail of the resolved path
+        (module names depend on where the scan starts)."""
+        for name in self.flow.extra_sanitizers:
+            if name in (resolved, written) or (resolved is not None and resolved.endswith("." + name)):
+                return True
+        return False
+
     def _apply_summary(self, node: ast.Call, summary: Summary, args: list, keywords: dict) -> frozenset[Label]:
         offset = 1 if summary.method and isinstance(node.func, ast.Attribute) else 0
+
+        def arg_of(param: int) -> ast.AST | None:
+            index = param - offset
+            if 0 <= index < len(node.args):
+                return node.args[index]
+            name = summary.params[param] if 0 <= param < len(summary.params) else None
+            return next((kw.value for kw in node.keywords if kw.arg == name), None)
 
         def taint_of(param: int) -> frozenset[Label]:
             index = param - offset
@@ -730,8 +756,8 @@ class _Walker:
         for sink in summary.sinks:
             value = taint_of(sink.param)
             if value:
-                self._record_via(node, sink, value)
-        result = [frozenset({Label(origin)}) for origin in summary.sources]
+                self._record_via(node, sink, value, arg_of(sink.param), summary)
+        result = [frozenset({Label(origin, cleared)}) for origin, cleared in summary.sources]
         for ret in summary.returns:
             value = taint_of(ret.param)
             if value:
@@ -739,117 +765,3 @@ class _Walker:
         return union(*result)
 
     # -- sinks ----------------------------------------------------------------------
-    def _check_sinks(self, node: ast.Call, name: str, path: Callable[[], str | None], receiver, args, keywords) -> tuple[str, ...]:
-        """Record a hit if ``node`` is a sink fed with live taint; the categories consumed."""
-        rows = candidates(self.model.sinks, name) if isinstance(node.func, ast.Attribute) else self.model.sinks.get(name)
-        if not rows:
-            return ()
-        written = dotted(node.func) or (f"?.{name}" if isinstance(node.func, ast.Attribute) else None)
-        for row in rows:
-            if row["category"] == "session" or not matches(row["call"], path(), written):
-                continue
-            if not self._sink_applies(node, row):
-                continue
-            index = row.get("arg", 0)
-            if index == -1:
-                value, arg = receiver, node.func.value if isinstance(node.func, ast.Attribute) else None
-            else:
-                value, arg = (args[index], node.args[index]) if index < len(node.args) else (CLEAN, None)
-                if "keyword" in row and row["keyword"] in keywords:
-                    value = keywords[row["keyword"]]
-                    arg = next(kw.value for kw in node.keywords if kw.arg == row["keyword"])
-            if arg is None:
-                continue
-            if row["category"] == "nosql":
-                value = self._nosql_relevant(arg, value)
-            shown = written if written and not written.startswith("?.") else f".{name}"
-            recorded = self._record(row, row["category"], shown, node, node, arg, value)
-            return (row["category"], *_SAME_FLAW.get(row["category"], ())) if recorded else ()
-        return ()
-
-    def _sink_applies(self, node: ast.Call, row: Row) -> bool:
-        required = row.get("requires_keyword")
-        if required is not None:
-            kw = next((k for k in node.keywords if k.arg == required), None)
-            if kw is None or not (isinstance(kw.value, ast.Constant) and kw.value.value is True):
-                return False
-        safe = row.get("safe_keyword")
-        if safe is not None:
-            value = next((k.value for k in node.keywords if k.arg == safe), None)
-            position = row.get("safe_position", -1)
-            if value is None and 0 <= position < len(node.args):
-                value = node.args[position]
-            if value is not None:
-                allowed = row.get("safe_values")
-                if allowed is None:
-                    return False
-                resolved = self.doc.names.resolve(value, self.scope)
-                if resolved in allowed or dotted(value) in allowed:
-                    return False
-        return True
-
-    def _nosql_relevant(self, arg: ast.AST, value: frozenset[Label]) -> frozenset[Label]:
-        """Operator injection needs parsed JSON, or any data in a ``$where``-style clause."""
-        if isinstance(arg, ast.Dict) and any(string_value(k) in ("$where", "$function", "$accumulator") for k in arg.keys):
-            return value
-        return frozenset(label for label in value if label.origin.structured)
-
-    def _record(self, row: Row | None, category: str, sink: str, where: ast.AST, call: ast.AST | None, arg: ast.AST | None, value) -> bool:
-        """Note a sink reached by ``value``; True when live taint reached it."""
-        labels = live(value, category)
-        needs = row.get("needs_text") if row is not None else None
-        if needs:  # a parameter may still become SQL text in the caller: keep it for the summary
-            labels = [label for label in labels if needs in label.text or not label.origin.proven]
-        untainted = row is not None and row.get("untainted", False)
-        if not labels and not untainted:
-            return False
-        key = (id(where), category)
-        if key in self._reported:
-            return bool(labels)
-        self._reported.add(key)
-        proven = tuple(label for label in labels if label.origin.proven)
-        symbolic = [label for label in labels if not label.origin.proven]
-        for label in symbolic:
-            self.param_sinks.append(
-                ParamSink(label.origin.param, category, sink, self.doc.range_of(where), self.doc.path,
-                          self.func.name if self.func else "", "" if not needs or needs in label.text else needs, label.steps)
-            )
-        reported = proven or tuple(label for label in symbolic if label.built and (not needs or needs in label.text))
-        if reported or (untainted and not labels):
-            if row is not None:
-                row.hit()
-            self.hits.append(SinkHit(category, sink, where, call, arg, reported, self.func, row))
-        return bool(labels)
-
-    def _record_via(self, node: ast.Call, sink: ParamSink, value: frozenset[Label]) -> None:
-        labels = live(value, sink.category)
-        if sink.needs_text:
-            labels = [label for label in labels if sink.needs_text in label.text or not label.origin.proven]
-        if not labels:
-            return
-        for label in labels:
-            if not label.origin.proven:
-                needs = "" if sink.needs_text in label.text else sink.needs_text
-                self.param_sinks.append(replace(sink, param=label.origin.param, steps=label.steps + sink.steps, needs_text=needs))
-        proven = tuple(label for label in labels if label.origin.proven)
-        key = (id(node), sink.category)
-        if proven and key not in self._reported:
-            self._reported.add(key)
-            self.hits.append(SinkHit(sink.category, sink.sink, node, None, None, proven, self.func, None, via=sink))
-
-    def _check_returned_html(self, node: ast.Return, value: frozenset[Label]) -> None:
-        html = frozenset(label for label in value if "html" in label.text)
-        if html:
-            self._record(None, "html", "the response", node.value, None, node.value, html)
-
-
-def _innermost_name(expr: ast.AST | None) -> ast.AST | None:
-    """``os.path.realpath(path).startswith`` → ``path``; ``name.isdigit`` → ``name``."""
-    while expr is not None and not isinstance(expr, ast.Name):
-        if isinstance(expr, ast.Call):
-            expr = expr.args[0] if expr.args else None
-        elif isinstance(expr, (ast.Attribute, ast.Subscript)):
-            expr = expr.value
-        else:
-            return None
-    return expr

@@ -13,13 +13,28 @@ from dataclasses import dataclass, replace
 
 from ..model import Range
 
+#: Guard facts that together make a redirect target a local path: it starts with "/" and
+#: does not start with "//" (which browsers read as another host).
+LOCAL_PREFIX = "starts-with:/"
+NOT_PROTOCOL_RELATIVE = "not-starts-with://"
+
+#: Every sink category (for sources that only matter to some: ``only_for``).
+CATEGORIES = frozenset({
+    "sql", "nosql", "command", "code", "path", "ssrf", "redirect", "deserialization", "xxe", "ldap", "xpath",
+    "session", "html", "markup",
+})
+
 #: Most flow steps kept per label; longer chains keep their first steps and the sink.
 MAX_STEPS = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Origin:
-    """Where tainted data entered: a source expression or a function parameter."""
+    """Where tainted data entered: a source expression or a function parameter.
+
+    Compared by identity: one object per place data enters, shared by every value derived
+    from it (cheap to hash on every union).
+    """
 
     kind: str  # "source" or "param"
     what: str  # what the user sees: "request.args", "route parameter", "parameter"
@@ -29,6 +44,7 @@ class Origin:
     route: bool = False  # a route/view parameter: attacker-controlled, not symbolic
     structured: bool = False  # parsed JSON: may carry dicts/lists (NoSQL operators)
     path: str = ""  # the file of the source when it is not the analysed one
+    stored: bool = False  # read back from the database: user input, but one step removed
 
     @property
     def proven(self) -> bool:
@@ -36,8 +52,10 @@ class Origin:
         return self.kind == "source" or self.route
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Label:
+    """A tainted value's history; compared by identity, deduplicated by :attr:`key`."""
+
     origin: Origin
     cleared: frozenset[str] = frozenset()
     text: frozenset[str] = frozenset()
@@ -47,6 +65,8 @@ class Label:
     alias: str = ""
 
     def live_for(self, category: str) -> bool:
+        if category == "redirect" and LOCAL_PREFIX in self.cleared and NOT_PROTOCOL_RELATIVE in self.cleared:
+            return False
         return category not in self.cleared and "*" not in self.cleared
 
     @property
@@ -69,7 +89,9 @@ def union(*taints: Iterable[Label]) -> frozenset[Label]:
 
 def clear(taint: Iterable[Label], categories: Iterable[str]) -> frozenset[Label]:
     extra = frozenset(categories)
-    return union(replace(label, cleared=label.cleared | extra) for label in taint)
+    return union(
+        Label(label.origin, label.cleared | extra, label.text, label.built, label.steps, label.alias) for label in taint
+    )
 
 
 def mark(taint: Iterable[Label], text: Iterable[str] = (), built: bool = False) -> frozenset[Label]:
@@ -77,20 +99,31 @@ def mark(taint: Iterable[Label], text: Iterable[str] = (), built: bool = False) 
     kinds = frozenset(text)
     if not kinds and not built:
         return frozenset(taint)
-    return union(replace(label, text=label.text | kinds, built=label.built or built) for label in taint)
+    return union(
+        Label(label.origin, label.cleared, label.text | kinds, label.built or built, label.steps, label.alias)
+        for label in taint
+    )
 
 
 def step(taint: Iterable[Label], where: Range, name: str) -> frozenset[Label]:
     """Record that the value was assigned to ``name`` at ``where`` (a flow step)."""
     message = f"assigned to `{name}`"
     return union(
-        replace(
-            label,
-            steps=label.steps + ((where, message),) if len(label.steps) < MAX_STEPS else label.steps,
-            alias=label.alias or name,
+        Label(
+            label.origin,
+            label.cleared,
+            label.text,
+            label.built,
+            label.steps + ((where, message),) if len(label.steps) < MAX_STEPS else label.steps,
+            label.alias or name,
         )
         for label in taint
     )
+
+
+def structured(taint: Iterable[Label]) -> frozenset[Label]:
+    """Labels of data parsed into dicts and lists (``json.loads``)."""
+    return union(replace(label, origin=replace(label.origin, structured=True)) for label in taint)
 
 
 def live(taint: Iterable[Label], category: str) -> list[Label]:

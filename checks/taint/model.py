@@ -21,7 +21,7 @@ declare_section(
     "taint_sources",
     "Expressions whose value the user controls (request data, input(), sys.argv).",
     required={"path": str},
-    optional={"written": list, "what": str, "structured": bool},
+    optional={"written": list, "what": str, "structured": bool, "trusted_for": list, "only_for": list, "stored": bool},
 )
 declare_section(
     "taint_sinks",
@@ -37,7 +37,14 @@ declare_section(
         "safe_values": list,
         "driver": str,
         "untainted": bool,
+        "safe_receivers": list,
+        "unsafe_option": str,
     },
+)
+declare_section(
+    "taint_parsers",
+    "Calls returning parsed structured data (dicts that may carry NoSQL operators).",
+    required={"call": str},
 )
 declare_section(
     "taint_sanitizers",
@@ -46,9 +53,9 @@ declare_section(
 )
 declare_section(
     "taint_guards",
-    "Calls that, used as an `if` test, prove an argument (`arg`, -1 = receiver) safe.",
+    "Calls that, used as an `if` test, prove an argument (`arg`, -1 = receiver, or `keyword`) safe.",
     required={"call": str, "clears": list},
-    optional={"arg": int},
+    optional={"arg": int, "keyword": str},
 )
 declare_section(
     "taint_routes",
@@ -57,8 +64,10 @@ declare_section(
 )
 declare_section(
     "taint_views",
-    "Function views: a first parameter called `first_param` in a module importing `module_import`.",
+    "Function views: a first parameter called `first_param` in a module importing `module_import`"
+    " whose path has a part ending in one of `module_parts` (views.py, views/, api.py).",
     required={"first_param": str, "module_import": str},
+    optional={"module_parts": list},
 )
 declare_section(
     "taint_route_exclusions",
@@ -80,6 +89,9 @@ class TaintModel:
     routes: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     views: list[Row] = field(default_factory=list)
     exclusions: list[Row] = field(default_factory=list)
+    parsers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    #: Names of sinks reported even without user data (``yaml.load``).
+    untainted_sinks: set[str] = field(default_factory=set)
 
 
 @lru_cache(maxsize=4)
@@ -94,9 +106,11 @@ def model_for(knowledge: Knowledge) -> TaintModel:
         ("taint_sinks", model.sinks),
         ("taint_sanitizers", model.sanitizers),
         ("taint_guards", model.guards),
+        ("taint_parsers", model.parsers),
     ):
         for row in knowledge.rows(section):
             index[last_segment(row["call"])].append(row)
+    model.untainted_sinks = {last_segment(r["call"]) for r in knowledge.rows("taint_sinks") if r.get("untainted")}
     for row in knowledge.rows("taint_routes"):
         model.routes[last_segment(row["decorator"])].append(row)
     model.views = knowledge.rows("taint_views")
@@ -121,4 +135,6 @@ def matches(pattern: str, resolved: str | None, written: str | None) -> bool:
 
 
 def source_matches(row: Row, resolved: str | None, written: str | None) -> bool:
+    if row["path"].startswith("*."):
+        return matches(row["path"], resolved, written)
     return resolved == row["path"] or (written is not None and written in row.get("written", ()))

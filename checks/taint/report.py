@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from ..context import RuleContext
-from ..model import Confidence, Finding, Fix, FlowStep
+from ..model import Confidence, Finding, Fix, FlowStep, Range
 from .analysis import taint_hits
 from .flow import SinkHit
 from .labels import Label
@@ -20,7 +20,7 @@ ROLE = {
     "ssrf": "as the URL of a server-side request",
     "redirect": "as a redirect target",
     "deserialization": "as serialized objects",
-    "xxe": "as XML parsed with external entities",
+    "xxe": "as XML for a parser that expands entities",
     "ldap": "as an LDAP filter",
     "xpath": "as an XPath expression",
     "session": "as a trusted session value",
@@ -28,13 +28,15 @@ ROLE = {
     "markup": "as markup trusted not to need escaping",
 }
 
-FixMaker = Callable[[RuleContext, SinkHit], "Fix | None"]
+FixMaker = Callable[[RuleContext, SinkHit], Fix | None]
 
 
 def describe(label: Label, ctx: RuleContext) -> str:
     origin = label.origin
     line = origin.range.start.line + 1
     where = f"line {line}" if not origin.path or origin.path == ctx.doc.path else f"{origin.path} line {line}"
+    if origin.stored:
+        return f"stored data from `{origin.what}` ({where})"
     if origin.kind == "source":
         if not label.alias:
             return f"user input from `{origin.what}` ({where})"
@@ -54,25 +56,29 @@ def finding_for(ctx: RuleContext, hit: SinkHit, make_fix: FixMaker | None) -> Fi
     role = ROLE[hit.category]
     sink = f"`{hit.sink}`" if hit.sink != "the response" else "the HTML response"
     inside = ""
+    if hit.entry is not None:
+        path, rng, caller = hit.entry
+        where = f"line {rng.start.line + 1}" if path == ctx.doc.path else f"{path} line {rng.start.line + 1}"
+        inside = f" (passed in by `{caller}()` at {where})"
     if hit.via is not None:
         where = f"line {hit.via.range.start.line + 1}"
         if hit.via.path != ctx.doc.path:
             where = f"{hit.via.path} {where}"
         inside = f" in `{hit.via.function}()` ({where})"
     if not hit.labels:
-        message = f"`{hit.sink}` without a safe Loader can build arbitrary Python objects from the data it reads"
+        message = f"`{hit.sink}` can build arbitrary Python objects from the data it reads: use a safe loader"
         confidence = Confidence.MEDIUM
     else:
         first = hit.labels[0]
         origin = first.origin
         if origin.proven:
-            confidence = Confidence.HIGH
+            confidence = Confidence.MEDIUM if origin.stored else Confidence.HIGH
             message = f"{describe(first, ctx)} reaches {sink} {role}{inside}"
         else:
             confidence = Confidence.LOW
             name = hit.function.name if hit.function is not None else "?"
             message = f"{describe(first, ctx)} of `{name}()` is built into data that reaches {sink} {role}; callers must not pass user input"
-    fix = make_fix(ctx, hit) if make_fix is not None else None
+    fix = make_fix(ctx, hit) if make_fix is not None and not isinstance(hit.node, Range) else None
     return ctx.finding(hit.node, message, fix=fix, confidence=confidence, flow=_flow(ctx, hit))
 
 
@@ -84,11 +90,15 @@ def _flow(ctx: RuleContext, hit: SinkHit) -> list[FlowStep]:
     source_path = origin.path if origin.path and origin.path != ctx.doc.path else None
     steps = [FlowStep(origin.range, f"source: {describe(label, ctx)}", source_path)]
     steps += [FlowStep(rng, message) for rng, message in label.steps]
+    if hit.entry is not None:
+        path, rng, caller = hit.entry
+        steps.append(FlowStep(rng, f"passed to `{hit.function.name if hit.function else '?'}()` by `{caller}()`", path if path != ctx.doc.path else None))
     if hit.via is not None:
         steps.append(FlowStep(ctx.doc.range_of(hit.node), f"passed to `{hit.via.function}()`"))
         other = hit.via.path if hit.via.path != ctx.doc.path else None
         steps += [FlowStep(rng, message, other) for rng, message in hit.via.steps]
         steps.append(FlowStep(hit.via.range, f"sink: `{hit.via.sink}` {ROLE[hit.category]}", other))
     else:
-        steps.append(FlowStep(ctx.doc.range_of(hit.node), f"sink: `{hit.sink}` {ROLE[hit.category]}"))
+        where = hit.node if isinstance(hit.node, Range) else ctx.doc.range_of(hit.node)
+        steps.append(FlowStep(where, f"sink: `{hit.sink}` {ROLE[hit.category]}"))
     return steps

@@ -27,6 +27,9 @@ class ParamSink:
     function: str
     needs_text: str = ""
     steps: tuple[tuple[Range, str], ...] = ()
+    #: The parameter itself is the sink argument (``cursor.execute(sql)``): whoever builds
+    #: the value is at fault, so the flow is reported at the call site, not here.
+    direct: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,13 @@ class Summary:
     params: tuple[str, ...]
     returns: tuple[ParamReturn, ...] = ()
     sinks: tuple[ParamSink, ...] = ()
-    #: Request data the function returns itself (origins carry the defining file's path).
-    sources: tuple[Origin, ...] = ()
+    #: Request data the function returns itself: (origin with the defining file's path,
+    #: categories it is already safe for).
+    sources: tuple[tuple[Origin, frozenset[str]], ...] = ()
     #: Whether the first parameter is ``self``/``cls`` (callers skip it).
     method: bool = False
+    #: The file defining the function.
+    path: str = ""
 
     def param_index(self, keyword: str) -> int:
         try:
@@ -57,4 +63,31 @@ class Summary:
             return -1
 
 
-EMPTY = Summary("", ())
+@dataclass(frozen=True)
+class OutgoingCall:
+    """A call passing request data to a function the file could not see (another module).
+
+    The callee's own file reads these (``taint_summaries`` facts of its callers) and reports
+    the flow at its sink, where the fix goes, rather than at every call site.
+    """
+
+    callee: str  # resolved dotted path (``shop.db.find_by_name``)
+    param: int  # positional index, or -1 when passed by keyword
+    keyword: str
+    origin: Origin
+    text: frozenset[str]
+    cleared: frozenset[str]
+    alias: str
+    range: Range  # the call
+    path: str
+    function: str  # the caller
+
+
+@dataclass(frozen=True)
+class TaintFacts:
+    """What the project index keeps per file: summaries and outgoing tainted calls."""
+
+    summaries: dict[str, Summary]
+    calls: tuple[OutgoingCall, ...] = ()
+    #: Every module-level function: a call to one without a summary carries no taint.
+    functions: frozenset[str] = frozenset()

@@ -17,6 +17,7 @@ from pygls.uris import from_fs_path
 from codeward.checks.fixes import edits_for
 from codeward.checks.model import Applicability, Edit, FileEdit, Finding, Range
 
+from . import secret_edits
 from .analysis import DocResult
 from .positions import ClientPositions
 
@@ -115,7 +116,16 @@ def quick_fix(
     if fix is None:
         return None
     edits = text_edits(result.positions, edits_for(result.doc, fix))
-    others, left = file_operations(fix.file_edits, root, support, open_text, result.snapshot.codec)
+    sensitive = tuple(e for e in fix.file_edits if e.sensitive)
+    public = [e for e in fix.file_edits if not e.sensitive]
+    others, left = file_operations(public, root, support, open_text, result.snapshot.codec)
+    command = None
+    if sensitive and root is not None:
+        # The value goes to disk through the server, never through the client (secret_edits).
+        token = secret_edits.PENDING.stash(Path(root), sensitive)
+        command = types.Command(title="Write the secret to .env", command=secret_edits.COMMAND, arguments=[token])
+    elif sensitive:
+        left.extend(sensitive)
     title = fix.title
     if fix.applicability is Applicability.UNSAFE:
         title += " (unsafe)"
@@ -128,6 +138,7 @@ def quick_fix(
         diagnostics=[diagnostic],
         is_preferred=fix.applicability is Applicability.SAFE,
         edit=workspace_edit(result, edits, support, others),
+        command=command,
     )
 
 

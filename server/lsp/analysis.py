@@ -53,6 +53,11 @@ class FactUsage:
         self.used.add(name)
         return self._index.facts(name)
 
+    @property
+    def root(self) -> Any:
+        """The project root (depends on no fact: secrets fixes need it for ``.env``)."""
+        return self._index.root
+
     def module_path(self, module: str) -> str | None:
         self.used.add("*modules")
         return self._index.module_path(module)

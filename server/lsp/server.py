@@ -24,7 +24,7 @@ from codeward.checks.files import kind_of
 from codeward.checks.project import FACT_EXTRACTORS, module_name_for
 from codeward.checks.registry import all_rules
 
-from . import actions
+from . import actions, secret_edits
 from .analysis import DocResult, Snapshot, has_rules, run_analysis
 from .diagnostics import hover_text, to_diagnostic
 from .documents import LspWorkspace
@@ -390,6 +390,12 @@ def create_server() -> CodewardServer:
             return action
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(ls.analysis_pool, _resolved_fix_all_in_thread, ls, action) or action
+
+    @server.command(secret_edits.COMMAND)
+    def write_secret_edits(ls: CodewardServer, token: str) -> None:
+        """Append a secret-moving fix's ``.env`` line on disk (see ``secret_edits``)."""
+        for outcome in secret_edits.PENDING.write(str(token)):
+            ls.log(f"codeward: {outcome}")
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: CodewardServer, params: types.HoverParams) -> types.Hover | None:

@@ -52,3 +52,16 @@ def test_ratio_against_bandit_in_table() -> None:
     assert rows[0][7].startswith("0.20×") and rows[0][8].endswith("✓")
     assert rows[1][7].startswith("0.60×") and rows[1][8].endswith("✗")
     assert rows[2][2] == "10.00" and rows[2][3] == "100"
+
+
+def test_json_report_round_trips(tmp_path: Path) -> None:
+    config = scan_speed.Config("bandit", "bandit", cmd=["bandit", "-r", "x"])
+    config.runs = [scan_speed.Measurement(1.5, 1.0, 100, 200, 0, 3)]
+    info = {"target_name": "t", "target": "t", "files": 3, "lines": 30, "cores": 2, "runs": 1,
+            "python": "3.11", "load_before": 0.5, "load_after": 0.7}
+    saved = tmp_path / "speed.json"
+    saved.write_text(scan_speed.render_json([config], info))
+    configs, loaded = scan_speed.load_results(saved)
+    assert loaded == info
+    assert configs[0].runs == config.runs and configs[0].tool == "bandit"
+    assert "| bandit | 3 | 1.50 | 20 |" in scan_speed.render_markdown(configs, loaded)

@@ -77,3 +77,12 @@ def test_markdown_and_text_report_missing_tools() -> None:
     text = accuracy.render_text(results, labels)
     assert "bandit: not installed" in text
     assert "| sqli | 1/1 | n/a |" in accuracy.render_markdown(results, labels)
+
+
+def test_detect_secrets_baseline_maps_to_secrets(tmp_path: Path) -> None:
+    from tool_outputs import parse_detect_secrets
+
+    report = {"results": {"app/settings.py": [{"type": "Secret Keyword", "line_number": 4, "hashed_secret": "0" * 40}]}}
+    parsed = parse_detect_secrets(report, tmp_path, cwd=tmp_path)
+    [finding] = parsed.findings
+    assert (finding.path, finding.line, finding.categories[0], finding.rule) == ("app/settings.py", 4, "secrets", "Secret Keyword")
