@@ -79,3 +79,60 @@ def test_each_fix_parses_removes_its_finding_adds_none_and_is_idempotent(root: P
             assert not new, f"{rel}: {finding.fix.title} adds {new}"
             again = [f for f in after if f.fix and f.code == finding.code and key(f) == key(finding)]
             assert not again
+
+
+@pytest.mark.parametrize("root", PROJECTS, ids=lambda p: p.name)
+def test_access_facts_pickle_for_worker_processes(root: Path) -> None:
+    import pickle
+
+    project, _ = index_project(root)
+    for path, facts in project.files.items():
+        access = facts.facts.get("access", {})
+        assert pickle.loads(pickle.dumps(access)) == access, path
+
+
+def test_editing_a_guard_in_another_file_changes_the_verdict_of_a_route() -> None:
+    """The language server re-extracts facts on save: when the admin blueprint's
+    ``before_request`` hook (in ``admin/__init__.py``) stops rejecting requests, the route in
+    ``admin/views.py`` loses its protection."""
+    root = FIXTURES / "projects" / "access_flask"
+    project, docs = index_project(root)
+    views = docs["app/admin/views.py"]
+    config = cw3(root)
+    assert analyze(views, config, project, "app/admin/views.py").findings == []
+    hook = docs["app/admin/__init__.py"]
+    broken = hook.text.replace("        abort(403)\n", "        pass\n", 1)
+    assert broken != hook.text
+    assert project.update("app/admin/__init__.py", SourceDoc(broken, "app/admin/__init__.py", "python", hook.module_name))
+    after = analyze(views, config, project, "app/admin/views.py").findings
+    assert [f.code for f in after] == ["CW301"]
+
+
+def test_facts_of_another_application_scanned_together_do_not_apply() -> None:
+    """Two Django projects in one repository: the first one's DRF default permission must not
+    protect the second one's views."""
+    settings = 'REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"]}\n'
+    views = (
+        "from rest_framework import viewsets\n\nfrom .models import Invoice\n\n\n"
+        "class InvoiceViewSet(viewsets.ModelViewSet):\n    queryset = Invoice.objects.all()\n"
+    )
+    models = "from django.db import models\n\n\nclass Invoice(models.Model):\n    owner = models.ForeignKey('auth.User', on_delete=models.CASCADE)\n"
+    project = ProjectIndex()
+    files = {
+        "billing/config/__init__.py": "", "billing/config/settings.py": settings,
+        "billing/api/__init__.py": "", "billing/api/views.py": views, "billing/api/models.py": models,
+        "shop/api/__init__.py": "", "shop/api/views.py": views, "shop/api/models.py": models,
+    }
+    docs = {}
+    for rel, text in files.items():
+        docs[rel] = SourceDoc(text, rel, "python", rel[:-3].replace("/__init__", "").replace("/", "."))
+        project.update(rel, docs[rel])
+    from codeward.checks.knowledge import load
+    from codeward.checks.routes.analysis import verdicts
+
+    def guards(rel: str) -> list[str]:
+        (verdict,) = verdicts(docs[rel], project, Config(), load(), {})
+        return [f"{g.name} ({g.source})" for g in verdict.route.guards]
+
+    assert guards("billing/api/views.py") == ["rest_framework.permissions.IsAuthenticated (settings)"]
+    assert guards("shop/api/views.py") == []
