@@ -13,6 +13,8 @@ import * as path from "node:path";
  *  - code: the rule code whose diagnostic must appear (and disappear after the fix)
  *  - line, column: 1-based position of that diagnostic (where the cursor goes for Ctrl+.)
  *  - fixTitle: when set, the quick fix whose title contains it is applied and all files saved
+ *  - notice, noticeButton: when set, a notification containing `notice` must appear first, and
+ *    its button `noticeButton` is clicked (e.g. the offer to use the bundled server)
  *  - shots: folder for the step screenshots
  */
 const spec = JSON.parse(process.argv[2]);
@@ -60,6 +62,16 @@ try {
     await page.goto(`${spec.url}/?folder=${encodeURIComponent(spec.folder)}`);
     await page.locator(".monaco-workbench .explorer-folders-view").waitFor();
   });
+  if (spec.notice) {
+    await step("notification", async () => {
+      const toast = page.locator(".notification-toast", { hasText: spec.notice });
+      await toast.first().waitFor();
+      result.notice = (await toast.first().innerText()).replace(/\s+/g, " ").trim();
+      if (spec.noticeButton) {
+        await toast.first().locator(".monaco-button", { hasText: spec.noticeButton }).click();
+      }
+    });
+  }
   await step("open-file", async () => {
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: spec.file }).first().click();
     await editor.locator(".view-lines").waitFor();
