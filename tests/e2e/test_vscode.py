@@ -100,10 +100,10 @@ def test_secret_moved_to_environment(server: CodeServer, tmp_path: Path) -> None
         assert target.exists() and edit.append.strip() in target.read_text("utf-8"), f"{edit.path} not updated"
 
 
-def test_missing_auth_visible(server: CodeServer, tmp_path: Path) -> None:
-    """CW301: a state-changing route without the guard its neighbours use is reported."""
+def test_missing_auth_visible_and_workspace_scan(server: CodeServer, tmp_path: Path) -> None:
+    """CW301 is reported; then the Scan Workspace and Show Logs commands work."""
     require_rule("CW301")
-    folder = workspace(tmp_path, {"notes.py": """
+    folder = workspace(tmp_path, {"client.py": TLS_CLIENT, "notes.py": """
         from flask import Flask
         from flask_login import login_required
         from flask_sqlalchemy import SQLAlchemy
@@ -130,7 +130,10 @@ def test_missing_auth_visible(server: CodeServer, tmp_path: Path) -> None:
             return "deleted"
         """})
     finding = engine_finding(folder / "notes.py", "CW301")
-    drive(server, folder, "notes.py", finding, "missing-auth")
+    result = drive(server, folder, "notes.py", finding, "missing-auth", scan_code="CW502")
+    # "Scan Workspace" lists the file that is not open (client.py), next to the live finding.
+    assert any("CW502" in row for row in result["problemsAfterScan"]), result["problemsAfterScan"]
+    assert any("CW301" in row for row in result["problemsAfterScan"]), result["problemsAfterScan"]
 
 
 def test_missing_codeward_offers_bundled_server(server: CodeServer, tmp_path: Path) -> None:
