@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules_p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
     sub.add_parser("lsp", help="run the language server on stdin/stdout")
+    from codeward.server.routes_cmd import add_parser as add_routes_parser
+
+    add_routes_parser(sub)
     return parser
 
 
@@ -64,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
             serve()
             return EXIT_CLEAN
+        if args.command == "routes":
+            from codeward.server.routes_cmd import run_routes
+
+            return run_routes(args)
     except (ConfigError, KnowledgeError) as exc:
         print(f"codeward: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -34,8 +34,11 @@ def object_key(doc: SourceDoc, expr: ast.AST | None) -> str | None:
     """A project-wide name for the object ``expr`` denotes: the import target for imported
     names, ``module.name`` for names bound in this module (``bp`` → ``app.admin.bp``)."""
     if isinstance(expr, ast.Name):
-        binding = doc.names.binding(expr.id)
-        if isinstance(binding, tuple):
+        scope = doc.scope_of(expr)
+        binding = doc.names.binding(expr.id, scope)
+        if binding is None and scope is not doc.tree:
+            binding = doc.names.binding(expr.id)
+        if isinstance(binding, tuple):  # imported, possibly inside a factory function
             return binding[1]
         return f"{doc.module_name}.{expr.id}" if doc.module_name else expr.id
     if isinstance(expr, ast.Attribute):

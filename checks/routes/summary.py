@@ -96,7 +96,7 @@ def summarise(doc: SourceDoc, project: ProjectIndex | None = None, config: Confi
         start_line = min([first, *((d.lineno - 1) for d in node.decorator_list)])
         mine = [f for f in findings if start_line <= f.range.start.line <= last]
         unchecked = unchecked_fetches(doc, v, view, knowledge, config.auth_guards)
-        has_fetch = any(isinstance(n, ast.Call) and any(k in (ast.unparse(n.func)) for k in ("get", "filter", "find", "execute")) for f in route.functions for n in ast.walk(f))
+        touches_data = bool(v.effects.reads or v.effects.writes)
         if unchecked:
             ownership = "not checked"
         elif v.admin_checked:
@@ -104,7 +104,7 @@ def summarise(doc: SourceDoc, project: ProjectIndex | None = None, config: Confi
         elif route.object_permission:
             ownership = "object permission"
         else:
-            ownership = "ok" if has_fetch else "n/a"
+            ownership = "scoped to the caller or checked" if touches_data and route.path_params else "n/a"
         auth = v.auth if v.route.guards else ("public: " + v.public if v.public else "none")
         out.append(RouteSummary(
             framework=route.framework,
