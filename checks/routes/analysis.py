@@ -19,6 +19,7 @@ from ..syntax import dotted
 from .behaviour import mentioned_names
 from .data import first_row, glob_any
 from .discover import Route, discover_routes
+from .nodes import function_nodes
 from .view import ProjectView, project_view
 
 _LOGIN_LIBRARIES = ("flask_login", "flask_jwt_extended", "flask_httpauth", "django.contrib.auth", "fastapi.security", "starlette.authentication", "rest_framework.permissions")
@@ -68,26 +69,38 @@ def is_user_expr(expr: ast.AST, user_names: frozenset[str] = frozenset()) -> boo
     text = dotted(expr.value if isinstance(expr, ast.Subscript) else expr)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
         text = dotted(expr.func.value)
-        if text and text.rsplit(".", 1)[-1] == "session" and any(isinstance(a, ast.Constant) and "user" in str(a.value) for a in expr.args):
+        if text and text.rsplit(".", 1)[-1] == "session" and any(isinstance(a, ast.Constant) and ("user" in str(a.value).lower() or "uid" in str(a.value).lower()) for a in expr.args):
             return True
         return False
     if text is None:
         return False
     if isinstance(expr, ast.Subscript):
-        return text.rsplit(".", 1)[-1] == "session" and "user" in ast.unparse(expr.slice)
+        if is_user_expr(expr.value, user_names):  # g.user["id"]
+            return True
+        key = ast.unparse(expr.slice).lower()
+        return text.rsplit(".", 1)[-1] == "session" and ("user" in key or "uid" in key)
     head = text.split(".")
     if head[0] in ("current_user", *user_names):
         return True
     return "user" in head[1:] and head[0] in ("request", "g", "self", "info")
 
 
-def effects_of(route: Route, knowledge: Knowledge) -> Effects:
+def _may_name_user(node: ast.AST) -> bool:
+    """A cheap filter before :func:`is_user_expr` (which builds dotted names)."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "user"
+    if isinstance(node, ast.Name):
+        return node.id == "current_user"
+    return isinstance(node, ast.Subscript)
+
+
+def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge) -> Effects:
     found = Effects()
     # Writes first: `Note.objects.filter(pk=pk).delete()` is a write, though it starts as a read.
     data_rows = sorted(knowledge.rows("access_data_calls"), key=lambda r: r["effect"] != "write")
     signature_rows = knowledge.rows("access_signature_checks")
     for func in route.functions:
-        for node in ast.walk(func):
+        for node in function_nodes(doc, func):
             if isinstance(node, ast.Call):
                 written = dotted(node.func)
                 for row in data_rows:
@@ -98,7 +111,7 @@ def effects_of(route: Route, knowledge: Knowledge) -> Effects:
                 if signature_rows and glob_any(signature_rows[0]["calls"], written):
                     signature_rows[0].hit()
                     found.signature_checked = True
-            elif isinstance(node, (ast.Attribute, ast.Name, ast.Subscript)) and not found.uses_user:
+            elif not found.uses_user and _may_name_user(node):
                 found.uses_user = is_user_expr(node)
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr in _ADMIN_ATTRS for t in node.targets):
                 found.grants_role = True
@@ -143,7 +156,7 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
         return cached
     view = project_view(doc, project, memo)
     routes = discover_routes(doc, view, knowledge, config)
-    result = [Verdict(r, effects_of(r, knowledge)) for r in routes]
+    result = [Verdict(r, effects_of(doc, r, knowledge)) for r in routes]
     for v in result:
         v.public = public_reason(v.route, v.effects, knowledge, config)
         v.admin_route = _is_admin_route(v.route, v.effects)
@@ -166,25 +179,32 @@ def has_auth_concept(doc: SourceDoc, view: ProjectView, result: list[Verdict]) -
 
 def _decide(result: list[Verdict], auth_concept: bool) -> None:
     """Which unguarded routes need a login, learning the convention from their siblings."""
+    # Learn the convention from routes of the same sort: apps often serve public pages and
+    # guard only the routes that change data (a forum, a blog), so reads are compared with
+    # reads and writes with writes. Counted once: files with hundreds of routes stay linear.
+    totals = {True: 0, False: 0}
+    guarded_totals = {True: 0, False: 0}
+    for o in result:
+        if not o.public:
+            totals[bool(o.effects.writes)] += 1
+            guarded_totals[bool(o.effects.writes)] += o.authenticated
     for v in result:
         if v.authenticated or v.public:
             continue
-        # Learn the convention from routes of the same sort: apps often serve public pages and
-        # guard only the routes that change data (a forum, a blog), so reads are compared with
-        # reads and writes with writes.
-        siblings = [o for o in result if o is not v and not o.public and bool(o.effects.writes) == bool(v.effects.writes)]
-        guarded = sum(1 for o in siblings if o.authenticated)
+        sort = bool(v.effects.writes)
+        others = totals[sort] - 1  # routes of the same sort besides this (unguarded) one
+        guarded = guarded_totals[sort]
         e = v.effects
         user = e.uses_user and not _mentions_is_authenticated(v.route)
         modifies = bool(e.writes) and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
         if v.admin_route:
             v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin route"
-        elif guarded and guarded * 2 > len(siblings) and (e.reads or e.writes or user):
+        elif guarded and guarded * 2 > others and (e.reads or e.writes or user):
             v.needs_login, v.confidence = True, Confidence.HIGH
             v.reason = f"the other routes here require a login and this one {'changes' if e.writes else 'reads'} stored data"
         elif auth_concept and (modifies or user):
             v.needs_login, v.confidence = True, Confidence.MEDIUM
             v.reason = "it changes an existing record" if modifies else "it acts on the current user"
-        elif guarded >= 2 and guarded * 3 >= len(siblings) * 2:
+        elif guarded >= 2 and guarded * 3 >= others * 2:
             v.needs_login, v.confidence = True, Confidence.LOW
             v.reason = "most other routes here require a login"

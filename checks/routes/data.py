@@ -7,7 +7,9 @@ every row is exercised by a fixture.
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
+import re
+from fnmatch import translate
+from functools import lru_cache
 
 from ..knowledge import Knowledge, Row, declare_section
 
@@ -90,15 +92,18 @@ declare_section(
 )
 
 
+@lru_cache(maxsize=512)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for a list of globs (``*.x`` also matches a bare ``x``)."""
+    alternatives = [translate(p) for p in patterns]
+    alternatives += [translate(p[2:]) for p in patterns if p.startswith("*.")]
+    return re.compile("|".join(f"(?:{a})" for a in alternatives) or "(?!)")
+
+
 def glob_any(patterns: list[str], *names: str | None) -> bool:
     """Whether any non-empty name matches any glob (``*.x`` also matches a bare ``x``)."""
-    for name in names:
-        if not name:
-            continue
-        for pattern in patterns:
-            if fnmatchcase(name, pattern) or (pattern.startswith("*.") and fnmatchcase(name, pattern[2:])):
-                return True
-    return False
+    compiled = _compiled(tuple(patterns))
+    return any(name and compiled.match(name) for name in names)
 
 
 def first_row(knowledge: Knowledge, section: str, key: str, *names: str | None) -> Row | None:

@@ -18,6 +18,7 @@ from ..knowledge import Knowledge
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import body_guard
+from .nodes import all_nodes
 from .facts import dependency_targets, object_key, parameter_dependencies
 from .view import Guard, ProjectView, guard_for, known_guard, lookup
 
@@ -102,7 +103,7 @@ class _Discovery:
     def run(self) -> list[Route]:
         tree = self.doc.tree
         assert tree is not None
-        for node in ast.walk(tree):
+        for node in all_nodes(self.doc):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._decorated(node)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_url_rule":

@@ -18,6 +18,7 @@ from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import enforcement
+from .nodes import all_nodes
 
 #: Objects routes are declared on; a call may resolve with or without ``()`` depending on
 #: whether a ``[[types]]`` row names its result.
@@ -86,7 +87,7 @@ class _Extractor:
         assert tree is not None
         for stmt in tree.body:
             self._statement(stmt, top=True)
-        for node in ast.walk(tree):
+        for node in all_nodes(self.doc):
             if isinstance(node, ast.Call):
                 self._call(node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
@@ -130,6 +131,7 @@ class _Extractor:
     def _class(self, cls: ast.ClassDef) -> None:
         bases = [dotted(b) or "" for b in cls.bases]
         fields: list[str] = []
+        user_fks: list[str] = []
         table = None
         methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for stmt in cls.body:
@@ -146,8 +148,13 @@ class _Extractor:
                 isinstance(n, ast.Call) and (dotted(n.func) or "").rsplit(".", 1)[-1].endswith(_MODEL_FIELD_CALLS) for n in ast.walk(value)
             ):
                 fields.append(target)
+                if _references_user(value):
+                    user_fks.append(target)
         if fields or any(b.endswith(("Model", "Base", "SQLModel", "Document")) for b in bases):
-            self._put("models", cls.name, {"fields": fields, "table": table, "module": self.module})
+            info: dict[str, Any] = {"fields": fields, "table": table, "module": self.module}
+            if user_fks:
+                info["user_fks"] = user_fks
+            self._put("models", cls.name, info)
         if any(b.endswith("BasePermission") for b in bases):
             kind = None
             if "has_permission" in methods:
@@ -232,6 +239,18 @@ class _Extractor:
                         self.facts.setdefault("settings", {})["drf_permissions"] = [i for i in items if i]
 
 
+def _references_user(value: ast.expr) -> bool:
+    """``ForeignKey(User)``, ``ForeignKey(settings.AUTH_USER_MODEL)``, ``ForeignKey("users.id")``."""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("ForeignKey", "OneToOneField"):
+            for arg in node.args[:1]:
+                text = string_value(arg) or dotted(arg) or ""
+                last = text.replace(".id", "").rsplit(".", 1)[-1].lower()
+                if last in ("user", "users", "auth_user_model", "account", "accounts"):
+                    return True
+    return False
+
+
 def _permission_kind(method: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: knowledge_mod.Knowledge) -> str | None:
     """A DRF ``has_permission`` that returns a test of the user (``request.user.is_staff``)."""
     from .behaviour import mentioned_names, term_kinds
@@ -274,9 +293,14 @@ def url_patterns(doc: SourceDoc) -> list[dict[str, Any]]:
 
 @fact_extractor("access")
 def access_facts(doc: SourceDoc) -> dict[str, Any]:
-    """Everything other files' routes need to know about this module (see module doc)."""
+    """Everything other files' routes need to know about this module (see module doc).
+    Computed once per document version (the index and the analysis both ask)."""
+    cached = doc.__dict__.get("_access_facts")
+    if cached is not None:
+        return cached
     facts = _Extractor(doc).run()
     urls = url_patterns(doc)
     if urls or facts.get("urls"):
         facts["urls"] = urls + facts.get("urls", [])
+    doc.__dict__["_access_facts"] = facts
     return facts

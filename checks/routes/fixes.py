@@ -168,6 +168,14 @@ def ownership_edits(doc: SourceDoc, item: Unchecked) -> tuple[list[Edit], tuple[
         insert = Position(end.line, end.column - 1)
         sep = ", " if call.args or call.keywords else ""
         return [Edit(Range(insert, insert), f"{sep}{field}={value}")], ()
+    if style == "add_compare":
+        for arg in call.args:
+            for node in ast.walk(arg):
+                if isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute):
+                    end = doc.range_of(call).end
+                    insert = Position(end.line, end.column - 1)
+                    return [Edit(Range(insert, insert), f", {doc.source_of(node.left.value)}.{field} == {value}")], ()
+        return None
     if style == "check_after":
         return _check_after(doc, item, field, value)
     return None

@@ -19,6 +19,7 @@ from ..syntax import dotted, string_value
 from .analysis import Verdict, is_user_expr
 from .data import first_row, glob_any
 from .facts import parameter_dependencies
+from .nodes import function_nodes
 from .view import ProjectView, guard_for
 
 _ID_NAME = re.compile(r"^(id|pk|uuid|.+_(id|pk|uuid)|.+Id)$")
@@ -81,11 +82,11 @@ def _id_carriers(value: ast.AST):  # -> Iterator[ast.AST]
         stack.extend(ast.iter_child_nodes(node))
 
 
-def tainted_names(func: ast.FunctionDef | ast.AsyncFunctionDef, path_params: list[str]) -> set[str]:
+def tainted_names(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, path_params: list[str]) -> set[str]:
     """Names in ``func`` that hold (or derive from) a client-supplied id."""
     args = [a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]]
     tainted = {a for a in args if a in path_params or _ID_NAME.match(a)}
-    assigns = [n for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
+    assigns = [n for n in function_nodes(doc, func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
     for _ in range(2):
         for node in assigns:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -132,6 +133,7 @@ def _owner_field_of(fields: list[str], knowledge: Knowledge) -> tuple[str | None
 def model_info(name: str | None, view: ProjectView, knowledge: Knowledge) -> Model:
     if not name:
         return Model("record", None, False, False)
+    name = name.rsplit(".", 1)[-1]  # models.Todo → Todo
     facts = view.models.get(name)
     if facts is None:
         lowered = name.lower()
@@ -143,6 +145,8 @@ def model_info(name: str | None, view: ProjectView, knowledge: Knowledge) -> Mod
     if facts is None:
         return Model(name, None, False, user_row is not None)
     field, kind = _owner_field_of(facts["fields"], knowledge)
+    if field is None and facts.get("user_fks"):
+        field, kind = facts["user_fks"][0], "author"  # seller = ForeignKey(User): check changes
     return Model(name, field, True, user_row is not None, kind)
 
 
@@ -159,8 +163,14 @@ def _model_name(call: ast.Call, row: Row) -> str | None:
         inner = call.func.value if isinstance(call.func, ast.Attribute) else None
         if isinstance(inner, ast.Call) and inner.args:
             return dotted(inner.args[0])
+    if where == "compare":
+        for arg in call.args:
+            for node in ast.walk(arg):
+                if isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute):
+                    return dotted(node.left.value)
+        return None
     if where == "sql" and call.args:
-        text = string_value(call.args[0]) or ""
+        text = _sql_text(call.args[0]) or ""
         match = _SQL_TABLE.search(text)
         return match.group(1) if match else None
     if where == "collection" and isinstance(call.func, ast.Attribute):
@@ -172,38 +182,69 @@ def _model_name(call: ast.Call, row: Row) -> str | None:
     return None
 
 
-def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list[str]) -> tuple[str | None, bool]:
-    """(the tainted id name used, whether the call itself carries an owner constraint)."""
+def _sql_text(expr: ast.AST) -> str | None:
+    """The SQL of ``"..."`` or ``text("...")`` (SQLAlchemy)."""
+    if isinstance(expr, ast.Call) and (dotted(expr.func) or "").rsplit(".", 1)[-1] == "text" and expr.args:
+        expr = expr.args[0]
+    return string_value(expr)
+
+
+def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list[str], user_names: frozenset[str]) -> tuple[str | None, bool]:
+    """(the tainted id name used, whether the call itself carries an owner constraint).
+
+    An owner field only constrains when its value is the caller (``user_id=current_user.id``);
+    ``filter_by(user_id=user_id)`` with the client's ``user_id`` is itself a fetch by a client id.
+    """
     where = row["id"]
     if where in ("arg0", "arg1"):
         index = int(where[-1])
         return (_mentions(call.args[index], tainted) if len(call.args) > index else None), False
     if where == "kwargs":
-        constrained = any(kw.arg in owner_fields or (kw.arg or "").split("__")[0] in owner_fields for kw in call.keywords)
+        constrained = False
+        found = None
         for kw in call.keywords:
-            if kw.arg and (kw.arg in ("id", "pk") or _ID_NAME.match(kw.arg)) and kw.arg not in owner_fields:
-                name = _mentions(kw.value, tainted)
-                if name:
-                    return name, constrained
-        return None, constrained
+            field = (kw.arg or "").split("__")[0]
+            client = _mentions(kw.value, tainted)
+            if field in owner_fields and not client:
+                constrained = True
+            elif kw.arg and client and (kw.arg in ("id", "pk") or _ID_NAME.match(kw.arg) or field in owner_fields):
+                found = found or client
+        return found, constrained
+    if where == "compare":
+        constrained = False
+        found = None
+        for arg in call.args:
+            for node in ast.walk(arg):
+                if not isinstance(node, ast.Compare) or len(node.comparators) != 1:
+                    continue
+                left, right = node.left, node.comparators[0]
+                attr = left.attr if isinstance(left, ast.Attribute) else ""
+                client = _mentions(right, tainted, request_ids=True)
+                if attr in owner_fields and not client:
+                    constrained = True
+                elif client and (attr in ("id", "pk") or _ID_NAME.match(attr) or attr in owner_fields):
+                    found = found or client
+        return found, constrained
     if where == "sql" and call.args:
-        text = string_value(call.args[0])
-        if text is None and isinstance(call.args[0], ast.JoinedStr):
-            return None, False  # an f-string query is the injection rules' business
+        text = _sql_text(call.args[0])
         if text is None or not _SQL_WHERE_ID.search(text):
             return None, False
-        constrained = any(re.search(rf"\b{re.escape(f)}\s*=", text, re.IGNORECASE) for f in owner_fields)
         rest = call.args[1:] + [kw.value for kw in call.keywords]
         name = next((n for n in (_mentions(a, tainted) for a in rest) if n), None)
+        caller_bound = any(is_user_expr(sub, user_names) for a in rest for sub in ast.walk(a))
+        constrained = caller_bound and any(re.search(rf"\b{re.escape(f)}\s*=", text, re.IGNORECASE) for f in owner_fields)
         return name, constrained
     if where == "document" and call.args and isinstance(call.args[0], ast.Dict):
         keys = [string_value(k) for k in call.args[0].keys]
-        constrained = any(k in owner_fields for k in keys if k)
+        constrained = False
+        found = None
         for key, value in zip(keys, call.args[0].values):
-            if key in ("_id", "id") or (key and _ID_NAME.match(key) and key not in owner_fields):
-                name = _mentions(value, tainted)
-                if name:
-                    return name, constrained
+            client = _mentions(value, tainted)
+            if key in owner_fields and not client:
+                constrained = True
+            elif client and key and (key in ("_id", "id") or _ID_NAME.match(key) or key in owner_fields):
+                found = found or client
+        return found, constrained
     return None, False
 
 
@@ -228,10 +269,10 @@ def _chain_scoped(call: ast.Call, owner_fields: list[str], user_names: frozenset
     return False
 
 
-def _checked_in_body(func: ast.AST, owner_fields: list[str], user_names: frozenset[str], knowledge: Knowledge) -> bool:
+def _checked_in_body(doc: SourceDoc, func: ast.AST, owner_fields: list[str], user_names: frozenset[str], knowledge: Knowledge) -> bool:
     """A comparison with the current user or an owner field, or an object-permission call."""
     check_rows = knowledge.rows("access_object_checks")
-    for node in ast.walk(func):
+    for node in function_nodes(doc, func):
         if isinstance(node, ast.Compare):
             for side in [node.left, *node.comparators]:
                 for sub in ast.walk(side):
@@ -293,13 +334,15 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
     writes = bool(verdict.effects.writes) or any(m in ("PUT", "PATCH", "DELETE") for m in route.methods)
     for func in route.functions:
         user_names = user_names_of(doc, func, view, knowledge, config_guards)
-        tainted = tainted_names(func, route.path_params)
+        tainted = tainted_names(doc, func, route.path_params)
         if not tainted and "request" not in doc.text:
             continue
-        if _checked_in_body(func, owner_fields, user_names, knowledge):
+        if _checked_in_body(doc, func, owner_fields, user_names, knowledge):
             continue
         user_expr = current_user_expression(doc, verdict, func, user_names)
-        for node in ast.walk(func):
+        scoped_ids: set[str] = set()
+        candidates: list[tuple[ast.Call, Row, str]] = []
+        for node in function_nodes(doc, func):
             if not isinstance(node, ast.Call):
                 continue
             written = dotted(node.func)
@@ -309,8 +352,15 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
                 row = next((r for r in fetch_rows if r["id"] == "sql"), None)  # a project's query() helper
             if row is None:
                 continue
-            id_name, constrained = _id_argument(node, row, tainted, owner_fields)
-            if id_name is None or constrained or _chain_scoped(node, owner_fields, user_names):
+            id_name, constrained = _id_argument(node, row, tainted, owner_fields, user_names)
+            if id_name is None:
+                continue
+            if constrained or _chain_scoped(node, owner_fields, user_names):
+                scoped_ids.add(id_name)  # ownership established for this id in this handler
+                continue
+            candidates.append((node, row, id_name))
+        for node, row, id_name in candidates:
+            if id_name in scoped_ids:
                 continue
             model = model_info(_model_name(node, row), view, knowledge)
             changes = _changes_fetched(doc, func, node) if model.owner_kind == "author" else writes
@@ -336,7 +386,7 @@ def _changes_fetched(doc: SourceDoc, func: ast.AST, call: ast.Call) -> bool:
     if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return False
     var = parent.targets[0].id
-    for node in ast.walk(func):
+    for node in function_nodes(doc, func):
         if isinstance(node, (ast.Assign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == var for t in targets):

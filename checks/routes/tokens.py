@@ -16,6 +16,7 @@ from ..knowledge import Knowledge
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
 from .data import first_row, glob_any
+from .nodes import all_nodes
 
 #: Attributes anyone can learn about a user: hashing only these gives a guessable value.
 _IDENTITY_FIELDS = frozenset({"email", "username", "user_id", "id", "name", "phone", "login", "pk"})
@@ -102,13 +103,13 @@ def guessable_values(doc: SourceDoc, knowledge: Knowledge) -> list[Guessable]:
             rows[0].hit()
             found.append(Guessable(value, name, what))
 
-    for node in ast.walk(doc.tree):
+    for node in all_nodes(doc):
         if isinstance(node, ast.Assign) and not _constructs(node.value):
             for target in node.targets:
                 consider(capability_name(target), node.value)
         elif isinstance(node, ast.AnnAssign) and not _constructs(node.value):
             consider(capability_name(node.target), node.value)
-        elif isinstance(node, ast.Call):
+        elif isinstance(node, ast.Call) and node.keywords:
             owner = (dotted(node.func) or "").rsplit(".", 1)[-1].lower()
             for kw in node.keywords:
                 if kw.arg and not glob_any(patterns, kw.arg.lower()) and owner:
@@ -118,9 +119,8 @@ def guessable_values(doc: SourceDoc, knowledge: Knowledge) -> list[Guessable]:
         elif isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values):
                 consider(string_value(key), value)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.Return) and sub.value is not None and not isinstance(sub.value, (ast.Name, ast.Constant)):
-                    if doc.scope_of(sub) is node:
-                        consider(node.name.removeprefix("generate_").removeprefix("make_").removeprefix("new_").removeprefix("create_"), sub.value)
+        elif isinstance(node, ast.Return) and node.value is not None and not isinstance(node.value, (ast.Name, ast.Constant)):
+            func = doc.scope_of(node)
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                consider(func.name.removeprefix("generate_").removeprefix("make_").removeprefix("new_").removeprefix("create_"), node.value)
     return found

@@ -257,6 +257,7 @@ def admin_without_role_check(ctx: RuleContext) -> Iterator[Finding]:
         (or framework) has an admin guard to add.
     """
     results = verdicts(ctx.doc, ctx.project, ctx.config, ctx.knowledge, ctx.memo)
+    convention = any(o.admin_checked for o in results)
     for v in results:
         if not v.admin_route or not v.authenticated or v.admin_checked or v.public:
             continue
@@ -265,5 +266,5 @@ def admin_without_role_check(ctx: RuleContext) -> Iterator[Finding]:
             handler_range(ctx, v),
             f"admin route `{_route_text(v)}` only requires a login; any user can use it (add a role check)",
             fix=fix,
-            confidence=Confidence.HIGH if any(o.admin_checked for o in results) else Confidence.MEDIUM,
+            confidence=Confidence.HIGH if convention else Confidence.MEDIUM,
         )

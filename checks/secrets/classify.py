@@ -43,10 +43,13 @@ def classify(
     owner: str | None = None,
     kind_hint: str | None = None,
     qualify: bool = False,
+    documentation: bool = False,
 ) -> Verdict | None:
     """What ``value`` (held by ``name``, inside ``owner``) is, or None when not a secret.
 
     ``kind_hint`` comes from a call argument known to be a credential (``login(user, pw)``).
+    In ``documentation`` (docstrings) only key formats and private keys count: example URLs
+    with ``user:password@`` are how libraries document their parsers.
     """
     if len(value) < 6 or len(value) > MAX_VALUE:
         return None
@@ -62,6 +65,8 @@ def classify(
         whole = first.start == 0 and first.end == len(value.rstrip())
         env = env_name(name, owner, qualify) if name and secret_kind(name, catalog) else first.format.env
         return Verdict(KNOWN_FORMAT, first.format.label, first.shown(value), env, Confidence.HIGH, first.start, first.end, whole)
+    if documentation:
+        return None
     urls = url_passwords(value, catalog) or dsn_passwords(value, catalog)
     if urls:
         found = urls[0]
@@ -74,15 +79,21 @@ def classify(
     return Verdict(NAMED_CREDENTIAL, kind, "", env, Confidence.MEDIUM, 0, len(value), True)
 
 
+def anonymous_formats(text: str, catalog: Catalog) -> list[Verdict]:
+    """Every known-format key in ``text`` (a comment), wherever it sits."""
+    found = []
+    for match in match_formats(text, None, catalog):
+        match.format.row.hit()
+        found.append(Verdict(KNOWN_FORMAT, match.format.label, match.shown(text), match.format.env, Confidence.HIGH, match.start, match.end, False))
+    return found
+
+
 def anonymous(text: str, catalog: Catalog) -> list[Verdict]:
     """Every known-format key and URL password anywhere in ``text`` (one config line).
 
     No length cap: the regexes are linear, and a minified file keeps its secrets on one line.
     """
-    found = []
-    for match in match_formats(text, None, catalog):
-        match.format.row.hit()
-        found.append(Verdict(KNOWN_FORMAT, match.format.label, match.shown(text), match.format.env, Confidence.HIGH, match.start, match.end, False))
+    found = anonymous_formats(text, catalog)
     for url in [*url_passwords(text, catalog), *dsn_passwords(text, catalog)]:
         env = _URL_ENV.get(url.scheme, f"{normalise(url.scheme).upper() or 'SERVICE'}_URL")
         found.append(Verdict(URL_PASSWORD, _password_kind(url.scheme), "", env, Confidence.HIGH, url.start, url.end, False))

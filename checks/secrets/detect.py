@@ -54,6 +54,11 @@ def _find(ctx: RuleContext) -> list[Secret]:
                    literal.name if literal.fallback and literal.name else verdict.env_name, verdict.confidence,
                    literal.target if verdict.whole else None, literal.fallback)
             for literal, verdict in python_source.scan(doc, cat)
+        ] + [
+            Secret(key.verdict.code, key.verdict.kind, Range.of(key.line, key.start, key.line, key.end),
+                   doc.lines.line_text(key.line)[key.start : key.end], None, key.verdict.shown, key.verdict.env_name,
+                   key.verdict.confidence)
+            for key in python_source.comment_keys(doc, cat)
         ])
     if doc.kind == "python":
         return []

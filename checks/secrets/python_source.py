@@ -10,13 +10,13 @@ key, a parameter default, the other side of ``==``, a credential argument of a k
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..source import SourceDoc
 from ..syntax import dotted, matches_call, string_value
 from .catalog import Catalog
-from .classify import Verdict, classify
+from .classify import Verdict, anonymous_formats, classify
 
 #: Calls that read the environment; a literal second argument is a fallback default.
 _ENV_READS = ("os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config", "os.getenvb")
@@ -31,6 +31,8 @@ class Literal:
     kind_hint: str | None = None
     #: ``owner`` is the object whose attribute holds the value (always part of the env name).
     qualify: bool = False
+    #: A docstring: only key formats and private keys count there.
+    documentation: bool = False
     #: The node a fix replaces (the literal, or the whole env read for a fallback).
     target: ast.AST | None = None
     fallback: bool = False
@@ -54,7 +56,7 @@ def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[tuple[Literal, Verdict]]:
             literal = _fstring(doc, node)
         if literal is None:
             continue
-        verdict = classify(literal.value, literal.name, catalog, literal.owner, literal.kind_hint, literal.qualify)
+        verdict = classify(literal.value, literal.name, catalog, literal.owner, literal.kind_hint, literal.qualify, literal.documentation)
         if verdict is not None:
             yield literal, verdict
 
@@ -100,8 +102,10 @@ def _literal(doc: SourceDoc, node: ast.Constant | ast.BinOp, catalog: Catalog, d
     parent = doc.parent(node)
     if value is None or len(value) < 6 or isinstance(parent, ast.JoinedStr):
         return None
-    if docstring or (isinstance(parent, ast.Dict) and any(k is node for k in parent.keys)):
-        return Literal(node, value)  # formats only: no name, nothing to replace
+    if docstring:
+        return Literal(node, value, documentation=True)
+    if isinstance(parent, ast.Dict) and any(k is node for k in parent.keys):
+        return Literal(node, value)  # anonymous: no name, nothing to replace
     is_bytes = isinstance(raw, bytes)
     if isinstance(parent, ast.Call) and node in parent.args:
         reader = _env_read_name(doc, parent, node)
@@ -134,6 +138,8 @@ def _context(doc: SourceDoc, node: ast.AST, parent: ast.AST | None, catalog: Cat
     if isinstance(parent, ast.arguments):
         return _parameter_name(parent, node), None, None
     if isinstance(parent, ast.Compare):
+        if not all(isinstance(op, (ast.Eq, ast.NotEq)) for op in parent.ops):
+            return None, None, None  # `"x" in token` tests membership, it is no credential
         others = [parent.left, *parent.comparators]
         names = [n for n in (_target_name(o) for o in others if o is not node) if n]
         return (names[0] if names else None), None, None
@@ -233,3 +239,58 @@ def _fstring(doc: SourceDoc, node: ast.JoinedStr) -> Literal | None:
     if "://" not in text or "@" not in text:
         return None
     return Literal(node, text)
+
+
+@dataclass(frozen=True)
+class CommentKey:
+    """A known-format key in a comment (``# old key: sk_live_...``); nothing to replace."""
+
+    line: int
+    start: int
+    end: int
+    verdict: Verdict
+
+
+def comment_keys(doc: SourceDoc, catalog: Catalog) -> Iterator[CommentKey]:
+    """Known-format keys in comments: commented-out code still leaks the key.
+
+    A ``#`` starts a comment unless a string literal spans it; string spans come from the
+    tree, so only lines holding a ``#`` cost anything.
+    """
+    assert doc.tree is not None
+    if "#" not in doc.text:
+        return
+    spans: dict[int, list[tuple[int, int]]] | None = None
+    for line_no in range(doc.lines.line_count):
+        line = doc.lines.line_text(line_no)
+        if "#" not in line:
+            continue
+        if spans is None:
+            spans = _string_spans(doc)
+        start = _comment_start(line, spans.get(line_no, ()))
+        if start is None:
+            continue
+        for verdict in anonymous_formats(line[start:], catalog):
+            yield CommentKey(line_no, start + verdict.start, start + verdict.end, verdict)
+
+
+def _string_spans(doc: SourceDoc) -> dict[int, list[tuple[int, int]]]:
+    """Per line, the columns covered by string literals (whole lines inside multi-line ones)."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for node in ast.walk(doc.tree):  # type: ignore[arg-type]
+        if isinstance(node, (ast.JoinedStr, ast.Constant)) and isinstance(getattr(node, "value", None), (str, bytes, list)):
+            rng = doc.range_of(node)
+            for line in range(rng.start.line, rng.end.line + 1):
+                begin = rng.start.column if line == rng.start.line else 0
+                end = rng.end.column if line == rng.end.line else 1 << 30
+                spans.setdefault(line, []).append((begin, end))
+    return spans
+
+
+def _comment_start(line: str, strings: Iterable[tuple[int, int]]) -> int | None:
+    position = line.find("#")
+    while position >= 0:
+        if not any(begin <= position < end for begin, end in strings):
+            return position
+        position = line.find("#", position + 1)
+    return None

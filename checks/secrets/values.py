@@ -28,8 +28,12 @@ _URL_PASSWORD = re.compile(
 #: libpq / ODBC key-value connection strings: ``host=db user=app password=...``, ``PWD=...;``.
 _DSN_PASSWORD = re.compile(r"(?:^|[\s;])(?:password|passwd|pwd)[ \t]{0,3}=[ \t]{0,3}(?P<password>[^\s;'\"]{1,200})", re.IGNORECASE)
 _DSN_HINT = re.compile(r"(?:^|[\s;])(?:host|server|dbname|database|user|uid|user id|port|data source)[ \t]{0,3}=", re.IGNORECASE)
+#: Regular expressions assigned to secret-named variables by scanners and parsers.
+_REGEX_LIKE = re.compile(r"\(\?|\\[wdsbWDSB]|\[\^|\[[A-Za-z0-9]-[A-Za-z0-9]|\]\{|\][+*?]")
 _AUTH_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|Bot|token)\s{1,5}(?=\S)")
-_IDENTIFIER_WORDS = re.compile(r"^[a-z]{1,30}(?:[_.\-:/][a-z]{1,30}){1,12}$|^[A-Z]{1,30}(?:_[A-Z0-9]{1,30}){1,12}$")
+#: Identifiers, env var names and sentinels, not credentials: ``user_password``,
+#: ``_password_reset_token``, ``PAYMENTS_API_KEY``, ``NOTPROVIDED``.
+_IDENTIFIER_WORDS = re.compile(r"^_{0,2}[a-z]{1,30}(?:[_.\-:/][a-z]{1,30}){1,12}_{0,2}$|^_{0,2}[A-Z]{1,30}(?:_[A-Z0-9]{1,30}){1,12}$|^[A-Z]{2,40}$")
 #: Template syntax inside a value: ``${VAR}``, ``{name}``, ``{}``, ``%(name)s`` (a bare ``%s`` is
 #: a placeholder only as the whole value: random keys contain it too).
 _INTERPOLATION = re.compile(r"\$\{[^{}]{0,100}\}|\{[A-Za-z_][\w.]{0,60}\}|\{\}|%\([A-Za-z_]{1,40}\)[sd]")
@@ -84,7 +88,7 @@ def plausible(value: str, kind: str, name: str | None, catalog: Catalog) -> bool
         return False
     if len(candidate) < MIN_LENGTH.get(kind, DEFAULT_MIN_LENGTH) or candidate.isdigit():
         return False
-    if _IDENTIFIER_WORDS.match(candidate) or _INTERPOLATION.search(candidate):
+    if _IDENTIFIER_WORDS.match(candidate) or _INTERPOLATION.search(candidate) or _REGEX_LIKE.search(candidate):
         return False
     if candidate.startswith(("/", "./", "../", "~/", "http://", "https://", "file:", "arn:")) or candidate.lower().endswith(_PATH_SUFFIXES):
         return False

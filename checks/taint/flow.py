@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from ..knowledge import Row
@@ -127,9 +127,8 @@ class ModuleFlow:
         walker.block(self.doc.tree.body, walker.env)
         self.module_env = walker.env
         hits = list(walker.hits)
-        for node in ast.walk(self.doc.tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                hits.extend(self.function(node).hits)
+        for node in _function_defs(self.doc.tree.body):
+            hits.extend(self.function(node).hits)
         self._enter(hits, [*incoming, *self.incoming])
         return [hit for hit in hits if not hit.latent]
 
@@ -175,7 +174,7 @@ class ModuleFlow:
         self.results[id(func)] = result
         return result
 
-    def summary_for_call(self, call: ast.Call, scope: ast.AST) -> Summary | None:
+    def summary_for_call(self, call: ast.Call, scope: ast.AST, resolve: Callable[[], str | None]) -> Summary | None:
         """The summary of the project function ``call`` calls, if any."""
         func = call.func
         if isinstance(func, ast.Name):
@@ -183,8 +182,8 @@ class ModuleFlow:
             local = self.functions.get(func.id)
             if local is not None and binding is None:
                 return self.function(local).summary
-        resolved = self.doc.names.resolve(func, scope)
-        if resolved is None or resolved.endswith("()"):
+        resolved = resolve()
+        if resolved is None or resolved.endswith("()") or "." not in resolved:
             return None
         if self.doc.module_name and resolved.startswith(self.doc.module_name + "."):
             local = self.functions.get(resolved[len(self.doc.module_name) + 1 :])
@@ -238,6 +237,19 @@ def _is_structured(doc: SourceDoc, arg: ast.arg) -> bool:
     if isinstance(annotation, ast.Subscript):
         annotation = annotation.value
     return doc.names.resolve(annotation) in _STRUCTURED_TYPES
+
+
+def _function_defs(body: list[ast.stmt]) -> Iterator[FunctionNode]:
+    """Every function defined in ``body`` (nested ones too), visiting statements only."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield stmt
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(stmt, field, None)
+            if isinstance(children, list):
+                stack.extend(reversed([c for c in children if isinstance(c, (ast.stmt, ast.excepthandler, ast.match_case))]))
 
 
 def _all_args(func: FunctionNode) -> list[ast.arg]:
@@ -562,6 +574,8 @@ class _Walker:
                 subject = _innermost_name(subject)
             else:
                 subject = call.args[index] if index < len(call.args) else None
+                if subject is None and "keyword" in row:
+                    subject = next((kw.value for kw in call.keywords if kw.arg == row["keyword"]), None)
             if isinstance(subject, ast.Name):
                 row.hit()
                 return (subject.id, tuple(row["clears"]))
@@ -594,9 +608,9 @@ class _Walker:
         if isinstance(node, ast.FormattedValue):
             return self.expr(node.value, env)
         if isinstance(node, ast.BinOp):
-            left, right = self.expr(node.left, env), self.expr(node.right, env)
-            if isinstance(node.op, ast.Add):
+            if isinstance(node.op, ast.Add):  # flattened iteratively: long chains stay linear
                 return self._concat(node, env)
+            left, right = self.expr(node.left, env), self.expr(node.right, env)
             if isinstance(node.op, ast.Mod):
                 text = self._const_text(node.left) or ""
                 right = self._after_prefix(right, text)
@@ -771,11 +785,20 @@ class _Walker:
                 resolved.append(self.doc.names.resolve(func, self.scope))
             return resolved[0]
 
-        consumed = self._check_sinks(node, name, path, receiver, args, keywords)
+        tainted = bool(all_args or receiver)
+        consumed: tuple[str, ...] = ()
+        if tainted or name in self.model.untainted_sinks:
+            consumed = self._check_sinks(node, name, path, receiver, args, keywords)
+        if not tainted:  # only a function returning request data by itself matters now
+            if isinstance(func, (ast.Name, ast.Attribute)):
+                summary = self.flow.summary_for_call(node, self.scope, path)
+                if summary is not None and summary.sources:
+                    return self._apply_summary(node, summary, args, keywords)
+            return CLEAN
         sanitized = self._sanitizer(node, name, path)
         if sanitized is not None:
             return clear(union(receiver, all_args), sanitized)
-        if name in self.model.parsers and all_args:
+        if name in self.model.parsers:
             for row in self.model.parsers[name]:
                 if matches(row["call"], path(), dotted(func)):
                     row.hit()
@@ -784,7 +807,7 @@ class _Walker:
             receiver, args = clear(receiver, consumed), [clear(a, consumed) for a in args]
             keywords = {k: clear(v, consumed) for k, v in keywords.items()}
             all_args = union(*args, *keywords.values())
-        summary = self.flow.summary_for_call(node, self.scope) if isinstance(func, (ast.Name, ast.Attribute)) else None
+        summary = self.flow.summary_for_call(node, self.scope, path) if isinstance(func, (ast.Name, ast.Attribute)) else None
         if summary is not None:
             return self._apply_summary(node, summary, args, keywords)
         if all_args and isinstance(func, (ast.Name, ast.Attribute)):
@@ -794,8 +817,7 @@ class _Walker:
         if isinstance(func, ast.Name):
             if func.id in _PROPAGATING_BUILTINS or func.id[:1].isupper():
                 return all_args
-            binding = self.doc.names.resolve(func, self.scope)
-            if binding == func.id:  # another builtin: len, print, isinstance...
+            if path() == func.id:  # another builtin: len, print, isinstance...
                 return CLEAN
         return all_args
 

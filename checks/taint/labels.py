@@ -22,9 +22,13 @@ NOT_PROTOCOL_RELATIVE = "not-starts-with://"
 MAX_STEPS = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Origin:
-    """Where tainted data entered: a source expression or a function parameter."""
+    """Where tainted data entered: a source expression or a function parameter.
+
+    Compared by identity: one object per place data enters, shared by every value derived
+    from it (cheap to hash on every union).
+    """
 
     kind: str  # "source" or "param"
     what: str  # what the user sees: "request.args", "route parameter", "parameter"
@@ -41,8 +45,10 @@ class Origin:
         return self.kind == "source" or self.route
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Label:
+    """A tainted value's history; compared by identity, deduplicated by :attr:`key`."""
+
     origin: Origin
     cleared: frozenset[str] = frozenset()
     text: frozenset[str] = frozenset()
@@ -76,7 +82,9 @@ def union(*taints: Iterable[Label]) -> frozenset[Label]:
 
 def clear(taint: Iterable[Label], categories: Iterable[str]) -> frozenset[Label]:
     extra = frozenset(categories)
-    return union(replace(label, cleared=label.cleared | extra) for label in taint)
+    return union(
+        Label(label.origin, label.cleared | extra, label.text, label.built, label.steps, label.alias) for label in taint
+    )
 
 
 def mark(taint: Iterable[Label], text: Iterable[str] = (), built: bool = False) -> frozenset[Label]:
@@ -84,17 +92,23 @@ def mark(taint: Iterable[Label], text: Iterable[str] = (), built: bool = False) 
     kinds = frozenset(text)
     if not kinds and not built:
         return frozenset(taint)
-    return union(replace(label, text=label.text | kinds, built=label.built or built) for label in taint)
+    return union(
+        Label(label.origin, label.cleared, label.text | kinds, label.built or built, label.steps, label.alias)
+        for label in taint
+    )
 
 
 def step(taint: Iterable[Label], where: Range, name: str) -> frozenset[Label]:
     """Record that the value was assigned to ``name`` at ``where`` (a flow step)."""
     message = f"assigned to `{name}`"
     return union(
-        replace(
-            label,
-            steps=label.steps + ((where, message),) if len(label.steps) < MAX_STEPS else label.steps,
-            alias=label.alias or name,
+        Label(
+            label.origin,
+            label.cleared,
+            label.text,
+            label.built,
+            label.steps + ((where, message),) if len(label.steps) < MAX_STEPS else label.steps,
+            label.alias or name,
         )
         for label in taint
     )

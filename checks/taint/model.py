@@ -53,9 +53,9 @@ declare_section(
 )
 declare_section(
     "taint_guards",
-    "Calls that, used as an `if` test, prove an argument (`arg`, -1 = receiver) safe.",
+    "Calls that, used as an `if` test, prove an argument (`arg`, -1 = receiver, or `keyword`) safe.",
     required={"call": str, "clears": list},
-    optional={"arg": int},
+    optional={"arg": int, "keyword": str},
 )
 declare_section(
     "taint_routes",
@@ -64,8 +64,10 @@ declare_section(
 )
 declare_section(
     "taint_views",
-    "Function views: a first parameter called `first_param` in a module importing `module_import`.",
+    "Function views: a first parameter called `first_param` in a module importing `module_import`"
+    " whose path has a part ending in one of `module_parts` (views.py, views/, api.py).",
     required={"first_param": str, "module_import": str},
+    optional={"module_parts": list},
 )
 declare_section(
     "taint_route_exclusions",
@@ -88,6 +90,8 @@ class TaintModel:
     views: list[Row] = field(default_factory=list)
     exclusions: list[Row] = field(default_factory=list)
     parsers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    #: Names of sinks reported even without user data (``yaml.load``).
+    untainted_sinks: set[str] = field(default_factory=set)
 
 
 @lru_cache(maxsize=4)
@@ -106,6 +110,7 @@ def model_for(knowledge: Knowledge) -> TaintModel:
     ):
         for row in knowledge.rows(section):
             index[last_segment(row["call"])].append(row)
+    model.untainted_sinks = {last_segment(r["call"]) for r in knowledge.rows("taint_sinks") if r.get("untainted")}
     for row in knowledge.rows("taint_routes"):
         model.routes[last_segment(row["decorator"])].append(row)
     model.views = knowledge.rows("taint_views")

@@ -67,8 +67,12 @@ def _view_parameters(doc: SourceDoc, func: FunctionNode, names: list[str], model
     if not rest:
         return None
     imported = tuple(doc.names.imports.values())
+    parts = [part.removesuffix(".py") for part in doc.path.replace("\\", "/").split("/")]
     for row in model.views:
         if rest[0] != row["first_param"]:
+            continue
+        wanted = row.get("module_parts")
+        if wanted and not any(part.endswith(tuple(wanted)) for part in parts):
             continue
         prefix = row["module_import"]
         if any(path == prefix or path.startswith(prefix + ".") for path in imported):
