@@ -52,7 +52,7 @@ def _find(ctx: RuleContext) -> list[Secret]:
         return _distinct_env_names([
             Secret(verdict.code, verdict.kind, doc.range_of(literal.node), literal.value, literal.name, verdict.shown,
                    literal.name if literal.fallback and literal.name else verdict.env_name, verdict.confidence,
-                   literal.target if verdict.whole else None, literal.fallback)
+                   literal.target if verdict.whole else None, literal.fallback, literal.settings_field)
             for literal, verdict in python_source.scan(doc, cat)
         ] + [
             Secret(key.verdict.code, key.verdict.kind, Range.of(key.line, key.start, key.line, key.end),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .. import knowledge
 from ..context import RuleContext
-from ..model import FileEdit, Fix
+from ..model import Edit, FileEdit, Fix, Range
 from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, matches_call
@@ -44,10 +44,17 @@ def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -
     """The fix for ``secret``, or None when its literal cannot be replaced in place."""
     if secret.node is None or ctx.doc.tree is None:
         return None
-    convention = convention_for(ctx)
-    expression = convention.expression(secret.env_name)
-    if _is_bytes(secret.node):
-        expression += ".encode()"
+    if secret.settings_field and isinstance(secret.node, ast.AnnAssign) and secret.node.value is not None:
+        # pydantic-settings reads the field from the environment once it has no default.
+        start = ctx.doc.range_of(secret.node.annotation).end
+        edit = Edit(Range(start, ctx.doc.range_of(secret.node.value).end), "")
+        imports: tuple[str, ...] = ()
+    else:
+        convention = convention_for(ctx)
+        expression = convention.expression(secret.env_name)
+        if _is_bytes(secret.node):
+            expression += ".encode()"
+        edit, imports = ctx.replace(secret.node, expression), convention.imports
     file_edits: list[FileEdit] = []
     if location is not None:
         env_file = location.root / ".env"
@@ -59,9 +66,9 @@ def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -
             file_edits.append(FileEdit(".env.example", f"{secret.env_name}=\n", create=False,
                                        description=f"document {secret.env_name} in .env.example"))
     return ctx.fix(
-        [ctx.replace(secret.node, expression)],
+        [edit],
         title=f"Move the {secret.kind} to the environment variable {secret.env_name}",
-        imports=convention.imports,
+        imports=imports,
         file_edits=file_edits,
     )
 

@@ -31,6 +31,8 @@ class Secret:
     node: ast.AST | None = field(default=None, compare=False, repr=False)
     #: True when the literal is the fallback default of an environment read.
     fallback: bool = False
+    #: ``node`` is a pydantic settings field whose default the fix removes.
+    settings_field: bool = False
 
     def __repr__(self) -> str:  # dataclass repr is disabled for value; keep it explicit
         return f"Secret({self.code}, {self.kind!r}, {self.range}, name={self.name!r})"

@@ -37,6 +37,8 @@ class Literal:
     target: ast.AST | None = None
     fallback: bool = False
     is_bytes: bool = False
+    #: A field default of a pydantic ``BaseSettings`` class (the fix drops the default).
+    settings_field: bool = False
 
 
 def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[tuple[Literal, Verdict]]:
@@ -117,7 +119,19 @@ def _literal(doc: SourceDoc, node: ast.Constant | ast.BinOp, catalog: Catalog, d
             return Literal(node, value, string_value(call.args[0]), target=call, fallback=True, is_bytes=is_bytes)
     name, owner, hint = _context(doc, node, parent, catalog)
     qualify = isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and owner is not None
+    if isinstance(parent, ast.AnnAssign) and _is_settings_field(doc, parent):
+        return Literal(node, value, name, owner, hint, qualify, target=parent, is_bytes=is_bytes, settings_field=True)
+    if isinstance(parent, ast.Assign) and isinstance(parent.targets[0], ast.Subscript) and doc.resolve(parent.targets[0].value) == "os.environ":
+        return Literal(node, value, name, owner, hint, qualify, target=None)  # setting the env itself: no rewrite
     return Literal(node, value, name, owner, hint, qualify, target=node, is_bytes=is_bytes)
+
+
+def _is_settings_field(doc: SourceDoc, statement: ast.AnnAssign) -> bool:
+    """``field: str = "..."`` in a pydantic(-settings) ``BaseSettings`` subclass."""
+    owner = doc.parent(statement)
+    if not isinstance(owner, ast.ClassDef) or not isinstance(statement.target, ast.Name):
+        return False
+    return any((doc.resolve(base) or dotted(base) or "").endswith("BaseSettings") for base in owner.bases)
 
 
 def _context(doc: SourceDoc, node: ast.AST, parent: ast.AST | None, catalog: Catalog) -> tuple[str | None, str | None, str | None]:

@@ -19,7 +19,7 @@ from ..knowledge import Row
 from ..model import Range
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
-from .labels import CLEAN, LOCAL_PREFIX, NOT_PROTOCOL_RELATIVE, Label, Origin, clear, live, mark, step, structured, union
+from .labels import CATEGORIES, CLEAN, LOCAL_PREFIX, NOT_PROTOCOL_RELATIVE, Label, Origin, clear, live, mark, step, structured, union
 from .model import TaintModel, candidates, matches, source_matches
 from .routes import route_parameters
 from .summaries import OutgoingCall, ParamReturn, ParamSink, Summary
@@ -31,6 +31,7 @@ _SQL_TEXT = re.compile(
     r"(?is)\b(select\s.+?\bfrom\b|insert\s+into\b|update\s+\S+\s+set\b|delete\s+from\b|\bwhere\s|order\s+by\b|values\s*\(|drop\s+table\b)"
 )
 _HTML_TEXT = re.compile(r"<[a-zA-Z!/]")
+_PERCENT_SPEC = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?([sdifrxXeEgGc%])")
 _FIXED_HOST = re.compile(r"^[a-zA-Z][\w+.-]*://[^/?#{}\s]+[/?#]")
 _FIXED_LOCAL = re.compile(r"^/[^/\\]")
 #: Builtins whose result carries their arguments' data.
@@ -193,7 +194,7 @@ class ModuleFlow:
 
     # -- one function ---------------------------------------------------------------
     def _analyse(self, func: FunctionNode) -> FunctionResult:
-        route = route_parameters(self.doc, func, self.model)
+        route, returns_html = route_parameters(self.doc, func, self.model)
         env: Env = {}
         params = _param_names(func)
         for index, arg in enumerate(_all_args(func)):
@@ -205,7 +206,7 @@ class ModuleFlow:
             else:
                 continue
             env[arg.arg] = frozenset({Label(origin, alias=arg.arg)})
-        walker = _Walker(self, func, func, env, is_route=route is not None)
+        walker = _Walker(self, func, func, env, is_route=returns_html)
         walker.block(func.body, walker.env)
         returns = []
         sources = []
@@ -213,7 +214,7 @@ class ModuleFlow:
             if label.origin.kind == "param" and not label.origin.route:
                 returns.append(ParamReturn(label.origin.param, label.cleared, label.text, label.built))
             elif label.origin.proven and label.cleared != frozenset({"*"}):
-                sources.append(replace(label.origin, path=label.origin.path or self.doc.path))
+                sources.append((replace(label.origin, path=label.origin.path or self.doc.path), label.cleared))
         summary = Summary(
             func.name,
             params,
@@ -610,7 +611,11 @@ class _Walker:
         if isinstance(node, ast.BinOp):
             if isinstance(node.op, ast.Add):  # flattened iteratively: long chains stay linear
                 return self._concat(node, env)
-            left, right = self.expr(node.left, env), self.expr(node.right, env)
+            if isinstance(node.op, ast.Mod) and isinstance(node.right, ast.Tuple):
+                left = self.expr(node.left, env)
+                right = self._percent_values(node.left, node.right, env)
+            else:
+                left, right = self.expr(node.left, env), self.expr(node.right, env)
             if isinstance(node.op, ast.Mod):
                 text = self._const_text(node.left) or ""
                 right = self._after_prefix(right, text)
@@ -658,7 +663,7 @@ class _Walker:
             return CLEAN
         return CLEAN
 
-    def _source(self, node: ast.AST, name: str) -> frozenset[Label] | None:
+    def _source(self, node: ast.AST, name: str, is_call: bool = False) -> frozenset[Label] | None:
         rows = self.model.sources.get(name)
         if not rows:
             return None
@@ -667,9 +672,13 @@ class _Walker:
         for row in rows:
             if source_matches(row, resolved, written):
                 row.hit()
-                what = row.get("what") or (written or row["path"])
-                origin = Origin("source", what, self.doc.source_of(node), self.doc.range_of(node), structured=row.get("structured", False))
-                return frozenset({Label(origin, cleared=frozenset(row.get("trusted_for", ())))})
+                what = row.get("what") or (f"{written}()" if is_call and written else written or row["path"])
+                origin = Origin("source", what, self.doc.source_of(node), self.doc.range_of(node),
+                                structured=row.get("structured", False), stored=row.get("stored", False))
+                cleared = frozenset(row.get("trusted_for", ()))
+                if "only_for" in row:
+                    cleared |= CATEGORIES - frozenset(row["only_for"])
+                return frozenset({Label(origin, cleared=cleared)})
         return None
 
     def _kinds(self, text: str) -> tuple[str, ...]:
@@ -705,6 +714,17 @@ class _Walker:
         if _FIXED_LOCAL.match(prefix):
             return clear(taint, ("redirect",))
         return taint
+
+    def _percent_values(self, template: ast.AST, values: ast.Tuple, env: Env) -> frozenset[Label]:
+        """Taint of ``"..." % (a, b)``'s values; ``%d``/``%f`` ones are numbers, not text."""
+        taints = [self.expr(value, env) for value in values.elts]
+        text = self._const_text(template)
+        if text is None:
+            return union(*taints)
+        specs = [m.group(1) for m in _PERCENT_SPEC.finditer(text) if m.group(1) != "%"]
+        if len(specs) != len(taints):
+            return union(*taints)
+        return union(*(t for t, spec in zip(taints, specs) if spec not in "dif"))
 
     def _joined(self, node: ast.JoinedStr, env: Env) -> frozenset[Label]:
         prefix = ""
@@ -767,10 +787,10 @@ class _Walker:
     def call(self, node: ast.Call, env: Env) -> frozenset[Label]:
         func = node.func
         name = self._call_name(func)
-        source = self._source(func, name) if name else None
+        source = self._source(func, name, is_call=True) if name else None
         receiver = CLEAN
-        if isinstance(func, ast.Attribute) and source is None:
-            receiver = self.expr(func.value, env)
+        if isinstance(func, ast.Attribute):
+            receiver = self.expr(func.value, env)  # also for sources: conn.execute(...).fetchall()
         elif not isinstance(func, (ast.Attribute, ast.Name)):
             self.expr(func, env)
         args = [self.expr(a, env) for a in node.args]
@@ -890,7 +910,7 @@ class _Walker:
             value = taint_of(sink.param)
             if value:
                 self._record_via(node, sink, value, arg_of(sink.param), summary)
-        result = [frozenset({Label(origin)}) for origin in summary.sources]
+        result = [frozenset({Label(origin, cleared)}) for origin, cleared in summary.sources]
         for ret in summary.returns:
             value = taint_of(ret.param)
             if value:

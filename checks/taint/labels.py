@@ -18,6 +18,12 @@ from ..model import Range
 LOCAL_PREFIX = "starts-with:/"
 NOT_PROTOCOL_RELATIVE = "not-starts-with://"
 
+#: Every sink category (for sources that only matter to some: ``only_for``).
+CATEGORIES = frozenset({
+    "sql", "nosql", "command", "code", "path", "ssrf", "redirect", "deserialization", "xxe", "ldap", "xpath",
+    "session", "html", "markup",
+})
+
 #: Most flow steps kept per label; longer chains keep their first steps and the sink.
 MAX_STEPS = 8
 
@@ -38,6 +44,7 @@ class Origin:
     route: bool = False  # a route/view parameter: attacker-controlled, not symbolic
     structured: bool = False  # parsed JSON: may carry dicts/lists (NoSQL operators)
     path: str = ""  # the file of the source when it is not the analysed one
+    stored: bool = False  # read back from the database: user input, but one step removed
 
     @property
     def proven(self) -> bool:

@@ -21,7 +21,7 @@ declare_section(
     "taint_sources",
     "Expressions whose value the user controls (request data, input(), sys.argv).",
     required={"path": str},
-    optional={"written": list, "what": str, "structured": bool, "trusted_for": list},
+    optional={"written": list, "what": str, "structured": bool, "trusted_for": list, "only_for": list, "stored": bool},
 )
 declare_section(
     "taint_sinks",
@@ -135,4 +135,6 @@ def matches(pattern: str, resolved: str | None, written: str | None) -> bool:
 
 
 def source_matches(row: Row, resolved: str | None, written: str | None) -> bool:
+    if row["path"].startswith("*."):
+        return matches(row["path"], resolved, written)
     return resolved == row["path"] or (written is not None and written in row.get("written", ()))

@@ -35,6 +35,8 @@ def describe(label: Label, ctx: RuleContext) -> str:
     origin = label.origin
     line = origin.range.start.line + 1
     where = f"line {line}" if not origin.path or origin.path == ctx.doc.path else f"{origin.path} line {line}"
+    if origin.stored:
+        return f"stored data from `{origin.what}` ({where})"
     if origin.kind == "source":
         if not label.alias:
             return f"user input from `{origin.what}` ({where})"
@@ -70,7 +72,7 @@ def finding_for(ctx: RuleContext, hit: SinkHit, make_fix: FixMaker | None) -> Fi
         first = hit.labels[0]
         origin = first.origin
         if origin.proven:
-            confidence = Confidence.HIGH
+            confidence = Confidence.MEDIUM if origin.stored else Confidence.HIGH
             message = f"{describe(first, ctx)} reaches {sink} {role}{inside}"
         else:
             confidence = Confidence.LOW

@@ -25,8 +25,13 @@ _NOT_DATA = frozenset({"self", "cls"})
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def route_parameters(doc: SourceDoc, func: FunctionNode, model: TaintModel) -> set[str] | None:
-    """Names of ``func``'s parameters that carry request data, or None when not a route/view."""
+def route_parameters(doc: SourceDoc, func: FunctionNode, model: TaintModel) -> tuple[set[str] | None, bool]:
+    """(names of ``func``'s parameters that carry request data or None when not a route/view,
+    whether a string it returns is sent as HTML).
+
+    Flask sends returned strings as ``text/html``; FastAPI encodes them as JSON unless the
+    route declares ``response_class=HTMLResponse``; Django views return response objects.
+    """
     names = [a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)]
     for deco in func.decorator_list:
         if not isinstance(deco, ast.Call) or not isinstance(deco.func, ast.Attribute):
@@ -47,9 +52,15 @@ def route_parameters(doc: SourceDoc, func: FunctionNode, model: TaintModel) -> s
                 continue
             row.hit()
             if row["params"] == "all":
-                return {n for n in names if n not in _NOT_DATA and not _excluded(doc, func, n, model)}
-            return _path_names(path) & set(names)
-    return _view_parameters(doc, func, names, model)
+                params = {n for n in names if n not in _NOT_DATA and not _excluded(doc, func, n, model)}
+                return params, _declares_html(doc, deco)
+            return _path_names(path) & set(names), True
+    return _view_parameters(doc, func, names, model), False
+
+
+def _declares_html(doc: SourceDoc, decorator: ast.Call) -> bool:
+    response = next((kw.value for kw in decorator.keywords if kw.arg == "response_class"), None)
+    return response is not None and (doc.names.resolve(response) or "").endswith("HTMLResponse")
 
 
 def _path_names(path: str) -> set[str]:

@@ -48,8 +48,9 @@ class Summary:
     params: tuple[str, ...]
     returns: tuple[ParamReturn, ...] = ()
     sinks: tuple[ParamSink, ...] = ()
-    #: Request data the function returns itself (origins carry the defining file's path).
-    sources: tuple[Origin, ...] = ()
+    #: Request data the function returns itself: (origin with the defining file's path,
+    #: categories it is already safe for).
+    sources: tuple[tuple[Origin, frozenset[str]], ...] = ()
     #: Whether the first parameter is ``self``/``cls`` (callers skip it).
     method: bool = False
     #: The file defining the function.
