@@ -8,6 +8,7 @@ dataclasses.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from ..config import Config
@@ -23,6 +24,7 @@ from .nodes import function_nodes
 from .view import ProjectView, project_view
 
 _LOGIN_LIBRARIES = ("flask_login", "flask_jwt_extended", "flask_httpauth", "django.contrib.auth", "fastapi.security", "starlette.authentication", "rest_framework.permissions")
+_WORD = re.compile(r"[a-z_]+")
 _ADMIN_ATTRS = ("is_admin", "is_staff", "is_superuser", "role", "roles")
 
 
@@ -33,6 +35,8 @@ class Effects:
     uses_user: bool = False
     signature_checked: bool = False
     grants_role: bool = False
+    sensitive: list[str] = field(default_factory=list)
+    models: set[str] = field(default_factory=set)  # capitalised receivers of data calls (Note)
 
 
 @dataclass
@@ -107,6 +111,9 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge) -> Effects:
                     if glob_any(row["calls"], written):
                         row.hit()
                         (found.writes if row["effect"] == "write" else found.reads).append(node)
+                        head = (written or "").split(".", 1)[0]
+                        if head[:1].isupper():
+                            found.models.add(head)
                         break
                 if signature_rows and glob_any(signature_rows[0]["calls"], written):
                     signature_rows[0].hit()
@@ -115,7 +122,46 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge) -> Effects:
                 found.uses_user = is_user_expr(node)
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr in _ADMIN_ATTRS for t in node.targets):
                 found.grants_role = True
+    if isinstance(route.node, ast.ClassDef):
+        _class_effects(route, found)
+    if found.reads:
+        found.sensitive = _sensitive_words(doc, route, knowledge)
     return found
+
+
+def _class_effects(route: Route, found: Effects) -> None:
+    """Generic class views work on their ``model``/``queryset`` without a visible call."""
+    node = route.node
+    assert isinstance(node, ast.ClassDef)
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in ("model", "queryset") for t in stmt.targets):
+            base = stmt.value
+            while isinstance(base, (ast.Attribute, ast.Call)):
+                base = base.value if isinstance(base, ast.Attribute) else base.func
+            if isinstance(base, ast.Name):
+                found.models.add(base.id)
+            marker = ast.Call(func=stmt.value, args=[], keywords=[])  # stands for the implied query
+            found.reads.append(marker)
+            if any(m in ("POST", "PUT", "PATCH", "DELETE") for m in route.methods) and not route.functions:
+                found.writes.append(marker)
+
+
+def _sensitive_words(doc: SourceDoc, route: Route, knowledge: Knowledge) -> list[str]:
+    rows = knowledge.rows("access_sensitive_terms")
+    if not rows:
+        return []
+    terms = set(rows[0]["names"])
+    words: set[str] = set()
+    for func in route.functions:
+        for node in function_nodes(doc, func):
+            if isinstance(node, ast.Attribute):
+                words.add(node.attr.lower())
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 400:
+                words.update(_WORD.findall(node.value.lower()))
+    hits = sorted(words & terms)
+    if hits:
+        rows[0].hit()
+    return hits
 
 
 def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: Config) -> str | None:
@@ -131,7 +177,8 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
             return "listed in public-routes"
     if route.url.strip("/^$") == "" and not effects.writes:
         return "index page"
-    names = [route.handler, route.handler.replace("View", "").lower(), *(s.replace("-", "_") for s in segments)]
+    static = [p.replace("-", "_") for p in parts if not p.startswith(("<", "{", "("))]
+    names = [route.handler, route.handler.replace("View", "").lower(), *(s.replace("-", "_") for s in segments), "_".join(static)]
     row = first_row(knowledge, "access_public_routes", "names", *names)
     if row is None:
         return None
@@ -177,6 +224,11 @@ def has_auth_concept(doc: SourceDoc, view: ProjectView, result: list[Verdict]) -
     return any(i.startswith(_LOGIN_LIBRARIES) for i in doc.names.imports.values())
 
 
+def _mostly_guarded(result: list[Verdict]) -> bool:
+    candidates = [o for o in result if not o.public]
+    return sum(o.authenticated for o in candidates) * 3 >= len(candidates) * 2
+
+
 def _decide(result: list[Verdict], auth_concept: bool) -> None:
     """Which unguarded routes need a login, learning the convention from their siblings."""
     # Learn the convention from routes of the same sort: apps often serve public pages and
@@ -184,27 +236,41 @@ def _decide(result: list[Verdict], auth_concept: bool) -> None:
     # reads and writes with writes. Counted once: files with hundreds of routes stay linear.
     totals = {True: 0, False: 0}
     guarded_totals = {True: 0, False: 0}
+    # Models the guarded routes work on: a public catalogue (Product) next to guarded carts
+    # and orders is not the odd one out; an export of the same Notes the others guard is.
+    guarded_models: set[str] = set()
     for o in result:
         if not o.public:
             totals[bool(o.effects.writes)] += 1
             guarded_totals[bool(o.effects.writes)] += o.authenticated
+            if o.authenticated:
+                guarded_models |= o.effects.models
     for v in result:
         if v.authenticated or v.public:
             continue
-        sort = bool(v.effects.writes)
+        e = v.effects
+        sort = bool(e.writes)
         others = totals[sort] - 1  # routes of the same sort besides this (unguarded) one
         guarded = guarded_totals[sort]
-        e = v.effects
-        user = e.uses_user and not _mentions_is_authenticated(v.route)
+        same_data = bool(e.models & guarded_models)
+        if not sort and e.models and guarded_models and not same_data:
+            guarded = 0  # reads other data than the guarded routes do
+        mutating = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in v.route.methods) and v.route.framework != "django"
+        # Acting for the caller on stored data; just echoing the caller's own session is fine.
+        user = e.uses_user and bool(e.reads or e.writes) and not _mentions_is_authenticated(v.route)
         modifies = bool(e.writes) and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
         if v.admin_route:
             v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin route"
-        elif guarded and guarded * 2 > others and (e.reads or e.writes or user):
+        elif (guarded and guarded * 2 > others or same_data) and (e.reads or e.writes or user):
             v.needs_login, v.confidence = True, Confidence.HIGH
             v.reason = f"the other routes here require a login and this one {'changes' if e.writes else 'reads'} stored data"
+        elif mutating and guarded_totals[True] + guarded_totals[False] >= 2 and _mostly_guarded(result):
+            v.needs_login, v.confidence = True, Confidence.MEDIUM
+            v.reason = "it accepts changes and the other routes here require a login"
         elif auth_concept and (modifies or user):
             v.needs_login, v.confidence = True, Confidence.MEDIUM
             v.reason = "it changes an existing record" if modifies else "it acts on the current user"
-        elif guarded >= 2 and guarded * 3 >= others * 2:
-            v.needs_login, v.confidence = True, Confidence.LOW
-            v.reason = "most other routes here require a login"
+        elif auth_concept and e.sensitive:
+            v.needs_login, v.confidence = True, Confidence.MEDIUM
+            v.reason = f"it returns stored personal or financial data ({', '.join(e.sensitive[:3])})"
+

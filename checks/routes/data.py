@@ -56,6 +56,11 @@ declare_section(
     required={"calls": list, "effect": str},
 )
 declare_section(
+    "access_sensitive_terms",
+    "Words marking personal, financial or secret data read by a route.",
+    required={"names": list},
+)
+declare_section(
     "access_user_models",
     "Names of user models: fetching one by a client id needs an identity check.",
     required={"names": list},

@@ -341,6 +341,8 @@ class _Discovery:
 
     def _add_resolved(self, route: Route, path: str, source: str, written: str | None = None) -> None:
         guard = guard_for(self.knowledge, self.view, self.config.auth_guards, path, path.rsplit(".", 1)[-1] if source != "settings" else path, source)
+        if guard is not None and guard.kind == "public" and source == "settings":
+            return  # an API-wide AllowAny default is not a decision about this route
         if guard is not None:
             guard.text = written
             route.guards.append(guard)

@@ -239,6 +239,21 @@ class _Extractor:
                         self.facts.setdefault("settings", {})["drf_permissions"] = [i for i in items if i]
 
 
+def default_permission_nodes(doc: SourceDoc) -> list[ast.Constant]:
+    """The strings of ``REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"]`` in a settings module."""
+    from ..rules._settings import is_settings_file
+
+    found: list[ast.Constant] = []
+    if doc.tree is None or not is_settings_file(doc):
+        return found
+    for stmt in doc.tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "REST_FRAMEWORK" for t in stmt.targets) and isinstance(stmt.value, ast.Dict):
+            for key, value in zip(stmt.value.keys, stmt.value.values):
+                if string_value(key) == "DEFAULT_PERMISSION_CLASSES" and isinstance(value, (ast.List, ast.Tuple)):
+                    found += [e for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return found
+
+
 def _references_user(value: ast.expr) -> bool:
     """``ForeignKey(User)``, ``ForeignKey(settings.AUTH_USER_MODEL)``, ``ForeignKey("users.id")``."""
     for node in ast.walk(value):

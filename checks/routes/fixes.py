@@ -111,6 +111,8 @@ def guard_edits(doc: SourceDoc, verdict: Verdict, choice: GuardChoice) -> list[E
             first = node.body[1]
         indent = " " * first.col_offset
         line = first.lineno - 1
+        while line - 1 > node.lineno - 1 and doc.lines.line_text(line - 1).strip().startswith("#"):
+            line -= 1  # above the comments that belong to the first statement
         return [Edit(Range(Position(line, 0), Position(line, 0)), f"{indent}{attribute} = [{choice.text}]\n")]
     def_line = node.lineno - 1
     indent = " " * node.col_offset

@@ -17,7 +17,8 @@ from ..routes.analysis import Verdict, verdicts
 from ..routes.fixes import choose_guard, guard_edits, guard_imports, ownership_edits, token_edit
 from ..routes.ownership import unchecked_fetches
 from ..routes.tokens import guessable_values
-from ..routes.view import project_view
+from ..routes.facts import default_permission_nodes
+from ..routes.view import known_guard, project_view
 
 
 def handler_range(ctx: RuleContext, verdict: Verdict) -> Range:
@@ -96,6 +97,7 @@ def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
         one), so anonymous callers are now rejected; clients that relied on the open route
         break. Review that the route is not meant to be public.
     """
+    yield from _open_api_default(ctx)
     results = verdicts(ctx.doc, ctx.project, ctx.config, ctx.knowledge, ctx.memo)
     for v in results:
         if not v.needs_login or v.authenticated:
@@ -110,6 +112,16 @@ def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
             confidence=v.confidence,
             properties={"route": _route_text(v)},
         )
+
+
+def _open_api_default(ctx: RuleContext) -> Iterator[Finding]:
+    """DRF settings whose default permission lets anyone call every API view."""
+    for node in default_permission_nodes(ctx.doc):
+        row = known_guard(ctx.knowledge, node.value, None)
+        if row is None or row["kind"] != "public":
+            continue
+        fix = ctx.fix([ctx.replace(node, '"rest_framework.permissions.IsAuthenticated"')], title="Make IsAuthenticated the API-wide default")
+        yield ctx.finding(node, "DEFAULT_PERMISSION_CLASSES opens every API view to anonymous callers unless the view sets its own permission_classes", fix=fix, confidence=Confidence.MEDIUM)
 
 
 @rule(

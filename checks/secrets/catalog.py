@@ -16,8 +16,10 @@ declare_section(
 )
 declare_section(
     "secret_names",
-    "Regexes on normalised names (api_key) that say a value is a credential of `kind`.",
+    "Regexes on normalised names (api_key) that say a value is a credential of `kind`; with "
+    "`random`, only values that look generated count.",
     required={"regex": str, "kind": str},
+    optional={"random": bool},
 )
 declare_section(
     "secret_name_exclusions",

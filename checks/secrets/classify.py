@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..model import Confidence
 from .catalog import Catalog
 from .model import KNOWN_FORMAT, NAMED_CREDENTIAL, PRIVATE_KEY, URL_PASSWORD
-from .naming import env_name, normalise, secret_kind
+from .naming import NameMatch, env_name, normalise, secret_kind
 from .values import MAX_VALUE, dsn_passwords, has_key_material, match_formats, plausible, private_key_header, url_passwords
 
 def _password_kind(scheme: str) -> str:
@@ -72,9 +72,10 @@ def classify(
         found = urls[0]
         env = env_name(name, owner, qualify) if name else _URL_ENV.get(found.scheme, f"{normalise(found.scheme).upper() or 'SERVICE'}_URL")
         return Verdict(URL_PASSWORD, _password_kind(found.scheme), "", env, Confidence.HIGH, found.start, found.end, True)
-    kind = kind_hint or secret_kind(name, catalog)
-    if kind is None or not plausible(value, kind, name, catalog):
+    match = NameMatch(kind_hint) if kind_hint else secret_kind(name, catalog)
+    if match is None or not plausible(value, match.kind, name, catalog, generated=match.random):
         return None
+    kind = match.kind
     env = env_name(name, owner, qualify) if name else env_name(kind.replace(" ", "_"), owner)
     return Verdict(NAMED_CREDENTIAL, kind, "", env, Confidence.MEDIUM, 0, len(value), True)
 

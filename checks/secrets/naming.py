@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .catalog import Catalog
 
@@ -17,7 +18,14 @@ def normalise(name: str) -> str:
     return "_".join(part for part in _SEPARATORS.split(spaced.lower()) if part)
 
 
-def secret_kind(name: str | None, catalog: Catalog) -> str | None:
+@dataclass(frozen=True)
+class NameMatch:
+    kind: str
+    #: The name is weak evidence: only a value that looks generated is a credential.
+    random: bool = False
+
+
+def secret_kind(name: str | None, catalog: Catalog) -> NameMatch | None:
     """The kind of credential a name announces ("password", "token"...), else None."""
     if not name:
         return None
@@ -27,7 +35,7 @@ def secret_kind(name: str | None, catalog: Catalog) -> str | None:
     kind = None
     for row, pattern in catalog.names:
         if pattern.search(norm):
-            kind = row["kind"]
+            kind = NameMatch(row["kind"], bool(row.get("random", False)))
             matched = row
             break
     if kind is None:

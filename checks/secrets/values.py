@@ -81,8 +81,12 @@ def strip_auth_scheme(value: str) -> str:
     return _AUTH_SCHEME.sub("", value, count=1)
 
 
-def plausible(value: str, kind: str, name: str | None, catalog: Catalog) -> bool:
-    """A value assigned to a credential-named variable looks like a real credential."""
+def plausible(value: str, kind: str, name: str | None, catalog: Catalog, generated: bool = False) -> bool:
+    """A value assigned to a credential-named variable looks like a real credential.
+
+    ``generated``: the name is weak evidence, so the value must look machine-generated
+    (long, high entropy, letters and digits).
+    """
     candidate = strip_auth_scheme(value.strip())
     if not candidate or len(candidate) > 1024 or any(ch.isspace() for ch in candidate):
         return False
@@ -96,9 +100,22 @@ def plausible(value: str, kind: str, name: str | None, catalog: Catalog) -> bool
         return False
     if is_placeholder(candidate, catalog):
         return False
+    if generated:
+        return _looks_generated(candidate)
     if kind == "password":
         return len(set(candidate)) >= 4
     return entropy(candidate) >= 2.5 and not _sequential(candidate)
+
+
+def _looks_generated(text: str) -> bool:
+    """Machine-made: long, high entropy, digits and letters, and either mixed case, hex, or
+    very long (``mapbox-streets-v11`` is words; ``AiiXMmaOr2sTvGaL...`` is not)."""
+    if len(text) < 16 or entropy(text) < 3.5 or _sequential(text):
+        return False
+    if not (any(ch.isdigit() for ch in text) and any(ch.isalpha() for ch in text)):
+        return False
+    mixed_case = any(ch.islower() for ch in text) and any(ch.isupper() for ch in text)
+    return mixed_case or all(ch in "0123456789abcdefABCDEF" for ch in text) or len(text) >= 32
 
 
 def _squash(text: str) -> str:

@@ -11,7 +11,7 @@ import ast
 import re
 
 from ..context import RuleContext
-from ..model import Applicability, Fix
+from ..model import Fix
 from ..syntax import dotted, string_value
 from .flow import SinkHit
 

@@ -15,14 +15,17 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from ..knowledge import Row
-from ..model import Range
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
-from .labels import CATEGORIES, CLEAN, LOCAL_PREFIX, NOT_PROTOCOL_RELATIVE, Label, Origin, clear, live, mark, step, structured, union
-from .model import TaintModel, candidates, matches, source_matches
+from .guards import GuardMixin
+from .hits import Incoming, SinkHit
+from .labels import CATEGORIES, CLEAN, Label, Origin, clear, mark, step, structured, union
+from .model import TaintModel, matches, source_matches
 from .routes import route_parameters
+from .sinks import SinkMixin
 from .summaries import OutgoingCall, ParamReturn, ParamSink, Summary
+
+__all__ = ["Incoming", "ModuleFlow", "SinkHit"]
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 Env = dict[str, frozenset[Label]]
@@ -44,46 +47,7 @@ _PROPAGATING_METHODS = frozenset({"join", "joinpath", "format", "format_map", "u
 #: Methods that put their arguments into the receiver (``parts.append(name)``).
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "write"})
 _EXITS = frozenset({"abort", "exit", "sys.exit", "flask.abort", "fastapi.HTTPException"})
-#: Categories that are one flaw: markup reported at `mark_safe` is not reported again as HTML.
-_SAME_FLAW = {"markup": ("html",), "html": ("markup",), "code": ("html", "markup")}
-_HOST_ATTRIBUTES = frozenset({"hostname", "netloc"})
-#: Project functions whose name says they validate their argument (``is_safe_url``).
-_VALIDATOR = re.compile(r"^_?(is_|has_)?(safe|valid|allowed|permitted|public|trusted|whitelisted|allowlisted)|^_?(validate|verify|check)_", re.IGNORECASE)
-#: What such a validator is trusted for: the checks they usually make (hosts, paths).
-_VALIDATED = ("ssrf", "redirect", "path")
 _NON_DATA_PARAMS = frozenset({"self", "cls", "request", "req"})
-
-
-@dataclass
-class SinkHit:
-    """Tainted data reached a sink (directly, or through a called function's summary)."""
-
-    category: str
-    sink: str  # the sink as written ("cursor.execute")
-    node: ast.AST  # where to report
-    call: ast.AST | None  # the sink call (for fixes), None for returns/assignments
-    arg: ast.AST | None  # the dangerous argument
-    labels: tuple[Label, ...]
-    function: FunctionNode | None
-    row: Row | None = None
-    via: ParamSink | None = None  # set when the sink is inside a called function
-    #: A parameter-fed sink kept in case a caller turns out to pass request data.
-    latent: bool = False
-    #: (caller's file, call range, caller's name) when the data came in through a call.
-    entry: tuple[str, Range, str] | None = None
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """Request data passed into a function of this module (from here or another file)."""
-
-    function: str
-    param: int
-    keyword: str
-    labels: tuple[Label, ...]
-    path: str
-    range: Range
-    caller: str
 
 
 @dataclass
@@ -113,6 +77,16 @@ class ModuleFlow:
         self.functions: dict[str, FunctionNode] = {
             stmt.name: stmt for stmt in doc.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
+        #: Methods of module-level classes by "Class.method", and the class of each method,
+        #: so ``self.helper(x)`` uses the helper's summary.
+        self.methods: dict[str, FunctionNode] = {}
+        self.class_of: dict[int, str] = {}
+        for stmt in doc.tree.body:
+            if isinstance(stmt, ast.ClassDef):
+                for item in stmt.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        self.methods[f"{stmt.name}.{item.name}"] = item
+                        self.class_of[id(item)] = stmt.name
         #: Calls passing request data to functions of other modules (for their files).
         self.outgoing: list[OutgoingCall] = []
         self.incoming: list[Incoming] = []
@@ -137,7 +111,7 @@ class ModuleFlow:
         """Report parameter-fed sinks that callers reach with request data, at the sink."""
         by_place = {(self.doc.range_of(h.node), h.category): h for h in hits if h.via is None and isinstance(h.node, ast.AST)}
         for call in incoming:
-            func = self.functions.get(call.function)
+            func = self.functions.get(call.function) or self.methods.get(call.function)
             if func is None:
                 continue
             summary = self.function(func).summary
@@ -178,6 +152,10 @@ class ModuleFlow:
     def summary_for_call(self, call: ast.Call, scope: ast.AST, resolve: Callable[[], str | None]) -> Summary | None:
         """The summary of the project function ``call`` calls, if any."""
         func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            owner = self.class_of.get(id(scope))
+            method = self.methods.get(f"{owner}.{func.attr}") if owner else None
+            return self.function(method).summary if method is not None else None
         if isinstance(func, ast.Name):
             binding = self.doc.names.binding(func.id, scope) if scope is not self.doc.tree else None
             local = self.functions.get(func.id)
@@ -215,8 +193,9 @@ class ModuleFlow:
                 returns.append(ParamReturn(label.origin.param, label.cleared, label.text, label.built))
             elif label.origin.proven and label.cleared != frozenset({"*"}):
                 sources.append((replace(label.origin, path=label.origin.path or self.doc.path), label.cleared))
+        owner = self.class_of.get(id(func))
         summary = Summary(
-            func.name,
+            f"{owner}.{func.name}" if owner else func.name,
             params,
             tuple(dict.fromkeys(returns)),
             tuple(dict.fromkeys(walker.param_sinks)),
@@ -247,8 +226,8 @@ def _function_defs(body: list[ast.stmt]) -> Iterator[FunctionNode]:
         stmt = stack.pop()
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield stmt
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-            children = getattr(stmt, field, None)
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(stmt, name, None)
             if isinstance(children, list):
                 stack.extend(reversed([c for c in children if isinstance(c, (ast.stmt, ast.excepthandler, ast.match_case))]))
 
@@ -268,7 +247,7 @@ def _param_names(func: FunctionNode) -> tuple[str, ...]:
     return tuple(a.arg for a in _all_args(func))
 
 
-class _Walker:
+class _Walker(GuardMixin, SinkMixin):
     """Walks the statements of one scope, keeping name → taint."""
 
     def __init__(self, flow: ModuleFlow, func: FunctionNode | None, scope: ast.AST, env: Env, is_route: bool = False) -> None:
@@ -446,147 +425,7 @@ class _Walker:
         if isinstance(base, ast.Name) and value:
             env[base.id] = union(env.get(base.id, CLEAN), value)
 
-    def _check_session(self, target: ast.Subscript, value: frozenset[Label]) -> None:
-        base = target.value
-        rows = self.model.sinks.get(base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", ""))
-        if not rows or not value:
-            return
-        resolved, written = self.doc.names.resolve(base, self.scope), dotted(base)
-        for row in rows:
-            if row["category"] == "session" and matches(row["call"], resolved, written):
-                self._record(row, "session", written or "session", target, None, target, value)
-                return
-
     # -- guards ---------------------------------------------------------------------
-    def guards(self, test: ast.expr, env: Env) -> tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, tuple[str, ...]]]]:
-        """(names made safe when ``test`` is true, names made safe when it is false)."""
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            when_true, when_false = self.guards(test.operand, env)
-            return when_false, when_true
-        if isinstance(test, ast.BoolOp):
-            parts = [self.guards(v, env) for v in test.values]
-            if isinstance(test.op, ast.And):
-                return [g for t, _ in parts for g in t], []
-            return [], [g for _, f in parts for g in f]
-        if isinstance(test, ast.Compare) and len(test.ops) == 1:
-            op, right = test.ops[0], test.comparators[0]
-            if isinstance(op, (ast.In, ast.NotIn)) and self._is_fixed_collection(right, env):
-                guarded = self._membership_subject(test.left)
-                if guarded:
-                    return (guarded, []) if isinstance(op, ast.In) else ([], guarded)
-            if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(test.left, ast.Name):
-                guarded = (test.left.id, ("*",))
-                return ([guarded], []) if isinstance(op, ast.Eq) else ([], [guarded])
-            return [], []
-        if isinstance(test, ast.Call):
-            prefix = self._local_path_check(test)
-            if prefix is not None:
-                return prefix
-            guarded = self._guard_call(test)
-            if guarded:
-                return [guarded], []
-            validated = self._validator_call(test)
-            if validated:
-                return validated, []
-            if isinstance(test.func, ast.Name) and test.func.id == "isinstance" and len(test.args) == 2:
-                kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
-                if isinstance(test.args[0], ast.Name) and all(dotted(k) in ("int", "float", "bool", "uuid.UUID", "UUID") for k in kinds):
-                    return [(test.args[0].id, ("*",))], []
-        if isinstance(test, ast.NamedExpr):
-            return self.guards(test.value, env)
-        return [], []
-
-    def _is_fixed_collection(self, expr: ast.expr, env: Env) -> bool:
-        if isinstance(expr, (ast.Set, ast.List, ast.Tuple)):
-            return all(isinstance(e, ast.Constant) for e in expr.elts)
-        if isinstance(expr, ast.Dict):
-            return all(isinstance(k, ast.Constant) for k in expr.keys)
-        if isinstance(expr, ast.Name):
-            return not env.get(expr.id) and not self.flow.module_env.get(expr.id)
-        if isinstance(expr, ast.Attribute):
-            return not self.expr(expr, env)
-        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "keys":
-            return self._is_fixed_collection(expr.func.value, env)
-        return False
-
-    def _membership_subject(self, left: ast.expr) -> list[tuple[str, tuple[str, ...]]]:
-        """``x in ALLOWED`` proves x; ``urlparse(url).hostname in ALLOWED_HOSTS`` proves url,
-        also through locals (``host = urlparse(url).hostname``, ``parsed = urlparse(url)``)."""
-        found = []
-        if isinstance(left, ast.Name):
-            found.append((left.id, ("*",)))
-            binding = self._local_binding(left)
-            if binding is not None:
-                left = binding
-        if isinstance(left, ast.Attribute) and left.attr in _HOST_ATTRIBUTES:
-            parsed = left.value
-            if isinstance(parsed, ast.Name):
-                parsed = self._local_binding(parsed) or parsed
-            if isinstance(parsed, ast.Call):
-                guarded = self._guard_call(parsed)
-                if guarded:
-                    found.append(guarded)
-        return found
-
-    def _local_binding(self, name: ast.Name) -> ast.expr | None:
-        value = self.doc.names.binding(name.id, self.scope) if self.func is not None else None
-        return value if isinstance(value, ast.expr) else None
-
-    def _validator_call(self, call: ast.Call) -> list[tuple[str, tuple[str, ...]]]:
-        """``if not is_safe_url(url): abort()``: a project function named like a validator."""
-        name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr if isinstance(call.func, ast.Attribute) else ""
-        if not _VALIDATOR.match(name) or not call.args:
-            return []
-        subject = call.args[0]
-        if isinstance(subject, ast.Name):
-            return [(subject.id, _VALIDATED)]
-        found = self._membership_subject(subject)
-        return [(guarded, _VALIDATED) for guarded, _ in found]
-
-    @staticmethod
-    def _local_path_check(call: ast.Call) -> tuple[list, list] | None:
-        """``x.startswith("/")`` and ``not x.startswith("//")`` together make x a local path."""
-        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "startswith" and call.args):
-            return None
-        subject = call.func.value
-        if not isinstance(subject, ast.Name):
-            return None
-        arg = call.args[0]
-        prefixes = [e for e in (arg.elts if isinstance(arg, ast.Tuple) else [arg])]
-        texts = [string_value(p) for p in prefixes]
-        if texts == ["/"]:
-            return [(subject.id, ("path", LOCAL_PREFIX))], []
-        if texts and all(t is not None and t.startswith("//") or t == "/\\" for t in texts) and "//" in texts:
-            return [], [(subject.id, (NOT_PROTOCOL_RELATIVE,))]
-        return None
-
-    def _guard_call(self, call: ast.Call) -> tuple[str, tuple[str, ...]] | None:
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
-        rows = self.model.guards.get(name or "")
-        if not rows:
-            return None
-        resolved, written = self.doc.names.resolve(call.func, self.scope), dotted(call.func)
-        for row in rows:
-            if not matches(row["call"], resolved, written):
-                continue
-            index = row.get("arg", 0)
-            if index == -1:
-                subject = call.func.value if isinstance(call.func, ast.Attribute) else None
-                subject = _innermost_name(subject)
-            else:
-                subject = call.args[index] if index < len(call.args) else None
-                if subject is None and "keyword" in row:
-                    subject = next((kw.value for kw in call.keywords if kw.arg == row["keyword"]), None)
-            if isinstance(subject, ast.Name):
-                row.hit()
-                return (subject.id, tuple(row["clears"]))
-        return None
-
-    @staticmethod
-    def _apply(env: Env, guarded: list[tuple[str, tuple[str, ...]]]) -> None:
-        for name, categories in guarded:
-            if env.get(name):
-                env[name] = clear(env[name], categories)
 
     # -- expressions ----------------------------------------------------------------
     def expr(self, node: ast.AST | None, env: Env) -> frozenset[Label]:
@@ -885,9 +724,17 @@ class _Walker:
                 if matches(row["call"], path(), written):
                     row.hit()
                     return tuple(row["clears"])
-        if self.flow.extra_sanitizers and (path() in self.flow.extra_sanitizers or dotted(node.func) in self.flow.extra_sanitizers):
+        if self.flow.extra_sanitizers and self._configured_sanitizer(path(), dotted(node.func)):
             return ("*",)
         return None
+
+    def _configured_sanitizer(self, resolved: str | None, written: str | None) -> bool:
+        """A ``sanitizers`` name from the config: exact, or the tail of the resolved path
+        (module names depend on where the scan starts)."""
+        for name in self.flow.extra_sanitizers:
+            if name in (resolved, written) or (resolved is not None and resolved.endswith("." + name)):
+                return True
+        return False
 
     def _apply_summary(self, node: ast.Call, summary: Summary, args: list, keywords: dict) -> frozenset[Label]:
         offset = 1 if summary.method and isinstance(node.func, ast.Attribute) else 0
@@ -918,168 +765,3 @@ class _Walker:
         return union(*result)
 
     # -- sinks ----------------------------------------------------------------------
-    def _check_sinks(self, node: ast.Call, name: str, path: Callable[[], str | None], receiver, args, keywords) -> tuple[str, ...]:
-        """Record a hit if ``node`` is a sink fed with live taint; the categories consumed."""
-        rows = candidates(self.model.sinks, name) if isinstance(node.func, ast.Attribute) else self.model.sinks.get(name)
-        if not rows:
-            return ()
-        written = dotted(node.func) or (f"?.{name}" if isinstance(node.func, ast.Attribute) else None)
-        for row in rows:
-            if row["category"] == "session" or not matches(row["call"], path(), written):
-                continue
-            if not self._sink_applies(node, row):
-                continue
-            index = row.get("arg", 0)
-            if index == -1:
-                value, arg = receiver, node.func.value if isinstance(node.func, ast.Attribute) else None
-            else:
-                value, arg = (args[index], node.args[index]) if index < len(node.args) else (CLEAN, None)
-                if "keyword" in row and row["keyword"] in keywords:
-                    value = keywords[row["keyword"]]
-                    arg = next(kw.value for kw in node.keywords if kw.arg == row["keyword"])
-            if arg is None:
-                continue
-            if row["category"] == "nosql":
-                value = self._nosql_relevant(arg, value)
-            shown = written if written and not written.startswith("?.") else f".{name}"
-            recorded = self._record(row, row["category"], shown, node, node, arg, value)
-            return (row["category"], *_SAME_FLAW.get(row["category"], ())) if recorded else ()
-        return ()
-
-    def _sink_applies(self, node: ast.Call, row: Row) -> bool:
-        receivers = row.get("safe_receivers")
-        if receivers and isinstance(node.func, ast.Attribute):
-            receiver = self.doc.names.resolve(node.func.value, self.scope) or ""
-            if receiver.removesuffix("()") in receivers:
-                return False
-        required = row.get("requires_keyword")
-        if required is not None:
-            kw = next((k for k in node.keywords if k.arg == required), None)
-            if kw is None or not (isinstance(kw.value, ast.Constant) and kw.value.value is True):
-                return False
-        safe = row.get("safe_keyword")
-        if safe is not None:
-            value = next((k.value for k in node.keywords if k.arg == safe), None)
-            position = row.get("safe_position", -1)
-            if value is None and 0 <= position < len(node.args):
-                value = node.args[position]
-            if value is not None:
-                allowed = row.get("safe_values")
-                if allowed is None:
-                    return self._enables_option(value, row.get("unsafe_option"))
-                resolved = self.doc.names.resolve(value, self.scope)
-                constant = repr(value.value) if isinstance(value, ast.Constant) else None
-                if resolved in allowed or dotted(value) in allowed or constant in allowed:
-                    return False
-        return True
-
-    def _enables_option(self, value: ast.AST, option: str | None) -> bool:
-        """Whether ``value`` (or what a local name holds) is a call setting ``option=True``."""
-        if option is None:
-            return False
-        if isinstance(value, ast.Name):
-            binding = self.doc.names.binding(value.id, self.scope) or self.doc.names.binding(value.id)
-            value = binding if isinstance(binding, ast.AST) else value
-        if not isinstance(value, ast.Call):
-            return False
-        return any(kw.arg == option and isinstance(kw.value, ast.Constant) and kw.value.value is True for kw in value.keywords)
-
-    def _nosql_relevant(self, arg: ast.AST, value: frozenset[Label]) -> frozenset[Label]:
-        """Operator injection needs parsed JSON, or any data in a ``$where``-style clause."""
-        if isinstance(arg, ast.Dict) and any(string_value(k) in ("$where", "$function", "$accumulator") for k in arg.keys):
-            return value
-        return frozenset(label for label in value if label.origin.structured)
-
-    def _record(self, row: Row | None, category: str, sink: str, where: ast.AST, call: ast.AST | None, arg: ast.AST | None, value) -> bool:
-        """Note a sink reached by ``value``; True when live taint reached it."""
-        labels = live(value, category)
-        needs = row.get("needs_text") if row is not None else None
-        if needs:  # a parameter may still become SQL text in the caller: keep it for the summary
-            labels = [label for label in labels if needs in label.text or not label.origin.proven]
-        untainted = row is not None and row.get("untainted", False)
-        if not labels and not untainted:
-            return False
-        key = (id(where), category)
-        if key in self._reported:
-            return bool(labels)
-        self._reported.add(key)
-        proven = tuple(label for label in labels if label.origin.proven)
-        symbolic = [label for label in labels if not label.origin.proven]
-        for label in symbolic:
-            direct = isinstance(arg, ast.Name) and arg.id == label.origin.name and not label.steps
-            self.param_sinks.append(
-                ParamSink(label.origin.param, category, sink, self.doc.range_of(where), self.doc.path,
-                          self.func.name if self.func else "", "" if not needs or needs in label.text else needs,
-                          label.steps, direct)
-            )
-        reported = proven or tuple(label for label in symbolic if label.built and (not needs or needs in label.text))
-        if reported or (untainted and not labels):
-            if row is not None:
-                row.hit()
-            self.hits.append(SinkHit(category, sink, where, call, arg, reported, self.func, row))
-        elif symbolic:
-            self.hits.append(SinkHit(category, sink, where, call, arg, tuple(symbolic), self.func, row, latent=True))
-        return bool(labels)
-
-    def _record_via(self, node: ast.Call, sink: ParamSink, value: frozenset[Label], arg: ast.AST | None, summary: Summary) -> None:
-        labels = live(value, sink.category)
-        if sink.needs_text:
-            labels = [label for label in labels if sink.needs_text in label.text or not label.origin.proven]
-        if not labels:
-            return
-        for label in labels:
-            if not label.origin.proven:
-                needs = "" if sink.needs_text in label.text else sink.needs_text
-                direct = sink.direct and isinstance(arg, ast.Name) and arg.id == label.origin.name and not label.steps
-                self.param_sinks.append(
-                    replace(sink, param=label.origin.param, steps=label.steps + sink.steps, needs_text=needs, direct=direct)
-                )
-        proven = tuple(label for label in labels if label.origin.proven)
-        if not proven:
-            return
-        if not sink.direct and sink.path == summary.path:
-            # The callee builds the dangerous value: report at its sink, where the fix goes.
-            if summary.path == self.doc.path:
-                self.flow.incoming.append(
-                    Incoming(summary.name, sink.param, "", proven, self.doc.path, self.doc.range_of(node), self._name())
-                )
-            return
-        key = (id(node), sink.category)
-        if key not in self._reported:
-            self._reported.add(key)
-            self.hits.append(SinkHit(sink.category, sink.sink, node, None, None, proven, self.func, None, via=sink))
-
-    def _name(self) -> str:
-        return self.func.name if self.func is not None else "<module>"
-
-    def _note_outgoing(self, node: ast.Call, path: str | None, args: list, keywords: dict) -> None:
-        """Remember request data passed to a function this file cannot see into."""
-        if path is None or "." not in path or path.endswith("()") or len(self.flow.outgoing) > 500:
-            return
-        passed = [(index, "", taint) for index, taint in enumerate(args)]
-        passed += [(-1, name, taint) for name, taint in keywords.items() if name]
-        for index, keyword, taint in passed:
-            for label in taint:
-                if label.origin.proven and label.cleared != frozenset({"*"}):
-                    origin = label.origin if label.origin.path else replace(label.origin, path=self.doc.path)
-                    self.flow.outgoing.append(
-                        OutgoingCall(path, index, keyword, origin, label.text, label.cleared, label.alias,
-                                     self.doc.range_of(node), self.doc.path, self._name())
-                    )
-
-    def _check_returned_html(self, node: ast.Return, value: frozenset[Label]) -> None:
-        html = frozenset(label for label in value if "html" in label.text)
-        if html:
-            self._record(None, "html", "the response", node.value, None, node.value, html)
-
-
-def _innermost_name(expr: ast.AST | None) -> ast.AST | None:
-    """``os.path.realpath(path).startswith`` → ``path``; ``name.isdigit`` → ``name``."""
-    while expr is not None and not isinstance(expr, ast.Name):
-        if isinstance(expr, ast.Call):
-            expr = expr.args[0] if expr.args else None
-        elif isinstance(expr, (ast.Attribute, ast.Subscript)):
-            expr = expr.value
-        else:
-            return None
-    return expr

@@ -28,7 +28,7 @@ ROLE = {
     "markup": "as markup trusted not to need escaping",
 }
 
-FixMaker = Callable[[RuleContext, SinkHit], "Fix | None"]
+FixMaker = Callable[[RuleContext, SinkHit], Fix | None]
 
 
 def describe(label: Label, ctx: RuleContext) -> str:

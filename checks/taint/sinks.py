@@ -1,0 +1,194 @@
+"""Sinks: where the flow walker records tainted data reaching harm.
+
+Call sinks come from ``[[taint_sinks]]`` rows (with their argument position, keyword, safe
+arguments and receivers); subscript assignments to the session and values returned from
+routes are sinks too. A parameter reaching a sink becomes part of the function's summary;
+request data reaching one becomes a :class:`SinkHit`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import replace
+from ..knowledge import Row
+from ..syntax import dotted, string_value
+from .labels import CLEAN, Label, live
+from .model import candidates, matches
+from .summaries import OutgoingCall, ParamSink, Summary
+
+from .hits import Incoming, SinkHit
+
+#: Categories that are one flaw: markup reported at `mark_safe` is not reported again as HTML.
+_SAME_FLAW = {"markup": ("html",), "html": ("markup",), "code": ("html", "markup")}
+
+
+class SinkMixin:
+    """Sink checks for the flow walker (needs ``doc``, ``model``, ``scope``, ``func``, ``flow``,
+    ``hits``, ``param_sinks`` and ``_reported``)."""
+
+    def _check_session(self, target: ast.Subscript, value: frozenset[Label]) -> None:
+        base = target.value
+        rows = self.model.sinks.get(base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", ""))
+        if not rows or not value:
+            return
+        resolved, written = self.doc.names.resolve(base, self.scope), dotted(base)
+        for row in rows:
+            if row["category"] == "session" and matches(row["call"], resolved, written):
+                self._record(row, "session", written or "session", target, None, target, value)
+                return
+
+    def _check_sinks(self, node: ast.Call, name: str, path: Callable[[], str | None], receiver, args, keywords) -> tuple[str, ...]:
+        """Record a hit if ``node`` is a sink fed with live taint; the categories consumed."""
+        rows = candidates(self.model.sinks, name) if isinstance(node.func, ast.Attribute) else self.model.sinks.get(name)
+        if not rows:
+            return ()
+        written = dotted(node.func) or (f"?.{name}" if isinstance(node.func, ast.Attribute) else None)
+        for row in rows:
+            if row["category"] == "session" or not matches(row["call"], path(), written):
+                continue
+            if not self._sink_applies(node, row):
+                continue
+            index = row.get("arg", 0)
+            if index == -1:
+                value, arg = receiver, node.func.value if isinstance(node.func, ast.Attribute) else None
+            else:
+                value, arg = (args[index], node.args[index]) if index < len(node.args) else (CLEAN, None)
+                if "keyword" in row and row["keyword"] in keywords:
+                    value = keywords[row["keyword"]]
+                    arg = next(kw.value for kw in node.keywords if kw.arg == row["keyword"])
+            if arg is None:
+                continue
+            if row["category"] == "nosql":
+                value = self._nosql_relevant(arg, value)
+            shown = written if written and not written.startswith("?.") else f".{name}"
+            recorded = self._record(row, row["category"], shown, node, node, arg, value)
+            return (row["category"], *_SAME_FLAW.get(row["category"], ())) if recorded else ()
+        return ()
+
+    def _sink_applies(self, node: ast.Call, row: Row) -> bool:
+        receivers = row.get("safe_receivers")
+        if receivers and isinstance(node.func, ast.Attribute):
+            receiver = self.doc.names.resolve(node.func.value, self.scope) or ""
+            if receiver.removesuffix("()") in receivers:
+                return False
+        required = row.get("requires_keyword")
+        if required is not None:
+            kw = next((k for k in node.keywords if k.arg == required), None)
+            if kw is None or not (isinstance(kw.value, ast.Constant) and kw.value.value is True):
+                return False
+        safe = row.get("safe_keyword")
+        if safe is not None:
+            value = next((k.value for k in node.keywords if k.arg == safe), None)
+            position = row.get("safe_position", -1)
+            if value is None and 0 <= position < len(node.args):
+                value = node.args[position]
+            if value is not None:
+                allowed = row.get("safe_values")
+                if allowed is None:
+                    return self._enables_option(value, row.get("unsafe_option"))
+                resolved = self.doc.names.resolve(value, self.scope)
+                constant = repr(value.value) if isinstance(value, ast.Constant) else None
+                if resolved in allowed or dotted(value) in allowed or constant in allowed:
+                    return False
+        return True
+
+    def _enables_option(self, value: ast.AST, option: str | None) -> bool:
+        """Whether ``value`` (or what a local name holds) is a call setting ``option=True``."""
+        if option is None:
+            return False
+        if isinstance(value, ast.Name):
+            binding = self.doc.names.binding(value.id, self.scope) or self.doc.names.binding(value.id)
+            value = binding if isinstance(binding, ast.AST) else value
+        if not isinstance(value, ast.Call):
+            return False
+        return any(kw.arg == option and isinstance(kw.value, ast.Constant) and kw.value.value is True for kw in value.keywords)
+
+    def _nosql_relevant(self, arg: ast.AST, value: frozenset[Label]) -> frozenset[Label]:
+        """Operator injection needs parsed JSON, or any data in a ``$where``-style clause."""
+        if isinstance(arg, ast.Dict) and any(string_value(k) in ("$where", "$function", "$accumulator") for k in arg.keys):
+            return value
+        return frozenset(label for label in value if label.origin.structured)
+
+    def _record(self, row: Row | None, category: str, sink: str, where: ast.AST, call: ast.AST | None, arg: ast.AST | None, value) -> bool:
+        """Note a sink reached by ``value``; True when live taint reached it."""
+        labels = live(value, category)
+        needs = row.get("needs_text") if row is not None else None
+        if needs:  # a parameter may still become SQL text in the caller: keep it for the summary
+            labels = [label for label in labels if needs in label.text or not label.origin.proven]
+        untainted = row is not None and row.get("untainted", False)
+        if not labels and not untainted:
+            return False
+        key = (id(where), category)
+        if key in self._reported:
+            return bool(labels)
+        self._reported.add(key)
+        proven = tuple(label for label in labels if label.origin.proven)
+        symbolic = [label for label in labels if not label.origin.proven]
+        for label in symbolic:
+            direct = isinstance(arg, ast.Name) and arg.id == label.origin.name and not label.steps
+            self.param_sinks.append(
+                ParamSink(label.origin.param, category, sink, self.doc.range_of(where), self.doc.path,
+                          self.func.name if self.func else "", "" if not needs or needs in label.text else needs,
+                          label.steps, direct)
+            )
+        reported = proven or tuple(label for label in symbolic if label.built and (not needs or needs in label.text))
+        if reported or (untainted and not labels):
+            if row is not None:
+                row.hit()
+            self.hits.append(SinkHit(category, sink, where, call, arg, reported, self.func, row))
+        elif symbolic:
+            self.hits.append(SinkHit(category, sink, where, call, arg, tuple(symbolic), self.func, row, latent=True))
+        return bool(labels)
+
+    def _record_via(self, node: ast.Call, sink: ParamSink, value: frozenset[Label], arg: ast.AST | None, summary: Summary) -> None:
+        labels = live(value, sink.category)
+        if sink.needs_text:
+            labels = [label for label in labels if sink.needs_text in label.text or not label.origin.proven]
+        if not labels:
+            return
+        for label in labels:
+            if not label.origin.proven:
+                needs = "" if sink.needs_text in label.text else sink.needs_text
+                direct = sink.direct and isinstance(arg, ast.Name) and arg.id == label.origin.name and not label.steps
+                self.param_sinks.append(
+                    replace(sink, param=label.origin.param, steps=label.steps + sink.steps, needs_text=needs, direct=direct)
+                )
+        proven = tuple(label for label in labels if label.origin.proven)
+        if not proven:
+            return
+        if not sink.direct and sink.path == summary.path:
+            # The callee builds the dangerous value: report at its sink, where the fix goes.
+            if summary.path == self.doc.path:
+                self.flow.incoming.append(
+                    Incoming(summary.name, sink.param, "", proven, self.doc.path, self.doc.range_of(node), self._name())
+                )
+            return
+        key = (id(node), sink.category)
+        if key not in self._reported:
+            self._reported.add(key)
+            self.hits.append(SinkHit(sink.category, sink.sink, node, None, None, proven, self.func, None, via=sink))
+
+    def _name(self) -> str:
+        return self.func.name if self.func is not None else "<module>"
+
+    def _note_outgoing(self, node: ast.Call, path: str | None, args: list, keywords: dict) -> None:
+        """Remember request data passed to a function this file cannot see into."""
+        if path is None or "." not in path or path.endswith("()") or len(self.flow.outgoing) > 500:
+            return
+        passed = [(index, "", taint) for index, taint in enumerate(args)]
+        passed += [(-1, name, taint) for name, taint in keywords.items() if name]
+        for index, keyword, taint in passed:
+            for label in taint:
+                if label.origin.proven and label.cleared != frozenset({"*"}):
+                    origin = label.origin if label.origin.path else replace(label.origin, path=self.doc.path)
+                    self.flow.outgoing.append(
+                        OutgoingCall(path, index, keyword, origin, label.text, label.cleared, label.alias,
+                                     self.doc.range_of(node), self.doc.path, self._name())
+                    )
+
+    def _check_returned_html(self, node: ast.Return, value: frozenset[Label]) -> None:
+        html = frozenset(label for label in value if "html" in label.text)
+        if html:
+            self._record(None, "html", "the response", node.value, None, node.value, html)
+
