@@ -34,9 +34,9 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from scoring import CATEGORIES, CategoryScore, Label, load_labels, score  # noqa: E402
-from tool_outputs import PARSERS, Parsed  # noqa: E402
-from tool_runners import DEFAULT_SEMGREP_RULES, TOOLS, find_tool, scan_command, tool_env  # noqa: E402
+from scoring import CATEGORIES, CategoryScore, Label, load_labels, score
+from tool_outputs import PARSERS, Parsed
+from tool_runners import DEFAULT_SEMGREP_RULES, TOOLS, find_tool, scan_command, tool_env
 
 DEFAULT_CORPUS = BENCH_DIR / "corpus"
 
@@ -68,7 +68,7 @@ def run_tool(name: str, corpus: Path, labels: Sequence[Label], args: argparse.Na
     cwd = Path.cwd()
     start = time.perf_counter()
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout, env=tool_env(tool), cwd=cwd)
+        done = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=args.timeout, env=tool_env(tool), cwd=cwd)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return ToolResult(name, f"failed: {exc.__class__.__name__}", tool.version, cmd)
     seconds = time.perf_counter() - start

@@ -49,7 +49,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from tool_runners import DEFAULT_SEMGREP_RULES, Tool, find_tool, scan_command, tool_env  # noqa: E402
+from tool_runners import DEFAULT_SEMGREP_RULES, Tool, find_tool, scan_command, tool_env
 
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "codeward-bench"
 DJANGO_VERSION = "5.2.19"
@@ -162,38 +162,45 @@ def files_scanned(tool: str, report_text: str) -> int | None:
 
 def measure(tool: str, cmd: Sequence[str], env: dict[str, str], timeout: float) -> Measurement:
     """Run ``cmd`` once; wall, CPU and memory of its process tree, files scanned."""
-    peak = 0
-    out = tempfile.TemporaryFile(mode="w+")
-    start = time.perf_counter()
-    proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.DEVNULL, env=env)
-    done = threading.Event()
+    with tempfile.TemporaryFile(mode="w+") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.DEVNULL, env=env)
+        peak = _PeakSampler(proc.pid)
+        peak.start()
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.005)
+        wall = time.perf_counter() - start
+        peak.stop()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        scanned = files_scanned(tool, out.read())
+    return Measurement(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, peak.kb, proc.returncode, scanned)
 
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
-            done.wait(SAMPLE_SECONDS)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    deadline = start + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            proc.kill()
-            pid, status, usage = os.wait4(proc.pid, 0)
-            break
-        time.sleep(0.005)
-    wall = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out.seek(0)
-    scanned = files_scanned(tool, out.read())
-    out.close()
-    return Measurement(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, peak, proc.returncode, scanned)
+class _PeakSampler(threading.Thread):
+    """Samples the total RSS of a process tree until stopped; keeps the peak."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.kb = pid, 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.kb = max(self.kb, _tree_rss_kb(self.pid))
+            self._done.wait(SAMPLE_SECONDS)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
 
 
 def build_configs(target: Path, args: argparse.Namespace) -> list[Config]:

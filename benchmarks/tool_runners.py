@@ -49,7 +49,7 @@ def _which(name: str, tools_bin: Path | None) -> str | None:
 
 def _version(base: tuple[str, ...], env: dict[str, str] | None = None) -> str:
     try:
-        done = subprocess.run([*base, "--version"], capture_output=True, text=True, timeout=60,
+        done = subprocess.run([*base, "--version"], check=False, capture_output=True, text=True, timeout=60,
                               env={**os.environ, **(env or {})})
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"unknown ({exc.__class__.__name__})"

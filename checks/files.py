@@ -22,7 +22,6 @@ from .model import NotAnalysed
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".eggs", "build", "dist",
-    ".codeward-cache",
 })
 
 _EXTENSION_KINDS = {
@@ -84,6 +83,7 @@ def discover(paths: list[Path], config: Config, kinds: frozenset[str]) -> Iterat
                 seen.add(start)
                 yield start
             continue
+        start = start.absolute()  # ignore rules are anchored at absolute folders
         rules = _IgnoreRules(start, config)
         for parent in reversed([start, *start.resolve().parents][: _repo_depth(start)]):
             rules.load_dir(parent)

@@ -4,13 +4,12 @@ Two phases: every Python file's facts go into the :class:`ProjectIndex` (only wh
 family registered a fact extractor), then every file is analysed with that index. Both
 phases fan out over ``jobs`` processes; results are sorted, so the output is identical for
 any ``jobs``. Results and facts are cached by content digest (plus configuration, tool
-version and, for findings, the project digest), so re-scanning an unchanged tree only reads
-and hashes files.
+version and, for findings, the project digest) in the user's cache folder, so re-scanning an
+unchanged tree only reads and hashes files.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import pickle
@@ -28,9 +27,6 @@ from .model import Finding, NotAnalysed, RuleFailure
 from .project import FACT_EXTRACTORS, ProjectIndex, extract_facts, module_name_for
 from .registry import all_rules
 from .source import SourceDoc
-
-CACHE_DIR = ".codeward-cache"
-
 
 @dataclass
 class FileResult:
@@ -115,43 +111,60 @@ def _run(task: Callable[[Path], Any], paths: list[Path], jobs: int, init_args: t
 
 
 # -- cache ----------------------------------------------------------------------------
+def cache_home() -> Path:
+    """The user's own cache folder (``$XDG_CACHE_HOME/codeward`` or ``~/.cache/codeward``).
+
+    Never inside the scanned tree: a repository must not be able to plant a cache file that
+    the scanner would unpickle.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "codeward"
+
+
 class _Cache:
-    """Pickled results under ``<root>/.codeward-cache``; any problem just means a miss."""
+    """Pickled results in the user's cache folder; any problem just means a miss.
+
+    Only files this user owns and nobody else can write are loaded. Results whose fixes
+    carry a secret (the value a fix moves to ``.env``) are never stored.
+    """
 
     def __init__(self, root: Path, config: Config, enabled: bool) -> None:
         self.enabled = enabled
-        key = f"{__version__}|{config.fingerprint}|{sorted(all_rules())}"
-        self.file = root / CACHE_DIR / f"scan-{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}.pickle"
+        key = f"{__version__}|{root}|{config.fingerprint}|{sorted(all_rules())}"
+        self.file = cache_home() / f"scan-{hashlib.blake2b(key.encode(), digest_size=12).hexdigest()}.pickle"
         self.facts: dict[str, tuple[str, str, dict[str, Any]]] = {}
         self.results: dict[str, tuple[str, FileResult]] = {}
-        if enabled and self.file.is_file():
+        if enabled and _trusted(self.file):
             try:
                 self.facts, self.results = pickle.loads(self.file.read_bytes())
             except Exception:
                 self.facts, self.results = {}, {}
 
+    def store(self, key: str, result: FileResult) -> None:
+        if not any(e.sensitive for f in result.findings if f.fix for e in f.fix.file_edits):
+            self.results[result.path] = (key, result)
+
     def save(self) -> None:
         if not self.enabled:
             return
         try:
-            self.file.parent.mkdir(exist_ok=True)
-            (self.file.parent / ".gitignore").write_text("*\n")
-            tmp = self.file.with_suffix(".tmp")
-            tmp.write_bytes(pickle.dumps((self.facts, self.results), protocol=pickle.HIGHEST_PROTOCOL))
+            self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pickle.dumps((self.facts, self.results), protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, self.file)
         except OSError:
             pass
 
 
-def _without_secrets(result: FileResult) -> FileResult:
-    """A copy for the on-disk cache: file edits that carry a secret value are left out."""
-    findings = []
-    for finding in result.findings:
-        if finding.fix is not None and any(e.sensitive for e in finding.fix.file_edits):
-            kept = tuple(e for e in finding.fix.file_edits if not e.sensitive)
-            finding = dataclasses.replace(finding, fix=dataclasses.replace(finding.fix, file_edits=kept))
-        findings.append(finding)
-    return dataclasses.replace(result, findings=findings)
+def _trusted(path: Path) -> bool:
+    """Owned by this user and writable by nobody else (so nobody else chose its content)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 def _digest_file(path: Path) -> str:
@@ -207,7 +220,7 @@ def scan(
     for file_result, p in zip(_run(_analyse_task, todo_files, jobs, (config, root, project)), todo_files):
         results.append(file_result)
         if use_cache and file_result.not_analysed is None:
-            cache.results[file_result.path] = (f"{digests.get(p)}|{project_digest}", _without_secrets(file_result))
+            cache.store(f"{digests.get(p)}|{project_digest}", file_result)
         done += 1
         if on_progress:
             on_progress(done, len(todo_files))

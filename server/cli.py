@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan_p.add_argument("--unsafe-fixes", action="store_true", help="with --fix, apply unsafe fixes too")
     scan_p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: all cores)")
     scan_p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    scan_p.add_argument("--no-cache", action="store_true", help="do not read or write .codeward-cache")
+    scan_p.add_argument("--no-cache", action="store_true", help="do not read or write the results cache (~/.cache/codeward)")
     scan_p.add_argument("--config", type=Path, help="pyproject.toml to use instead of discovery")
 
     rules_p = sub.add_parser("rules", help="list rules or show one rule's documentation")

@@ -57,10 +57,15 @@ GOLDEN_GLOB = "*.fixed.*"
 
 
 def config_for(root: Path) -> Config:
-    """The fixture's own pyproject.toml, else defaults; `.fixed` goldens are never scanned."""
+    """The fixture's own pyproject.toml, else defaults with every confidence level;
+    `.fixed` goldens are never scanned."""
     own = root / "pyproject.toml"
     config = load_file(own) if own.is_file() else Config(root=root)
-    return config.with_overrides(exclude=[*config.exclude, GOLDEN_GLOB])
+    # Fixtures test every finding, low-confidence ones included.
+    overrides = {"exclude": [*config.exclude, GOLDEN_GLOB]}
+    if not own.is_file():
+        overrides["min_confidence"] = "low"
+    return config.with_overrides(**overrides)
 
 
 def scan_fixture(target: Path) -> ScanResult:

@@ -10,6 +10,7 @@ import pytest
 
 from codeward.checks.autofix import fix_document
 from codeward.checks.config import Config
+from codeward.checks.model import Confidence
 from codeward.checks.engine import analyze
 from codeward.checks.fixes import apply_fix
 from codeward.checks.project import ProjectIndex, module_name_for
@@ -18,7 +19,7 @@ from codeward.checks.source import SourceDoc
 from harness import FIXTURES
 
 PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir() and p.name.startswith("access_"))
-CW3 = Config(select=("CW30",))
+CW3 = Config(select=("CW30",), min_confidence=Confidence.LOW)  # every finding, low ones too
 
 
 def index_project(root: Path) -> tuple[ProjectIndex, dict[str, SourceDoc]]:

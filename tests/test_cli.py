@@ -115,7 +115,7 @@ def test_fix_applies_safe_fixes_only(project: Path, capsys) -> None:
     assert code == 0 and "import os" in (project / "debug.py").read_text()
 
 
-def test_gitignore_and_exclude_are_honoured(project: Path, capsys) -> None:
+def test_gitignore_and_exclude_are_honoured(project: Path, capsys, monkeypatch) -> None:
     (project / ".gitignore").write_text("generated/\n")
     (project / "generated").mkdir()
     (project / "generated" / "x.py").write_text(VULN)
@@ -125,6 +125,9 @@ def test_gitignore_and_exclude_are_honoured(project: Path, capsys) -> None:
     (project / ".venv" / "z.py").write_text(VULN)
     (project / "pyproject.toml").write_text('[tool.codeward]\nexclude = ["vendor/"]\n')
     out = run(capsys, "scan", "--no-cache", "--format", "json", str(project))[1]
+    assert [f["path"] for f in json.loads(out)["findings"]] == ["app.py"]
+    monkeypatch.chdir(project)  # relative paths are anchored the same way
+    out = run(capsys, "scan", "--no-cache", "--format", "json", ".")[1]
     assert [f["path"] for f in json.loads(out)["findings"]] == ["app.py"]
     # a file named explicitly is always scanned
     out = run(capsys, "scan", "--no-cache", "--format", "json", str(project / "vendor" / "y.py"))[1]
@@ -137,9 +140,11 @@ def test_select_and_ignore_flags(project: Path, capsys) -> None:
     assert run(capsys, "scan", "--no-cache", "--select", "CW5", str(project))[0] == 1
 
 
-def test_warm_cache_gives_the_same_answer(project: Path, capsys) -> None:
+def test_warm_cache_gives_the_same_answer(project: Path, capsys, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     first = run(capsys, "scan", "--format", "json", str(project))[1]
-    assert (project / ".codeward-cache").is_dir()
+    assert list((tmp_path / "cache" / "codeward").glob("scan-*.pickle"))
+    assert not (project / ".codeward-cache").exists(), "the cache must live outside the scanned tree"
     assert run(capsys, "scan", "--format", "json", str(project))[1] == first
     (project / "app.py").write_text("print('fixed')\n")
     assert json.loads(run(capsys, "scan", "--format", "json", str(project))[1])["findings"] == []
@@ -159,3 +164,23 @@ def test_console_script_runs(project: Path) -> None:
     assert exe, "the `codeward` console script is not installed next to this Python"
     done = subprocess.run([exe, "scan", "--no-cache", str(project)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "CW502" in done.stdout and done.stderr == ""
+
+
+def test_a_cache_file_others_can_write_is_never_loaded(project: Path, capsys, tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    run(capsys, "scan", str(project))
+    [cache_file] = (tmp_path / "cache" / "codeward").glob("scan-*.pickle")
+    canary = tmp_path / "pwned"
+
+    class Planted:
+        def __reduce__(self):
+            return (open, (str(canary), "w"))
+
+    import pickle
+
+    cache_file.write_bytes(pickle.dumps(Planted()))
+    os.chmod(cache_file, 0o666)
+    assert run(capsys, "scan", str(project))[0] == 1
+    assert not canary.exists(), "a group/world-writable cache file was unpickled"

@@ -101,12 +101,13 @@ def test_reports_never_contain_a_canary(project: Path, fmt: str, capsys, monkeyp
     assert _leaks(report.read_bytes()) == []
 
 
-def test_cache_on_disk_holds_no_canary(project: Path, capsys, monkeypatch) -> None:
+def test_cache_on_disk_holds_no_canary(project: Path, capsys, monkeypatch, tmp_path: Path) -> None:
     monkeypatch.chdir(project)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     main(["scan", "."])
     main(["scan", "--format", "json", "."])  # served from the cache
     out, _ = capsys.readouterr()
-    caches = list((project / ".codeward-cache").glob("*.pickle"))
+    caches = list((tmp_path / "cache" / "codeward").glob("*.pickle"))
     assert caches, "the scan cache was not written"
     for cache in caches:
         assert _leaks(cache.read_bytes()) == []

@@ -48,7 +48,7 @@ def _shapes(rng: random.Random) -> dict[str, str]:
 
 def fake_secret(kind: str, n: int) -> str:
     """Return the ``n``-th fake credential of ``kind`` (deterministic)."""
-    rng = random.Random(f"{SEED}:{kind}:{n}")
+    rng = random.Random(f"{SEED}:{kind}:{n}")  # codeward: ignore[CW508] -- reproducible fakes, by design
     shapes = _shapes(rng)
     if kind not in shapes:
         raise KeyError(f"unknown fake secret kind {kind!r}; known: {sorted(shapes)}")

@@ -187,9 +187,16 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
     return str(row["reason"])
 
 
+_PRIVILEGED_AREAS = ("admin", "debug", "internal")
+
+
 def _is_admin_route(route: Route, effects: Effects) -> bool:
+    """Admin, debug and internal areas (by URL, handler or blueprint name), or code that
+    changes a user's role."""
     words = [route.handler.lower(), *route.url.lower().split("/"), (route.receiver or "").rsplit(".", 1)[-1].lower()]
-    return effects.grants_role or any(w == "admin" or w.startswith("admin_") or w.endswith("_admin") for w in words)
+    return effects.grants_role or any(
+        w == area or w.startswith(area + "_") or w.endswith("_" + area) for w in words for area in _PRIVILEGED_AREAS
+    )
 
 
 def _mentions_is_authenticated(route: Route) -> bool:
@@ -207,7 +214,7 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     for v in result:
         v.public = public_reason(v.route, v.effects, knowledge, config)
         v.admin_route = _is_admin_route(v.route, v.effects)
-    _decide(result, has_auth_concept(doc, view, result))
+    _decide(result, has_auth_concept(doc, view, result), _public_content(view, knowledge))
     memo["access.verdicts"] = result
     memo["access.view"] = view
     return result
@@ -229,7 +236,19 @@ def _mostly_guarded(result: list[Verdict]) -> bool:
     return sum(o.authenticated for o in candidates) * 3 >= len(candidates) * 2
 
 
-def _decide(result: list[Verdict], auth_concept: bool) -> None:
+def _public_content(view: ProjectView, knowledge: Knowledge) -> frozenset[str]:
+    """Models of authored content (posts, ads, threads: an author/seller foreign key, no
+    private owner field): reading them is what public pages do."""
+    kinds = {n: row["kind"] for row in knowledge.rows("access_owner_fields") for n in row["names"]}
+    public: set[str] = set()
+    for name, facts in view.models.items():
+        found = [kinds[f] for f in facts["fields"] if f in kinds]
+        if found and all(k == "author" for k in found) or not found and facts.get("user_fks"):
+            public.add(name)
+    return frozenset(public)
+
+
+def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset[str] = frozenset()) -> None:
     """Which unguarded routes need a login, learning the convention from their siblings."""
     # Learn the convention from routes of the same sort: apps often serve public pages and
     # guard only the routes that change data (a forum, a blog), so reads are compared with
@@ -253,20 +272,21 @@ def _decide(result: list[Verdict], auth_concept: bool) -> None:
         others = totals[sort] - 1  # routes of the same sort besides this (unguarded) one
         guarded = guarded_totals[sort]
         same_data = bool(e.models & guarded_models)
-        if not sort and e.models and guarded_models and not same_data:
-            guarded = 0  # reads other data than the guarded routes do
+        if not sort and e.models and (guarded_models and not same_data or e.models <= public_content):
+            guarded, same_data = 0, False  # reads other data than the guarded routes, or public content
         mutating = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in v.route.methods) and v.route.framework != "django"
         # Acting for the caller on stored data; just echoing the caller's own session is fine.
         user = e.uses_user and bool(e.reads or e.writes) and not _mentions_is_authenticated(v.route)
         modifies = bool(e.writes) and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
         if v.admin_route:
-            v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin route"
+            v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin, debug or internal route"
         elif (guarded and guarded * 2 > others or same_data) and (e.reads or e.writes or user):
             v.needs_login, v.confidence = True, Confidence.HIGH
             v.reason = f"the other routes here require a login and this one {'changes' if e.writes else 'reads'} stored data"
-        elif mutating and guarded_totals[True] + guarded_totals[False] >= 2 and _mostly_guarded(result):
+        elif (mutating or v.route.path_params and not (e.models and e.models <= public_content)) and guarded_totals[True] + guarded_totals[False] >= 2 and _mostly_guarded(result):
             v.needs_login, v.confidence = True, Confidence.MEDIUM
-            v.reason = "it accepts changes and the other routes here require a login"
+            what = "accepts changes" if mutating else "serves a particular record"
+            v.reason = f"it {what} and the other routes here require a login"
         elif auth_concept and (modifies or user):
             v.needs_login, v.confidence = True, Confidence.MEDIUM
             v.reason = "it changes an existing record" if modifies else "it acts on the current user"

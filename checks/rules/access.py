@@ -103,8 +103,10 @@ def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
         if not v.needs_login or v.authenticated:
             continue
         kind = "admin" if v.admin_route else "login"
-        fix = _guard_fix(ctx, v, results, kind) or (_guard_fix(ctx, v, results, "login") if kind == "admin" else None)
-        what = "admin route" if v.admin_route else "route"
+        # A login guard alone would leave a privileged route open to every user (CW304), so
+        # those get a fix only when an admin guard exists.
+        fix = _guard_fix(ctx, v, results, kind)
+        what = "privileged route" if v.admin_route else "route"
         yield ctx.finding(
             handler_range(ctx, v),
             f"{what} `{_route_text(v)}` has no authentication: {v.reason}",
@@ -276,7 +278,7 @@ def admin_without_role_check(ctx: RuleContext) -> Iterator[Finding]:
         fix = _guard_fix(ctx, v, results, "admin")
         yield ctx.finding(
             handler_range(ctx, v),
-            f"admin route `{_route_text(v)}` only requires a login; any user can use it (add a role check)",
+            f"privileged route `{_route_text(v)}` only requires a login; any user can use it (add a role check)",
             fix=fix,
             confidence=Confidence.HIGH if convention else Confidence.MEDIUM,
         )

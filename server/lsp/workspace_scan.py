@@ -28,7 +28,7 @@ from .workspace import load, relative_to
 if TYPE_CHECKING:
     from .server import CodewardServer
 
-_TOKENS = itertools.count(1)
+_TOKENS = itertools.count(1)  # codeward: ignore[CW303] -- $/progress ids, not credentials
 
 
 class _Progress:
