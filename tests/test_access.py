@@ -10,16 +10,20 @@ import pytest
 
 from codeward.checks.autofix import fix_document
 from codeward.checks.config import Config
-from codeward.checks.model import Confidence
 from codeward.checks.engine import analyze
 from codeward.checks.fixes import apply_fix
 from codeward.checks.project import ProjectIndex, module_name_for
 from codeward.checks.source import SourceDoc
 
-from harness import FIXTURES
+from harness import FIXTURES, config_for
 
 PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir() and p.name.startswith("access_"))
-CW3 = Config(select=("CW30",), min_confidence=Confidence.LOW)  # every finding, low ones too
+
+
+def cw3(root: Path) -> Config:
+    """The fixture project's own configuration, running only the access-control rules and
+    reporting every finding, low-confidence ones too."""
+    return config_for(root).with_overrides(select=["CW30"], min_confidence="low")
 
 
 def index_project(root: Path) -> tuple[ProjectIndex, dict[str, SourceDoc]]:
@@ -46,7 +50,7 @@ def _goldens() -> list[tuple[Path, str]]:
 @pytest.mark.parametrize(("root", "rel"), _goldens(), ids=lambda v: v if isinstance(v, str) else v.name)
 def test_fix_golden(root: Path, rel: str) -> None:
     project, docs = index_project(root)
-    outcome = fix_document(docs[rel], CW3, project, include_unsafe=True, relative_path=rel)
+    outcome = fix_document(docs[rel], cw3(root), project, include_unsafe=True, relative_path=rel)
     assert outcome.text == (root / rel.replace(".py", ".fixed.py")).read_text("utf-8")
 
 
@@ -54,20 +58,21 @@ def test_fix_golden(root: Path, rel: str) -> None:
 def test_every_fixable_file_has_a_golden(root: Path) -> None:
     project, docs = index_project(root)
     for rel, doc in docs.items():
-        if any(f.fix for f in analyze(doc, CW3, project, rel).findings):
+        if any(f.fix for f in analyze(doc, cw3(root), project, rel).findings):
             assert (root / rel.replace(".py", ".fixed.py")).is_file(), f"{rel} has fixes but no golden"
 
 
 @pytest.mark.parametrize("root", PROJECTS, ids=lambda p: p.name)
 def test_each_fix_parses_removes_its_finding_adds_none_and_is_idempotent(root: Path) -> None:
     project, docs = index_project(root)
+    config = cw3(root)
     for rel, doc in docs.items():
-        before = analyze(doc, CW3, project, rel).findings
+        before = analyze(doc, config, project, rel).findings
         for finding in (f for f in before if f.fix):
             fixed_text = apply_fix(doc, finding.fix)
             fixed = SourceDoc(fixed_text, rel, "python", doc.module_name)
             assert fixed.syntax_error is None, f"{rel}: {finding.fix.title} breaks the syntax"
-            after = analyze(fixed, CW3, project, rel).findings
+            after = analyze(fixed, config, project, rel).findings
             key = lambda f: (f.code, f.message)  # noqa: E731  (lines move when a fix adds lines)
             assert key(finding) not in {key(f) for f in after}, f"{rel}: {finding.code} survives its fix"
             new = {key(f) for f in after} - {key(f) for f in before}
