@@ -181,9 +181,13 @@ async def test_language_server_diagnostics_and_logs_hold_no_value(profile: str, 
         uri = session.open("app.py", _python_source())
         diagnostics = await session.diagnostics(uri)
         assert {d.code for d in diagnostics} >= {"CW201", "CW202", "CW203", "CW204"}
-        yaml_uri = session.open("config.yaml", _configs()["config.yaml"], language="yaml")
-        assert await session.diagnostics(yaml_uri)
-        serialised = json.dumps([session.client.protocol._converter.unstructure(d) for d in diagnostics])
+        everything = list(diagnostics)
+        for name, language in (("config.yaml", "yaml"), ("Dockerfile", "dockerfile"), (".env.example", "dotenv"), ("settings.json", "json")):
+            config_uri = session.open(name, _configs()[name], language=language)
+            config_diagnostics = await session.diagnostics(config_uri)
+            assert config_diagnostics, name
+            everything = [*everything, *config_diagnostics]
+        serialised = json.dumps([session.client.protocol._converter.unstructure(d) for d in everything])
         assert _leaks(serialised) == []
         commands = []
         for diag in diagnostics:

@@ -133,6 +133,8 @@ def ownership_edits(doc: SourceDoc, item: Unchecked) -> tuple[list[Edit], tuple[
     """Edits adding the owner constraint to the query (or a check right after the fetch)."""
     field = item.model.owner_field
     user = item.user_expr
+    if item.model.ambiguous:
+        return None
     if user is None or item.row is None and item.call is not None:
         return None
     if field is None:

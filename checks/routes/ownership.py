@@ -25,6 +25,7 @@ from .view import ProjectView, guard_for
 _ID_NAME = re.compile(r"^(id|pk|uuid|.+_(id|pk|uuid)|.+Id)$")
 _REQUEST_READS = ("args", "form", "json", "values", "GET", "POST", "data", "query_params", "view_args", "kwargs", "path_params")
 _SQL_WHERE_ID = re.compile(r"\bwhere\b.*?\b(\w*id)\s*=", re.IGNORECASE | re.DOTALL)
+_PRIVATE_FIELDS = frozenset({"email", "phone", "code", "token", "secret", "address", "body", "message", "amount", "balance"})
 _CONVERSIONS = frozenset({"int", "str", "float", "UUID", "ObjectId", "slugify", "strip", "lower"})
 _SQL_STATEMENT = re.compile(r"^\s*(select|update|delete)\b", re.IGNORECASE)
 _SQL_TABLE = re.compile(r"\b(?:from|update|into)\s+[`\"]?(\w+)", re.IGNORECASE)
@@ -40,6 +41,8 @@ class Model:
     known: bool
     is_user_model: bool
     owner_kind: str = "user"
+    per_user: bool = False  # keyed by a user id column (no separate owner field to add)
+    ambiguous: bool = False  # several user keys (sender, recipient): no single fix
 
 
 @dataclass
@@ -146,7 +149,12 @@ def model_info(name: str | None, view: ProjectView, knowledge: Knowledge) -> Mod
         return Model(name, None, False, user_row is not None)
     field, kind = _owner_field_of(facts["fields"], knowledge)
     if field is None and facts.get("user_fks"):
-        field, kind = facts["user_fks"][0], "author"  # seller = ForeignKey(User): check changes
+        # seller = ForeignKey(User) marks public content (check changes only); two user keys
+        # (sender, recipient) or secret/personal fields (code, email) mark private records.
+        private = len(facts["user_fks"]) > 1 or bool(set(facts["fields"]) & _PRIVATE_FIELDS)
+        field, kind = facts["user_fks"][0], "user" if private else "author"
+        if len(facts["user_fks"]) > 1:  # sender or recipient? no single constraint to add
+            return Model(name, field, True, user_row is not None, kind, ambiguous=True)
     return Model(name, field, True, user_row is not None, kind)
 
 
@@ -189,8 +197,9 @@ def _sql_text(expr: ast.AST) -> str | None:
     return string_value(expr)
 
 
-def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list[str], user_names: frozenset[str]) -> tuple[str | None, bool]:
-    """(the tainted id name used, whether the call itself carries an owner constraint).
+def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list[str], user_names: frozenset[str]) -> tuple[str | None, bool, bool]:
+    """(the tainted id name used, whether the call itself carries an owner constraint,
+    whether the client's id is compared with an owner column).
 
     An owner field only constrains when its value is the caller (``user_id=current_user.id``);
     ``filter_by(user_id=user_id)`` with the client's ``user_id`` is itself a fetch by a client id.
@@ -198,7 +207,8 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
     where = row["id"]
     if where in ("arg0", "arg1"):
         index = int(where[-1])
-        return (_mentions(call.args[index], tainted) if len(call.args) > index else None), False
+        return (_mentions(call.args[index], tainted) if len(call.args) > index else None), False, False
+    via_owner = False  # the client's id is matched against an owner column (user_id=user_id)
     if where == "kwargs":
         constrained = False
         found = None
@@ -209,7 +219,8 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
                 constrained = True
             elif kw.arg and client and (kw.arg in ("id", "pk") or _ID_NAME.match(kw.arg) or field in owner_fields):
                 found = found or client
-        return found, constrained
+                via_owner = via_owner or field in owner_fields
+        return found, constrained, via_owner
     if where == "compare":
         constrained = False
         found = None
@@ -224,16 +235,17 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
                     constrained = True
                 elif client and (attr in ("id", "pk") or _ID_NAME.match(attr) or attr in owner_fields):
                     found = found or client
-        return found, constrained
+                    via_owner = via_owner or attr in owner_fields
+        return found, constrained, via_owner
     if where == "sql" and call.args:
         text = _sql_text(call.args[0])
         if text is None or not _SQL_WHERE_ID.search(text):
-            return None, False
+            return None, False, False
         rest = call.args[1:] + [kw.value for kw in call.keywords]
         name = next((n for n in (_mentions(a, tainted) for a in rest) if n), None)
         caller_bound = any(is_user_expr(sub, user_names) for a in rest for sub in ast.walk(a))
-        constrained = caller_bound and any(re.search(rf"\b{re.escape(f)}\s*=", text, re.IGNORECASE) for f in owner_fields)
-        return name, constrained
+        owner_column = any(re.search(rf"\b{re.escape(f)}\s*=", text, re.IGNORECASE) for f in owner_fields)
+        return name, caller_bound and owner_column, owner_column and not caller_bound
     if where == "document" and call.args and isinstance(call.args[0], ast.Dict):
         keys = [string_value(k) for k in call.args[0].keys]
         constrained = False
@@ -244,8 +256,9 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
                 constrained = True
             elif client and key and (key in ("_id", "id") or _ID_NAME.match(key) or key in owner_fields):
                 found = found or client
-        return found, constrained
-    return None, False
+                via_owner = via_owner or key in owner_fields
+        return found, constrained, via_owner
+    return None, False, False
 
 
 def _chain_scoped(call: ast.Call, owner_fields: list[str], user_names: frozenset[str]) -> bool:
@@ -352,17 +365,20 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
                 row = next((r for r in fetch_rows if r["id"] == "sql"), None)  # a project's query() helper
             if row is None:
                 continue
-            id_name, constrained = _id_argument(node, row, tainted, owner_fields, user_names)
+            id_name, constrained, via_owner = _id_argument(node, row, tainted, owner_fields, user_names)
             if id_name is None:
                 continue
             if constrained or _chain_scoped(node, owner_fields, user_names):
                 scoped_ids.add(id_name)  # ownership established for this id in this handler
                 continue
-            candidates.append((node, row, id_name))
-        for node, row, id_name in candidates:
+            candidates.append((node, row, id_name, via_owner))
+        for node, row, id_name, via_owner in candidates:
             if id_name in scoped_ids:
                 continue
             model = model_info(_model_name(node, row), view, knowledge)
+            if via_owner and not model.owner_field:
+                # `WHERE user_id = :u` with the client's user id: per-user records by definition.
+                model = Model(model.name, None, model.known, model.is_user_model, "user", per_user=True)
             changes = _changes_fetched(doc, func, node) if model.owner_kind == "author" else writes
             if not _worth_flagging(model, verdict, changes):
                 continue
@@ -408,6 +424,8 @@ def ctx_resolve(doc: SourceDoc, func: ast.expr) -> str | None:
 
 
 def _worth_flagging(model: Model, verdict: Verdict, writes: bool) -> bool:
+    if model.per_user:
+        return True
     if model.owner_field and model.owner_kind == "author":
         return writes  # authored content (posts, threads) is usually readable by everyone
     if model.owner_field:

@@ -22,8 +22,11 @@ from ..context import RuleContext
 TIMEOUT = 3.0
 #: Seconds an answer is reused (the language server asks on every keystroke).
 CACHE_SECONDS = 30.0
-#: Largest ``git log -p`` output searched for a literal.
+#: Largest ``git log -p`` output searched for a literal, and commits of the file read.
 MAX_HISTORY_BYTES = 32 * 1024 * 1024
+MAX_COMMITS = 500
+#: Histories kept at once (each can be large; other answers are small).
+MAX_HISTORIES = 8
 _SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external=", "-c", "core.pager=cat")
 _ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
 
@@ -75,6 +78,9 @@ def _cached(key: tuple, compute):  # type: ignore[no-untyped-def]
     with _lock:
         if len(_cache) > 512:
             _cache.clear()
+        histories = [k for k in _cache if k[0] == "history"]
+        if key[0] == "history" and len(histories) >= MAX_HISTORIES:
+            del _cache[min(histories, key=lambda k: _cache[k][0])]
         _cache[key] = (now, value)
     return value
 
@@ -114,7 +120,7 @@ def is_ignored(repo: Path | None, path: Path) -> bool:
 
 
 def _history(repo: Path, rel: str) -> str:
-    done = _run(repo, ["log", "-p", "--all", "--no-textconv", "--no-ext-diff", "--no-color", "--format=", "--", rel])
+    done = _run(repo, ["log", "-p", "--all", f"--max-count={MAX_COMMITS}", "--no-textconv", "--no-ext-diff", "--no-color", "--format=", "--", rel])
     if done is None or done.returncode != 0:
         return ""
     return done.stdout[:MAX_HISTORY_BYTES].decode("utf-8", "replace")

@@ -17,6 +17,7 @@ from ..source import SourceDoc
 from ..syntax import dotted, matches_call, string_value
 from .catalog import Catalog
 from .classify import Verdict, anonymous_formats, classify
+from .naming import secret_kind
 
 #: Calls that read the environment; a literal second argument is a fallback default.
 _ENV_READS = ("os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config", "os.getenvb")
@@ -158,8 +159,17 @@ def _context(doc: SourceDoc, node: ast.AST, parent: ast.AST | None, catalog: Cat
         names = [n for n in (_target_name(o) for o in others if o is not node) if n]
         return (names[0] if names else None), None, None
     if isinstance(parent, ast.Call) and node in parent.args:
-        hint = _argument_kind(doc, parent, parent.args.index(node), None, catalog)
-        return None, _owner(doc, parent) or _receiver(parent), hint
+        index = next(i for i, arg in enumerate(parent.args) if arg is node)
+        if _is_secret_wrapper(parent) and len(parent.args) == 1:
+            # SecretStr("...") takes the name of whatever holds the wrapper.
+            return _context(doc, parent, doc.parent(parent), catalog)
+        hint = _argument_kind(doc, parent, index, None, catalog)
+        # Key-value calls: config.set("db", "password", "..."), r.hset("creds", "api_key", "...").
+        last = index == len(parent.args) - 1 and index > 0
+        previous = string_value(parent.args[index - 1]) if last and hint is None else None
+        plain = previous is not None and previous.replace("-", "_").replace(".", "_").isidentifier()
+        name = previous if plain and secret_kind(previous, catalog) else None
+        return name, _owner(doc, parent) or _receiver(parent), hint
     if isinstance(parent, ast.Tuple):
         keyword = doc.parent(parent)
         call = doc.parent(keyword) if keyword is not None else None
@@ -168,6 +178,12 @@ def _context(doc: SourceDoc, node: ast.AST, parent: ast.AST | None, catalog: Cat
             hint = _argument_kind(doc, call, None, keyword.arg, catalog, element=index)
             return None, _owner(doc, call) or _receiver(call), hint
     return None, None, None
+
+
+def _is_secret_wrapper(call: ast.Call) -> bool:
+    """pydantic ``SecretStr`` / ``SecretBytes`` and similar ``Secret(...)`` wrappers."""
+    written = dotted(call.func) or ""
+    return written.rsplit(".", 1)[-1] in ("SecretStr", "SecretBytes", "Secret")
 
 
 def _argument_kind(doc: SourceDoc, call: ast.Call, index: int | None, keyword: str | None, catalog: Catalog, element: int | None = None) -> str | None:

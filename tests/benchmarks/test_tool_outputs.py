@@ -86,3 +86,19 @@ def test_detect_secrets_baseline_maps_to_secrets(tmp_path: Path) -> None:
     parsed = parse_detect_secrets(report, tmp_path, cwd=tmp_path)
     [finding] = parsed.findings
     assert (finding.path, finding.line, finding.categories[0], finding.rule) == ("app/settings.py", 4, "secrets", "Secret Keyword")
+
+
+def test_local_semgrep_rules_each_carry_a_mapped_cwe() -> None:
+    """Every local semgrep rule must map to a corpus category, or it is never scored."""
+    import re
+
+    from scoring import categories_for
+    from tool_runners import DEFAULT_SEMGREP_RULES
+
+    text = DEFAULT_SEMGREP_RULES.read_text(encoding="utf-8")
+    blocks = re.split(r"\n  - id: ", text)[1:]
+    assert len(blocks) >= 8
+    for block in blocks:
+        rule_id = block.split("\n", 1)[0]
+        cwes = [int(n) for n in re.findall(r"CWE-(\d+)", block)]
+        assert cwes and categories_for(cwes, rule_id), rule_id

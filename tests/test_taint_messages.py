@@ -1,0 +1,59 @@
+"""Taint findings name their source and sink, carry the flow steps, and rate confidence by
+evidence: request data is high, stored data medium, an unknown parameter low."""
+
+from __future__ import annotations
+
+from harness import FIXTURES, scan_fixture
+
+from codeward.checks import SourceDoc, analyze
+from codeward.checks.config import Config
+from codeward.checks.model import Confidence
+
+
+def _findings(text: str, code: str):
+    config = Config(min_confidence=Confidence.LOW)
+    return [f for f in analyze(SourceDoc(text, "app.py", module_name="app"), config).findings if f.code == code]
+
+
+def test_message_names_source_line_and_sink() -> None:
+    text = (
+        "from flask import Flask, request\nimport sqlite3\napp = Flask(__name__)\n\n"
+        "@app.route('/u')\ndef u():\n    name = request.args['name']\n"
+        "    cur = sqlite3.connect('x').cursor()\n"
+        "    cur.execute(f\"SELECT * FROM t WHERE n = '{name}'\")\n"
+    )
+    [finding] = _findings(text, "CW101")
+    assert finding.message == "`name` from `request.args` (line 7) reaches `cur.execute` as SQL"
+    assert finding.confidence is Confidence.HIGH
+    assert [step.range.start.line for step in finding.flow] == [6, 6, 8]
+    assert finding.flow[0].message.startswith("source:") and finding.flow[-1].message.startswith("sink:")
+
+
+def test_unknown_parameter_is_low_confidence() -> None:
+    text = "import sqlite3\n\ndef find(conn: sqlite3.Connection, name):\n    return conn.execute(f\"SELECT * FROM t WHERE n = '{name}'\")\n"
+    [finding] = _findings(text, "CW101")
+    assert finding.confidence is Confidence.LOW
+    assert "parameter `name` of `find()`" in finding.message
+
+
+def test_passthrough_helper_is_reported_at_the_call_and_builder_at_the_sink() -> None:
+    result = scan_fixture(FIXTURES / "projects" / "taint_flask_app")
+    by_place = {(f.path.rsplit("/", 1)[-1], f.range.start.line + 1): f for f in result.findings}
+    at_sink = by_place[("db.py", 17)]
+    assert at_sink.confidence is Confidence.HIGH
+    assert "passed in by `products()`" in at_sink.message
+    assert {step.path.rsplit("/", 1)[-1] for step in at_sink.flow if step.path} == {"views.py"}
+    at_call = by_place[("views.py", 15)]
+    assert "in `run_query()`" in at_call.message
+    assert at_call.flow[-1].path.endswith("db.py")
+
+
+def test_stored_data_is_medium_confidence() -> None:
+    text = (
+        "import sqlite3\nfrom flask import Flask\napp = Flask(__name__)\nconn = sqlite3.connect('x')\n\n"
+        "@app.route('/n')\ndef n():\n    row = conn.execute('SELECT body FROM notes').fetchone()\n"
+        "    return f'<p>{row[0]}</p>'\n"
+    )
+    [finding] = _findings(text, "CW401")
+    assert finding.confidence is Confidence.MEDIUM
+    assert finding.message.startswith("stored data from `conn.execute().fetchone()`")
