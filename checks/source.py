@@ -36,6 +36,8 @@ class SourceDoc:
         self.module_name = module_name
         self.lines = LineIndex(text)
         self._resolved: dict[int, str | None] = {}
+        #: Per-version memo for derived facts helpers compute once (statement spans...).
+        self.memo: dict[str, object] = {}
         self.broken_lines: set[int] = set()
         self.syntax_error: str | None = None
         self.tree: ast.Module | None = None

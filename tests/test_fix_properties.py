@@ -72,3 +72,17 @@ def test_tls_fix_properties(text: str) -> None:
 @given(random_programs())
 def test_random_fix_properties(text: str) -> None:
     _check_all_properties(text)
+
+
+def test_local_soundness_rejects_a_fix_that_breaks_its_statement() -> None:
+    """The per-statement check still refuses edits whose result does not parse."""
+    from codeward.checks.fixes import is_sound
+    from codeward.checks.model import Applicability, Edit, Fix, Position, Range
+
+    doc = SourceDoc("import os\n\n\ndef f():\n    return os.getcwd()\n", "x.py")
+    broken = Fix("break", (Edit(Range(Position(4, 11), Position(4, 13)), "(("),), Applicability.SAFE)
+    fine = Fix("ok", (Edit(Range(Position(4, 11), Position(4, 13)), "os"),), Applicability.SAFE, imports=("import sys",))
+    bad_import = Fix("bad", (Edit(Range(Position(4, 11), Position(4, 13)), "os"),), Applicability.SAFE, imports=("import (",))
+    assert not is_sound(doc, broken)
+    assert is_sound(doc, fine)
+    assert not is_sound(doc, bad_import)  # judged by re-parsing the whole text

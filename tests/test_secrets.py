@@ -230,6 +230,15 @@ def test_language_server_writes_sensitive_edits_itself(tmp_path: Path) -> None:
     assert pending.write(token) == ["updated .env"]
     assert pending.write(token) == [".env already up to date"]
     assert (tmp_path / ".env").read_text() == edit.append
-    outside = pending.stash(tmp_path, (FileEdit("../elsewhere.env", "X=1\n", sensitive=True),))
-    assert pending.write(outside) == ["skipped ../elsewhere.env: outside the workspace"]
+    outside = pending.stash(tmp_path, (FileEdit("../.gitignore", ".env\n"), FileEdit(".env", "X=1\n", sensitive=True)))
+    assert pending.write(outside) == ["skipped ../.gitignore: outside the workspace"]  # .env not written
+    assert "X=1" not in (tmp_path / ".env").read_text()
     assert pending.write("unknown-token") == []
+
+
+def test_existing_dotenv_value_is_never_shadowed(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("export API_TOKEN=the-users-own\n")
+    text = f'API_TOKEN = "{fake("hex", 21)}"\n'
+    [finding] = findings(text, config=Config(root=tmp_path))
+    assert finding.fix is not None and not finding.fix.file_edits
+    assert "(API_TOKEN is already in .env)" in finding.fix.title

@@ -200,6 +200,7 @@ async def test_language_server_diagnostics_and_logs_hold_no_value(profile: str, 
             types.ExecuteCommandParams(command=commands[0].command, arguments=commands[0].arguments))
         env = (tmp_path / ".env").read_text()
         assert _leaks(env) and "=" in env  # the server wrote the value to .env on disk
+        assert ".env" in (tmp_path / ".gitignore").read_text().splitlines()  # not a repo: ignored first
         logs = "\n".join(m.message for m in session.client.log_messages)
         assert _leaks(logs) == []
     finally:

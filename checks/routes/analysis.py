@@ -50,6 +50,7 @@ class Verdict:
     needs_login: bool = False
     confidence: Confidence = Confidence.MEDIUM
     reason: str = ""
+    unsigned_webhook: bool = False  # needs a signature check, not a login
 
     @property
     def auth(self) -> str:
@@ -183,7 +184,7 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
     if row is None:
         return None
     if row.get("needs_signature") and not effects.signature_checked:
-        return None
+        return None  # _decide treats it as an unsigned webhook
     return str(row["reason"])
 
 
@@ -229,6 +230,11 @@ def has_auth_concept(doc: SourceDoc, view: ProjectView, result: list[Verdict]) -
     if any("LoginRequired" in m for m in view.settings.get("middleware", [])) or view.settings.get("drf_permissions"):
         return True
     return any(i.startswith(_LOGIN_LIBRARIES) for i in doc.names.imports.values())
+
+
+def _is_webhook(route: Route) -> bool:
+    words = [route.handler.lower(), *route.url.lower().split("/")]
+    return any("webhook" in w or "callback" in w for w in words)
 
 
 def _mostly_guarded(result: list[Verdict]) -> bool:
@@ -280,6 +286,9 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
         modifies = bool(e.writes) and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
         if v.admin_route:
             v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin, debug or internal route"
+        elif e.writes and _is_webhook(v.route):
+            v.needs_login, v.confidence, v.unsigned_webhook = True, Confidence.MEDIUM, True
+            v.reason = "it is a webhook that changes stored data without verifying the sender's signature"
         elif (guarded and guarded * 2 > others or same_data) and (e.reads or e.writes or user):
             v.needs_login, v.confidence = True, Confidence.HIGH
             v.reason = f"the other routes here require a login and this one {'changes' if e.writes else 'reads'} stored data"

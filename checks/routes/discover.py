@@ -163,14 +163,12 @@ class _Discovery:
         target = kw.value if kw is not None else (call.args[2] if len(call.args) >= 3 else None)
         if url is None or target is None:
             return
-        route_decorators = []
+        wrappers: list[ast.expr] = []  # login_required(view) wraps the view in a guard
         if isinstance(target, ast.Call):
-            for wrapper in [target.func]:
-                route_decorators.append(wrapper)
             if isinstance(target.func, ast.Attribute) and target.func.attr == "as_view":
                 target = target.func.value
-            elif target.args:  # login_required(view)
-                route_decorators = [target.func]
+            elif target.args:
+                wrappers = [target.func]
                 target = target.args[0]
         node = self._local_definition(target)
         if node is None:
@@ -180,11 +178,10 @@ class _Discovery:
         if methods_kw is not None and isinstance(methods_kw.value, (ast.List, ast.Tuple)):
             methods = tuple(str(string_value(e)).upper() for e in methods_kw.value.elts if string_value(e))
         route = self._route_for(node, "flask", url, methods, object_key(self.doc, call.func.value))  # type: ignore[attr-defined]
-        for wrapper in route_decorators:
-            if not (isinstance(wrapper, ast.Attribute) and wrapper.attr == "as_view"):
-                guard = self.guard(wrapper, "decorator")
-                if guard:
-                    route.guards.append(guard)
+        for wrapper in wrappers:
+            guard = self.guard(wrapper, "decorator")
+            if guard:
+                route.guards.append(guard)
 
     def _starlette(self, call: ast.Call) -> None:
         url = string_value(call.args[0]) if call.args else None

@@ -105,7 +105,7 @@ def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
         kind = "admin" if v.admin_route else "login"
         # A login guard alone would leave a privileged route open to every user (CW304), so
         # those get a fix only when an admin guard exists.
-        fix = _guard_fix(ctx, v, results, kind)
+        fix = None if v.unsigned_webhook else _guard_fix(ctx, v, results, kind)
         what = "privileged route" if v.admin_route else "route"
         yield ctx.finding(
             handler_range(ctx, v),

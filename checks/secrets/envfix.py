@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from .. import knowledge
 from ..context import RuleContext
@@ -56,6 +57,11 @@ def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -
             expression += ".encode()"
         edit, imports = ctx.replace(secret.node, expression), convention.imports
     file_edits: list[FileEdit] = []
+    title = f"Move the {secret.kind} to the environment variable {secret.env_name}"
+    if location is not None and _defined_in(location.root / ".env", secret.env_name):
+        # Never overwrite or shadow the user's own value: they check it themselves.
+        title += f" ({secret.env_name} is already in .env)"
+        location = None
     if location is not None:
         env_file = location.root / ".env"
         if not git.is_ignored(location.repo, env_file):
@@ -67,10 +73,21 @@ def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -
                                        description=f"document {secret.env_name} in .env.example"))
     return ctx.fix(
         [edit],
-        title=f"Move the {secret.kind} to the environment variable {secret.env_name}",
+        title=title,
         imports=imports,
         file_edits=file_edits,
     )
+
+
+def _defined_in(env_file: Path, name: str) -> bool:
+    """``env_file`` already sets ``name`` (``NAME=...`` or ``export NAME=...``)."""
+    try:
+        if not env_file.is_file() or env_file.stat().st_size > 1_000_000:
+            return False
+        lines = env_file.read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    return any(line.strip().removeprefix("export ").lstrip().startswith(f"{name}=") for line in lines)
 
 
 def _is_bytes(node: ast.AST) -> bool:

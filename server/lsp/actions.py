@@ -116,16 +116,15 @@ def quick_fix(
     if fix is None:
         return None
     edits = text_edits(result.positions, edits_for(result.doc, fix))
-    sensitive = tuple(e for e in fix.file_edits if e.sensitive)
-    public = [e for e in fix.file_edits if not e.sensitive]
-    others, left = file_operations(public, root, support, open_text, result.snapshot.codec)
     command = None
-    if sensitive and root is not None:
-        # The value goes to disk through the server, never through the client (secret_edits).
-        token = secret_edits.PENDING.stash(Path(root), sensitive)
+    if any(e.sensitive for e in fix.file_edits) and root is not None:
+        # The value goes to disk through the server, never through the client: all of the
+        # fix's file edits are written there, in order (.gitignore before .env).
+        token = secret_edits.PENDING.stash(Path(root), tuple(fix.file_edits))
         command = types.Command(title="Write the secret to .env", command=secret_edits.COMMAND, arguments=[token])
-    elif sensitive:
-        left.extend(sensitive)
+        others, left = [], []
+    else:
+        others, left = file_operations(fix.file_edits, root, support, open_text, result.snapshot.codec)
     title = fix.title
     if fix.applicability is Applicability.UNSAFE:
         title += " (unsafe)"
