@@ -79,3 +79,30 @@ def test_each_fix_parses_removes_its_finding_adds_none_and_is_idempotent(root: P
             assert not new, f"{rel}: {finding.fix.title} adds {new}"
             again = [f for f in after if f.fix and f.code == finding.code and key(f) == key(finding)]
             assert not again
+
+
+@pytest.mark.parametrize("root", PROJECTS, ids=lambda p: p.name)
+def test_access_facts_pickle_for_worker_processes(root: Path) -> None:
+    import pickle
+
+    project, _ = index_project(root)
+    for path, facts in project.files.items():
+        access = facts.facts.get("access", {})
+        assert pickle.loads(pickle.dumps(access)) == access, path
+
+
+def test_editing_a_guard_in_another_file_changes_the_verdict_of_a_route() -> None:
+    """The language server re-extracts facts on save: when the admin blueprint's
+    ``before_request`` hook (in ``admin/__init__.py``) stops rejecting requests, the route in
+    ``admin/views.py`` loses its protection."""
+    root = FIXTURES / "projects" / "access_flask"
+    project, docs = index_project(root)
+    views = docs["app/admin/views.py"]
+    config = cw3(root)
+    assert analyze(views, config, project, "app/admin/views.py").findings == []
+    hook = docs["app/admin/__init__.py"]
+    broken = hook.text.replace("        abort(403)\n", "        pass\n", 1)
+    assert broken != hook.text
+    assert project.update("app/admin/__init__.py", SourceDoc(broken, "app/admin/__init__.py", "python", hook.module_name))
+    after = analyze(views, config, project, "app/admin/views.py").findings
+    assert [f.code for f in after] == ["CW301"]
