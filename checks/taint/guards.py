@@ -36,9 +36,11 @@ class GuardMixin:
             return when_false, when_true
         if isinstance(test, ast.BoolOp):
             parts = [self.guards(v, env) for v in test.values]
-            if isinstance(test.op, ast.And):
-                return [g for t, _ in parts for g in t], []
-            return [], [g for _, f in parts for g in f]
+            if isinstance(test.op, ast.And):  # true: all hold; false: what every failure proves
+                return [g for t, _ in parts for g in t], _common([f for _, f in parts])
+            return _common([t for t, _ in parts]), [g for _, f in parts for g in f]
+        if isinstance(test, ast.Name):  # an empty value (falsy) cannot carry an attack
+            return [], [(test.id, ("*",))]
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             op, right = test.ops[0], test.comparators[0]
             if isinstance(op, (ast.In, ast.NotIn)) and self._is_fixed_collection(right, env):
@@ -158,6 +160,28 @@ class GuardMixin:
         for name, categories in guarded:
             if env.get(name):
                 env[name] = clear(env[name], categories)
+
+
+def _common(alternatives: list[list[tuple[str, tuple[str, ...]]]]) -> list[tuple[str, tuple[str, ...]]]:
+    """What holds whichever alternative happened: names guarded in all, categories in all."""
+    if not alternatives or any(not a for a in alternatives):
+        return []
+    merged: dict[str, set[str]] | None = None
+    for alternative in alternatives:
+        current: dict[str, set[str]] = {}
+        for name, categories in alternative:
+            current.setdefault(name, set()).update(categories)
+        if merged is None:
+            merged = current
+            continue
+        for name in list(merged):
+            if name not in current:
+                del merged[name]
+            elif "*" in merged[name]:
+                merged[name] = set(current[name])
+            elif "*" not in current[name]:
+                merged[name] &= current[name]
+    return [(name, tuple(sorted(cats))) for name, cats in (merged or {}).items() if cats]
 
 
 def _innermost_name(expr: ast.AST | None) -> ast.AST | None:

@@ -87,9 +87,23 @@ def _view_parameters(doc: SourceDoc, func: FunctionNode, names: list[str], model
             continue
         prefix = row["module_import"]
         if any(path == prefix or path.startswith(prefix + ".") for path in imported):
+            if func.name in _called_in_module(doc):
+                return None  # a helper the module's own views call, not a URL target
             row.hit()
             return {n for n in rest[1:] if not _excluded(doc, func, n, model)}
     return None
+
+
+def _called_in_module(doc: SourceDoc) -> frozenset[str]:
+    """Names the module calls directly (computed once per document, for view modules only)."""
+    cached = doc.__dict__.get("_taint_called_names")
+    if cached is None:
+        assert doc.tree is not None
+        cached = frozenset(
+            node.func.id for node in ast.walk(doc.tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        )
+        doc.__dict__["_taint_called_names"] = cached
+    return cached
 
 
 def _excluded(doc: SourceDoc, func: FunctionNode, name: str, model: TaintModel) -> bool:

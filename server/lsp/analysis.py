@@ -34,6 +34,8 @@ class Snapshot:
     config: Config
     project: ProjectIndex | None
     codec: PositionCodec
+    #: Project root for the engine's bounded jedi lookups into project modules.
+    root: Path | None = None
 
 
 class FactUsage:
@@ -112,7 +114,7 @@ def has_rules(config: Config, kind: str, relative: str) -> bool:
 
 def run_analysis(snapshot: Snapshot) -> DocResult:
     """Parse and analyse a snapshot (runs in a worker thread; never raises for bad code)."""
-    doc = SourceDoc(snapshot.text, snapshot.relative, snapshot.kind, snapshot.module)
+    doc = SourceDoc(snapshot.text, snapshot.relative, snapshot.kind, snapshot.module, snapshot.root)
     usage = FactUsage(snapshot.project) if snapshot.project is not None else None
     analysis = analyze(doc, snapshot.config, usage, snapshot.relative)  # type: ignore[arg-type]
     return DocResult(

@@ -63,6 +63,8 @@ class CodewardServer(LanguageServer):
         self._notified: set[str] = set()
         self._logged: set[tuple] = set()
         self._needs_refresh: set[str] = set()
+        #: Documents re-checked for an outside reason whose cached result is still the old one.
+        self._outdated: set[str] = set()
         self._index_task: asyncio.Task | None = None
         self._published_closed: set[str] = set()
         #: Last (version, diagnostics) pushed per document: a re-check with the same outcome is not re-sent.
@@ -144,7 +146,7 @@ class CodewardServer(LanguageServer):
         module = module_name_for(path, root) if path is not None and kind == "python" else ""
         return Snapshot(
             uri=uri, version=doc.version, text=text, path=path, kind=kind, relative=relative, module=module,
-            config=config, project=self.workspace_index.index if FACT_EXTRACTORS else None,
+            config=config, project=self.workspace_index.index if FACT_EXTRACTORS else None, root=root,
             codec=self.workspace.position_codec,
         )
 
@@ -173,6 +175,7 @@ class CodewardServer(LanguageServer):
         else:
             self._logged = {k for k in self._logged if not (k[0] == "not-analysed" and k[1] == result.uri)}
         self.results[result.uri] = result
+        self._outdated.discard(result.uri)
         if self.pull:
             if result.uri in self._needs_refresh:
                 self._needs_refresh.discard(result.uri)
@@ -201,13 +204,14 @@ class CodewardServer(LanguageServer):
     def recheck(self, uris: list[str] | None = None) -> None:
         """Analyse open documents again after something outside them changed."""
         for uri in uris if uris is not None else list(self.workspace.text_documents):
-            self.results.pop(uri, None)  # a pull must wait for the new result, not get the old one
+            self._outdated.add(uri)  # a pull waits for the new result; code actions keep the old
             if self.pull:
                 self._needs_refresh.add(uri)
             self.scheduler.schedule(uri, 0)
 
     def clear(self, uri: str) -> None:
         self.results.pop(uri, None)
+        self._outdated.discard(uri)
         self._published.pop(uri, None)
         if not self.pull:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -348,8 +352,8 @@ def create_server() -> CodewardServer:
         uri = params.text_document.uri
         if not ls.settings.enable or ls.open_document(uri) is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        result = ls.current_result(uri)
-        if result is None and ls.settings.run == "onSave" and uri in ls.results:
+        result = ls.current_result(uri) if uri not in ls._outdated else None
+        if result is None and ls.settings.run == "onSave" and uri in ls.results and uri not in ls._outdated:
             result = ls.results[uri]  # on-save mode: the last saved version's findings
         if result is None:
             if ls._snapshot(uri) is None:
@@ -440,10 +444,11 @@ def create_server() -> CodewardServer:
 
 
 def _warm_up() -> None:
-    from codeward.checks import knowledge
+    from codeward.checks import inference, knowledge
 
     all_rules()
     knowledge.load()
+    inference.warm_up()  # jedi's first inference costs 0.5–1.6 s: not on the first keystroke
 
 
 def _resolved_fix_all(ls: CodewardServer, action: types.CodeAction) -> types.CodeAction | None:

@@ -98,6 +98,6 @@ def load(path: Path, config: Config, root: Path | None) -> SourceDoc | None:
         return None
     kind = kind_of(path) or "python"
     try:
-        return SourceDoc(text, relative_to(path, root), kind, module_name_for(path, root) if kind == "python" else "")
+        return SourceDoc(text, relative_to(path, root), kind, module_name_for(path, root) if kind == "python" else "", root)
     except Exception:  # the parser itself gave up (nesting, memory): no facts from it
         return None

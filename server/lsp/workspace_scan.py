@@ -155,5 +155,5 @@ def _reindex(ls: "CodewardServer", path: Path, text: str | None) -> set[str]:
         base, _ = ls.configs.base_config(path)
         doc = load(path, base, ls.root)
     else:
-        doc = SourceDoc(text, relative_to(path, ls.root), "python", module_name_for(path, ls.root))
+        doc = SourceDoc(text, relative_to(path, ls.root), "python", module_name_for(path, ls.root), ls.root)
     return ls.workspace_index.update(path, doc) if doc is not None else set()
