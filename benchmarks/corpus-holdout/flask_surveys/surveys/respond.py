@@ -1,5 +1,3 @@
-from urllib.parse import urlparse
-
 from bson import ObjectId
 from flask import Blueprint, abort, redirect, render_template, request
 from markupsafe import Markup
@@ -7,6 +5,7 @@ from markupsafe import Markup
 from .mongo import responses, surveys
 
 respond = Blueprint("respond", __name__)
+THANKS_PAGES = {"/", "/thanks", "/surveys"}
 
 
 @respond.route("/<survey_id>")
@@ -23,7 +22,7 @@ def submit(survey_id):
     email = request.form.get("email", "")
     responses().insert_one({"survey_id": survey_id, "answer": request.form["answer"], "email": email})
     thanks = request.args.get("thanks", "/")
-    if urlparse(thanks).netloc:
+    if thanks not in THANKS_PAGES:
         thanks = "/"
     return redirect(thanks)
 
