@@ -2,6 +2,8 @@
 
 One pass per document finds every secret-like literal and classifies it once:
 
+* :mod:`detect`: the entry point, memoised per document (test folders skipped by config);
+* :mod:`classify`: what one literal is (code, kind, public prefix, env var name);
 * :mod:`catalog`: the data rows of ``checks/data/secrets.toml``, compiled;
 * :mod:`values`: is a value a plausible credential or a placeholder, and how to mask it;
 * :mod:`naming`: does a variable/key name say it holds a credential, and which env var name

@@ -14,8 +14,10 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ..context import RuleContext
 
@@ -30,6 +32,7 @@ MAX_HISTORIES = 8
 _SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external=", "-c", "core.pager=cat")
 _ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
 
+T = TypeVar("T")
 _lock = threading.Lock()
 _cache: dict[tuple, tuple[float, object]] = {}
 
@@ -65,15 +68,16 @@ def find_repo(directory: str) -> Path | None:
                 return candidate
         return None
 
-    return _cached(("repo", directory), walk)  # type: ignore[no-any-return]
+    return _cached(("repo", directory), walk)
 
 
-def _cached(key: tuple, compute):  # type: ignore[no-untyped-def]
+def _cached(key: tuple[str, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, reused for ``CACHE_SECONDS`` under ``key``."""
     now = time.monotonic()
     with _lock:
         hit = _cache.get(key)
         if hit is not None and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
+            return hit[1]  # type: ignore[return-value]
     value = compute()
     with _lock:
         if len(_cache) > 512:
@@ -116,7 +120,7 @@ def is_ignored(repo: Path | None, path: Path) -> bool:
         done = _run(repo, ["check-ignore", "-q", "--", rel])
         return done is not None and done.returncode == 0
 
-    return bool(_cached(("ignored", str(repo), rel), ask))
+    return _cached(("ignored", str(repo), rel), ask)
 
 
 def _history(repo: Path, rel: str) -> str:
@@ -133,5 +137,5 @@ def in_history(location: Location | None, value: str) -> bool:
     rel = _relative(location.repo, location.absolute)
     if rel is None:
         return False
-    history = _cached(("history", str(location.repo), rel), lambda: _history(location.repo, rel))  # type: ignore[arg-type]
-    return isinstance(history, str) and value in history
+    repo = location.repo
+    return value in _cached(("history", str(repo), rel), lambda: _history(repo, rel))
