@@ -106,3 +106,33 @@ def test_editing_a_guard_in_another_file_changes_the_verdict_of_a_route() -> Non
     assert project.update("app/admin/__init__.py", SourceDoc(broken, "app/admin/__init__.py", "python", hook.module_name))
     after = analyze(views, config, project, "app/admin/views.py").findings
     assert [f.code for f in after] == ["CW301"]
+
+
+def test_facts_of_another_application_scanned_together_do_not_apply() -> None:
+    """Two Django projects in one repository: the first one's DRF default permission must not
+    protect the second one's views."""
+    settings = 'REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"]}\n'
+    views = (
+        "from rest_framework import viewsets\n\nfrom .models import Invoice\n\n\n"
+        "class InvoiceViewSet(viewsets.ModelViewSet):\n    queryset = Invoice.objects.all()\n"
+    )
+    models = "from django.db import models\n\n\nclass Invoice(models.Model):\n    owner = models.ForeignKey('auth.User', on_delete=models.CASCADE)\n"
+    project = ProjectIndex()
+    files = {
+        "billing/config/__init__.py": "", "billing/config/settings.py": settings,
+        "billing/api/__init__.py": "", "billing/api/views.py": views, "billing/api/models.py": models,
+        "shop/api/__init__.py": "", "shop/api/views.py": views, "shop/api/models.py": models,
+    }
+    docs = {}
+    for rel, text in files.items():
+        docs[rel] = SourceDoc(text, rel, "python", rel[:-3].replace("/__init__", "").replace("/", "."))
+        project.update(rel, docs[rel])
+    from codeward.checks.knowledge import load
+    from codeward.checks.routes.analysis import verdicts
+
+    def guards(rel: str) -> list[str]:
+        (verdict,) = verdicts(docs[rel], project, Config(), load(), {})
+        return [f"{g.name} ({g.source})" for g in verdict.route.guards]
+
+    assert guards("billing/api/views.py") == ["rest_framework.permissions.IsAuthenticated (settings)"]
+    assert guards("shop/api/views.py") == []

@@ -78,8 +78,10 @@ def rejects(nodes: Iterable[ast.AST], knowledge: Knowledge) -> bool:
 def term_kinds(knowledge: Knowledge, names: set[str]) -> set[str]:
     """Which kinds of auth terms (``login``, ``admin``) appear among ``names``."""
     kinds: set[str] = set()
+    # x_api_token and API_TOKEN mention a token too: compare the words of each identifier.
+    words = names | {part for name in names if "_" in name for part in name.lower().split("_") if part}
     for row in knowledge.rows("access_auth_terms"):
-        if names.intersection(row["names"]):
+        if words.intersection(row["names"]):
             row.hit()
             kinds.add(row["kind"])
     return kinds

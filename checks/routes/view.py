@@ -75,13 +75,32 @@ def project_view(doc: SourceDoc, project: ProjectIndex | None, memo: dict[str, o
         return cached
     view = ProjectView()
     if project is not None:
+        scope = app_directory(doc.path, _package_dirs(project))
         for path, facts in project.files.items():
-            if path != doc.path and "access" in facts.facts:
+            if path != doc.path and "access" in facts.facts and _within(path, scope):
                 view.add(facts.module, facts.facts["access"])
     if doc.tree is not None:
         view.add(doc.module_name, access_facts(doc))
     memo["access.view"] = view
     return view
+
+
+def _package_dirs(project: ProjectIndex) -> frozenset[str]:
+    return frozenset(p.replace("\\", "/").rsplit("/", 1)[0] for p in project.files if p.replace("\\", "/").endswith("/__init__.py"))
+
+
+def app_directory(path: str, package_dirs: frozenset[str]) -> str:
+    """The folder holding the application ``path`` belongs to: above its outermost package
+    (``shop/`` for ``shop/orders/views.py``), or its own folder for a flat app. Facts from
+    other applications scanned together (a monorepo, a corpus) do not leak into this one."""
+    directory = path.replace("\\", "/").rsplit("/", 1)[0] if "/" in path.replace("\\", "/") else ""
+    while directory and directory in package_dirs:
+        directory = directory.rsplit("/", 1)[0] if "/" in directory else ""
+    return directory
+
+
+def _within(path: str, directory: str) -> bool:
+    return not directory or path.replace("\\", "/").startswith(directory + "/")
 
 
 def known_guard(knowledge: Knowledge, resolved: str | None, written: str | None) -> Row | None:

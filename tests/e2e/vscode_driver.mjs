@@ -1,0 +1,119 @@
+// Drives one scenario in real VS Code (code-server) through headless Chromium, as a user would:
+// open the folder, click the file in the Explorer, wait for the squiggle, open the Problems
+// panel, and optionally apply a quick fix with Ctrl+. and save. Prints one JSON object with
+// what it saw; the pytest side (test_vscode.py) checks the file on disk.
+//
+// Usage: node vscode_driver.mjs '<json spec>' (see the Spec comment below).
+// playwright-core is loaded from $CODEWARD_E2E_DIR (installed by vscode-client/scripts/setup-e2e.sh).
+import { createRequire } from "node:module";
+import * as path from "node:path";
+
+/**
+ * Spec: {url, folder, file, code, line, column, fixTitle?, shots, timeoutMs}
+ *  - code: the rule code whose diagnostic must appear (and disappear after the fix)
+ *  - line, column: 1-based position of that diagnostic (where the cursor goes for Ctrl+.)
+ *  - fixTitle: when set, the quick fix whose title contains it is applied and all files saved
+ *  - shots: folder for the step screenshots
+ */
+const spec = JSON.parse(process.argv[2]);
+const require = createRequire(path.join(process.env.CODEWARD_E2E_DIR, "package.json"));
+const { chromium } = require("playwright-core");
+
+const timeout = spec.timeoutMs ?? 60_000;
+const result = { steps: [], problems: [], actions: [], problemsAfter: [] };
+let shot = 0;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CODEWARD_CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+page.setDefaultTimeout(timeout);
+
+async function step(name, action) {
+  const started = Date.now();
+  try {
+    await action();
+  } finally {
+    shot += 1;
+    const file = path.join(spec.shots, `${String(shot).padStart(2, "0")}-${name}.png`);
+    await page.screenshot({ path: file }).catch(() => undefined);
+    result.steps.push({ name, ms: Date.now() - started, screenshot: file });
+  }
+}
+
+/** Text of the rows in the Problems panel (message, source, code and position). */
+async function problemRows() {
+  return page.locator(".markers-panel .monaco-list-row").evaluateAll((rows) => rows.map((r) => r.innerText.replace(/\s+/g, " ").trim()));
+}
+
+const editor = page.locator(".editor-instance .monaco-editor").first();
+const squiggle = editor.locator(".squiggly-error, .squiggly-warning, .squiggly-info");
+const problemRow = page.locator(".markers-panel .monaco-list-row", { hasText: spec.code });
+
+try {
+  await step("workbench", async () => {
+    await page.goto(`${spec.url}/?folder=${encodeURIComponent(spec.folder)}`);
+    await page.locator(".monaco-workbench .explorer-folders-view").waitFor();
+  });
+  await step("open-file", async () => {
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: spec.file }).first().click();
+    await editor.locator(".view-lines").waitFor();
+  });
+  await step("squiggle", async () => {
+    await squiggle.first().waitFor();
+  });
+  await step("problems", async () => {
+    await editor.click({ position: { x: 300, y: 10 } });
+    await page.keyboard.press("Control+Shift+M");
+    await problemRow.first().waitFor();
+    result.problems = await problemRows();
+  });
+  if (spec.fixTitle) {
+    await step("quick-fix-menu", async () => {
+      // Go to Line/Column puts the cursor on the problem, Ctrl+. lists its fixes.
+      await editor.click({ position: { x: 300, y: 10 } });
+      await page.keyboard.press("Control+G");
+      await page.keyboard.type(`${spec.line}:${spec.column}`);
+      await page.keyboard.press("Enter");
+      await page.keyboard.press("Control+.");
+      const items = page.locator(".action-widget .monaco-list-row.action");
+      await items.first().waitFor();
+      result.actions = await items.evaluateAll((rows) => rows.map((r) => r.innerText.trim()));
+    });
+    await step("fix-applied", async () => {
+      const index = result.actions.findIndex((title) => title.includes(spec.fixTitle));
+      if (index < 0) {
+        throw new Error(`no quick fix titled like ${JSON.stringify(spec.fixTitle)} in ${JSON.stringify(result.actions)}`);
+      }
+      // The first action is focused when the menu opens.
+      for (let i = 0; i < index; i += 1) {
+        await page.keyboard.press("ArrowDown");
+      }
+      await page.keyboard.press("Enter");
+      await page.locator(".action-widget").waitFor({ state: "hidden" });
+      await page.locator(".tab.active.dirty").waitFor();
+      // Save All (Ctrl+K S): a fix may also have edited other files (.env, .gitignore).
+      await page.keyboard.press("Control+S");
+      await page.keyboard.press("Control+K");
+      await page.keyboard.press("s");
+      await page.locator(".tab.dirty").first().waitFor({ state: "detached" });
+    });
+    await step("problem-gone", async () => {
+      await problemRow.first().waitFor({ state: "detached" });
+      result.problemsAfter = await problemRows();
+    });
+  }
+  result.ok = true;
+} catch (error) {
+  result.ok = false;
+  result.error = String(error?.message ?? error).split("\n").slice(0, 6).join("\n");
+  result.problemsAtError = await problemRows().catch(() => []);
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(result) + "\n");
