@@ -57,3 +57,22 @@ def test_stored_data_is_medium_confidence() -> None:
     [finding] = _findings(text, "CW401")
     assert finding.confidence is Confidence.MEDIUM
     assert finding.message.startswith("stored data from `conn.execute().fetchone()`")
+
+
+def test_results_do_not_depend_on_hash_order() -> None:
+    """Label sets are unordered; messages, flows and fixes must not show it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        target = FIXTURES / "projects" / "taint_flask_app"
+        done = subprocess.run(
+            [sys.executable, "-m", "codeward.server", "scan", str(target), "--format", "json", "--no-cache", "--exit-zero", "--jobs", "1"],
+            capture_output=True, text=True, env=env, check=True,
+        )
+        outputs.append(json.loads(done.stdout)["findings"])
+    assert outputs[0] == outputs[1] and outputs[0]

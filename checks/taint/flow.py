@@ -110,7 +110,7 @@ class ModuleFlow:
     def _enter(self, hits: list[SinkHit], incoming: list[Incoming]) -> None:
         """Report parameter-fed sinks that callers reach with request data, at the sink."""
         by_place = {(self.doc.range_of(h.node), h.category): h for h in hits if h.via is None and isinstance(h.node, ast.AST)}
-        for call in incoming:
+        for call in sorted(incoming, key=lambda c: (c.path, c.range.start, c.param, c.keyword)):
             func = self.functions.get(call.function) or self.methods.get(call.function)
             if func is None:
                 continue
@@ -130,7 +130,7 @@ class ModuleFlow:
                     hit = SinkHit(sink.category, sink.sink, sink.range, None, None, labels, func)
                     by_place[(sink.range, sink.category)] = hit
                     hits.append(hit)
-                elif hit.entry is not None or (hit.labels and hit.labels[0].origin.proven and not hit.latent):
+                elif hit.entry is not None or (any(label.origin.proven for label in hit.labels) and not hit.latent):
                     continue
                 hit.labels, hit.latent = labels, False
                 hit.entry = (call.path, call.range, call.caller)
@@ -198,12 +198,17 @@ class ModuleFlow:
             f"{owner}.{func.name}" if owner else func.name,
             params,
             tuple(dict.fromkeys(returns)),
-            tuple(dict.fromkeys(walker.param_sinks)),
+            tuple(sorted(dict.fromkeys(walker.param_sinks), key=_sink_order)),
             tuple(dict.fromkeys(sources)),
             method=bool(params) and params[0] in ("self", "cls"),
             path=self.doc.path,
         )
         return FunctionResult(summary, walker.hits)
+
+
+def _sink_order(sink: ParamSink) -> tuple:
+    """Summaries list their sinks in a fixed order, so results never depend on set order."""
+    return (sink.param, sink.category, sink.path, sink.range.start, sink.sink, sink.direct, sink.needs_text, len(sink.steps))
 
 
 _STRUCTURED_TYPES = frozenset({"dict", "list", "typing.Dict", "typing.List", "typing.Any"})

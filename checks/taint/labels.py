@@ -32,8 +32,8 @@ MAX_STEPS = 8
 class Origin:
     """Where tainted data entered: a source expression or a function parameter.
 
-    Compared by identity: one object per place data enters, shared by every value derived
-    from it (cheap to hash on every union).
+    Compared by content with a hash computed once (values are unioned constantly, and
+    project facts holding origins must compare equal when a file is re-indexed unchanged).
     """
 
     kind: str  # "source" or "param"
@@ -45,6 +45,27 @@ class Origin:
     structured: bool = False  # parsed JSON: may carry dicts/lists (NoSQL operators)
     path: str = ""  # the file of the source when it is not the analysed one
     stored: bool = False  # read back from the database: user input, but one step removed
+
+    def _identity(self) -> tuple:
+        return (self.kind, self.what, self.name, self.range, self.param, self.route, self.structured, self.path, self.stored)
+
+    def __hash__(self) -> int:
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(self._identity())
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Origin) and hash(self) == hash(other) and self._identity() == other._identity())
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_hash", None)  # string hashes differ between processes
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
 
     @property
     def proven(self) -> bool:

@@ -31,6 +31,23 @@ ROLE = {
 FixMaker = Callable[[RuleContext, SinkHit], Fix | None]
 
 
+def primary(hit: SinkHit) -> Label:
+    """The label a message is about, chosen the same way in every process: request data
+    before stored data, then the earliest source."""
+    return min(
+        hit.labels,
+        key=lambda label: (
+            label.origin.stored,
+            not label.origin.proven,
+            label.origin.path,
+            label.origin.range.start,
+            label.origin.name,
+            label.alias,
+            len(label.steps),
+        ),
+    )
+
+
 def describe(label: Label, ctx: RuleContext) -> str:
     origin = label.origin
     line = origin.range.start.line + 1
@@ -69,7 +86,7 @@ def finding_for(ctx: RuleContext, hit: SinkHit, make_fix: FixMaker | None) -> Fi
         message = f"`{hit.sink}` can build arbitrary Python objects from the data it reads: use a safe loader"
         confidence = Confidence.MEDIUM
     else:
-        first = hit.labels[0]
+        first = primary(hit)
         origin = first.origin
         if origin.proven:
             confidence = Confidence.MEDIUM if origin.stored else Confidence.HIGH
@@ -85,7 +102,7 @@ def finding_for(ctx: RuleContext, hit: SinkHit, make_fix: FixMaker | None) -> Fi
 def _flow(ctx: RuleContext, hit: SinkHit) -> list[FlowStep]:
     if not hit.labels:
         return []
-    label = hit.labels[0]
+    label = primary(hit)
     origin = label.origin
     source_path = origin.path if origin.path and origin.path != ctx.doc.path else None
     steps = [FlowStep(origin.range, f"source: {describe(label, ctx)}", source_path)]
