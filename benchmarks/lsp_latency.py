@@ -327,6 +327,8 @@ async def main_async(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory(prefix="codeward-lsp-bench-") as tmp:
         root = Path(tmp)
         for name, command, options, note in servers(args.tools_bin):
+            if args.servers and name.split()[0] not in args.servers:
+                continue
             for lines in args.sizes:
                 if command is None:
                     report["results"].append(asdict(Result(name, lines, note=note)))
@@ -357,6 +359,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=list(SIZES))
     parser.add_argument("--edits", type=int, default=40, help="measured edits per file size")
     parser.add_argument("--memory-edits", type=int, default=10_000, help="edits for the memory run (0: skip)")
+    parser.add_argument("--servers", type=lambda s: s.split(","), default=None, help="e.g. codeward,ruff,pylsp (default: all)")
     parser.add_argument("--tools-bin", type=Path, default=Path("/work/venvs/bench-lsp/bin"))
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()

@@ -10,6 +10,7 @@ One walk of the tree; guard look-ups go through the merged project view.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -91,13 +92,19 @@ class _Discovery:
         self.imports_flask = any(i.startswith("flask") for i in imports)
         self.imports_django = any(i.startswith(("django", "rest_framework")) for i in imports)
         self.seen: set[int] = set()
+        self._guards: dict[tuple[str | None, int, str], Guard | None] = {}
+        self._frameworks: dict[tuple[str | None, int], str | None] = {}
 
     def guard(self, expr: ast.expr, source: str) -> Guard | None:
         target = expr.func if isinstance(expr, ast.Call) else expr
-        found = guard_for(self.knowledge, self.view, self.config.auth_guards, self.doc.resolve(target), dotted(target), source)
-        if found is not None:
-            found.text = self.doc.source_of(expr)
-        return found
+        # The same decorator appears on many routes: resolve each name once per scope.
+        key = (dotted(target), id(self.doc.scope_of(target)), source)
+        if key not in self._guards:
+            self._guards[key] = guard_for(self.knowledge, self.view, self.config.auth_guards, self.doc.resolve(target), key[0], source)
+        cached = self._guards[key]
+        if cached is None:
+            return None
+        return dataclasses.replace(cached, text=self.doc.source_of(expr))
 
     # -- walking ---------------------------------------------------------------------
     def run(self) -> list[Route]:
@@ -118,6 +125,12 @@ class _Discovery:
         return self.routes
 
     def _framework_of(self, receiver: ast.expr) -> str | None:
+        key = (dotted(receiver), id(self.doc.scope_of(receiver)))
+        if key not in self._frameworks:
+            self._frameworks[key] = self._resolve_framework(receiver)
+        return self._frameworks[key]
+
+    def _resolve_framework(self, receiver: ast.expr) -> str | None:
         resolved = self.doc.resolve(receiver) or ""
         if resolved.startswith("fastapi"):
             return "fastapi"

@@ -359,8 +359,10 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             if not isinstance(node, ast.Call):
                 continue
             written = dotted(node.func)
-            resolved = ctx_resolve(doc, node.func)
-            row = next((r for r in fetch_rows if glob_any([r["call"]], written, resolved)), None)
+            row = next((r for r in fetch_rows if glob_any([r["call"]], written)), None)
+            if row is None and isinstance(node.func, ast.Attribute) and node.func.attr in _LIBRARY_FETCH_METHODS:
+                resolved = ctx_resolve(doc, node.func)  # rows naming library types (Session.get)
+                row = next((r for r in fetch_rows if glob_any([r["call"]], resolved)), None)
             if row is None and node.args and _SQL_STATEMENT.match(string_value(node.args[0]) or ""):
                 row = next((r for r in fetch_rows if r["id"] == "sql"), None)  # a project's query() helper
             if row is None:
@@ -389,6 +391,7 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
     return found
 
 
+_LIBRARY_FETCH_METHODS = frozenset({"get", "get_or_404", "find_one", "execute", "scalars", "scalar"})
 _CHANGING_METHODS = frozenset({"save", "delete", "update", "update_one", "delete_one", "replace_one"})
 
 

@@ -45,8 +45,10 @@ class Literal:
 def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[tuple[Literal, Verdict]]:
     """Every secret literal of ``doc`` with its verdict."""
     assert doc.tree is not None
-    docstrings = _docstrings(doc.tree)
-    for node in ast.walk(doc.tree):
+    docstrings: set[int] = set()
+    for node in ast.walk(doc.tree):  # breadth first: a body's owner comes before its docstring
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            docstrings.update(_docstring_id(node))
         literal: Literal | None = None
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
             if not _in_concatenation(doc, node):
@@ -64,14 +66,11 @@ def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[tuple[Literal, Verdict]]:
             yield literal, verdict
 
 
-def _docstrings(tree: ast.Module) -> set[int]:
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
-                found.add(id(first.value))
-    return found
+def _docstring_id(node: ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> list[int]:
+    first = node.body[0] if node.body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        return [id(first.value)]
+    return []
 
 
 def _text(value: str | bytes) -> str | None:
@@ -284,8 +283,8 @@ class CommentKey:
 def comment_keys(doc: SourceDoc, catalog: Catalog) -> Iterator[CommentKey]:
     """Known-format keys in comments: commented-out code still leaks the key.
 
-    A ``#`` starts a comment unless a string literal spans it; string spans come from the
-    tree, so only lines holding a ``#`` cost anything.
+    A ``#`` starts a comment unless a string literal spans it. String spans come from the
+    tree and are only computed once some text after a ``#`` holds a key, which is rare.
     """
     assert doc.tree is not None
     if "#" not in doc.text:
@@ -293,7 +292,8 @@ def comment_keys(doc: SourceDoc, catalog: Catalog) -> Iterator[CommentKey]:
     spans: dict[int, list[tuple[int, int]]] | None = None
     for line_no in range(doc.lines.line_count):
         line = doc.lines.line_text(line_no)
-        if "#" not in line:
+        first = line.find("#")
+        if first < 0 or not anonymous_formats(line[first:], catalog):
             continue
         if spans is None:
             spans = _string_spans(doc)

@@ -42,6 +42,10 @@ BIG_INSERT_LINES = 5
 LANGUAGE_KINDS = {"python": "python", "toml": "toml", "yaml": "yaml", "json": "json", "ini": "ini", "dockerfile": "dockerfile", "dotenv": "env"}
 
 
+class AnalysisCrash:
+    """The error source reported when the engine itself (not one rule) raised."""
+
+
 class CodewardServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("codeward", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
@@ -103,7 +107,7 @@ class CodewardServer(LanguageServer):
             pass
 
     def _analysis_error(self, uri: str, error: BaseException) -> None:
-        self.report_server_error(error if isinstance(error, Exception) else Exception(repr(error)), type("Analysis", (), {}))
+        self.report_server_error(error if isinstance(error, Exception) else Exception(repr(error)), AnalysisCrash)
 
     # -- documents ------------------------------------------------------------------------
     def open_document(self, uri: str):
@@ -317,7 +321,12 @@ def create_server() -> CodewardServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: CodewardServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.scheduler.schedule(params.text_document.uri, 0)
+        uri = params.text_document.uri
+        if ls.pull and uri in ls._published_closed:
+            # Workspace diagnostics were pushed while it was closed; now the client pulls them.
+            ls._published_closed.discard(uri)
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        ls.scheduler.schedule(uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: CodewardServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -380,7 +389,7 @@ def create_server() -> CodewardServer:
         found = actions.actions_for(result, rng, params.context.only, ls.edit_support, ls.root or result.snapshot.config.root, open_text)
         resolve = ls.client_capabilities.text_document.code_action.resolve_support if ls.client_capabilities.text_document and ls.client_capabilities.text_document.code_action else None
         if not (resolve and "edit" in resolve.properties):
-            found = [a if a.kind != actions.FIX_ALL_KIND else _resolved_fix_all(ls, a) for a in found]
+            found = [a if a.kind != actions.FIX_ALL_KIND else resolve_fix_all(ls, a) for a in found]
             found = [a for a in found if a is not None]
         return found or None
 
@@ -389,7 +398,7 @@ def create_server() -> CodewardServer:
         if action.kind != actions.FIX_ALL_KIND or action.edit is not None:
             return action
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(ls.analysis_pool, _resolved_fix_all_in_thread, ls, action) or action
+        return await loop.run_in_executor(ls.analysis_pool, resolve_fix_all, ls, action) or action
 
     @server.command(secret_edits.COMMAND)
     def write_secret_edits(ls: CodewardServer, token: str) -> None:
@@ -451,11 +460,7 @@ def _warm_up() -> None:
     inference.warm_up()  # jedi's first inference costs 0.5–1.6 s: not on the first keystroke
 
 
-def _resolved_fix_all(ls: CodewardServer, action: types.CodeAction) -> types.CodeAction | None:
-    return _resolved_fix_all_in_thread(ls, action)
-
-
-def _resolved_fix_all_in_thread(ls: CodewardServer, action: types.CodeAction) -> types.CodeAction | None:
+def resolve_fix_all(ls: CodewardServer, action: types.CodeAction) -> types.CodeAction | None:
     """Apply every safe fix in rounds and express the result as one minimal edit."""
     data = action.data if isinstance(action.data, dict) else {}
     result = ls.results.get(str(data.get("uri")))
@@ -467,13 +472,21 @@ def _resolved_fix_all_in_thread(ls: CodewardServer, action: types.CodeAction) ->
         return None
     positions = ClientPositions(snapshot.text, snapshot.codec, result.doc.lines)
     edit = actions.minimal_edit(positions, snapshot.text, outcome.text)
-    others, left = actions.file_operations(outcome.file_edits, ls.root or snapshot.config.root, ls.edit_support, {}, snapshot.codec)
+    root = ls.root or snapshot.config.root
+    sensitive = tuple(e for e in outcome.file_edits if e.sensitive)
+    command = None
+    if sensitive and root is not None:
+        # Secret values go to disk through the server only (see secret_edits), like a quick fix's.
+        token = secret_edits.PENDING.stash(Path(root), sensitive)
+        command = types.Command(title="Write the secrets to .env", command=secret_edits.COMMAND, arguments=[token])
+    plain = [e for e in outcome.file_edits if not e.sensitive]
+    others, left = actions.file_operations(plain, root, ls.edit_support, {}, snapshot.codec)
     title = action.title
     if left:
         title += " — then " + "; ".join(e.description or f"add {e.append.strip()!r} to {e.path}" for e in left)
     return types.CodeAction(
         title=title, kind=action.kind, data=action.data,
-        edit=actions.workspace_edit(result, [edit], ls.edit_support, others),
+        edit=actions.workspace_edit(result, [edit], ls.edit_support, others), command=command,
     )
 
 
