@@ -87,6 +87,11 @@ def discover(paths: list[Path], config: Config, kinds: frozenset[str]) -> Iterat
         rules = _IgnoreRules(start, config)
         for parent in reversed([start, *start.resolve().parents][: _repo_depth(start)]):
             rules.load_dir(parent)
+        if rules.ignored(start, True):
+            # Naming an ignored folder is intent (like naming a file): scan it, honouring only
+            # the .gitignore files inside it.
+            rules = _IgnoreRules(start, Config())
+            rules.load_dir(start)
         for found in _walk(start, rules, kinds):
             if found not in seen:
                 seen.add(found)

@@ -11,6 +11,7 @@ The CLI and the language server share this one implementation.
 from __future__ import annotations
 
 from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,5 +111,21 @@ class ProjectIndex:
         h = hashlib.blake2b(digest_size=16)
         for path in sorted(self.files):
             h.update(path.encode("utf-8", "surrogatepass"))
-            h.update(repr(sorted(self.files[path].facts.items(), key=lambda kv: kv[0])).encode("utf-8", "surrogatepass"))
+            h.update(canonical(self.files[path].facts).encode("utf-8", "surrogatepass"))
         return h.hexdigest()
+
+
+def canonical(value: Any) -> str:
+    """A text for ``value`` that is the same in every process: sets and dicts are sorted
+    (their iteration order depends on the per-process hash seed), dataclasses by field."""
+    if isinstance(value, dict):
+        items = sorted((canonical(k), canonical(v)) for k, v in value.items())
+        return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ",".join(sorted(canonical(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(canonical(v) for v in value) + "]"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ",".join(f"{f.name}={canonical(getattr(value, f.name))}" for f in dataclasses.fields(value))
+        return f"{type(value).__name__}({fields})"
+    return repr(value)

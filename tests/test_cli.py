@@ -129,9 +129,12 @@ def test_gitignore_and_exclude_are_honoured(project: Path, capsys, monkeypatch) 
     monkeypatch.chdir(project)  # relative paths are anchored the same way
     out = run(capsys, "scan", "--no-cache", "--format", "json", ".")[1]
     assert [f["path"] for f in json.loads(out)["findings"]] == ["app.py"]
-    # a file named explicitly is always scanned
+    # a file or folder named explicitly is always scanned, by absolute or relative path
     out = run(capsys, "scan", "--no-cache", "--format", "json", str(project / "vendor" / "y.py"))[1]
     assert [f["path"] for f in json.loads(out)["findings"]] == ["vendor/y.py"]
+    for named in (str(project / "generated"), "generated"):
+        out = run(capsys, "scan", "--no-cache", "--format", "json", named)[1]
+        assert [f["path"] for f in json.loads(out)["findings"]] == ["generated/x.py"], named
 
 
 def test_select_and_ignore_flags(project: Path, capsys) -> None:
@@ -184,3 +187,22 @@ def test_a_cache_file_others_can_write_is_never_loaded(project: Path, capsys, tm
     os.chmod(cache_file, 0o666)
     assert run(capsys, "scan", str(project))[0] == 1
     assert not canary.exists(), "a group/world-writable cache file was unpickled"
+
+
+def test_project_digest_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """The warm cache keys on it: hash-seeded set order must not change it between runs."""
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask\nfrom flask_login import login_required\napp = Flask(__name__)\n\n"
+        "@app.route('/a')\n@login_required\ndef a():\n    return 'a'\n"
+    )
+    code = (
+        "import sys; from pathlib import Path; from codeward.checks.config import Config;"
+        "from codeward.checks.scan import scan;"
+        f"r = scan([Path({str(tmp_path)!r})], Config(root=Path({str(tmp_path)!r})), jobs=1); print(r.project.digest)"
+    )
+    digests = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1, digests

@@ -13,6 +13,11 @@ import * as path from "node:path";
  *  - code: the rule code whose diagnostic must appear (and disappear after the fix)
  *  - line, column: 1-based position of that diagnostic (where the cursor goes for Ctrl+.)
  *  - fixTitle: when set, the quick fix whose title contains it is applied and all files saved
+ *  - notice, noticeButton: when set, a notification containing `notice` must appear first, and
+ *    its button `noticeButton` is clicked (e.g. the offer to use the bundled server)
+ *  - scanCode: when set, "codeward: Scan Workspace" runs from the Command Palette and a
+ *    Problems entry with this code must appear (for a file that is not open), then
+ *    "codeward: Show Logs" must show the extension's log
  *  - shots: folder for the step screenshots
  */
 const spec = JSON.parse(process.argv[2]);
@@ -51,6 +56,16 @@ async function problemRows() {
   return page.locator(".markers-panel .monaco-list-row").evaluateAll((rows) => rows.map((r) => r.innerText.replace(/\s+/g, " ").trim()));
 }
 
+/** Run a command by its title from the Command Palette (F1), as a user would. */
+async function runCommand(title) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor();
+  await page.keyboard.press("Enter");
+}
+
 const editor = page.locator(".editor-instance .monaco-editor").first();
 const squiggle = editor.locator(".squiggly-error, .squiggly-warning, .squiggly-info");
 const problemRow = page.locator(".markers-panel .monaco-list-row", { hasText: spec.code });
@@ -60,6 +75,16 @@ try {
     await page.goto(`${spec.url}/?folder=${encodeURIComponent(spec.folder)}`);
     await page.locator(".monaco-workbench .explorer-folders-view").waitFor();
   });
+  if (spec.notice) {
+    await step("notification", async () => {
+      const toast = page.locator(".notification-toast", { hasText: spec.notice });
+      await toast.first().waitFor();
+      result.notice = (await toast.first().innerText()).replace(/\s+/g, " ").trim();
+      if (spec.noticeButton) {
+        await toast.first().locator(".monaco-button", { hasText: spec.noticeButton }).click();
+      }
+    });
+  }
   await step("open-file", async () => {
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: spec.file }).first().click();
     await editor.locator(".view-lines").waitFor();
@@ -73,6 +98,17 @@ try {
     await problemRow.first().waitFor();
     result.problems = await problemRows();
   });
+  if (spec.scanCode) {
+    await step("scan-workspace", async () => {
+      await runCommand("codeward: Scan Workspace");
+      await page.locator(".markers-panel .monaco-list-row", { hasText: spec.scanCode }).first().waitFor();
+      result.problemsAfterScan = await problemRows();
+    });
+    await step("show-logs", async () => {
+      await runCommand("codeward: Show Logs");
+      await page.locator(".output-view .view-lines", { hasText: "is running" }).waitFor();
+    });
+  }
   if (spec.fixTitle) {
     await step("quick-fix-menu", async () => {
       // Go to Line/Column puts the cursor on the problem, Ctrl+. lists its fixes.
