@@ -120,8 +120,9 @@ def code_injection(ctx: RuleContext) -> Iterator[Finding]:
     """User input is evaluated as Python code or rendered as a template.
 
     What it does:
-        Flags `eval`, `exec`, `compile`, Flask `render_template_string`, `jinja2.Template`
-        and `Environment.from_string` fed with user data.
+        Flags `eval`, `exec`, `compile`, `__import__`/`importlib.import_module`, Flask
+        `render_template_string`, `jinja2.Template` and `Environment.from_string` (not the
+        sandboxed environment) fed with user data.
 
     Why is this bad:
         The attacker runs Python in the server process; a template built from input gives the
@@ -234,9 +235,10 @@ def open_redirect(ctx: RuleContext) -> Iterator[Finding]:
         ```
 
     Fix safety:
-        Unsafe: the fix falls back to `/` for any target that is not a local path
-        (`urlparse(target).netloc` empty and not starting with `//`), which changes where
-        legitimate absolute links go.
+        Unsafe: in Django projects the fix redirects to the target only when
+        `url_has_allowed_host_and_scheme(target, allowed_hosts=None)` accepts it (a local
+        path) and to `/` otherwise, which changes where legitimate absolute links go. Other
+        frameworks get no automatic fix (the allowlist is the application's).
     """
     yield from findings(ctx, "redirect", redirect_fix)
 
@@ -273,15 +275,18 @@ def unsafe_deserialization(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("CW109", "xml-external-entities", cwe=(611,), severity=Severity.ERROR)
 def xxe(ctx: RuleContext) -> Iterator[Finding]:
-    """User-supplied XML is parsed by lxml with entity resolution on.
+    """User-supplied XML is parsed by a parser that expands entities.
 
     What it does:
-        Flags `lxml.etree.fromstring`, `XML` and `parse` of user data without an explicit
-        hardened `parser=`.
+        Flags `lxml.etree.fromstring`, `XML` and `parse` of user data without a hardened
+        `parser=` (or with one built with `resolve_entities=True`), and the standard
+        library's `xml.dom.minidom.parseString` and `xml.etree.ElementTree.fromstring`,
+        which expand internal entities (billion laughs).
 
     Why is this bad:
         An external entity (`<!ENTITY x SYSTEM "file:///etc/passwd">`) makes the parser read
-        local files or fetch internal URLs and put them in the document.
+        local files or fetch internal URLs and put them in the document; nested internal
+        entities blow a few bytes up into gigabytes.
 
     Example:
         ```python

@@ -21,7 +21,7 @@ from ..source import SourceDoc
 from .flow import Incoming, ModuleFlow, SinkHit
 from .labels import Label
 from .model import model_for
-from .summaries import Summary, TaintFacts
+from .summaries import OutgoingCall, Summary, TaintFacts
 
 _MEMO = "taint.hits"
 
@@ -40,7 +40,15 @@ def taint_summaries(doc: SourceDoc) -> TaintFacts | None:
             summaries[name] = summary
     if not summaries and not flow.outgoing and not flow.functions:
         return None
-    return TaintFacts(summaries, tuple(flow.outgoing), frozenset(flow.functions))
+    # Facts must not depend on set iteration order: the project digest (the warm-cache key)
+    # and the language server's "did this file's facts change" both compare them.
+    calls = tuple(sorted(flow.outgoing, key=_call_order))
+    return TaintFacts(summaries, calls, frozenset(flow.functions))
+
+
+def _call_order(call: OutgoingCall) -> tuple:
+    return (call.range.start, call.callee, call.param, call.keyword, call.origin.range.start, call.origin.what,
+            sorted(call.text), sorted(call.cleared), call.alias)
 
 
 def _project_links(ctx: RuleContext) -> tuple[Callable[[str], Summary | None], list[Incoming]]:

@@ -197,13 +197,22 @@ class ModuleFlow:
         summary = Summary(
             f"{owner}.{func.name}" if owner else func.name,
             params,
-            tuple(dict.fromkeys(returns)),
+            tuple(sorted(dict.fromkeys(returns), key=_return_order)),
             tuple(sorted(dict.fromkeys(walker.param_sinks), key=_sink_order)),
-            tuple(dict.fromkeys(sources)),
+            tuple(sorted(dict.fromkeys(sources), key=_source_order)),
             method=bool(params) and params[0] in ("self", "cls"),
             path=self.doc.path,
         )
         return FunctionResult(summary, walker.hits)
+
+
+def _return_order(item: ParamReturn) -> tuple:
+    return (item.param, sorted(item.cleared), sorted(item.text), item.built)
+
+
+def _source_order(item: tuple[Origin, frozenset[str]]) -> tuple:
+    origin, cleared = item
+    return (origin.range.start, origin.what, origin.name, origin.path, sorted(cleared))
 
 
 def _sink_order(sink: ParamSink) -> tuple:
