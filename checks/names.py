@@ -32,6 +32,9 @@ class NameResolver:
         self.return_types = return_types
         self.module_name = module_name
         self.imports: dict[str, str] = {}
+        #: Top-level modules imported anywhere in the file: a call can only resolve into a
+        #: library the file imports, so rules skip whole files cheaply.
+        self.imported_roots: set[str] = set()
         # Walrus targets and lambdas hide inside expressions; only look when the text has them.
         self._nested_bindings = text is None or ":=" in text or "lambda" in text
         self._bindings: dict[int, dict[str, object]] = {}
@@ -103,6 +106,7 @@ class NameResolver:
                     stack.append(child)
 
     def _import(self, scope: Scope, bindings: dict[str, object], name: str, target: str) -> None:
+        self.imported_roots.add(target.split(".")[0])
         if scope is self.tree:
             self.imports[name] = target
         _bind(bindings, name, ("import", target))

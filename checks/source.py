@@ -121,6 +121,11 @@ class SourceDoc:
             self._resolved[key] = self.names.resolve(expr, self.scope_of(expr))
         return self._resolved[key]
 
+    def imports_any(self, paths: object) -> bool:
+        """Whether the file imports the top-level module of any of these dotted paths."""
+        roots = self.names.imported_roots
+        return any(str(p).split(".")[0] in roots for p in paths)  # type: ignore[attr-defined]
+
     def resolve_deep(self, expr: ast.AST | None) -> str | None:
         """Like :meth:`resolve`, but asks jedi (bounded, cached) when the cheap way fails.
 

@@ -48,6 +48,22 @@ def matches_call(doc: SourceDoc, call: ast.Call, pattern: str) -> bool:
     return path_matches(pattern, resolved) or (pattern.startswith("*.") and path_matches(pattern, written))
 
 
+def call_name(call: ast.Call) -> str | None:
+    """The called function's own name (``execute`` for ``cur.execute(...)``)."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+
+
+def last_segment(pattern: str) -> str:
+    """``jwt.decode`` → ``decode``: what :func:`call_name` must be for a pattern to match."""
+    return pattern.rsplit(".", 1)[-1]
+
+
+def has_keyword(call: ast.Call, names: object) -> bool:
+    """Whether ``call`` passes any keyword in ``names`` (a cheap filter before resolving)."""
+    return any(kw.arg in names for kw in call.keywords)  # type: ignore[operator]
+
+
 def keyword(call: ast.Call, name: str) -> ast.keyword | None:
     for kw in call.keywords:
         if kw.arg == name:

@@ -21,7 +21,7 @@ def assigned_setting(doc: SourceDoc, node: ast.Assign) -> str | None:
     if len(node.targets) != 1:
         return None
     target = node.targets[0]
-    if isinstance(target, ast.Name) and doc.parent(node) is doc.tree and is_settings_file(doc):
+    if isinstance(target, ast.Name) and is_settings_file(doc) and _is_module_statement(doc, node):
         return target.id
     if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and target.value.attr == "config":
         return string_value(target.slice)
@@ -31,3 +31,11 @@ def assigned_setting(doc: SourceDoc, node: ast.Assign) -> str | None:
 def env_read(variable: str) -> str:
     """Expression text reading a boolean flag from the environment."""
     return f'os.environ.get("{variable}", "").lower() in ("1", "true", "yes")'
+
+
+def _is_module_statement(doc: SourceDoc, node: ast.stmt) -> bool:
+    """``node`` is a statement of the module body (cheaper than building the parent map)."""
+    ids = doc.memo.get("module_statement_ids")
+    if ids is None:
+        ids = doc.memo["module_statement_ids"] = {id(stmt) for stmt in doc.tree.body} if doc.tree else set()
+    return id(node) in ids  # type: ignore[operator]

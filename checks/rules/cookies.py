@@ -10,7 +10,7 @@ from ..context import RuleContext
 from ..knowledge import declare_section
 from ..model import Applicability, Confidence, Edit, Finding, Range, Severity
 from ..registry import rule
-from ..syntax import is_constant, keyword, matches_call, string_value
+from ..syntax import call_name, has_keyword, is_constant, keyword, last_segment, matches_call, string_value
 from ._settings import assigned_setting
 
 declare_section(
@@ -76,7 +76,7 @@ def insecure_cookie(node: ast.Call | ast.Assign, ctx: RuleContext) -> Iterator[F
         return
     yield from _middleware(node, ctx)
     for row in ctx.knowledge.rows("cookie_calls"):
-        if not matches_call(ctx.doc, node, row["call"]):
+        if call_name(node) != last_segment(row["call"]) or not matches_call(ctx.doc, node, row["call"]):
             continue
         secure, httponly = keyword(node, row["secure"]), keyword(node, row["httponly"])
         explicit = [kw for kw in (secure, httponly) if kw is not None and is_constant(kw.value, False)]
@@ -120,9 +120,10 @@ def _after_last_argument(ctx: RuleContext, node: ast.Call) -> Range:
 
 def _middleware(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
     """`Middleware(SessionMiddleware, https_only=False)` or `add_middleware(...)` alike."""
-    if not node.args:
+    rows = ctx.knowledge.rows("cookie_middleware")
+    if not node.args or not has_keyword(node, {row["keyword"] for row in rows}):
         return
-    for row in ctx.knowledge.rows("cookie_middleware"):
+    for row in rows:
         kw = keyword(node, row["keyword"])
         if kw is not None and is_constant(kw.value, False) and ctx.doc.resolve(node.args[0]) == row["middleware"]:
             row.hit()

@@ -9,7 +9,7 @@ from ..context import RuleContext
 from ..knowledge import declare_section
 from ..model import Finding, Severity
 from ..registry import rule
-from ..syntax import is_constant, keyword, matches_call, string_value
+from ..syntax import has_keyword, is_constant, keyword, matches_call, string_value
 from ._settings import assigned_setting
 
 declare_section(
@@ -63,6 +63,9 @@ def cors_wildcard_credentials(node: ast.Call | ast.Assign, ctx: RuleContext) -> 
     if isinstance(node, ast.Assign):
         yield from _django(node, ctx)
         return
+    credentials = {row["credentials"] for section in ("cors_calls", "cors_middleware") for row in ctx.knowledge.rows(section)}
+    if not has_keyword(node, credentials):
+        return  # no finding without credentials allowed
     for row in ctx.knowledge.rows("cors_calls"):
         if matches_call(ctx.doc, node, row["call"]):
             creds = keyword(node, row["credentials"])

@@ -62,6 +62,8 @@ def debug_mode_enabled(node: ast.Call | ast.Assign, ctx: RuleContext) -> Iterato
         developers see locally.
     """
     if isinstance(node, ast.Call):
+        if not node.keywords:
+            return
         for row in ctx.knowledge.rows("debug_calls"):
             kw = keyword(node, row["keyword"])
             if kw is None or not is_constant(kw.value, True) or not matches_call(ctx.doc, node, row["call"]):

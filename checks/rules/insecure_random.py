@@ -57,10 +57,13 @@ def insecure_random(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
         Safe: `secrets.choice`, `secrets.randbits` and `secrets.SystemRandom()` methods take the
         same arguments and return values of the same kind, drawn from the OS's CSPRNG.
     """
+    rows = ctx.knowledge.rows("random_functions")
+    if not ctx.doc.imports_any(row["call"] for row in rows):
+        return
     resolved, written = call_paths(ctx.doc, node)
     if resolved is None:
         return
-    for row in ctx.knowledge.rows("random_functions"):
+    for row in rows:
         if not path_matches(row["call"], resolved):
             continue
         name = resolved.rsplit(".", 1)[-1]

@@ -9,7 +9,7 @@ from ..context import RuleContext
 from ..knowledge import declare_section
 from ..model import Confidence, Finding, Severity
 from ..registry import rule
-from ..syntax import is_constant, keyword, matches_call, string_value
+from ..syntax import call_name, is_constant, keyword, last_segment, matches_call, string_value
 
 declare_section("jwt_encode", "JWT encoding functions; the payload is the first argument.", required={"call": str})
 
@@ -40,14 +40,17 @@ def jwt_without_expiry(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
     Fix safety:
         No automatic fix: the right lifetime depends on the application (and on refresh tokens).
     """
+    name = call_name(node)
+    if name not in ("encode", "decode"):
+        return  # both sections name jwt.encode / jwt.decode functions
     for row in ctx.knowledge.rows("jwt_decode"):
-        if matches_call(ctx.doc, node, row["call"]):
+        if name == last_segment(row["call"]) and matches_call(ctx.doc, node, row["call"]):
             if _expiry_check_disabled(node):
                 row.hit()
                 yield ctx.finding(keyword(node, "options") or node, "JWT decoded with `verify_exp` off: expired or stolen tokens stay valid forever")
             return
     for row in ctx.knowledge.rows("jwt_encode"):
-        if matches_call(ctx.doc, node, row["call"]) and node.args:
+        if name == last_segment(row["call"]) and matches_call(ctx.doc, node, row["call"]) and node.args:
             payload = _payload_dict(ctx, node.args[0])
             if payload is not None and not _has_expiry(ctx, payload, node):
                 row.hit()

@@ -9,7 +9,7 @@ from ..context import RuleContext
 from ..knowledge import declare_section
 from ..model import Finding, Severity
 from ..registry import rule
-from ..syntax import is_constant, keyword, matches_call, string_value
+from ..syntax import call_name, is_constant, keyword, last_segment, matches_call, string_value
 
 declare_section("jwt_decode", "JWT decoding functions.", required={"call": str})
 
@@ -40,7 +40,11 @@ def jwt_unverified(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
     Fix safety:
         No automatic fix: the verification key and algorithm are project decisions.
     """
-    rows = [row for row in ctx.knowledge.rows("jwt_decode") if matches_call(ctx.doc, node, row["call"])]
+    name = call_name(node)
+    rows = [
+        row for row in ctx.knowledge.rows("jwt_decode")
+        if name == last_segment(row["call"]) and matches_call(ctx.doc, node, row["call"])
+    ]
     if not rows:
         return
     reason = _reason(node)

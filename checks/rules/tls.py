@@ -9,7 +9,7 @@ from ..context import RuleContext
 from ..knowledge import declare_section
 from ..model import Applicability, Finding, Severity
 from ..registry import rule
-from ..syntax import dotted, is_constant, keyword, matches_call, remove_argument
+from ..syntax import call_name, dotted, is_constant, keyword, last_segment, matches_call, remove_argument
 
 declare_section(
     "tls_calls",
@@ -83,11 +83,14 @@ def tls_verification_disabled(node: ast.Call | ast.Assign, ctx: RuleContext) -> 
                 row.hit()
                 yield ctx.finding(node, f"`{dotted(policy)}` accepts any SSH host key, so anyone on the network path can impersonate the server")
                 return
+    name = call_name(node)
     for row in ctx.knowledge.rows("tls_unverified_contexts"):
-        if matches_call(ctx.doc, node, row["call"]):
+        if name == last_segment(row["call"]) and matches_call(ctx.doc, node, row["call"]):
             row.hit()
             yield ctx.finding(node, f"`{dotted(node.func)}()` creates an SSL context that accepts any certificate; use `ssl.create_default_context()`")
             return
+    if not node.keywords:
+        return
     for row in ctx.knowledge.rows("tls_calls"):
         kw = keyword(node, row["keyword"])
         if kw is None or not matches_call(ctx.doc, node, row["call"]):

@@ -60,10 +60,13 @@ def weak_password_hash(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
         (verify with the old scheme once, then re-hash); tokens want `secrets.token_urlsafe`
         and signatures `hmac.new(key, body, hashlib.sha256)`.
     """
+    rows = ctx.knowledge.rows("hash_functions")
+    if not ctx.doc.imports_any(row["call"] for row in rows):
+        return
     resolved, written = call_paths(ctx.doc, node)
     if resolved is None:
         return
-    for row in ctx.knowledge.rows("hash_functions"):
+    for row in rows:
         if not path_matches(row["call"], resolved):
             continue
         strength = row["strength"]
