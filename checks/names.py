@@ -36,7 +36,10 @@ class NameResolver:
         #: library the file imports, so rules skip whole files cheaply.
         self.imported_roots: set[str] = set()
         # Walrus targets and lambdas hide inside expressions; only look when the text has them.
-        self._nested_bindings = text is None or ":=" in text or "lambda" in text
+        # 1-based lines that mention one (None: unknown text, look everywhere).
+        self._nested_lines: set[int] | None = None if text is None else {
+            number for number, line in enumerate(text.splitlines(), 1) if ":=" in line or "lambda" in line
+        }
         self._bindings: dict[int, dict[str, object]] = {}
         self._collect_scope(tree)
 
@@ -95,7 +98,7 @@ class NameResolver:
                 for name in _target_names(node.target):
                     bindings[name] = _AMBIGUOUS
             for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.expr) and not self._nested_bindings:
+                if isinstance(child, ast.expr) and not self._may_nest(child):
                     continue
                 if isinstance(child, ast.expr) and not isinstance(child, (ast.NamedExpr, ast.Lambda)):
                     # Walrus and lambdas hide in expressions; look for them cheaply.
@@ -104,6 +107,13 @@ class NameResolver:
                             stack.append(sub)
                 else:
                     stack.append(child)
+
+    def _may_nest(self, expr: ast.expr) -> bool:
+        """Whether ``expr``'s lines mention a walrus or lambda (only those are walked)."""
+        if self._nested_lines is None:
+            return True
+        end = getattr(expr, "end_lineno", None) or expr.lineno
+        return any(line in self._nested_lines for line in range(expr.lineno, end + 1))
 
     def _import(self, scope: Scope, bindings: dict[str, object], name: str, target: str) -> None:
         self.imported_roots.add(target.split(".")[0])
