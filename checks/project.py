@@ -76,6 +76,10 @@ class ProjectIndex:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root
         self.files: dict[str, FileFacts] = {}
+        #: Bumped on every change, so views derived from the facts know when to rebuild.
+        self.version = 0
+        #: Derived data (merged views...) rules cache on the index; keyed by ``version``.
+        self.memo: dict[str, Any] = {}
 
     def update(self, path: str, doc: SourceDoc) -> bool:
         """Index ``doc`` under ``path``; True when its facts changed."""
@@ -84,13 +88,16 @@ class ProjectIndex:
             return False
         facts = extract_facts(doc)
         self.files[path] = FileFacts(doc.digest, doc.module_name, facts)
+        self.version += 1
         return known is None or known.facts != facts
 
     def set_facts(self, path: str, digest: str, module: str, facts: dict[str, Any]) -> None:
         """Store facts computed elsewhere (a worker process)."""
         self.files[path] = FileFacts(digest, module, facts)
+        self.version += 1
 
     def remove(self, path: str) -> bool:
+        self.version += 1
         return self.files.pop(path, None) is not None
 
     def facts(self, name: str) -> dict[str, Any]:

@@ -73,15 +73,38 @@ def project_view(doc: SourceDoc, project: ProjectIndex | None, memo: dict[str, o
     cached = memo.get("access.view")
     if isinstance(cached, ProjectView):
         return cached
-    view = ProjectView()
-    if project is not None:
-        scope = app_directory(doc.path, _package_dirs(project))
-        for path, facts in project.files.items():
-            if path != doc.path and "access" in facts.facts and _within(path, scope):
-                view.add(facts.module, facts.facts["access"])
-    if doc.tree is not None:
-        view.add(doc.module_name, access_facts(doc))
+    fresh = access_facts(doc) if doc.tree is not None else None
+    own = project.files.get(doc.path) if project is not None else None
+    if project is not None and own is not None and (own.facts.get("access") or {}) == (fresh or {}):
+        # The index already holds this document's facts as they are now (always so in a
+        # scan): every file of the app shares one merged view, built once per index version
+        # instead of once per file (which was quadratic in the number of files).
+        view = _shared_view(project, app_directory(doc.path, _package_dirs(project)))
+    else:
+        view = ProjectView()
+        if project is not None:
+            scope = app_directory(doc.path, _package_dirs(project))
+            for path, facts in project.files.items():
+                if path != doc.path and "access" in facts.facts and _within(path, scope):
+                    view.add(facts.module, facts.facts["access"])
+        if fresh is not None:
+            view.add(doc.module_name, fresh)
     memo["access.view"] = view
+    return view
+
+
+def _shared_view(project: ProjectIndex, scope: str) -> ProjectView:
+    """The merged facts of every indexed file under ``scope`` (read-only, cached on the index)."""
+    cache = project.memo.setdefault("access.views", {})
+    key = (project.version, scope)
+    view = cache.get(key)
+    if view is None:
+        view = ProjectView()
+        for path, facts in project.files.items():
+            if "access" in facts.facts and _within(path, scope):
+                view.add(facts.module, facts.facts["access"])
+        cache.clear()  # only the current index version is worth keeping
+        cache[key] = view
     return view
 
 

@@ -130,7 +130,14 @@ def reader_used(doc: SourceDoc) -> tuple[int, str] | None:
     """(row index, reader variable) of the first env reader row this file uses."""
     if doc.tree is None:
         return None
-    rows = catalog(knowledge.load()).env_readers
+    # Every file is indexed: skip the tree walk (and name resolution) unless the text names
+    # a reader's module and function at all.
+    rows = [
+        (index, row) for index, row in enumerate(catalog(knowledge.load()).env_readers)
+        if row["call"].split(".")[0] in doc.text and row["call"].rsplit(".", 1)[-1] in doc.text
+    ]
+    if not rows:
+        return None
     calls: list[ast.Call] = []
     instances: list[tuple[str, ast.Call]] = []
     environ_used = False
@@ -142,7 +149,7 @@ def reader_used(doc: SourceDoc) -> tuple[int, str] | None:
         elif isinstance(node, (ast.Subscript, ast.Attribute)) and not environ_used:
             written = dotted(node.value) or ""
             environ_used = written.endswith("environ") and doc.resolve(node.value) == "os.environ"
-    for index, row in enumerate(rows):
+    for index, row in rows:
         if row.get("instance"):
             for var, call in instances:
                 if matches_call(doc, call, row["call"]):
