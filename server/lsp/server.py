@@ -23,6 +23,7 @@ from codeward.checks.autofix import fix_document
 from codeward.checks.files import kind_of
 from codeward.checks.project import FACT_EXTRACTORS, module_name_for
 from codeward.checks.registry import all_rules
+from codeward.checks.routes import summaries_for
 
 from . import actions, secret_edits
 from .analysis import DocResult, Snapshot, has_rules, run_analysis
@@ -405,6 +406,23 @@ def create_server() -> CodewardServer:
         """Append a secret-moving fix's ``.env`` line on disk (see ``secret_edits``)."""
         for outcome in secret_edits.PENDING.write(str(token)):
             ls.log(f"codeward: {outcome}")
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+    def code_lens(ls: CodewardServer, params: types.CodeLensParams) -> list[types.CodeLens] | None:
+        """The route's security checklist (auth, ownership, inputs, findings) above each
+        handler, from the cached analysis of the version the editor shows."""
+        result = ls.current_result(params.text_document.uri)
+        if result is None or result.doc.tree is None:
+            return None
+        try:
+            summaries = summaries_for(result.doc, result.snapshot.project, result.snapshot.config)
+        except Exception as exc:  # a lens is a convenience: never fail the request over it
+            ls.log(f"codeward: route summary failed: {type(exc).__name__}: {exc}", types.MessageType.Error, once=("lens", str(exc)))
+            return None
+        return [
+            types.CodeLens(range=result.positions.range_to_client(rng), command=types.Command(title=text, command=""))
+            for rng, text in summaries
+        ]
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: CodewardServer, params: types.HoverParams) -> types.Hover | None:

@@ -155,3 +155,27 @@ async def test_pyproject_change_and_workspace_diagnostics(tmp_path: Path) -> Non
         await session.log_containing("'select' must be")
     finally:
         await stop_session(session)
+
+
+ROUTES = (
+    "from flask import Flask\nfrom flask_login import login_required\n\napp = Flask(__name__)\n\n\n"
+    "@app.route('/notes')\n@login_required\ndef notes():\n    return 'mine'\n\n\n"
+    "@app.route('/health')\ndef health():\n    return 'ok'\n"
+)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_route_code_lens_summarises_each_handler(profile: str, tmp_path: Path) -> None:
+    session = await start_session(profile, tmp_path)
+    try:
+        uri = session.open("app.py", ROUTES)
+        await session.diagnostics(uri)
+        lenses = await session.client.text_document_code_lens_async(
+            types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+        by_line = {lens.range.start.line: lens.command.title for lens in lenses}
+        assert sorted(by_line) == [8, 13], by_line  # the two `def` lines
+        assert by_line[8].startswith("GET /notes · auth: login_required")
+        assert by_line[13].startswith("GET /health · auth: public")
+    finally:
+        await stop_session(session)
