@@ -23,15 +23,20 @@ def edits_for(doc: SourceDoc, fix: Fix) -> list[Edit]:
     edits = list(fix.edits)
     import_lines = [line for line in fix.imports if not _already_imported(doc, line)]
     if import_lines:
-        line = _import_insert_line(doc)
-        text = "".join(f"{imp}\n" for imp in dict.fromkeys(import_lines))
-        if line >= doc.lines.line_count - 1 and not doc.text.endswith("\n") and doc.lines.line_text(line):
-            line, text = doc.lines.line_count - 1, "\n" + text.rstrip("\n")
-            end = Position(line, len(doc.lines.line_text(line)))
-            edits.append(Edit(Range(end, end), text))
-            return sorted(edits, key=lambda e: (e.range.start, e.range.end))
-        edits.append(Edit(Range(Position(line, 0), Position(line, 0)), text))
+        edits.append(_import_edit(doc, list(dict.fromkeys(import_lines))))
     return sorted(edits, key=lambda e: (e.range.start, e.range.end))
+
+
+def _import_edit(doc: SourceDoc, import_lines: list[str]) -> Edit:
+    """Insert the import lines after the leading imports (see :func:`_import_insert_line`)."""
+    line = _import_insert_line(doc)
+    text = "".join(f"{imp}\n" for imp in import_lines)
+    last = doc.lines.line_count - 1
+    if line >= last and not doc.text.endswith("\n") and doc.lines.line_text(line):
+        # After a last line with no newline: start a new line first.
+        end = Position(last, len(doc.lines.line_text(last)))
+        return Edit(Range(end, end), "\n" + text.rstrip("\n"))
+    return Edit(Range(Position(line, 0), Position(line, 0)), text)
 
 
 def apply_edits(text: str, doc: SourceDoc, edits: Iterable[Edit]) -> str:
@@ -60,11 +65,7 @@ def parses_as_well(doc: SourceDoc, new_text: str) -> bool:
     if doc.kind != "python":
         return True
     if not doc.broken_lines:
-        try:
-            ast.parse(new_text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return False
-        return True
+        return _parses(new_text)
     return len(parse(new_text).broken_lines) <= len(doc.broken_lines)
 
 

@@ -15,13 +15,12 @@ import inspect
 import re
 import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .model import Applicability, Confidence, Severity
 
 if TYPE_CHECKING:
-    from .context import RuleContext
     from .model import Finding
 
 DOC_SECTIONS = ("What it does", "Why is this bad", "Example", "Use instead", "Fix safety")
@@ -45,7 +44,6 @@ class Rule:
     kinds: frozenset[str] = frozenset({"python"})
     fix_title: str | None = None
     fix_applicability: Applicability | None = None
-    tags: tuple[str, ...] = field(default=())
 
     @property
     def family(self) -> str:

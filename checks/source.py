@@ -170,16 +170,3 @@ class SourceDoc:
                 codes = {c.strip().upper() for c in match.group("codes").split(",")}
                 found[line_no] = frozenset(c for c in codes if _CODE.match(c))
         return found
-
-    def bare_suppressions(self) -> list[int]:
-        """Lines with ``# codeward: ignore`` but no codes: those suppress nothing."""
-        if "codeward" not in self.text:
-            return []
-        bare = []
-        for line_no in range(self.lines.line_count):
-            line = self.lines.line_text(line_no)
-            match = _SUPPRESSION.search(line) if "codeward" in line else None
-            if match and not match.group("codes"):
-                bare.append(line_no)
-        return bare
-

@@ -20,7 +20,7 @@ from codeward.checks.knowledge import KnowledgeError
 from codeward.checks.model import NotAnalysed
 from codeward.checks.project import module_name_for
 from codeward.checks.registry import all_rules
-from codeward.checks.scan import ScanResult, relative, scan, scan_root
+from codeward.checks.scan import ScanResult, scan
 from codeward.checks.source import SourceDoc
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

@@ -18,7 +18,6 @@ from ..source import SourceDoc
 from ..syntax import dotted, string_value
 from .analysis import Verdict, is_user_expr
 from .data import first_row, glob_any
-from .facts import parameter_dependencies
 from .nodes import function_nodes
 from .view import ProjectView, guard_for
 

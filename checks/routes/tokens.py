@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..knowledge import Knowledge
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
-from .data import first_row, glob_any
+from .data import glob_any
 from .nodes import all_nodes
 
 #: Attributes anyone can learn about a user: hashing only these gives a guessable value.
