@@ -32,6 +32,7 @@ from .analysis import DocResult, Snapshot, has_rules, run_analysis
 from .diagnostics import hover_text, to_diagnostic
 from .documents import LspWorkspace
 from .positions import ClientPositions
+from .protocol import CodewardProtocol
 from .scheduler import Scheduler
 from .settings import ConfigResolver, Settings, effective_config, parse_settings
 from .workspace import WorkspaceIndex, relative_to
@@ -53,7 +54,9 @@ class AnalysisCrash:
 
 class CodewardServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("codeward", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "codeward", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental, protocol_cls=CodewardProtocol
+        )
         self.settings = Settings()
         self.results: dict[str, DocResult] = {}
         #: Per open document: the state that lets an edit re-check only what it touched.
