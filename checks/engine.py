@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import fixes, knowledge
@@ -25,6 +26,16 @@ from .source import SourceDoc
 
 class AnalysisTimeout(Exception):
     pass
+
+
+class AnalysisCancelled(AnalysisTimeout):
+    pass
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    at: float
+    cancelled: Callable[[], bool] | None
 
 
 @dataclass
@@ -45,20 +56,29 @@ def analyze(
     project: ProjectIndex | None = None,
     relative_path: str | None = None,
     rules: list[Rule] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Analysis:
-    """Findings for ``doc`` under ``config``; never raises for a problem in analysed code."""
+    """Findings for ``doc`` under ``config``; never raises for a problem in analysed code.
+
+    ``cancelled`` is polled between rule calls (and every few hundred nodes): when it says
+    yes, the analysis stops and the result is marked not analysed (an editor abandons a
+    check whose text is already outdated).
+    """
     config = config or Config()
     relative = relative_path if relative_path is not None else doc.path
     active = rules if rules is not None else enabled_rules(config, doc.kind, relative)
     ctx = RuleContext(doc, config, knowledge.load(), project)
     result = Analysis()
-    deadline = time.monotonic() + config.timeout
+    deadline = _Deadline(time.monotonic() + config.timeout, cancelled)
     raw: list[Finding] = []
     try:
         _run_node_rules(ctx, [r for r in active if r.nodes], raw, result, deadline)
         for rule in (r for r in active if not r.nodes):
             _check_deadline(deadline)
             _call(ctx, rule, (ctx,), raw, result)
+    except AnalysisCancelled:
+        result.not_analysed = "analysis cancelled: the text changed"
+        return result
     except AnalysisTimeout:
         result.not_analysed = f"analysis took longer than {config.timeout:g} s"
         return result
@@ -69,7 +89,7 @@ def analyze(
     return result
 
 
-def _run_node_rules(ctx: RuleContext, rules: list[Rule], raw: list[Finding], result: Analysis, deadline: float) -> None:
+def _run_node_rules(ctx: RuleContext, rules: list[Rule], raw: list[Finding], result: Analysis, deadline: _Deadline) -> None:
     if not rules or ctx.doc.tree is None:
         return
     by_type: dict[type, list[Rule]] = defaultdict(list)
@@ -100,8 +120,10 @@ def _call(ctx: RuleContext, rule: Rule, args: tuple, raw: list[Finding], result:
         return False
 
 
-def _check_deadline(deadline: float) -> None:
-    if time.monotonic() > deadline:
+def _check_deadline(deadline: _Deadline) -> None:
+    if deadline.cancelled is not None and deadline.cancelled():
+        raise AnalysisCancelled
+    if time.monotonic() > deadline.at:
         raise AnalysisTimeout
 
 

@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types
@@ -13,6 +14,8 @@ from pygls.workspace.position_codec import PositionCodec
 
 from codeward.checks.config import Config
 from codeward.checks.engine import analyze, enabled_rules
+from codeward.checks.incremental import IncrementalAnalyser
+from codeward.checks.lines import LineIndex
 from codeward.checks.model import Finding, RuleFailure
 from codeward.checks.project import ProjectIndex
 from codeward.checks.source import SourceDoc
@@ -70,12 +73,28 @@ class FactUsage:
 @dataclass
 class DocResult:
     snapshot: Snapshot
-    doc: SourceDoc
+    #: The parsed document; None after an incremental analysis, which never parses the
+    #: whole buffer (:attr:`doc` parses it when a code action or lens first needs it).
+    parsed: SourceDoc | None
     findings: list[Finding] = field(default_factory=list)
     failures: list[RuleFailure] = field(default_factory=list)
     not_analysed: str | None = None
     used_facts: set[str] = field(default_factory=set)
     diagnostics: list[types.Diagnostic] = field(default_factory=list)
+    #: Only the edited definitions were re-checked (see codeward.checks.incremental); the
+    #: server confirms such a result with a full analysis once the user pauses.
+    incremental: bool = False
+
+    @cached_property
+    def doc(self) -> SourceDoc:
+        if self.parsed is not None:
+            return self.parsed
+        s = self.snapshot
+        return SourceDoc(s.text, s.relative, s.kind, s.module, s.root)
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return self.parsed.lines if self.parsed is not None else LineIndex(self.snapshot.text)
 
     @property
     def uri(self) -> str:
@@ -87,7 +106,7 @@ class DocResult:
 
     @cached_property
     def positions(self) -> ClientPositions:
-        return ClientPositions(self.snapshot.text, self.snapshot.codec, self.doc.lines)
+        return ClientPositions(self.snapshot.text, self.snapshot.codec, self.lines)
 
     @cached_property
     def lines_ending_in_strings(self) -> frozenset[int]:
@@ -112,16 +131,32 @@ def has_rules(config: Config, kind: str, relative: str) -> bool:
     return bool(enabled_rules(config, kind, relative))
 
 
-def run_analysis(snapshot: Snapshot) -> DocResult:
-    """Parse and analyse a snapshot (runs in a worker thread; never raises for bad code)."""
-    doc = SourceDoc(snapshot.text, snapshot.relative, snapshot.kind, snapshot.module, snapshot.root)
+def run_analysis(
+    snapshot: Snapshot, analyser: IncrementalAnalyser | None = None, cancelled: Callable[[], bool] | None = None,
+) -> DocResult:
+    """Analyse a snapshot (runs in a worker thread; never raises for bad code).
+
+    With the document's ``analyser``, an edit inside function bodies re-checks only the
+    definitions it reaches. ``cancelled`` abandons the analysis once the text is outdated.
+    """
+    analyser = analyser or IncrementalAnalyser()
     usage = FactUsage(snapshot.project) if snapshot.project is not None else None
-    analysis = analyze(doc, snapshot.config, usage, snapshot.relative)  # type: ignore[arg-type]
+    if snapshot.kind == "python":
+        outcome = analyser.analyse(
+            snapshot.text, snapshot.relative, snapshot.module, snapshot.config, usage,  # type: ignore[arg-type]
+            snapshot.relative, snapshot.root, cancelled=cancelled,
+            project_state=(id(snapshot.project), snapshot.project.version) if snapshot.project is not None else None,
+        )
+        analysis, doc, incremental = outcome.analysis, outcome.doc, outcome.incremental
+    else:
+        doc = SourceDoc(snapshot.text, snapshot.relative, snapshot.kind, snapshot.module, snapshot.root)
+        analysis, incremental = analyze(doc, snapshot.config, usage, snapshot.relative, cancelled=cancelled), False  # type: ignore[arg-type]
     return DocResult(
         snapshot=snapshot,
-        doc=doc,
+        parsed=doc,
         findings=analysis.findings,
         failures=analysis.failures,
         not_analysed=analysis.not_analysed,
         used_facts=usage.used if usage is not None else set(),
+        incremental=incremental,
     )

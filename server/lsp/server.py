@@ -8,6 +8,7 @@ problem is logged with ``window/logMessage`` rather than shown as a popup.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,6 +22,7 @@ from pygls.uris import to_fs_path
 from codeward.checks import __version__
 from codeward.checks.autofix import fix_document
 from codeward.checks.files import kind_of
+from codeward.checks.incremental import IncrementalAnalyser
 from codeward.checks.project import FACT_EXTRACTORS, module_name_for
 from codeward.checks.registry import all_rules
 from codeward.checks.routes import summaries_for
@@ -30,6 +32,7 @@ from .analysis import DocResult, Snapshot, has_rules, run_analysis
 from .diagnostics import hover_text, to_diagnostic
 from .documents import LspWorkspace
 from .positions import ClientPositions
+from .protocol import CodewardProtocol
 from .scheduler import Scheduler
 from .settings import ConfigResolver, Settings, effective_config, parse_settings
 from .workspace import WorkspaceIndex, relative_to
@@ -40,6 +43,8 @@ log = logging.getLogger(__name__)
 #: A change inserting this many lines at once (a paste, an assistant's completion) is
 #: analysed without waiting for the debounce.
 BIG_INSERT_LINES = 5
+#: Seconds of quiet after an incremental result before the full analysis confirms it.
+CONFIRM_DELAY = 0.75
 LANGUAGE_KINDS = {"python": "python", "toml": "toml", "yaml": "yaml", "json": "json", "ini": "ini", "dockerfile": "dockerfile", "dotenv": "env"}
 
 
@@ -49,9 +54,13 @@ class AnalysisCrash:
 
 class CodewardServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("codeward", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "codeward", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental, protocol_cls=CodewardProtocol
+        )
         self.settings = Settings()
         self.results: dict[str, DocResult] = {}
+        #: Per open document: the state that lets an edit re-check only what it touched.
+        self.analysers: dict[str, IncrementalAnalyser] = {}
         self.analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="codeward-analysis")
         self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="codeward-index")
         self.scheduler: Scheduler[DocResult] = Scheduler(
@@ -157,7 +166,8 @@ class CodewardServer(LanguageServer):
 
     def _analyse(self, snapshot: Snapshot) -> DocResult:
         """Worker thread: analyse and convert to diagnostics (keeps the event loop free)."""
-        result = run_analysis(snapshot)
+        analyser = self.analysers.setdefault(snapshot.uri, IncrementalAnalyser())
+        result = run_analysis(snapshot, analyser, cancelled=lambda: self._current_version(snapshot.uri) != snapshot.version)
         rules = all_rules()
         result.diagnostics = [
             to_diagnostic(f, result.positions, snapshot.uri, rules, self.related_support, self.root or snapshot.config.root)
@@ -179,10 +189,19 @@ class CodewardServer(LanguageServer):
             self._not_analysed(result.uri, result.snapshot.relative, result.not_analysed)
         else:
             self._logged = {k for k in self._logged if not (k[0] == "not-analysed" and k[1] == result.uri)}
+        previous = self.results.get(result.uri)
+        corrected = (
+            previous is not None and previous.incremental and previous.version == result.version
+            and previous.diagnostics != result.diagnostics
+        )
         self.results[result.uri] = result
         self._outdated.discard(result.uri)
+        if result.incremental:
+            # Analysing the same text again takes the full path: it confirms (or corrects)
+            # the incremental result once the user pauses, and parses the buffer for actions.
+            self.scheduler.schedule(result.uri, CONFIRM_DELAY)
         if self.pull:
-            if result.uri in self._needs_refresh:
+            if result.uri in self._needs_refresh or corrected:
                 self._needs_refresh.discard(result.uri)
                 self._request_refresh()
         elif self._published.get(result.uri) != (result.version, result.diagnostics):
@@ -216,6 +235,7 @@ class CodewardServer(LanguageServer):
 
     def clear(self, uri: str) -> None:
         self.results.pop(uri, None)
+        self.analysers.pop(uri, None)
         self._outdated.discard(uri)
         self._published.pop(uri, None)
         if not self.pull:
@@ -511,4 +531,15 @@ def resolve_fix_all(ls: CodewardServer, action: types.CodeAction) -> types.CodeA
 def serve() -> None:
     """Run the language server on stdin/stdout until the client says exit."""
     logging.basicConfig(level=logging.WARNING, format="codeward-lsp %(levelname)s %(message)s")
+    tune_gc()
     create_server().start_io()
+
+
+def tune_gc() -> None:
+    """Collect cycles less often: syntax trees are hundreds of thousands of small objects, and
+    with the default thresholds a collection ran every few hundred allocations while parsing
+    (a 10,000-line buffer parsed in 150–260 ms instead of 100 ms, and every third analysis
+    paid for a full collection). The analyses make few cycles, so memory stays flat."""
+    gc.collect()
+    gc.freeze()  # the server's own modules and tables: never scanned again
+    gc.set_threshold(50_000, 20, 100)

@@ -1,0 +1,47 @@
+"""pygls's LSP protocol without its per-notification memory leak.
+
+pygls 2.1 files the future of every handler it runs under a message id in
+``_request_futures``, the table it uses to answer and cancel the client's requests. For a
+request the entry is removed when the response is sent; a notification (every ``didChange``)
+and each step of pygls's generator-based built-in handlers get a made-up id whose entry is
+never removed. Each one kept a finished ``concurrent.futures.Future`` with its condition
+variable and callbacks: about 2.4 KB per edit, 20 MB of RSS over 10,000 edits.
+
+This protocol drops a handler's entry once its future is done. A client's request is
+unaffected: its entry is gone by then anyway (the response is sent from the first done
+callback), and a finished request cannot be cancelled.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from typing import Any
+
+from pygls.protocol import LanguageServerProtocol
+
+
+class CodewardProtocol(LanguageServerProtocol):
+    def _execute_handler(
+        self,
+        msg_id: Any,
+        handler: Any,
+        callback: Any,
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        def done(future: Future[Any]) -> None:
+            try:
+                callback(future)
+            finally:
+                self._forget(msg_id, future)
+
+        super()._execute_handler(msg_id, handler, done, args, kwargs)
+
+    def _forget(self, msg_id: Any, future: Future[Any]) -> None:
+        """Remove ``msg_id``'s entry if it still names this (finished) future.
+
+        A compare-then-pop, not a plain pop: an entry may already belong to a new message
+        that reused the id, and done callbacks of thread handlers run on worker threads.
+        """
+        if self._request_futures.get(msg_id) is future:
+            self._request_futures.pop(msg_id, None)

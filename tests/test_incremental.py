@@ -1,0 +1,247 @@
+"""Incremental re-analysis must give exactly the findings of a full analysis, only faster."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from codeward.checks.config import Config
+from codeward.checks.engine import analyze
+from codeward.checks.incremental import IncrementalAnalyser
+from codeward.checks.model import Confidence, Finding
+from codeward.checks.source import SourceDoc
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = Config(min_confidence=Confidence.LOW)
+
+APP = '''\
+import sqlite3
+
+from flask import Flask, abort, g, request
+
+app = Flask(__name__)
+
+
+@app.before_request
+def require_login():
+    if g.get("user") is None:
+        abort(401)
+
+
+def clean(value):
+    return value.replace("'", "")
+
+
+def find_user(name):
+    db = sqlite3.connect("app.db")
+    return db.execute("SELECT * FROM users WHERE name = '" + clean(name) + "'").fetchall()
+
+
+@app.route("/users")
+def users():
+    name = request.args.get("name", "")
+    return {"users": find_user(name)}
+
+
+@app.route("/users/<int:user_id>/delete", methods=["POST"])
+def delete_user(user_id):
+    sqlite3.connect("app.db").execute("DELETE FROM users WHERE id = ?", (user_id,))
+    return {"deleted": user_id}
+
+
+def unrelated(values):
+    total = 0
+    for value in values:
+        total += value
+    return total
+
+
+@app.route("/search")
+def search():
+    term = request.args.get("q", "")
+    db = sqlite3.connect("app.db")
+    return {"rows": db.execute(f"SELECT * FROM items WHERE title = '{term}'").fetchall()}
+'''
+
+
+def snapshot(findings: list[Finding]) -> list[tuple]:
+    return sorted(
+        (f.code, f.range, f.message, f.fix, f.flow, f.severity, f.confidence, f.fingerprint_text, sorted(f.properties.items()))
+        for f in findings
+    )
+
+
+def full(text: str) -> list[tuple]:
+    return snapshot(analyze(SourceDoc(text, "app.py", "python", "app"), CONFIG, None, "app.py").findings)
+
+
+def step(analyser: IncrementalAnalyser, text: str) -> tuple[bool, list[tuple]]:
+    outcome = analyser.analyse(text, "app.py", "app", CONFIG, None, "app.py")
+    return outcome.incremental, snapshot(outcome.analysis.findings)
+
+
+def primed(text: str = APP) -> IncrementalAnalyser:
+    analyser = IncrementalAnalyser()
+    incremental, _ = step(analyser, text)
+    assert not incremental  # the first analysis is always full
+    return analyser
+
+
+def test_an_edit_inside_an_unrelated_function_is_incremental_and_exact():
+    analyser = primed()
+    edited = APP.replace("    total = 0\n", "    total = 0\n    count = len(values)\n")
+    incremental, found = step(analyser, edited)
+    assert incremental
+    assert found == full(edited)
+
+
+def test_inserted_lines_move_later_findings_and_their_line_references():
+    analyser = primed()
+    edited = APP.replace("    total = 0\n", "    total = 0\n\n\n")
+    incremental, found = step(analyser, edited)
+    assert incremental
+    assert found == full(edited)
+    search = [f for f in found if f[0] == "CW101" and "term" in f[2]]
+    assert search and search[0][1].start.line == edited.splitlines().index(
+        next(line for line in edited.splitlines() if "FROM items" in line)
+    )
+
+
+def test_a_helper_edit_rechecks_its_callers():
+    analyser = primed()
+    # `clean` stops doing anything: the caller's flow through it must be re-judged.
+    edited = APP.replace('    return value.replace("\'", "")\n', "    return value\n")
+    incremental, found = step(analyser, edited)
+    assert incremental
+    assert found == full(edited)
+
+
+def test_a_new_finding_in_the_edited_function_is_reported():
+    analyser = primed()
+    edited = APP.replace("    return total\n", "    return eval(request.args['expr']) + total\n")
+    incremental, found = step(analyser, edited)
+    assert incremental
+    assert found == full(edited)
+    assert any(f[0] == "CW104" for f in found)
+
+
+def test_a_hook_that_stops_guarding_takes_the_full_path():
+    analyser = primed()
+    edited = APP.replace("        abort(401)\n", "        pass\n")
+    incremental, found = step(analyser, edited)
+    assert not incremental  # what the module says about its guards changed
+    assert found == full(edited)
+    assert found != full(APP)  # the routes' verdicts depend on the hook
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: t.replace("import sqlite3\n", "import sqlite3\nimport os\n"),  # module level
+        lambda t: t.replace("def unrelated(values):", "def renamed(values):"),  # a name changes
+        lambda t: t.replace('@app.route("/search")', '@app.route("/find")'),  # a decorator changes
+        lambda t: t.replace("    total = 0\n", "    total = (\n"),  # the edited lines do not parse
+    ],
+)
+def test_edits_outside_function_bodies_take_the_full_path(edit):
+    analyser = primed()
+    edited = edit(APP)
+    incremental, found = step(analyser, edited)
+    assert not incremental
+    assert found == full(edited)
+
+
+def test_a_syntax_error_elsewhere_does_not_block_the_fast_path():
+    broken = APP + "\ndef half_typed(\n"
+    analyser = primed(broken)
+    edited = broken.replace("    total = 0\n", "    total = 1\n")
+    incremental, found = step(analyser, edited)
+    assert incremental
+    assert found == full(edited)
+
+
+def test_a_cancelled_analysis_keeps_the_last_good_state():
+    analyser = primed()
+    edited = APP.replace("    total = 0\n", "    total = 2\n")
+    outcome = analyser.analyse(edited, "app.py", "app", CONFIG, None, "app.py", cancelled=lambda: True)
+    assert outcome.analysis.not_analysed and "cancelled" in outcome.analysis.not_analysed
+    incremental, found = step(analyser, edited)
+    assert incremental and found == full(edited)
+
+
+def test_a_different_configuration_or_project_state_takes_the_full_path():
+    analyser = primed()
+    outcome = analyser.analyse(APP.replace("total = 0", "total = 3"), "app.py", "app", Config(), None, "app.py")
+    assert not outcome.incremental
+    outcome = analyser.analyse(APP, "app.py", "app", Config(), None, "app.py", project_state=("index", 2))
+    assert not outcome.incremental
+
+
+def _corpus_files() -> list[Path]:
+    files = sorted((ROOT / "benchmarks" / "corpus").rglob("*.py")) + sorted((ROOT / "tests" / "fixtures" / "rules").rglob("*.py"))
+    return [f for f in files if ".fixed." not in f.name and len(f.read_text(encoding="utf-8").splitlines()) > 10]
+
+
+_SNIPPETS = ["x = 1", "print(request.args.get('q'))", "cursor.execute('SELECT 1 ' + name)", "return x", "y = helper(x)", ""]
+
+
+def test_random_edits_in_real_apps_give_the_full_analysis_findings():
+    """Seeded random edits (most inside function bodies) on a sample of the corpus and the
+    rule fixtures: after every edit the incremental result equals a full analysis."""
+    rng = random.Random(2026)
+    files = rng.sample(_corpus_files(), 30)
+    fast = 0
+    for path in files:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        analyser = IncrementalAnalyser()
+        analyser.analyse("\n".join(lines), str(path), "m", CONFIG, None, path.name)
+        for _ in range(4):
+            at = rng.randrange(1, len(lines) - 1)
+            pad = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+            choice = rng.random()
+            if choice < 0.7:
+                lines.insert(at, pad + rng.choice(_SNIPPETS))
+            elif choice < 0.9:
+                del lines[at]
+            else:
+                lines.insert(at, "def broken(")
+            text = "\n".join(lines)
+            outcome = analyser.analyse(text, str(path), "m", CONFIG, None, path.name)
+            expected = analyze(SourceDoc(text, str(path), "python", "m"), CONFIG, None, path.name).findings
+            assert snapshot(outcome.analysis.findings) == snapshot(expected), f"{path} after an edit at line {at + 1}"
+            fast += outcome.incremental
+    assert fast >= 20  # the fast path is really taken, not a full analysis in disguise
+
+
+@pytest.mark.parametrize("app", ["django_events", "drf_invoices", "flask_notes"])
+def test_random_edits_with_the_project_index_give_the_full_analysis_findings(app):
+    """Routes declared in another module (Django URLconfs, DRF routers, blueprints) make
+    plain functions routes: an edit must still give exactly the full analysis' findings."""
+    from codeward.checks.project import module_name_for
+    from codeward.checks.scan import scan
+
+    project = scan([ROOT / "benchmarks" / "corpus" / app], CONFIG).project
+    assert project is not None and project.root is not None
+    rng = random.Random(app)
+    fast = 0
+    for path in sorted((ROOT / "benchmarks" / "corpus" / app).rglob("*.py")):
+        rel = path.resolve().relative_to(project.root).as_posix()
+        module = module_name_for(path, project.root)
+        lines = path.read_text(encoding="utf-8").split("\n")
+        if len(lines) < 10:
+            continue
+        analyser = IncrementalAnalyser()
+        state = (id(project), project.version)
+        analyser.analyse("\n".join(lines), rel, module, CONFIG, project, rel, project.root, project_state=state)
+        for _ in range(6):
+            at = rng.randrange(1, len(lines) - 1)
+            pad = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+            lines.insert(at, pad + rng.choice(_SNIPPETS))
+            text = "\n".join(lines)
+            outcome = analyser.analyse(text, rel, module, CONFIG, project, rel, project.root, project_state=state)
+            expected = analyze(SourceDoc(text, rel, "python", module, project.root), CONFIG, project, rel).findings
+            assert snapshot(outcome.analysis.findings) == snapshot(expected), f"{rel} after an edit at line {at + 1}"
+            fast += outcome.incremental
+    assert fast >= 3
