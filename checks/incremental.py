@@ -16,8 +16,10 @@ comments and blank lines up to the next one. After an edit:
   ``before_request`` hook that stops rejecting requests takes the full analysis;
 * the re-check runs the ordinary engine on a copy of the buffer where every other
   definition is blanked out, line for line, so positions need no translation. Module-level
-  statements, every decorated definition (routes, hooks: what route analyses compare) and
-  whatever those mention stay in the copy as context;
+  statements and whatever they mention stay in the copy as context, and when a re-checked
+  definition may be a route, so does every definition that may be one (decorated, named at
+  module level, or named by the project's URL configurations): route analyses compare the
+  routes of a module and read its hooks;
 * the findings of the other chunks are carried over from the previous result, moved down
   or up by the number of lines the edit added or removed.
 
@@ -181,7 +183,7 @@ class IncrementalAnalyser:
         chunks = [*state.chunks[:first], *new_chunks, *(c.moved(delta) for c in state.chunks[last + 1 :])]
         changed = set(range(first, first + len(new_chunks)))
         recheck = _connected(chunks, changed)
-        context = _context(chunks, recheck)
+        context = _context(chunks, recheck, _routed_names(project))
         if not _facts_unchanged(state, lines, chunks, changed, old_touched, first, delta, path, module, root):
             return None
         reduced = _masked(lines, chunks, recheck | context)
@@ -270,11 +272,18 @@ def _connected(chunks: list[Chunk], changed: set[int]) -> set[int]:
     return found
 
 
-def _context(chunks: list[Chunk], recheck: set[int]) -> set[int]:
-    """Chunks the re-checked ones are analysed with: module-level statements, decorated
-    definitions (routes and hooks, which route analyses compare), and what they mention."""
+def _context(chunks: list[Chunk], recheck: set[int], routed: frozenset[str]) -> set[int]:
+    """Chunks the re-checked ones are analysed with: module-level statements, what they
+    mention, and, when a re-checked definition may be a route, every definition that may
+    be one (route analyses compare the routes of a module and read its hooks)."""
     defined = {c.name: i for i, c in enumerate(chunks) if c.name is not None}
-    context = {i for i, c in enumerate(chunks) if (c.name is None and c.statement) or c.decorated}
+    module_level = {i for i, c in enumerate(chunks) if c.name is None and c.statement}
+    named_at_module_level = set().union(*(chunks[i].words for i in module_level))
+    maybe_routes = {
+        i for i, c in enumerate(chunks)
+        if c.name is not None and (c.decorated or c.name in named_at_module_level or c.name in routed)
+    }
+    context = module_level | (maybe_routes if maybe_routes & recheck else set())
     todo = list(context | recheck)
     seen = set(todo)
     while todo:
@@ -285,6 +294,19 @@ def _context(chunks: list[Chunk], recheck: set[int]) -> set[int]:
                 context.add(target)
                 todo.append(target)
     return context - recheck
+
+
+def _routed_names(project: ProjectIndex | None) -> frozenset[str]:
+    """Last segments of every view the project's URL configurations name: a plain function
+    or class of that name may be a route (Django, DRF routers) even with no decorator."""
+    if project is None:
+        return frozenset()
+    names: set[str] = set()
+    for facts in project.facts("access").values():
+        for entry in facts.get("urls", ()) if isinstance(facts, dict) else ():
+            view = str(entry.get("view", ""))
+            names.update(part for part in view.replace("(", ".").replace(")", ".").split(".") if part)
+    return frozenset(names)
 
 
 def _masked(lines: list[str], chunks: list[Chunk], keep: set[int]) -> str:

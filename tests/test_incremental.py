@@ -213,3 +213,35 @@ def test_random_edits_in_real_apps_give_the_full_analysis_findings():
             assert snapshot(outcome.analysis.findings) == snapshot(expected), f"{path} after an edit at line {at + 1}"
             fast += outcome.incremental
     assert fast >= 20  # the fast path is really taken, not a full analysis in disguise
+
+
+@pytest.mark.parametrize("app", ["django_events", "drf_invoices", "flask_notes"])
+def test_random_edits_with_the_project_index_give_the_full_analysis_findings(app):
+    """Routes declared in another module (Django URLconfs, DRF routers, blueprints) make
+    plain functions routes: an edit must still give exactly the full analysis' findings."""
+    from codeward.checks.project import module_name_for
+    from codeward.checks.scan import scan
+
+    project = scan([ROOT / "benchmarks" / "corpus" / app], CONFIG).project
+    assert project is not None and project.root is not None
+    rng = random.Random(app)
+    fast = 0
+    for path in sorted((ROOT / "benchmarks" / "corpus" / app).rglob("*.py")):
+        rel = path.resolve().relative_to(project.root).as_posix()
+        module = module_name_for(path, project.root)
+        lines = path.read_text(encoding="utf-8").split("\n")
+        if len(lines) < 10:
+            continue
+        analyser = IncrementalAnalyser()
+        state = (id(project), project.version)
+        analyser.analyse("\n".join(lines), rel, module, CONFIG, project, rel, project.root, project_state=state)
+        for _ in range(6):
+            at = rng.randrange(1, len(lines) - 1)
+            pad = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+            lines.insert(at, pad + rng.choice(_SNIPPETS))
+            text = "\n".join(lines)
+            outcome = analyser.analyse(text, rel, module, CONFIG, project, rel, project.root, project_state=state)
+            expected = analyze(SourceDoc(text, rel, "python", module, project.root), CONFIG, project, rel).findings
+            assert snapshot(outcome.analysis.findings) == snapshot(expected), f"{rel} after an edit at line {at + 1}"
+            fast += outcome.incremental
+    assert fast >= 3
