@@ -10,6 +10,7 @@ unchanged tree only reads and hashes files.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -68,8 +69,27 @@ def relative(path: Path, root: Path) -> str:
 _WORKER: dict[str, Any] = {}
 
 
+def batch_gc() -> None:
+    """Garbage-collector settings for a process that scans many files and then exits.
+
+    Syntax trees are hundreds of thousands of small objects without reference cycles: with
+    the default thresholds the collector ran about 3,000 times per Django scan (7-8 % of its
+    CPU) and found a few hundred garbage objects in all, since every tree is released by
+    reference counting when its file is done. A first-generation threshold of 100,000 (as
+    mypy uses) still collects real cycles; objects alive now (modules, rules, knowledge) are
+    frozen out of every later collection.
+    """
+    gc.set_threshold(100_000, 50, 100)
+    gc.freeze()
+
+
 def _init_worker(config: Config, root: Path, project: ProjectIndex | None) -> None:
     _WORKER.update(config=config, root=root, project=project)
+
+
+def _init_pool_worker(config: Config, root: Path, project: ProjectIndex | None) -> None:
+    batch_gc()  # a worker process only scans (forked workers inherit it; spawned ones do not)
+    _init_worker(config, root, project)
 
 
 def _load_doc(path: Path, config: Config, root: Path) -> SourceDoc | NotAnalysed:
@@ -106,7 +126,7 @@ def _run(task: Callable[[Path], Any], paths: list[Path], jobs: int, init_args: t
         _init_worker(*init_args)
         return [task(p) for p in paths]
     chunk = max(1, min(64, len(paths) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init_args) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_pool_worker, initargs=init_args) as pool:
         return list(pool.map(task, paths, chunksize=chunk))
 
 

@@ -20,7 +20,7 @@ from codeward.checks.knowledge import KnowledgeError
 from codeward.checks.model import NotAnalysed
 from codeward.checks.project import module_name_for
 from codeward.checks.registry import all_rules
-from codeward.checks.scan import ScanResult, scan
+from codeward.checks.scan import ScanResult, batch_gc, scan
 from codeward.checks.source import SourceDoc
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -102,6 +102,7 @@ def run_scan(args: argparse.Namespace) -> int:
             print(f"codeward: error: {path}: no such file or directory", file=sys.stderr)
             return EXIT_ERROR
     config = load_config(args)
+    batch_gc()  # this process scans and exits: see batch_gc
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     progress = _Progress() if sys.stderr.isatty() and args.format == "text" or sys.stderr.isatty() and args.output else None
     result = scan(args.paths, config, jobs=jobs, use_cache=not args.no_cache and not args.fix, on_progress=progress)

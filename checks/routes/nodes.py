@@ -1,9 +1,10 @@
-"""Nodes of each function, collected in one pass over the tree.
+"""Nodes of the module and of each function, without a walk per question.
 
 The route analyses look at every handler body several times (effects, ids, checks, fetches);
 walking each body with ``ast.walk`` for each question made a 2,000-line file cost several
-walks of the whole tree. One hand-rolled pass (no generator per node) files every node under
-each function that contains it, and the analyses iterate over those lists.
+walks of the whole tree. The module's nodes come from the document's own single pass
+(:attr:`SourceDoc.nodes_depth_first`); a function's nodes are collected once, when first
+asked for, in the same order.
 """
 
 from __future__ import annotations
@@ -12,47 +13,44 @@ import ast
 
 from ..source import SourceDoc
 
-_KEY = "_access_function_nodes"
+_KEY = "routes.function_nodes"
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def _index(doc: SourceDoc) -> dict[int, list[ast.AST]]:
-    cached = doc.__dict__.get(_KEY)
-    if cached is not None:
-        return cached
-    everything: list[ast.AST] = []
-    index: dict[int, list[ast.AST]] = {0: everything}
-    AST = ast.AST
-    stack: list[tuple[ast.AST, tuple[list[ast.AST], ...]]] = [(doc.tree, ())] if doc.tree is not None else []
-    pop, push = stack.pop, stack.append
-    while stack:
-        node, owners = pop()
-        everything.append(node)
-        for bucket in owners:
-            bucket.append(node)
-        if isinstance(node, _FUNCTIONS):
-            bucket = index[id(node)] = [node]
-            inner = (*owners, bucket)
-        else:
-            inner = owners
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, AST):
-                push((value, inner))
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, AST):
-                        push((item, inner))
-    doc.__dict__[_KEY] = index
-    return index
-
-
 def all_nodes(doc: SourceDoc) -> list[ast.AST]:
-    """Every node of the module, like ``list(ast.walk(doc.tree))`` (order differs)."""
-    return _index(doc)[0]
+    """Every node of the module, like ``list(ast.walk(doc.tree))`` (order differs: depth
+    first, last child first)."""
+    return doc.nodes_depth_first
 
 
 def function_nodes(doc: SourceDoc, func: ast.AST) -> list[ast.AST]:
-    """Every node under ``func`` (itself included), like ``list(ast.walk(func))``."""
-    found = _index(doc).get(id(func))
-    return found if found is not None else list(ast.walk(func))
+    """Every node under ``func`` (itself included), like ``list(ast.walk(func))``: for a
+    function of the document in :func:`all_nodes` order, else in ``ast.walk`` order."""
+    if not isinstance(func, _FUNCTIONS) or id(func) not in doc.parents:
+        return list(ast.walk(func))
+    memo: dict[int, list[ast.AST]] = doc.memo.setdefault(_KEY, {})  # type: ignore[assignment]
+    found = memo.get(id(func))
+    if found is None:
+        found = memo[id(func)] = _depth_first(func)
+    return found
+
+
+def _depth_first(root: ast.AST) -> list[ast.AST]:
+    """``root`` and its descendants in :func:`all_nodes` order (a subtree is contiguous
+    there, so this is the slice of the module's order that starts at ``root``)."""
+    found: list[ast.AST] = []
+    AST = ast.AST
+    stack = [root]
+    pop, push, visit = stack.pop, stack.append, found.append
+    while stack:
+        node = pop()
+        visit(node)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, AST):
+                push(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, AST):
+                        push(item)
+    return found

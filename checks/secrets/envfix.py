@@ -141,7 +141,7 @@ def reader_used(doc: SourceDoc) -> tuple[int, str] | None:
     calls: list[ast.Call] = []
     instances: list[tuple[str, ast.Call]] = []
     environ_used = False
-    for node in ast.walk(doc.tree):
+    for node in doc.nodes:
         if isinstance(node, ast.Call):
             calls.append(node)
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):

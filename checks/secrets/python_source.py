@@ -46,7 +46,7 @@ def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[tuple[Literal, Verdict]]:
     """Every secret literal of ``doc`` with its verdict."""
     assert doc.tree is not None
     docstrings: set[int] = set()
-    for node in ast.walk(doc.tree):  # breadth first: a body's owner comes before its docstring
+    for node in doc.nodes:  # breadth first: a body's owner comes before its docstring
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             docstrings.update(_docstring_id(node))
         literal: Literal | None = None
@@ -307,7 +307,7 @@ def comment_keys(doc: SourceDoc, catalog: Catalog) -> Iterator[CommentKey]:
 def _string_spans(doc: SourceDoc) -> dict[int, list[tuple[int, int]]]:
     """Per line, the columns covered by string literals (whole lines inside multi-line ones)."""
     spans: dict[int, list[tuple[int, int]]] = {}
-    for node in ast.walk(doc.tree):  # type: ignore[arg-type]
+    for node in doc.nodes:
         if isinstance(node, (ast.JoinedStr, ast.Constant)) and isinstance(getattr(node, "value", None), (str, bytes, list)):
             rng = doc.range_of(node)
             for line in range(rng.start.line, rng.end.line + 1):

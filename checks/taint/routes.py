@@ -100,7 +100,7 @@ def _called_in_module(doc: SourceDoc) -> frozenset[str]:
     if cached is None:
         assert doc.tree is not None
         cached = frozenset(
-            node.func.id for node in ast.walk(doc.tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            node.func.id for node in doc.nodes if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
         )
         doc.__dict__["_taint_called_names"] = cached
     return cached

@@ -43,5 +43,7 @@ class CodewardProtocol(LanguageServerProtocol):
         A compare-then-pop, not a plain pop: an entry may already belong to a new message
         that reused the id, and done callbacks of thread handlers run on worker threads.
         """
+        if future.cancelled():
+            return  # a cancelled entry is removed by whoever cancelled it (shutdown iterates the table)
         if self._request_futures.get(msg_id) is future:
             self._request_futures.pop(msg_id, None)

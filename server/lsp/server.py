@@ -27,7 +27,7 @@ from codeward.checks.project import FACT_EXTRACTORS, module_name_for
 from codeward.checks.registry import all_rules
 from codeward.checks.routes import summaries_for
 
-from . import actions, secret_edits
+from . import actions, secret_edits, workspace_pull
 from .analysis import DocResult, Snapshot, has_rules, run_analysis
 from .diagnostics import hover_text, to_diagnostic
 from .documents import LspWorkspace
@@ -36,7 +36,8 @@ from .protocol import CodewardProtocol
 from .scheduler import Scheduler
 from .settings import ConfigResolver, Settings, effective_config, parse_settings
 from .workspace import WorkspaceIndex, relative_to
-from .workspace_scan import reindex, run_workspace_scan
+from .workspace_pull import WorkspaceReports
+from .workspace_scan import check_closed, reindex, run_workspace_scan
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,8 @@ class CodewardServer(LanguageServer):
         self._published_closed: set[str] = set()
         #: Last (version, diagnostics) pushed per document: a re-check with the same outcome is not re-sent.
         self._published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
+        #: Closed files' diagnostics for clients that pull workspace diagnostics.
+        self.workspace_reports = WorkspaceReports()
 
     # -- logging and error reporting ------------------------------------------------------
     def log(self, message: str, level: types.MessageType = types.MessageType.Info, once: tuple | None = None) -> None:
@@ -258,6 +261,15 @@ class CodewardServer(LanguageServer):
                 self.recheck()
             if self.settings.workspace_diagnostics and not before.workspace_diagnostics:
                 self.start_workspace_scan()
+            if not (self.settings.workspace_diagnostics and self.settings.enable):
+                self.withdraw_workspace_diagnostics()
+
+    def withdraw_workspace_diagnostics(self) -> None:
+        """Workspace diagnostics were turned off: clear what closed files show."""
+        self.workspace_reports.clear()
+        for uri in sorted(self._published_closed):
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        self._published_closed.clear()
 
     async def pull_settings(self) -> None:
         if not self.configuration_support:
@@ -376,8 +388,11 @@ def create_server() -> CodewardServer:
         uri = params.text_document.uri
         ls.scheduler.cancel(uri)
         ls.clear(uri)
+        fs_path = to_fs_path(uri)
+        if fs_path:
+            asyncio.ensure_future(check_closed(ls, Path(fs_path)))  # back to its workspace diagnostics
 
-    @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(identifier="codeward", inter_file_dependencies=True, workspace_diagnostics=False))
+    @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(identifier="codeward", inter_file_dependencies=True, workspace_diagnostics=True))
     async def document_diagnostic(ls: CodewardServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
         uri = params.text_document.uri
         if not ls.settings.enable or ls.open_document(uri) is None:
@@ -396,6 +411,9 @@ def create_server() -> CodewardServer:
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return types.RelatedFullDocumentDiagnosticReport(items=result.diagnostics, result_id=result_id)
+
+    # Closed files, for clients that pull workspace diagnostics (see workspace_pull).
+    server.feature(types.WORKSPACE_DIAGNOSTIC)(workspace_pull.workspace_diagnostic)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -474,8 +492,10 @@ def create_server() -> CodewardServer:
             path = Path(fs_path)
             if path.name == "pyproject.toml":
                 config_changed = True
-            elif kind_of(path) == "python" and FACT_EXTRACTORS and ls.open_document(change.uri) is None:
-                asyncio.ensure_future(reindex(ls, path, None, None))
+            elif ls.open_document(change.uri) is None:
+                if kind_of(path) == "python" and FACT_EXTRACTORS:
+                    asyncio.ensure_future(reindex(ls, path, None, None))
+                asyncio.ensure_future(check_closed(ls, path))
         if config_changed:
             ls.configs.forget()
             ls.recheck()

@@ -89,6 +89,7 @@ async def run_workspace_scan(ls: "CodewardServer") -> None:
     if readers:
         ls.recheck(readers)  # they ran against a partial index
     if ls.settings.workspace_diagnostics and ls.settings.enable:
+        ls.workspace_reports.scanned = {uri for uri in map(from_fs_path, map(str, paths)) if uri is not None}
         scan = _Progress(ls, "codeward: checking the workspace")
         await scan.begin()
         done = await loop.run_in_executor(ls.index_pool, _publish_closed_files, ls, paths, scan, loop)
@@ -97,33 +98,65 @@ async def run_workspace_scan(ls: "CodewardServer") -> None:
 
 def _publish_closed_files(ls: "CodewardServer", paths: list[Path], progress: _Progress, loop: asyncio.AbstractEventLoop) -> int:
     """Worker thread: analyse files that are not open and publish their diagnostics."""
-    rules = all_rules()
     done = 0
     for number, path in enumerate(paths, 1):
         if progress.cancelled() or not ls.settings.workspace_diagnostics:
             break
-        uri = from_fs_path(str(path))
-        if uri is None or uri in ls.workspace.text_documents:
+        checked = _check_closed_file(ls, path)
+        if checked is None:
             continue
-        base, _ = ls.configs.base_config(path)
-        config, _ = effective_config(base, ls.settings)
-        doc = load(path, config, ls.root)
-        if doc is None:
-            continue
-        analysis = analyze(doc, config, ls.workspace_index.index if FACT_EXTRACTORS else None, doc.path)
-        positions = ClientPositions(doc.text, ls.workspace.position_codec, doc.lines)
-        diagnostics = [to_diagnostic(f, positions, uri, rules, ls.related_support, ls.root) for f in analysis.findings]
-        loop.call_soon_threadsafe(_publish_closed, ls, uri, diagnostics)
+        loop.call_soon_threadsafe(_publish_closed, ls, *checked)
         done += 1
         progress.report_from_thread(number, len(paths))
     return done
 
 
-def _publish_closed(ls: "CodewardServer", uri: str, diagnostics: list[types.Diagnostic]) -> None:
+def _check_closed_file(ls: "CodewardServer", path: Path) -> tuple[str, list[types.Diagnostic]] | None:
+    """Worker thread: the diagnostics of a file as it is on disk, unless it is open."""
+    uri = from_fs_path(str(path))
+    if uri is None or uri in ls.workspace.text_documents:
+        return None
+    base, _ = ls.configs.base_config(path)
+    config, _ = effective_config(base, ls.settings)
+    doc = load(path, config, ls.root)
+    if doc is None:
+        return None
+    analysis = analyze(doc, config, ls.workspace_index.index if FACT_EXTRACTORS else None, doc.path)
+    positions = ClientPositions(doc.text, ls.workspace.position_codec, doc.lines)
+    rules = all_rules()
+    return uri, [to_diagnostic(f, positions, uri, rules, ls.related_support, ls.root) for f in analysis.findings]
+
+
+def _publish_closed(ls: "CodewardServer", uri: str, diagnostics: list[types.Diagnostic], force: bool = False) -> None:
+    """Push a closed file's diagnostics, or keep them for ``workspace/diagnostic`` when the
+    client pulls those (see workspace_pull); ``force`` tells a waiting pull even if unchanged."""
     if uri in ls.workspace.text_documents:
         return  # opened meanwhile: the open document's own diagnostics win
+    if ls.pull:
+        ls.workspace_reports.put(uri, diagnostics, force)
+        if ls.workspace_reports.active:
+            return
     ls._published_closed.add(uri)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+
+
+async def check_closed(ls: "CodewardServer", path: Path) -> None:
+    """Workspace diagnostics of one closed file again (it was just closed, or changed on
+    disk); a deleted file's are withdrawn."""
+    uri = from_fs_path(str(path))
+    if not (ls.settings.workspace_diagnostics and ls.settings.enable) or uri not in ls.workspace_reports.scanned:
+        return  # files the scan skipped (excluded, ignored, created since) stay out
+    if uri in ls.workspace.text_documents:
+        return
+    if not path.is_file():
+        ls.workspace_reports.remove(uri)
+        if uri in ls._published_closed:
+            ls._published_closed.discard(uri)
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        return
+    checked = await asyncio.get_running_loop().run_in_executor(ls.index_pool, _check_closed_file, ls, path)
+    if checked is not None:
+        _publish_closed(ls, *checked, force=True)
 
 
 def _dependents(ls: "CodewardServer", changed: set[str], except_uri: str | None) -> list[str]:

@@ -86,6 +86,7 @@ class Session:
         self.texts: dict[str, str] = {}
         #: Set per test by the shared fixture so tests sharing a server never share a file.
         self.prefix = ""
+        self.server_capabilities: types.ServerCapabilities | None = None
 
     @property
     def pull(self) -> bool:
@@ -227,13 +228,15 @@ async def start_session(profile: str, root: Path, pull: bool | None = None,
     if configuration is not None:
         client.set_configuration(configuration, section="codeward")
     caps = capabilities(profile, pull)
-    await client.initialize_session(types.InitializeParams(
+    result = await client.initialize_session(types.InitializeParams(
         capabilities=caps,
         root_uri=from_fs_path(str(root)),
         workspace_folders=[types.WorkspaceFolder(uri=from_fs_path(str(root)) or "", name=root.name)],
         initialization_options=init_options,
     ))
-    return Session(client, root, caps)
+    session = Session(client, root, caps)
+    session.server_capabilities = result.capabilities
+    return session
 
 
 async def stop_session(session: Session) -> None:
