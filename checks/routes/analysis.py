@@ -221,6 +221,12 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     return result
 
 
+def analysed_route_nodes(memo: dict[str, object]) -> list[ast.AST]:
+    """The handler (function or class) of every route an analysis with this memo judged."""
+    cached = memo.get("access.verdicts")
+    return [v.route.node for v in cached] if isinstance(cached, list) else []
+
+
 def has_auth_concept(doc: SourceDoc, view: ProjectView, result: list[Verdict]) -> bool:
     """Whether the app knows who is calling at all: a guard anywhere in the project, a
     guarded route here, or a login library imported. Apps without any are not told route by

@@ -19,7 +19,7 @@ from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from codeward.checks import __version__
+from codeward.checks import __version__, inference
 from codeward.checks.autofix import fix_document
 from codeward.checks.files import kind_of
 from codeward.checks.incremental import IncrementalAnalyser
@@ -164,7 +164,7 @@ class CodewardServer(LanguageServer):
         return Snapshot(
             uri=uri, version=doc.version, text=text, path=path, kind=kind, relative=relative, module=module,
             config=config, project=self.workspace_index.index if FACT_EXTRACTORS else None, root=root,
-            codec=self.workspace.position_codec,
+            codec=self.workspace.position_codec, interpreter=self.settings.interpreter,
         )
 
     def _analyse(self, snapshot: Snapshot) -> DocResult:
@@ -263,6 +263,24 @@ class CodewardServer(LanguageServer):
                 self.start_workspace_scan()
             if not (self.settings.workspace_diagnostics and self.settings.enable):
                 self.withdraw_workspace_diagnostics()
+            if self.settings.interpreter != before.interpreter:
+                self.check_interpreter()
+
+    def check_interpreter(self) -> None:
+        """Tell the user (once) when the interpreter they named cannot be used: lookups then
+        fall back to the server's own environment. Starting it takes a moment: off the loop."""
+        interpreter = self.settings.interpreter
+        if not interpreter:
+            return
+        loop = asyncio.get_running_loop()
+
+        def check() -> None:
+            problem = inference.interpreter_problem(interpreter)
+            if problem is not None:
+                message = f"codeward settings: 'interpreter': {problem}; installed packages are resolved with the server's own Python"
+                loop.call_soon_threadsafe(lambda: self.log(message, types.MessageType.Warning, once=("interpreter", interpreter)))
+
+        self.analysis_pool.submit(check)
 
     def withdraw_workspace_diagnostics(self) -> None:
         """Workspace diagnostics were turned off: clear what closed files show."""
@@ -349,6 +367,7 @@ def create_server() -> CodewardServer:
             except Exception as exc:
                 ls.log(f"codeward: cannot watch files ({exc}); pyproject.toml is re-read on save", types.MessageType.Warning)
         ls.analysis_pool.submit(_warm_up)  # rules and knowledge load before the first keystroke
+        ls.check_interpreter()  # set in initializationOptions (a later change is checked when applied)
         await ls.pull_settings()
         ls.start_workspace_scan()
 
