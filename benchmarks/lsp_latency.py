@@ -1,8 +1,9 @@
 """Language-server latency: time from a ``didChange`` to the diagnostics of that version.
 
 For generated Python files of 200, 2,000 and 10,000 lines, each server under test gets the
-file with ``didOpen`` and then a series of one-character edits in the middle of the file,
-sent one at a time; the clock runs from sending the edit to receiving
+file with ``didOpen`` and then a series of one-character edits, sent one at a time, in
+three scenarios (``SCENARIOS``): on a blank line in the middle of the file, inside a
+function body, and in module-level code (an import line); the clock runs from sending the edit to receiving
 ``textDocument/publishDiagnostics`` for that document version (or, for a server that does
 not send versions, the first publication after the edit). codeward runs with its debounce
 at 0. Reported: p50/p95 latency, the server's peak RSS (``VmHWM``), and for codeward the
@@ -13,7 +14,8 @@ default ``/work/venvs/bench-lsp/bin``, then ``PATH``); install them in a separat
 ``python -m venv /work/venvs/bench-lsp && /work/venvs/bench-lsp/bin/pip install ruff python-lsp-server``.
 Note that pylsp debounces linting by 0.5 s itself, so its figures include that wait.
 
-Usage: ``python benchmarks/lsp_latency.py [--edits 40] [--memory-edits 10000] [--json out.json]``
+Usage: ``python benchmarks/lsp_latency.py [--edits 40] [--scenarios "blank line,function body"]
+[--memory-edits 10000] [--json out.json]``
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ def generate(lines: int) -> str:
 class Result:
     server: str
     lines: int
+    scenario: str = "blank"
     edits: int = 0
     p50_ms: float | None = None
     p95_ms: float | None = None
@@ -228,23 +231,52 @@ async def stop(client: Client) -> None:
     client._reader.cancel()
 
 
-def _edit(uri: str, version: int, line: int, char: str) -> dict:
-    """Insert (or, with ``char`` empty, delete) one character at the start of ``line``."""
+def _edit(uri: str, version: int, line: int, char: str, column: int = 0) -> dict:
+    """Insert (or, with ``char`` empty, delete) one character at ``column`` of ``line``."""
     return {
         "textDocument": {"uri": uri, "version": version},
         "contentChanges": [{
-            "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0 if char else 1}},
+            "range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column + (0 if char else 1)}},
             "text": char,
         }],
     }
+
+
+#: Where the edits land. Every edit keeps the file valid Python, so each one is a real
+#: re-analysis; the scenarios differ in how much of the module an edit can affect.
+SCENARIOS = {
+    # a space typed and deleted on a blank line in the middle of the file
+    "blank line": "blank",
+    # a letter typed and deleted at the start of a variable name in a function body
+    # (``total`` → ``xtotal``): the definition's meaning changes, its neighbours' do not
+    "function body": "body",
+    # a letter typed and deleted at the end of the first import (``import os`` → ``import
+    # osx``): module-level code every definition may depend on, so codeward re-analyses
+    # the whole module
+    "module level": "module",
+}
+
+
+def _target(text: str, lines: int, scenario: str) -> tuple[int, int, str]:
+    """(line, column, character) of the edit for ``scenario`` in the generated module."""
+    rows = text.splitlines()
+    if scenario == "module":
+        return 0, len(rows[0]), "x"
+    start = lines // 2
+    if scenario == "body":
+        line = next(i for i in range(start, len(rows)) if rows[i].startswith("    total = "))
+        return line, 4, "x"
+    return next(i for i in range(start, len(rows)) if not rows[i].strip()), 0, " "
 
 
 def _open(uri: str, text: str) -> dict:
     return {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
 
 
-async def measure(name: str, command: list[str], options: dict | None, lines: int, edits: int, root: Path) -> Result:
-    result = Result(name, lines)
+async def measure(
+    name: str, command: list[str], options: dict | None, lines: int, edits: int, root: Path, scenario: str = "blank",
+) -> Result:
+    result = Result(name, lines, scenario=scenario)
     path = root / f"module_{lines}.py"
     text = generate(lines)
     path.write_text(text)
@@ -255,16 +287,12 @@ async def measure(name: str, command: list[str], options: dict | None, lines: in
         client.notify("textDocument/didOpen", _open(uri, text))
         await client.wait(uri, 0, 1)
         version = 1
-        # A blank line in the middle of the file: inserting and deleting a space there
-        # keeps the file valid and forces a full re-analysis each time.
-        target = lines // 2
-        while text.splitlines()[target].strip():
-            target += 1
+        target, column, char = _target(text, lines, scenario)
         for number in range(edits + 3):  # the first 3 are warm-up
             version += 1
             seen = len(client.published.get(uri, []))
             sent = time.perf_counter()
-            client.notify("textDocument/didChange", _edit(uri, version, target, " " if number % 2 == 0 else ""))
+            client.notify("textDocument/didChange", _edit(uri, version, target, char if number % 2 == 0 else "", column))
             arrived = await client.wait(uri, seen, version)
             if number >= 3:
                 result.samples_ms.append((arrived - sent) * 1000)
@@ -329,18 +357,20 @@ async def main_async(args: argparse.Namespace) -> dict:
         for name, command, options, note in servers(args.tools_bin):
             if args.servers and name.split()[0] not in args.servers:
                 continue
-            for lines in args.sizes:
-                if command is None:
-                    report["results"].append(asdict(Result(name, lines, note=note)))
-                    continue
-                edits = min(args.edits, 10) if name == "pylsp" else args.edits
-                try:
-                    result = await measure(name, command, options, lines, edits, root)
-                    result.note = note
-                except Exception as exc:  # one server failing must not lose the others' figures
-                    result = Result(name, lines, note=f"failed: {type(exc).__name__}: {exc}")
-                report["results"].append(asdict(result))
-                print(_row(result), flush=True)
+            for scenario in args.scenarios:
+                for lines in args.sizes:
+                    if command is None:
+                        report["results"].append(asdict(Result(name, lines, scenario, note=note)))
+                        continue
+                    edits = min(args.edits, 10) if name == "pylsp" else args.edits
+                    try:
+                        result = await measure(name, command, options, lines, edits, root, SCENARIOS[scenario])
+                        result.note = note
+                    except Exception as exc:  # one server failing must not lose the others' figures
+                        result = Result(name, lines, scenario, note=f"failed: {type(exc).__name__}: {exc}")
+                    result.scenario = scenario
+                    report["results"].append(asdict(result))
+                    print(_row(result), flush=True)
         if args.memory_edits:
             report["memory"] = await memory_over_edits(servers(args.tools_bin)[0][1], {"codeward": {"debounce": 0}}, args.memory_edits, root)  # type: ignore[arg-type]
             print(f"codeward memory over {args.memory_edits} edits: {report['memory']}", flush=True)
@@ -349,14 +379,16 @@ async def main_async(args: argparse.Namespace) -> dict:
 
 def _row(r: Result) -> str:
     if r.p50_ms is None:
-        return f"{r.server:<12} {r.lines:>6} lines  {r.note}"
-    return (f"{r.server:<12} {r.lines:>6} lines  p50 {r.p50_ms:>7.1f} ms  p95 {r.p95_ms:>7.1f} ms  "
+        return f"{r.server:<12} {r.scenario:<14} {r.lines:>6} lines  {r.note}"
+    return (f"{r.server:<12} {r.scenario:<14} {r.lines:>6} lines  p50 {r.p50_ms:>7.1f} ms  p95 {r.p95_ms:>7.1f} ms  "
             f"max {r.max_ms:>7.1f} ms  peak RSS {r.peak_rss_mb} MB  ({r.edits} edits) {r.note}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=list(SIZES))
+    parser.add_argument("--scenarios", type=lambda s: s.split(","), default=list(SCENARIOS),
+                        help="where the edits land: " + ", ".join(SCENARIOS) + " (comma-separated)")
     parser.add_argument("--edits", type=int, default=40, help="measured edits per file size")
     parser.add_argument("--memory-edits", type=int, default=10_000, help="edits for the memory run (0: skip)")
     parser.add_argument("--servers", type=lambda s: s.split(","), default=None, help="e.g. codeward,ruff,pylsp (default: all)")

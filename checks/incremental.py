@@ -142,17 +142,19 @@ class IncrementalAnalyser:
         root: Any = None,
         cancelled: Callable[[], bool] | None = None,
         project_state: object = None,
+        interpreter: str | None = None,
     ) -> Outcome:
         """Findings for ``text``; ``project_state`` identifies the project facts (the index and
-        its version): when it or anything else but the text changed, the analysis is full."""
-        key = (path, module, relative, str(root), config, project_state)
+        its version): when it or anything else but the text changed, the analysis is full.
+        ``interpreter``: the Python the user named for jedi lookups (see SourceDoc)."""
+        key = (path, module, relative, str(root), config, project_state, interpreter)
         lines = text.split("\n")
         state = self._state
         if state is not None and state.key == key:
-            fast = self._incremental(state, lines, path, module, config, project, relative, root, cancelled)
+            fast = self._incremental(state, lines, path, module, config, project, relative, root, cancelled, interpreter)
             if fast is not None:
                 return fast
-        doc = SourceDoc(text, path, "python", module, root)
+        doc = SourceDoc(text, path, "python", module, root, interpreter)
         memo: dict[str, object] = {}
         analysis = analyze(doc, config, project, relative, cancelled=cancelled, memo=memo)
         if doc.tree is not None and analysis.not_analysed is None and not analysis.failures:
@@ -167,6 +169,7 @@ class IncrementalAnalyser:
     def _incremental(
         self, state: _State, lines: list[str], path: str, module: str, config: Config,
         project: ProjectIndex | None, relative: str, root: Any, cancelled: Callable[[], bool] | None,
+        interpreter: str | None = None,
     ) -> Outcome | None:
         old = state.lines
         prefix = _common_prefix(old, lines)
@@ -194,7 +197,7 @@ class IncrementalAnalyser:
         if not _facts_unchanged(state, lines, chunks, changed, old_touched, first, delta, path, module, root):
             return None
         reduced = _masked(lines, chunks, recheck | context)
-        doc = SourceDoc(reduced, path, "python", module, root)
+        doc = SourceDoc(reduced, path, "python", module, root, interpreter)
         owners = _owners(chunks, recheck)
         memo: dict[str, object] = {}
         if any(_chunk_at(chunks, line) in owners for line in doc.broken_lines):

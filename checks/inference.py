@@ -4,14 +4,17 @@ The import-map resolver in :mod:`names` is instant and handles most code. Where 
 cursor returned by a project helper, an object passed through a function), a rule may ask
 jedi for the receiver's type. jedi is slow (the first inference in a process costs 0.5–2 s,
 each further one 1–40 ms), so every document gets a small budget of lookups and time, results
-are cached per document version, and jedi only ever runs on this process's own interpreter
-environment (``InterpreterEnvironment``): it never starts or executes an interpreter found in
-the analysed workspace, and it never imports the analysed code.
+are cached per document version, and jedi runs on this process's own interpreter environment
+(``InterpreterEnvironment``) unless the user named an interpreter (the editor's
+``interpreter`` setting): then the user's installed packages are resolved in that
+interpreter's environment. jedi never starts an interpreter it found in the analysed
+workspace by itself, and it never imports the analysed code.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,6 +25,9 @@ MAX_LOOKUPS = 12
 TIME_BUDGET = 0.5
 
 _LOCK = threading.Lock()  # jedi is not thread-safe; the language server analyses in threads
+#: jedi environments of user-named interpreters, by path and the executable's mtime (a
+#: recreated virtualenv is picked up); None: the path is not a usable interpreter.
+_ENVIRONMENTS: dict[tuple[str, int], object | None] = {}
 
 
 @dataclass
@@ -35,10 +41,11 @@ class _Budget:
 class Inference:
     """Per-document jedi access with a budget; one instance lives on a SourceDoc."""
 
-    def __init__(self, text: str, path: str, root: Path | None = None) -> None:
+    def __init__(self, text: str, path: str, root: Path | None = None, interpreter: str | None = None) -> None:
         self.text = text
         self.path = path
         self.root = root
+        self.interpreter = interpreter
         self.budget = _Budget()
 
     def type_of(self, node: ast.expr) -> str | None:
@@ -74,9 +81,43 @@ class Inference:
                 self.text,
                 path=str(path) if path else None,
                 project=project,
-                environment=jedi.InterpreterEnvironment(),
+                environment=user_environment(self.interpreter) or jedi.InterpreterEnvironment(),
             )
         return self.budget.script
+
+
+def user_environment(interpreter: str | None) -> object | None:
+    """The jedi environment of the interpreter the user configured (a Python executable or
+    a virtualenv folder), or None when none is set or it is not usable.
+
+    jedi runs that interpreter in a subprocess to read its ``sys.path`` and inspect compiled
+    modules: that is why it happens only for an interpreter the user named (``safe=False``
+    lets it be any path, as the user chose it), never for one found in the workspace.
+    """
+    if not interpreter:
+        return None
+    try:
+        key = (interpreter, os.stat(interpreter).st_mtime_ns)
+    except OSError:
+        return None
+    if key not in _ENVIRONMENTS:
+        import jedi
+
+        try:
+            _ENVIRONMENTS[key] = jedi.create_environment(interpreter, safe=False)
+        except Exception:  # not a Python, a broken virtualenv, an unsupported version
+            _ENVIRONMENTS[key] = None
+    return _ENVIRONMENTS[key]
+
+
+def interpreter_problem(interpreter: str) -> str | None:
+    """Why ``interpreter`` cannot be used for lookups, or None when it can."""
+    with _LOCK:
+        if user_environment(interpreter) is not None:
+            return None
+    if not os.path.exists(interpreter):
+        return f"{interpreter} does not exist"
+    return f"{interpreter} is not a Python interpreter or virtualenv jedi can use"
 
 
 def warm_up() -> None:

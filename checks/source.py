@@ -35,11 +35,14 @@ class SourceDoc:
     """
 
     def __init__(
-        self, text: str, path: str = "<buffer>", kind: str = "python", module_name: str = "", root: Path | None = None
+        self, text: str, path: str = "<buffer>", kind: str = "python", module_name: str = "", root: Path | None = None,
+        interpreter: str | None = None,
     ) -> None:
         self.text = text
         #: The project root, when known (lets jedi follow imports into project modules).
         self.root = root
+        #: The Python the user named for resolving installed packages (None: the tool's own).
+        self.interpreter = interpreter
         self.path = path
         self.kind = kind
         self.module_name = module_name
@@ -190,7 +193,7 @@ class SourceDoc:
 
     @cached_property
     def inference(self) -> Inference:
-        return Inference(self.text, self.path, self.root)
+        return Inference(self.text, self.path, self.root, self.interpreter)
 
     def range_of(self, node: ast.AST) -> Range:
         return self.lines.node_range(node)

@@ -6,8 +6,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from codeward.checks import SourceDoc
 from codeward.checks import inference
+from user_venv import USES_PACKAGE, canary, make_user_python
 
 HELPER = "import sqlite3\n\n\ndef get_cursor():\n    return sqlite3.connect('x.db').cursor()\n"
 
@@ -51,3 +54,28 @@ def test_results_are_cached() -> None:
     doc.resolve_deep(func)
     doc.resolve_deep(func)
     assert doc.inference.budget.lookups == 1
+
+
+@pytest.fixture(scope="module")
+def user_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_user_python(tmp_path_factory.mktemp("user-venv"))
+
+
+def test_installed_packages_resolve_only_in_the_interpreter_the_user_named(user_python: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("VIRTUAL_ENV", str(user_python.parent.parent))  # an activated venv is not a choice
+    own = SourceDoc(USES_PACKAGE, str(tmp_path / "app.py"), root=tmp_path)
+    assert own.resolve_deep(_last_call_func(own)) == "fakedb.open_db().execute", "fakedb is not installed for the tool"
+    named = SourceDoc(USES_PACKAGE, str(tmp_path / "app.py"), root=tmp_path, interpreter=str(user_python))
+    assert named.resolve_deep(_last_call_func(named)) == "sqlite3.Connection.execute"
+    assert inference.interpreter_problem(str(user_python)) is None
+    assert not canary(user_python).exists(), "the package was imported"
+
+
+def test_an_unusable_interpreter_falls_back_to_the_tools_own(tmp_path: Path) -> None:
+    not_python = tmp_path / "python"
+    not_python.write_text("#!/bin/sh\nexit 1\n")
+    not_python.chmod(0o755)
+    for interpreter in (tmp_path / "missing" / "python", not_python):
+        doc = SourceDoc(HELPER + "cur = get_cursor()\ncur.execute('q')\n", "/tmp/m.py", interpreter=str(interpreter))
+        assert doc.resolve_deep(_last_call_func(doc)) == "sqlite3.Cursor.execute"
+        assert inference.interpreter_problem(str(interpreter)) is not None

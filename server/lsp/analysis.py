@@ -39,6 +39,8 @@ class Snapshot:
     codec: PositionCodec
     #: Project root for the engine's bounded jedi lookups into project modules.
     root: Path | None = None
+    #: The Python the user named for jedi lookups into installed packages (the setting).
+    interpreter: str | None = None
 
 
 class FactUsage:
@@ -90,7 +92,7 @@ class DocResult:
         if self.parsed is not None:
             return self.parsed
         s = self.snapshot
-        return SourceDoc(s.text, s.relative, s.kind, s.module, s.root)
+        return SourceDoc(s.text, s.relative, s.kind, s.module, s.root, s.interpreter)
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -146,10 +148,11 @@ def run_analysis(
             snapshot.text, snapshot.relative, snapshot.module, snapshot.config, usage,  # type: ignore[arg-type]
             snapshot.relative, snapshot.root, cancelled=cancelled,
             project_state=(id(snapshot.project), snapshot.project.version) if snapshot.project is not None else None,
+            interpreter=snapshot.interpreter,
         )
         analysis, doc, incremental = outcome.analysis, outcome.doc, outcome.incremental
     else:
-        doc = SourceDoc(snapshot.text, snapshot.relative, snapshot.kind, snapshot.module, snapshot.root)
+        doc = SourceDoc(snapshot.text, snapshot.relative, snapshot.kind, snapshot.module, snapshot.root, snapshot.interpreter)
         analysis, incremental = analyze(doc, snapshot.config, usage, snapshot.relative, cancelled=cancelled), False  # type: ignore[arg-type]
     return DocResult(
         snapshot=snapshot,

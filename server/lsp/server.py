@@ -19,7 +19,7 @@ from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from codeward.checks import __version__
+from codeward.checks import __version__, inference
 from codeward.checks.autofix import fix_document
 from codeward.checks.files import kind_of
 from codeward.checks.incremental import IncrementalAnalyser
@@ -164,13 +164,16 @@ class CodewardServer(LanguageServer):
         return Snapshot(
             uri=uri, version=doc.version, text=text, path=path, kind=kind, relative=relative, module=module,
             config=config, project=self.workspace_index.index if FACT_EXTRACTORS else None, root=root,
-            codec=self.workspace.position_codec,
+            codec=self.workspace.position_codec, interpreter=self.settings.interpreter,
         )
 
     def _analyse(self, snapshot: Snapshot) -> DocResult:
         """Worker thread: analyse and convert to diagnostics (keeps the event loop free)."""
         analyser = self.analysers.setdefault(snapshot.uri, IncrementalAnalyser())
         result = run_analysis(snapshot, analyser, cancelled=lambda: self._current_version(snapshot.uri) != snapshot.version)
+        previous = self.results.get(snapshot.uri)
+        if result.incremental and previous is not None:
+            result.used_facts |= previous.used_facts  # the re-check read only part of the module
         rules = all_rules()
         result.diagnostics = [
             to_diagnostic(f, result.positions, snapshot.uri, rules, self.related_support, self.root or snapshot.config.root)
@@ -263,6 +266,24 @@ class CodewardServer(LanguageServer):
                 self.start_workspace_scan()
             if not (self.settings.workspace_diagnostics and self.settings.enable):
                 self.withdraw_workspace_diagnostics()
+            if self.settings.interpreter != before.interpreter:
+                self.check_interpreter()
+
+    def check_interpreter(self) -> None:
+        """Tell the user (once) when the interpreter they named cannot be used: lookups then
+        fall back to the server's own environment. Starting it takes a moment: off the loop."""
+        interpreter = self.settings.interpreter
+        if not interpreter:
+            return
+        loop = asyncio.get_running_loop()
+
+        def check() -> None:
+            problem = inference.interpreter_problem(interpreter)
+            if problem is not None:
+                message = f"codeward settings: 'interpreter': {problem}; installed packages are resolved with the server's own Python"
+                loop.call_soon_threadsafe(lambda: self.log(message, types.MessageType.Warning, once=("interpreter", interpreter)))
+
+        self.analysis_pool.submit(check)
 
     def withdraw_workspace_diagnostics(self) -> None:
         """Workspace diagnostics were turned off: clear what closed files show."""
@@ -349,6 +370,7 @@ def create_server() -> CodewardServer:
             except Exception as exc:
                 ls.log(f"codeward: cannot watch files ({exc}); pyproject.toml is re-read on save", types.MessageType.Warning)
         ls.analysis_pool.submit(_warm_up)  # rules and knowledge load before the first keystroke
+        ls.check_interpreter()  # set in initializationOptions (a later change is checked when applied)
         await ls.pull_settings()
         ls.start_workspace_scan()
 

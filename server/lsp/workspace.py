@@ -92,12 +92,12 @@ class WorkspaceIndex:
         return changed_facts(before, None)
 
 
-def load(path: Path, config: Config, root: Path | None) -> SourceDoc | None:
+def load(path: Path, config: Config, root: Path | None, interpreter: str | None = None) -> SourceDoc | None:
     text = read_source(path, config)
     if isinstance(text, NotAnalysed):
         return None
     kind = kind_of(path) or "python"
     try:
-        return SourceDoc(text, relative_to(path, root), kind, module_name_for(path, root) if kind == "python" else "", root)
+        return SourceDoc(text, relative_to(path, root), kind, module_name_for(path, root) if kind == "python" else "", root, interpreter)
     except Exception:  # the parser itself gave up (nesting, memory): no facts from it
         return None

@@ -118,7 +118,7 @@ def _check_closed_file(ls: "CodewardServer", path: Path) -> tuple[str, list[type
         return None
     base, _ = ls.configs.base_config(path)
     config, _ = effective_config(base, ls.settings)
-    doc = load(path, config, ls.root)
+    doc = load(path, config, ls.root, ls.settings.interpreter)
     if doc is None:
         return None
     analysis = analyze(doc, config, ls.workspace_index.index if FACT_EXTRACTORS else None, doc.path)

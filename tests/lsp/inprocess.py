@@ -26,6 +26,7 @@ class InProcessClient:
         self.server.protocol.set_writer(self, include_headers=False)
         #: The latest publications per document (bounded: memory tests send thousands of edits).
         self.published: dict[str, deque[tuple[int | None, list[dict]]]] = {}
+        self.logs: list[str] = []
         self.responses: dict[int, Any] = {}
         self.server_requests: list[dict] = []
         self.configuration: dict[str, Any] = {}
@@ -41,6 +42,8 @@ class InProcessClient:
         elif method == "textDocument/publishDiagnostics":
             params = message["params"]
             self.published.setdefault(params["uri"], deque(maxlen=100)).append((params.get("version"), params["diagnostics"]))
+        elif method == "window/logMessage":
+            self.logs.append(message["params"]["message"])
         elif "id" in message:  # a request to the client: answer on the next loop turn, as a pipe would
             self.server_requests.append(message)
             result: Any = None
