@@ -82,6 +82,10 @@ def _parso_error_spans(text: str) -> list[tuple[int, int]]:
     stack = [module]
     while stack:
         node = stack.pop()
+        # parso links every node to its parent: a tree is one big reference cycle that only
+        # the cyclic GC frees (the language server runs it rarely, see server.tune_gc), so
+        # trees of discarded parses piled up. Unlinking as we go frees each one on return.
+        node.parent = None
         if node.type in ("error_node", "error_leaf"):
             if node.start_pos == node.end_pos:  # an empty INDENT/DEDENT error: no text to mask
                 continue
