@@ -1,8 +1,10 @@
 """Language-server latency: time from a ``didChange`` to the diagnostics of that version.
 
 For generated Python files of 200, 2,000 and 10,000 lines, each server under test gets the
-file with ``didOpen`` and then a series of one-character edits in the middle of the file,
-sent one at a time; the clock runs from sending the edit to receiving
+file with ``didOpen`` and then a series of one-key edits, sent one at a time, in four
+scenarios (``SCENARIOS``): on a blank line in the middle of the file, inside a function
+body, a line typed key by key into a function body (with the brackets and quotes an editor
+closes), and in module-level code (an import line); the clock runs from sending the edit to receiving
 ``textDocument/publishDiagnostics`` for that document version (or, for a server that does
 not send versions, the first publication after the edit). codeward runs with its debounce
 at 0. Reported: p50/p95 latency, the server's peak RSS (``VmHWM``), and for codeward the
@@ -13,7 +15,8 @@ default ``/work/venvs/bench-lsp/bin``, then ``PATH``); install them in a separat
 ``python -m venv /work/venvs/bench-lsp && /work/venvs/bench-lsp/bin/pip install ruff python-lsp-server``.
 Note that pylsp debounces linting by 0.5 s itself, so its figures include that wait.
 
-Usage: ``python benchmarks/lsp_latency.py [--edits 40] [--memory-edits 10000] [--json out.json]``
+Usage: ``python benchmarks/lsp_latency.py [--edits 40] [--scenarios "blank line,function body"]
+[--memory-edits 10000] [--json out.json]``
 """
 
 from __future__ import annotations
@@ -90,6 +93,7 @@ def generate(lines: int) -> str:
 class Result:
     server: str
     lines: int
+    scenario: str = "blank"
     edits: int = 0
     p50_ms: float | None = None
     p95_ms: float | None = None
@@ -228,13 +232,63 @@ async def stop(client: Client) -> None:
     client._reader.cancel()
 
 
-def _edit(uri: str, version: int, line: int, char: str) -> dict:
-    """Insert (or, with ``char`` empty, delete) one character at the start of ``line``."""
+#: Where the edits land. Every scenario is a real re-analysis per edit; they differ in how
+#: much of the module an edit can affect.
+SCENARIOS = {
+    # a space typed and deleted on a blank line in the middle of the file
+    "blank line": "blank",
+    # a letter typed and deleted at the start of a variable name in a function body
+    # (``total`` → ``xtotal``): the definition's meaning changes, its neighbours' do not
+    "function body": "body",
+    # a new line typed one key at a time in a function body, the way an editor that closes
+    # brackets and quotes produces it (``result = lookup(`` arrives as ``lookup()``), so most
+    # states are half-typed statements; then the line is deleted and typed again
+    "typing a line": "typing",
+    # a letter typed and deleted at the end of the first import (``import os`` → ``import
+    # osx``): module-level code every definition may depend on, so codeward re-analyses
+    # the whole module
+    "module level": "module",
+}
+
+_TYPED_LINE = 'result = lookup(total, "name")'
+_CLOSERS = {"(": ")", "[": "]", "{": "}", '"': '"'}
+
+
+def _changes(text: str, lines: int, scenario: str):  # -> Iterator[tuple[int, int, int, int, str]]
+    """Endless ``(line, column, end line, end column, new text)`` changes for ``scenario``."""
+    rows = text.splitlines()
+    middle = lines // 2
+    if scenario == "typing":
+        line = next(i for i in range(middle, len(rows)) if rows[i].startswith("    total = ")) + 1
+        while True:
+            yield line, 0, line, 0, "    \n"  # Enter: a new, indented line
+            column, pending = 4, ""
+            for char in _TYPED_LINE:
+                if pending and char == pending[0]:  # typing over the closer the editor added
+                    column, pending = column + 1, pending[1:]
+                    continue
+                closer = _CLOSERS.get(char, "")
+                yield line, column, line, column, char + closer
+                column, pending = column + 1, closer + pending
+            yield line, 0, line + 1, 0, ""  # the line deleted again
+    if scenario == "module":
+        row, column, char = 0, len(rows[0]), "x"
+    elif scenario == "body":
+        row, column, char = next(i for i in range(middle, len(rows)) if rows[i].startswith("    total = ")), 4, "x"
+    else:
+        row, column, char = next(i for i in range(middle, len(rows)) if not rows[i].strip()), 0, " "
+    while True:
+        yield row, column, row, column, char  # typed...
+        yield row, column, row, column + 1, ""  # ...and deleted
+
+
+def _edit(uri: str, version: int, change: tuple[int, int, int, int, str]) -> dict:
+    line, column, end_line, end_column, text = change
     return {
         "textDocument": {"uri": uri, "version": version},
         "contentChanges": [{
-            "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0 if char else 1}},
-            "text": char,
+            "range": {"start": {"line": line, "character": column}, "end": {"line": end_line, "character": end_column}},
+            "text": text,
         }],
     }
 
@@ -243,8 +297,10 @@ def _open(uri: str, text: str) -> dict:
     return {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
 
 
-async def measure(name: str, command: list[str], options: dict | None, lines: int, edits: int, root: Path) -> Result:
-    result = Result(name, lines)
+async def measure(
+    name: str, command: list[str], options: dict | None, lines: int, edits: int, root: Path, scenario: str = "blank",
+) -> Result:
+    result = Result(name, lines, scenario=scenario)
     path = root / f"module_{lines}.py"
     text = generate(lines)
     path.write_text(text)
@@ -255,16 +311,12 @@ async def measure(name: str, command: list[str], options: dict | None, lines: in
         client.notify("textDocument/didOpen", _open(uri, text))
         await client.wait(uri, 0, 1)
         version = 1
-        # A blank line in the middle of the file: inserting and deleting a space there
-        # keeps the file valid and forces a full re-analysis each time.
-        target = lines // 2
-        while text.splitlines()[target].strip():
-            target += 1
+        changes = _changes(text, lines, scenario)
         for number in range(edits + 3):  # the first 3 are warm-up
             version += 1
             seen = len(client.published.get(uri, []))
             sent = time.perf_counter()
-            client.notify("textDocument/didChange", _edit(uri, version, target, " " if number % 2 == 0 else ""))
+            client.notify("textDocument/didChange", _edit(uri, version, next(changes)))
             arrived = await client.wait(uri, seen, version)
             if number >= 3:
                 result.samples_ms.append((arrived - sent) * 1000)
@@ -281,8 +333,8 @@ async def measure(name: str, command: list[str], options: dict | None, lines: in
 
 
 async def memory_over_edits(command: list[str], options: dict, total: int, root: Path) -> dict:
-    """RSS of the server while it receives ``total`` edits (batches of 100, each batch
-    waited for), sampled every 1,000 edits."""
+    """RSS of the server while it receives ``total`` edits (a line typed key by key and
+    deleted, over and over; batches of 100, each batch waited for), sampled every 1,000 edits."""
     path = root / "memory.py"
     text = generate(200)
     path.write_text(text)
@@ -293,11 +345,11 @@ async def memory_over_edits(command: list[str], options: dict, total: int, root:
         pid = client.pid
         client.notify("textDocument/didOpen", _open(uri, text))
         await client.wait(uri, 0, 1)
-        target = next(i for i, line in enumerate(text.splitlines()) if i > 100 and not line.strip())
+        changes = _changes(text, 200, "typing")
         version = 1
         for number in range(total):
             version += 1
-            client.notify("textDocument/didChange", _edit(uri, version, target, " " if number % 2 == 0 else ""))
+            client.notify("textDocument/didChange", _edit(uri, version, next(changes)))
             if (number + 1) % 100 == 0:
                 await client.wait(uri, 0, version)
             if (number + 1) % 1000 == 0:
@@ -329,18 +381,20 @@ async def main_async(args: argparse.Namespace) -> dict:
         for name, command, options, note in servers(args.tools_bin):
             if args.servers and name.split()[0] not in args.servers:
                 continue
-            for lines in args.sizes:
-                if command is None:
-                    report["results"].append(asdict(Result(name, lines, note=note)))
-                    continue
-                edits = min(args.edits, 10) if name == "pylsp" else args.edits
-                try:
-                    result = await measure(name, command, options, lines, edits, root)
-                    result.note = note
-                except Exception as exc:  # one server failing must not lose the others' figures
-                    result = Result(name, lines, note=f"failed: {type(exc).__name__}: {exc}")
-                report["results"].append(asdict(result))
-                print(_row(result), flush=True)
+            for scenario in args.scenarios:
+                for lines in args.sizes:
+                    if command is None:
+                        report["results"].append(asdict(Result(name, lines, scenario, note=note)))
+                        continue
+                    edits = min(args.edits, 10) if name == "pylsp" else args.edits
+                    try:
+                        result = await measure(name, command, options, lines, edits, root, SCENARIOS[scenario])
+                        result.note = note
+                    except Exception as exc:  # one server failing must not lose the others' figures
+                        result = Result(name, lines, scenario, note=f"failed: {type(exc).__name__}: {exc}")
+                    result.scenario = scenario
+                    report["results"].append(asdict(result))
+                    print(_row(result), flush=True)
         if args.memory_edits:
             report["memory"] = await memory_over_edits(servers(args.tools_bin)[0][1], {"codeward": {"debounce": 0}}, args.memory_edits, root)  # type: ignore[arg-type]
             print(f"codeward memory over {args.memory_edits} edits: {report['memory']}", flush=True)
@@ -349,14 +403,16 @@ async def main_async(args: argparse.Namespace) -> dict:
 
 def _row(r: Result) -> str:
     if r.p50_ms is None:
-        return f"{r.server:<12} {r.lines:>6} lines  {r.note}"
-    return (f"{r.server:<12} {r.lines:>6} lines  p50 {r.p50_ms:>7.1f} ms  p95 {r.p95_ms:>7.1f} ms  "
+        return f"{r.server:<12} {r.scenario:<14} {r.lines:>6} lines  {r.note}"
+    return (f"{r.server:<12} {r.scenario:<14} {r.lines:>6} lines  p50 {r.p50_ms:>7.1f} ms  p95 {r.p95_ms:>7.1f} ms  "
             f"max {r.max_ms:>7.1f} ms  peak RSS {r.peak_rss_mb} MB  ({r.edits} edits) {r.note}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=list(SIZES))
+    parser.add_argument("--scenarios", type=lambda s: s.split(","), default=list(SCENARIOS),
+                        help="where the edits land: " + ", ".join(SCENARIOS) + " (comma-separated)")
     parser.add_argument("--edits", type=int, default=40, help="measured edits per file size")
     parser.add_argument("--memory-edits", type=int, default=10_000, help="edits for the memory run (0: skip)")
     parser.add_argument("--servers", type=lambda s: s.split(","), default=None, help="e.g. codeward,ruff,pylsp (default: all)")

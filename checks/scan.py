@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .config import Config
@@ -92,27 +92,43 @@ def _init_pool_worker(config: Config, root: Path, project: ProjectIndex | None) 
     _init_worker(config, root, project)
 
 
-def _load_doc(path: Path, config: Config, root: Path) -> SourceDoc | NotAnalysed:
-    text = read_source(path, config)
+class _Target(NamedTuple):
+    """A file to scan, with the names the parent computed once (``relative`` and
+    ``module_name_for`` resolve the path on disk: several system calls each)."""
+
+    path: Path
+    relative: str
+    module: str
+
+
+def _targets(files: list[Path], root: Path) -> list[_Target]:
+    return [
+        _Target(p, relative(p, root), module_name_for(p, root) if (kind_of(p) or "python") == "python" else "")
+        for p in files
+    ]
+
+
+def _load_doc(target: _Target, config: Config, root: Path) -> SourceDoc | NotAnalysed:
+    text = read_source(target.path, config)
     if isinstance(text, NotAnalysed):
-        return NotAnalysed(relative(path, root), text.reason)
-    kind = kind_of(path) or "python"
+        return NotAnalysed(target.relative, text.reason)
+    kind = kind_of(target.path) or "python"
     try:
-        return SourceDoc(text, relative(path, root), kind, module_name_for(path, root) if kind == "python" else "", root=root)
+        return SourceDoc(text, target.relative, kind, target.module, root=root)
     except Exception as exc:  # the parser itself gave up (nesting, memory)
-        return NotAnalysed(relative(path, root), f"cannot parse: {exc}")
+        return NotAnalysed(target.relative, f"cannot parse: {exc}")
 
 
-def _facts_task(path: Path) -> tuple[str, str, str, dict[str, Any]] | None:
-    doc = _load_doc(path, _WORKER["config"], _WORKER["root"])
+def _facts_task(target: _Target) -> tuple[str, str, str, dict[str, Any]] | None:
+    doc = _load_doc(target, _WORKER["config"], _WORKER["root"])
     if isinstance(doc, NotAnalysed):
         return None
     return doc.path, doc.digest, doc.module_name, extract_facts(doc)
 
 
-def _analyse_task(path: Path) -> FileResult:
+def _analyse_task(target: _Target) -> FileResult:
     config: Config = _WORKER["config"]
-    doc = _load_doc(path, config, _WORKER["root"])
+    doc = _load_doc(target, config, _WORKER["root"])
     if isinstance(doc, NotAnalysed):
         return FileResult(doc.path, not_analysed=doc)
     analysis = analyze(doc, config, _WORKER["project"], doc.path)
@@ -121,13 +137,29 @@ def _analyse_task(path: Path) -> FileResult:
     return FileResult(doc.path, analysis.findings, analysis.failures)
 
 
-def _run(task: Callable[[Path], Any], paths: list[Path], jobs: int, init_args: tuple) -> list[Any]:
-    if jobs <= 1 or len(paths) < 8:
+def _run(task: Callable[[_Target], Any], targets: list[_Target], jobs: int, init_args: tuple) -> list[Any]:
+    """``task`` of every target, in the targets' order.
+
+    In worker processes the largest files go first, in small chunks, so no worker is left
+    with a big file while the others are idle at the end.
+    """
+    if jobs <= 1 or len(targets) < 8:
         _init_worker(*init_args)
-        return [task(p) for p in paths]
-    chunk = max(1, min(64, len(paths) // (jobs * 4)))
+        return [task(t) for t in targets]
+    order = sorted(range(len(targets)), key=lambda i: -_size(targets[i].path))
+    chunk = max(1, min(8, len(targets) // (jobs * 8)))
+    results: list[Any] = [None] * len(targets)
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_pool_worker, initargs=init_args) as pool:
-        return list(pool.map(task, paths, chunksize=chunk))
+        for index, found in zip(order, pool.map(task, [targets[i] for i in order], chunksize=chunk)):
+            results[index] = found
+    return results
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 # -- cache ----------------------------------------------------------------------------
@@ -211,39 +243,41 @@ def scan(
     digests = {p: _digest_file(p) for p in files} if use_cache else {}
 
     project = ProjectIndex(root)
+    targets = _targets(files, root)
     if FACT_EXTRACTORS:
-        python_files = [p for p in files if kind_of(p) == "python"]
         todo = []
-        for p in python_files:
-            cached = cache.facts.get(relative(p, root))
-            if cached and cached[0] == digests.get(p):
-                project.set_facts(relative(p, root), cached[0], cached[1], cached[2])
+        for target in targets:
+            if kind_of(target.path) != "python":
+                continue
+            cached = cache.facts.get(target.relative)
+            if cached and cached[0] == digests.get(target.path):
+                project.set_facts(target.relative, cached[0], cached[1], cached[2])
             else:
-                todo.append(p)
+                todo.append(target)
         for source, item in zip(todo, _run(_facts_task, todo, jobs, (config, root, None))):
             if item is not None:
                 path, digest, module, facts = item
                 project.set_facts(path, digest, module, facts)
                 if use_cache:
-                    cache.facts[path] = (digests.get(source, ""), module, facts)
+                    cache.facts[path] = (digests.get(source.path, ""), module, facts)
 
     project_digest = project.digest
-    todo_files: list[Path] = []
+    todo_targets: list[_Target] = []
     results: list[FileResult] = []
-    for p in files:
-        hit = cache.results.get(relative(p, root))
-        if hit and use_cache and hit[0] == f"{digests.get(p)}|{project_digest}":
+    for target in targets:
+        hit = cache.results.get(target.relative)
+        if hit and use_cache and hit[0] == f"{digests.get(target.path)}|{project_digest}":
             results.append(hit[1])
         else:
-            todo_files.append(p)
+            todo_targets.append(target)
     done = 0
-    for file_result, p in zip(_run(_analyse_task, todo_files, jobs, (config, root, project)), todo_files):
+    for file_result, target in zip(_run(_analyse_task, todo_targets, jobs, (config, root, project)), todo_targets):
         results.append(file_result)
         if use_cache and file_result.not_analysed is None:
-            cache.store(f"{digests.get(p)}|{project_digest}", file_result)
+            cache.store(f"{digests.get(target.path)}|{project_digest}", file_result)
         done += 1
         if on_progress:
-            on_progress(done, len(todo_files))
+            on_progress(done, len(todo_targets))
     cache.save()
 
     for file_result in sorted(results, key=lambda r: r.path):

@@ -44,8 +44,10 @@ class ProjectView:
     permissions: dict[str, dict[str, Any]] = field(default_factory=dict)
     urls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (urls module, entry)
     settings: dict[str, list[str]] = field(default_factory=dict)
+    callers: set[str] = field(default_factory=set)  # g attributes a hook loads the caller into
 
     def add(self, module: str, facts: dict[str, Any]) -> None:
+        self.callers.update(facts.get("callers", ()))
         for name in ("guards", "deps", "hooks", "routers", "models", "permissions"):
             getattr(self, name).update(facts.get(name, {}))
         for key, items in facts.get("includes", {}).items():
@@ -109,7 +111,14 @@ def _shared_view(project: ProjectIndex, scope: str) -> ProjectView:
 
 
 def _package_dirs(project: ProjectIndex) -> frozenset[str]:
-    return frozenset(p.replace("\\", "/").rsplit("/", 1)[0] for p in project.files if p.replace("\\", "/").endswith("/__init__.py"))
+    """Folders holding an ``__init__.py`` (computed once per index version, not per file)."""
+    cache = project.memo.setdefault("access.package_dirs", {})
+    found = cache.get(project.version)
+    if found is None:
+        found = frozenset(p.replace("\\", "/").rsplit("/", 1)[0] for p in project.files if p.replace("\\", "/").endswith("/__init__.py"))
+        cache.clear()  # only the current index version is worth keeping
+        cache[project.version] = found
+    return found
 
 
 def app_directory(path: str, package_dirs: frozenset[str]) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from ..context import RuleContext
 from ..knowledge import load
-from ..project import fact_extractor
+from ..project import ProjectIndex, fact_extractor
 from ..source import SourceDoc
 from .flow import Incoming, ModuleFlow, SinkHit
 from .labels import Label
@@ -56,27 +56,20 @@ def _project_links(ctx: RuleContext) -> tuple[Callable[[str], Summary | None], l
     project = ctx.project
     if project is None:
         return (lambda path: None), []
-    by_module: dict[str, TaintFacts] = {}
+    modules, calls_into = _project_taint(project)
+    path = ctx.doc.path
     incoming: list[Incoming] = []
-    prefix = ctx.doc.module_name + "." if ctx.doc.module_name else None
-    for path, file_facts in project.files.items():
-        facts = file_facts.facts.get("taint_summaries")
-        if not isinstance(facts, TaintFacts) or path == ctx.doc.path:
-            continue
-        if file_facts.module:
-            by_module[file_facts.module] = facts
-        if prefix is None:
-            continue
-        for call in facts.calls:
-            if call.callee.startswith(prefix) and "." not in call.callee[len(prefix):]:
+    if ctx.doc.module_name:
+        prefix = len(ctx.doc.module_name) + 1
+        for source, call in calls_into.get(ctx.doc.module_name, ()):
+            if source != path:
                 label = Label(call.origin, call.cleared, call.text, alias=call.alias)
-                incoming.append(
-                    Incoming(call.callee[len(prefix):], call.param, call.keyword, (label,), call.path, call.range, call.function)
-                )
+                incoming.append(Incoming(call.callee[prefix:], call.param, call.keyword, (label,), call.path, call.range, call.function))
 
     def lookup(dotted_path: str) -> Summary | None:
         module, _, name = dotted_path.rpartition(".")
-        facts = by_module.get(module)
+        # The last file of that module other than this one (as the index lists them).
+        facts = next((f for source, f in reversed(modules.get(module, ())) if source != path), None)
         if facts is None:
             return None
         found = facts.summaries.get(name)
@@ -85,6 +78,29 @@ def _project_links(ctx: RuleContext) -> tuple[Callable[[str], Summary | None], l
         return found
 
     return lookup, incoming
+
+
+def _project_taint(project: ProjectIndex) -> tuple[dict[str, list[tuple[str, TaintFacts]]], dict[str, list[tuple[str, OutgoingCall]]]]:
+    """Every file's taint facts by module, and every outgoing call by the module it calls
+    into, each with the file it comes from, in index order. Built once per index version
+    (rebuilding it for each analysed file was quadratic in the number of files)."""
+    cache = project.memo.setdefault("taint.links", {})
+    built = cache.get(project.version)
+    if built is None:
+        modules: dict[str, list[tuple[str, TaintFacts]]] = {}
+        calls_into: dict[str, list[tuple[str, OutgoingCall]]] = {}
+        for path, file_facts in project.files.items():
+            facts = file_facts.facts.get("taint_summaries")
+            if not isinstance(facts, TaintFacts):
+                continue
+            if file_facts.module:
+                modules.setdefault(file_facts.module, []).append((path, facts))
+            for call in facts.calls:
+                calls_into.setdefault(call.callee.rpartition(".")[0], []).append((path, call))
+        built = (modules, calls_into)
+        cache.clear()  # only the current index version is worth keeping
+        cache[project.version] = built
+    return built
 
 
 def taint_hits(ctx: RuleContext) -> list[SinkHit]:

@@ -108,9 +108,28 @@ def union(*taints: Iterable[Label]) -> frozenset[Label]:
     return frozenset(seen.values()) if seen else CLEAN
 
 
+def _rewritten(labels: Iterable[Label]) -> frozenset[Label]:
+    """The labels of one taint value after a rewrite (clear, mark, structured, step), one per
+    :attr:`Label.key`.
+
+    A rewrite can give two labels of the value the same key (a value tainted through two
+    paths, one of them already cleared for a category, is then cleared for it). Which one
+    stays must not depend on the order the value's set yields them (labels hash by address,
+    so that order changed from run to run and so did the reported flow): the shortest path,
+    then the earliest, wins.
+    """
+    seen: dict[tuple, Label] = {}
+    for label in labels:
+        key = label.key
+        kept = seen.get(key)
+        if kept is None or (len(label.steps), label.steps, label.alias) < (len(kept.steps), kept.steps, kept.alias):
+            seen[key] = label
+    return frozenset(seen.values()) if seen else CLEAN
+
+
 def clear(taint: Iterable[Label], categories: Iterable[str]) -> frozenset[Label]:
     extra = frozenset(categories)
-    return union(
+    return _rewritten(
         Label(label.origin, label.cleared | extra, label.text, label.built, label.steps, label.alias) for label in taint
     )
 
@@ -120,7 +139,7 @@ def mark(taint: Iterable[Label], text: Iterable[str] = (), built: bool = False) 
     kinds = frozenset(text)
     if not kinds and not built:
         return frozenset(taint)
-    return union(
+    return _rewritten(
         Label(label.origin, label.cleared, label.text | kinds, label.built or built, label.steps, label.alias)
         for label in taint
     )
@@ -129,7 +148,7 @@ def mark(taint: Iterable[Label], text: Iterable[str] = (), built: bool = False) 
 def step(taint: Iterable[Label], where: Range, name: str) -> frozenset[Label]:
     """Record that the value was assigned to ``name`` at ``where`` (a flow step)."""
     message = f"assigned to `{name}`"
-    return union(
+    return _rewritten(
         Label(
             label.origin,
             label.cleared,
@@ -144,7 +163,7 @@ def step(taint: Iterable[Label], where: Range, name: str) -> frozenset[Label]:
 
 def structured(taint: Iterable[Label]) -> frozenset[Label]:
     """Labels of data parsed into dicts and lists (``json.loads``)."""
-    return union(replace(label, origin=replace(label.origin, structured=True)) for label in taint)
+    return _rewritten(replace(label, origin=replace(label.origin, structured=True)) for label in taint)
 
 
 def live(taint: Iterable[Label], category: str) -> list[Label]:

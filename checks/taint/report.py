@@ -44,6 +44,7 @@ def primary(hit: SinkHit) -> Label:
             label.origin.name,
             label.alias,
             len(label.steps),
+            label.steps,
         ),
     )
 

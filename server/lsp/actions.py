@@ -145,7 +145,7 @@ def suppress(result: DocResult, finding: Finding, diagnostic: types.Diagnostic, 
     """``# codeward: ignore[CODE]`` on the finding's first (or last) line, merged if present."""
     if result.snapshot.kind not in SUPPRESSIBLE_KINDS:
         return None
-    lines = result.doc.lines
+    lines = result.lines
     for number in dict.fromkeys((finding.range.start.line, finding.range.end.line)):
         if number in result.lines_ending_in_strings:
             continue

@@ -176,6 +176,9 @@ class CodewardServer(LanguageServer):
         """Worker thread: analyse and convert to diagnostics (keeps the event loop free)."""
         analyser = self.analysers.setdefault(snapshot.uri, IncrementalAnalyser())
         result = run_analysis(snapshot, analyser, cancelled=lambda: self._current_version(snapshot.uri) != snapshot.version)
+        previous = self.results.get(snapshot.uri)
+        if result.incremental and previous is not None:
+            result.used_facts |= previous.used_facts  # the re-check read only part of the module
         rules = all_rules()
         result.diagnostics = [
             to_diagnostic(f, result.positions, snapshot.uri, rules, self.related_support, self.root or snapshot.config.root)
