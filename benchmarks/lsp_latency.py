@@ -1,9 +1,10 @@
 """Language-server latency: time from a ``didChange`` to the diagnostics of that version.
 
 For generated Python files of 200, 2,000 and 10,000 lines, each server under test gets the
-file with ``didOpen`` and then a series of one-character edits, sent one at a time, in
-three scenarios (``SCENARIOS``): on a blank line in the middle of the file, inside a
-function body, and in module-level code (an import line); the clock runs from sending the edit to receiving
+file with ``didOpen`` and then a series of one-key edits, sent one at a time, in four
+scenarios (``SCENARIOS``): on a blank line in the middle of the file, inside a function
+body, a line typed key by key into a function body (with the brackets and quotes an editor
+closes), and in module-level code (an import line); the clock runs from sending the edit to receiving
 ``textDocument/publishDiagnostics`` for that document version (or, for a server that does
 not send versions, the first publication after the edit). codeward runs with its debounce
 at 0. Reported: p50/p95 latency, the server's peak RSS (``VmHWM``), and for codeward the
@@ -231,42 +232,65 @@ async def stop(client: Client) -> None:
     client._reader.cancel()
 
 
-def _edit(uri: str, version: int, line: int, char: str, column: int = 0) -> dict:
-    """Insert (or, with ``char`` empty, delete) one character at ``column`` of ``line``."""
-    return {
-        "textDocument": {"uri": uri, "version": version},
-        "contentChanges": [{
-            "range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column + (0 if char else 1)}},
-            "text": char,
-        }],
-    }
-
-
-#: Where the edits land. Every edit keeps the file valid Python, so each one is a real
-#: re-analysis; the scenarios differ in how much of the module an edit can affect.
+#: Where the edits land. Every scenario is a real re-analysis per edit; they differ in how
+#: much of the module an edit can affect.
 SCENARIOS = {
     # a space typed and deleted on a blank line in the middle of the file
     "blank line": "blank",
     # a letter typed and deleted at the start of a variable name in a function body
     # (``total`` → ``xtotal``): the definition's meaning changes, its neighbours' do not
     "function body": "body",
+    # a new line typed one key at a time in a function body, the way an editor that closes
+    # brackets and quotes produces it (``result = lookup(`` arrives as ``lookup()``), so most
+    # states are half-typed statements; then the line is deleted and typed again
+    "typing a line": "typing",
     # a letter typed and deleted at the end of the first import (``import os`` → ``import
     # osx``): module-level code every definition may depend on, so codeward re-analyses
     # the whole module
     "module level": "module",
 }
 
+_TYPED_LINE = 'result = lookup(total, "name")'
+_CLOSERS = {"(": ")", "[": "]", "{": "}", '"': '"'}
 
-def _target(text: str, lines: int, scenario: str) -> tuple[int, int, str]:
-    """(line, column, character) of the edit for ``scenario`` in the generated module."""
+
+def _changes(text: str, lines: int, scenario: str):  # -> Iterator[tuple[int, int, int, int, str]]
+    """Endless ``(line, column, end line, end column, new text)`` changes for ``scenario``."""
     rows = text.splitlines()
+    middle = lines // 2
+    if scenario == "typing":
+        line = next(i for i in range(middle, len(rows)) if rows[i].startswith("    total = ")) + 1
+        while True:
+            yield line, 0, line, 0, "    \n"  # Enter: a new, indented line
+            column, pending = 4, ""
+            for char in _TYPED_LINE:
+                if pending and char == pending[0]:  # typing over the closer the editor added
+                    column, pending = column + 1, pending[1:]
+                    continue
+                closer = _CLOSERS.get(char, "")
+                yield line, column, line, column, char + closer
+                column, pending = column + 1, closer + pending
+            yield line, 0, line + 1, 0, ""  # the line deleted again
     if scenario == "module":
-        return 0, len(rows[0]), "x"
-    start = lines // 2
-    if scenario == "body":
-        line = next(i for i in range(start, len(rows)) if rows[i].startswith("    total = "))
-        return line, 4, "x"
-    return next(i for i in range(start, len(rows)) if not rows[i].strip()), 0, " "
+        row, column, char = 0, len(rows[0]), "x"
+    elif scenario == "body":
+        row, column, char = next(i for i in range(middle, len(rows)) if rows[i].startswith("    total = ")), 4, "x"
+    else:
+        row, column, char = next(i for i in range(middle, len(rows)) if not rows[i].strip()), 0, " "
+    while True:
+        yield row, column, row, column, char  # typed...
+        yield row, column, row, column + 1, ""  # ...and deleted
+
+
+def _edit(uri: str, version: int, change: tuple[int, int, int, int, str]) -> dict:
+    line, column, end_line, end_column, text = change
+    return {
+        "textDocument": {"uri": uri, "version": version},
+        "contentChanges": [{
+            "range": {"start": {"line": line, "character": column}, "end": {"line": end_line, "character": end_column}},
+            "text": text,
+        }],
+    }
 
 
 def _open(uri: str, text: str) -> dict:
@@ -287,12 +311,12 @@ async def measure(
         client.notify("textDocument/didOpen", _open(uri, text))
         await client.wait(uri, 0, 1)
         version = 1
-        target, column, char = _target(text, lines, scenario)
+        changes = _changes(text, lines, scenario)
         for number in range(edits + 3):  # the first 3 are warm-up
             version += 1
             seen = len(client.published.get(uri, []))
             sent = time.perf_counter()
-            client.notify("textDocument/didChange", _edit(uri, version, target, char if number % 2 == 0 else "", column))
+            client.notify("textDocument/didChange", _edit(uri, version, next(changes)))
             arrived = await client.wait(uri, seen, version)
             if number >= 3:
                 result.samples_ms.append((arrived - sent) * 1000)
@@ -309,8 +333,8 @@ async def measure(
 
 
 async def memory_over_edits(command: list[str], options: dict, total: int, root: Path) -> dict:
-    """RSS of the server while it receives ``total`` edits (batches of 100, each batch
-    waited for), sampled every 1,000 edits."""
+    """RSS of the server while it receives ``total`` edits (a line typed key by key and
+    deleted, over and over; batches of 100, each batch waited for), sampled every 1,000 edits."""
     path = root / "memory.py"
     text = generate(200)
     path.write_text(text)
@@ -321,11 +345,11 @@ async def memory_over_edits(command: list[str], options: dict, total: int, root:
         pid = client.pid
         client.notify("textDocument/didOpen", _open(uri, text))
         await client.wait(uri, 0, 1)
-        target = next(i for i, line in enumerate(text.splitlines()) if i > 100 and not line.strip())
+        changes = _changes(text, 200, "typing")
         version = 1
         for number in range(total):
             version += 1
-            client.notify("textDocument/didChange", _edit(uri, version, target, " " if number % 2 == 0 else ""))
+            client.notify("textDocument/didChange", _edit(uri, version, next(changes)))
             if (number + 1) % 100 == 0:
                 await client.wait(uri, 0, version)
             if (number + 1) % 1000 == 0:

@@ -24,8 +24,9 @@ comments and blank lines up to the next one. After an edit:
 * the findings of the other chunks are carried over from the previous result, moved down
   or up by the number of lines the edit added or removed.
 
-A statement elsewhere that does not parse (mid-typing) stays masked as in a full analysis.
-Anything else (a syntax error in the edited lines, an edited import, a new function, a changed configuration or
+A statement that does not parse (mid-typing) is masked as in a full analysis, in the edited
+definition too as long as its brackets and strings are closed. Anything else (an open
+bracket or string in the edited lines, an edited import, a new function, a changed configuration or
 project index) takes the full analysis. The result says which path it took, so an editor
 can confirm an incremental result with a full analysis once the user pauses.
 """
@@ -34,7 +35,9 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import io
 import re
+import tokenize
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +48,7 @@ from .engine import Analysis, analyze
 from .model import Finding, Position, Range
 from .project import ProjectIndex, extract_facts
 from .routes.analysis import analysed_route_nodes
+from . import recovery
 from .source import SourceDoc
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -183,9 +187,10 @@ class IncrementalAnalyser:
             return None
         first, last = touched[0], touched[-1]
         region_start, region_end = state.chunks[first].start, state.chunks[last].end + delta
-        region = _parse_region(lines, region_start, region_end)
-        if region is None:
+        parsed = _parse_region(lines, region_start, region_end)
+        if parsed is None:
             return None
+        region, region_broken = parsed
         new_chunks = chunks_of(region, lines, region_start, region_end)
         old_touched = state.chunks[first : last + 1]
         if not _same_interface(old_touched, new_chunks):
@@ -200,8 +205,8 @@ class IncrementalAnalyser:
         doc = SourceDoc(reduced, path, "python", module, root, interpreter)
         owners = _owners(chunks, recheck)
         memo: dict[str, object] = {}
-        if any(_chunk_at(chunks, line) in owners for line in doc.broken_lines):
-            return None  # a broken statement among the re-checked ones: the full recovery decides
+        if {line for line in doc.broken_lines if _chunk_at(chunks, line) in owners} != region_broken:
+            return None  # the copy's recovery disagrees with the region's: let the full one decide
         analysis = analyze(doc, config, project, relative, cancelled=cancelled, memo=memo)
         if analysis.not_analysed is not None or analysis.failures:
             return None
@@ -232,20 +237,43 @@ def _common_suffix(old: list[str], new: list[str], prefix: int) -> int:
     return count
 
 
-def _parse_region(lines: list[str], start: int, end: int) -> ast.Module | None:
-    """The region's statements, parsed alone (line 1 = ``start``); None if it does not parse.
+def _parse_region(lines: list[str], start: int, end: int) -> tuple[ast.Module, frozenset[int]] | None:
+    """The region's statements, parsed alone (line 1 = ``start``), and the lines masked
+    because they do not parse; None when the region cannot be judged alone.
 
-    A region that does not parse takes the full analysis: how far a half-typed statement's
-    damage reaches depends on the whole text's recovery, which the region alone cannot tell.
+    A half-typed statement is masked the way a full analysis masks it, but only when its
+    brackets and strings are closed by the region's end: an open bracket or string runs on
+    into the following definitions, and how far its damage reaches is the full analysis'
+    to judge (editors close brackets and quotes as they are typed, so most states qualify).
     """
     if end < start:
         return None
+    text = "\n".join(lines[start:end])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ast.parse("\n".join(lines[start:end]))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return ast.parse(text), frozenset()
+    except (SyntaxError, ValueError):
+        pass
+    except (RecursionError, MemoryError):
         return None
+    if not _closed(text):
+        return None
+    try:
+        result = recovery.parse(text)
+    except recovery.TooComplexError:
+        return None
+    return result.tree, frozenset(line + start for line in result.broken_lines)
+
+
+def _closed(text: str) -> bool:
+    """Whether every bracket and multi-line string opened in ``text`` is closed in it."""
+    try:
+        for _ in tokenize.generate_tokens(io.StringIO(text).readline):
+            pass
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return True
 
 
 def _same_interface(old: list[Chunk], new: list[Chunk]) -> bool:

@@ -79,15 +79,19 @@ def _parso_error_spans(text: str) -> list[tuple[int, int]]:
     except Exception:  # parso is a helper here; its failure must not stop analysis
         return []
     spans: list[tuple[int, int]] = []
-    stack = [module]
+    stack: list[tuple[object, bool]] = [(module, False)]
     while stack:
-        node = stack.pop()
-        if node.type in ("error_node", "error_leaf"):
-            if node.start_pos == node.end_pos:  # an empty INDENT/DEDENT error: no text to mask
-                continue
-            spans.append((node.start_pos[0] - 1, node.end_pos[0] - 1))
-            continue
-        stack.extend(getattr(node, "children", ()))
+        node, in_error = stack.pop()
+        # parso links every node to its parent: a tree is one big reference cycle that only
+        # the cyclic GC frees (the language server runs it rarely, see server.tune_gc), so
+        # trees of discarded parses piled up. Unlinking every node frees it on return.
+        node.parent = None  # type: ignore[attr-defined]
+        error = node.type in ("error_node", "error_leaf")  # type: ignore[attr-defined]
+        if error and not in_error and node.start_pos != node.end_pos:  # type: ignore[attr-defined]
+            # (an empty INDENT/DEDENT error has no text to mask; errors nested in an error
+            # lie inside its span)
+            spans.append((node.start_pos[0] - 1, node.end_pos[0] - 1))  # type: ignore[attr-defined]
+        stack.extend((child, in_error or error) for child in getattr(node, "children", ()))
     return spans
 
 

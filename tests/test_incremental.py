@@ -142,7 +142,8 @@ def test_a_hook_that_stops_guarding_takes_the_full_path():
         lambda t: t.replace("import sqlite3\n", "import sqlite3\nimport os\n"),  # module level
         lambda t: t.replace("def unrelated(values):", "def renamed(values):"),  # a name changes
         lambda t: t.replace('@app.route("/search")', '@app.route("/find")'),  # a decorator changes
-        lambda t: t.replace("    total = 0\n", "    total = (\n"),  # the edited lines do not parse
+        lambda t: t.replace("    total = 0\n", "    total = (\n"),  # an open bracket runs on
+        lambda t: t.replace("    total = 0\n", '    total = """\n'),  # so does an open string
     ],
 )
 def test_edits_outside_function_bodies_take_the_full_path(edit):
@@ -151,6 +152,16 @@ def test_edits_outside_function_bodies_take_the_full_path(edit):
     incremental, found = step(analyser, edited)
     assert not incremental
     assert found == full(edited)
+
+
+@pytest.mark.parametrize("typed", ["    total = \n", "    if total\n", "    total = values.\n", "    total = sum(values) +\n"])
+def test_a_half_typed_statement_with_closed_brackets_stays_incremental_and_exact(typed):
+    analyser = primed()
+    edited = APP.replace("    total = 0\n", typed)
+    incremental, found = step(analyser, edited)
+    assert incremental
+    assert found == full(edited)
+    assert any(f[0] == "CW101" for f in found)  # the other functions keep their findings
 
 
 def test_a_syntax_error_elsewhere_does_not_block_the_fast_path():
@@ -184,7 +195,7 @@ def _corpus_files() -> list[Path]:
     return [f for f in files if ".fixed." not in f.name and len(f.read_text(encoding="utf-8").splitlines()) > 10]
 
 
-_SNIPPETS = ["x = 1", "print(request.args.get('q'))", "cursor.execute('SELECT 1 ' + name)", "return x", "y = helper(x)", "", "x = foo(", "if x"]
+_SNIPPETS = ["x = 1", "print(request.args.get('q'))", "cursor.execute('SELECT 1 ' + name)", "return x", "y = helper(x)", "", "x = foo(", "if x", "x = ", "return x +"]
 
 
 def test_random_edits_in_real_apps_give_the_full_analysis_findings():

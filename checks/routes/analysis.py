@@ -16,7 +16,7 @@ from ..knowledge import Knowledge
 from ..model import Confidence
 from ..project import ProjectIndex
 from ..source import SourceDoc
-from ..syntax import dotted
+from ..syntax import dotted, string_value
 from .behaviour import mentioned_names
 from .data import first_row, glob_any
 from .discover import Route, discover_routes
@@ -70,10 +70,13 @@ class Verdict:
 
 def is_user_expr(expr: ast.AST, user_names: frozenset[str] = frozenset()) -> bool:
     """``current_user``, ``request.user``, ``g.user``, ``self.request.user`` (or an attribute
-    of one), a FastAPI parameter bound to a user dependency, ``session["user_id"]``."""
+    of one), a FastAPI parameter bound to a user dependency, ``session["user_id"]``, and the
+    ``g.name`` attributes a ``before_request`` hook loads the caller into (in ``user_names``)."""
     text = dotted(expr.value if isinstance(expr, ast.Subscript) else expr)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
         text = dotted(expr.func.value)
+        if text and expr.args and f"{text}.{string_value(expr.args[0])}" in user_names:  # g.get("chef")
+            return True
         if text and text.rsplit(".", 1)[-1] == "session" and any(isinstance(a, ast.Constant) and ("user" in str(a.value).lower() or "uid" in str(a.value).lower()) for a in expr.args):
             return True
         return False
@@ -85,7 +88,7 @@ def is_user_expr(expr: ast.AST, user_names: frozenset[str] = frozenset()) -> boo
         key = ast.unparse(expr.slice).lower()
         return text.rsplit(".", 1)[-1] == "session" and ("user" in key or "uid" in key)
     head = text.split(".")
-    if head[0] in ("current_user", *user_names):
+    if head[0] in ("current_user", *user_names) or len(head) > 1 and f"{head[0]}.{head[1]}" in user_names:
         return True
     return "user" in head[1:] and head[0] in ("request", "g", "self", "info")
 

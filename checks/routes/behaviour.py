@@ -32,54 +32,75 @@ def mentioned_names(nodes: Iterable[ast.AST]) -> set[str]:
     return found
 
 
-def _status_in(call: ast.Call, statuses: set[int]) -> bool:
+def _status_in(call: ast.Call, statuses: set[int], words: tuple[str, ...] = _STATUS_WORDS) -> bool:
     for arg in [*call.args, *(kw.value for kw in call.keywords)]:
         for sub in ast.walk(arg):
             if isinstance(sub, ast.Constant) and sub.value in statuses and not isinstance(sub.value, bool):
                 return True
-            if isinstance(sub, ast.Attribute) and any(w in sub.attr.upper() for w in _STATUS_WORDS):
+            if isinstance(sub, ast.Attribute) and any(w in sub.attr.upper() for w in words):
                 return True
-            if isinstance(sub, ast.Name) and any(w in sub.id.upper() for w in _STATUS_WORDS):
+            if isinstance(sub, ast.Name) and any(w in sub.id.upper() for w in words):
                 return True
     return False
 
 
-def rejects(nodes: Iterable[ast.AST], knowledge: Knowledge) -> bool:
-    """Whether the code under ``nodes`` refuses a request (401/403, login redirect, auth error)."""
+def rejection(nodes: Iterable[ast.AST], knowledge: Knowledge) -> str | None:
+    """How the code under ``nodes`` refuses a request: ``"login"`` when the refusal itself
+    says the caller is not authenticated (401, a redirect to the login page, an
+    ``Unauthorized``/``NotAuthenticated`` error), ``"deny"`` for other refusals (403,
+    ``PermissionDenied``), None when it never refuses."""
     rows = knowledge.rows("access_rejections")
     if not rows:
-        return False
+        return None
     row = rows[0]
     calls, raises, redirects = set(row["calls"]), set(row["raises"]), set(row["redirects"])
     statuses = set(row["statuses"])
+    login_statuses = set(row.get("login_statuses") or ())
+    login_raises = set(row.get("login_raises") or ())
+    found: str | None = None
     for root in nodes:
         for node in ast.walk(root):
+            kind: str | None = None
             if isinstance(node, ast.Call):
                 name = (dotted(node.func) or "").rsplit(".", 1)[-1]
                 if name in calls and _status_in(node, statuses):
-                    row.hit()
-                    return True
-                if name in redirects and any(w in ast.unparse(node).lower() for w in ("login", "signin", "sign_in")):
-                    row.hit()
-                    return True
+                    kind = "login" if _status_in(node, login_statuses, ("UNAUTHORIZED",)) else "deny"
+                elif name in redirects and any(w in ast.unparse(node).lower() for w in ("login", "signin", "sign_in")):
+                    kind = "login"
             elif isinstance(node, ast.Raise) and node.exc is not None:
                 target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
                 name = (dotted(target) or "").rsplit(".", 1)[-1]
                 if name in raises and (name != "HTTPException" or (isinstance(node.exc, ast.Call) and _status_in(node.exc, statuses))):
-                    row.hit()
-                    return True
+                    login = name in login_raises or (isinstance(node.exc, ast.Call) and _status_in(node.exc, login_statuses, ("UNAUTHORIZED",)))
+                    kind = "login" if login else "deny"
             elif isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
-                if any(isinstance(e, ast.Constant) and e.value in statuses for e in node.value.elts):
-                    row.hit()
-                    return True
-    return False
+                codes = {e.value for e in node.value.elts if isinstance(e, ast.Constant)}
+                if codes & statuses:
+                    kind = "login" if codes & login_statuses else "deny"
+            if kind is not None:
+                row.hit()
+                if kind == "login":
+                    return kind
+                found = kind
+    return found
+
+
+def rejects(nodes: Iterable[ast.AST], knowledge: Knowledge) -> bool:
+    """Whether the code under ``nodes`` refuses a request (401/403, login redirect, auth error)."""
+    return rejection(nodes, knowledge) is not None
 
 
 def term_kinds(knowledge: Knowledge, names: set[str]) -> set[str]:
     """Which kinds of auth terms (``login``, ``admin``) appear among ``names``."""
     kinds: set[str] = set()
-    # x_api_token and API_TOKEN mention a token too: compare the words of each identifier.
-    words = names | {part for name in names if "_" in name for part in name.lower().split("_") if part}
+    # x_api_token and API_TOKEN mention a token too: compare the words of each identifier,
+    # and each pair of neighbouring words (x_api_key mentions an api_key).
+    words = set(names)
+    for name in names:
+        if "_" in name:
+            parts = [p for p in name.lower().split("_") if p]
+            words.update(parts)
+            words.update(f"{a}_{b}" for a, b in zip(parts, parts[1:]))
     for row in knowledge.rows("access_auth_terms"):
         if words.intersection(row["names"]):
             row.hit()
@@ -87,13 +108,29 @@ def term_kinds(knowledge: Knowledge, names: set[str]) -> set[str]:
     return kinds
 
 
+def _parameter_names(func: ast.AST) -> set[str]:
+    """Parameter names of a function: a dependency reads credentials through them
+    (``x_api_key: str = Header(...)``, ``session_id = Cookie(None)``)."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return set()
+    args = func.args
+    return {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+
+
 def enforcement(func: ast.AST, knowledge: Knowledge) -> str | None:
-    """``"admin"``/``"login"`` when ``func``'s body inspects the caller and rejects, else None."""
+    """``"admin"``/``"login"`` when ``func`` inspects the caller and rejects, else None.
+
+    A refusal that itself means "not authenticated" (401, redirect to the login page) makes a
+    login guard whatever the names (``if g.get("cook") is None: return redirect(login)``);
+    other refusals (403) count when the code looks at the caller or their role."""
     body = func.body if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else [func]
-    kinds = term_kinds(knowledge, mentioned_names(body))
-    if not kinds or not rejects(body, knowledge):
+    refusal = rejection(body, knowledge)
+    if refusal is None:
         return None
-    return "admin" if "admin" in kinds else "login"
+    kinds = term_kinds(knowledge, mentioned_names(body) | _parameter_names(func))
+    if "admin" in kinds:
+        return "admin"
+    return "login" if kinds or refusal == "login" else None
 
 
 def _is_identity_test(test: ast.expr) -> bool:
@@ -110,14 +147,19 @@ def _is_identity_test(test: ast.expr) -> bool:
 
 def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledge) -> str | None:
     """A check at the top of a handler: ``if not current_user.is_authenticated: abort(401)``;
-    ``"admin"`` when the test looks at a role (``if not current_user.is_admin: abort(403)``)."""
+    ``"admin"`` when the test looks at a role (``if not current_user.is_admin: abort(403)``).
+    A test of whether something is set that answers 401 or sends to the login page
+    (``if g.operator is None: abort(401)``) is a login check whatever the names."""
     found: str | None = None
     for stmt in func.body[:8]:
-        if not isinstance(stmt, ast.If) or not rejects(stmt.body, knowledge):
+        if not isinstance(stmt, ast.If):
+            continue
+        refusal = rejection(stmt.body, knowledge)
+        if refusal is None:
             continue
         kinds = term_kinds(knowledge, mentioned_names([stmt.test]))
         if "admin" in kinds:
             return "admin"
-        if "login" in kinds and _is_identity_test(stmt.test):
+        if ("login" in kinds or refusal == "login") and _is_identity_test(stmt.test):
             found = "login"
     return found

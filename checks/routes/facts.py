@@ -181,10 +181,31 @@ class _Extractor:
     def _hook(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for deco in func.decorator_list:
             if isinstance(deco, ast.Attribute) and deco.attr in ("before_request", "before_app_request"):
+                self._caller_attributes(func)
                 kind = enforcement(func, self.knowledge) or self._decorated_guard(func)
                 key = object_key(self.doc, deco.value)
                 if kind and key:
                     self._put("hooks", key, kind)
+
+    def _caller_attributes(self, hook: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """``g.operator = <lookup by the session's id>`` in a hook: ``g.operator`` is the caller
+        in every handler (``WHERE team = ?`` with ``g.operator["team"]`` scopes to them)."""
+        from .behaviour import mentioned_names, term_kinds
+
+        identity: set[str] = set()  # locals holding what identifies the caller (op_id = session.get(...))
+        for node in ast.walk(hook):
+            if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+                continue
+            target = node.targets[0]
+            mentioned = mentioned_names([node.value])
+            if not (mentioned & identity or "login" in term_kinds(self.knowledge, mentioned)):
+                continue
+            if isinstance(target, ast.Name):
+                identity.add(target.id)
+            elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "g":
+                callers = self.facts.setdefault("callers", [])
+                if f"g.{target.attr}" not in callers:
+                    callers.append(f"g.{target.attr}")
 
     def _decorated_guard(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
         """A hook that is itself guarded (``@bp.before_request`` over ``@login_required``)."""

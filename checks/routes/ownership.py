@@ -241,9 +241,22 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
         if text is None or not _SQL_WHERE_ID.search(text):
             return None, False, False
         rest = call.args[1:] + [kw.value for kw in call.keywords]
+        bound = [(column, value) for column, value in _sql_bindings(text, call) if value is not None]
+        if bound:
+            # Each `column = placeholder` of the WHERE clause with the value bound to it.
+            caller = any(_is_caller(value, user_names) for _, value in bound)
+            found = None
+            via_owner = False
+            for column, value in bound:
+                client = _mentions(value, tainted)
+                if client and not _is_caller(value, user_names):
+                    found = found or client
+                    via_owner = via_owner or column in owner_fields
+            return found, caller, via_owner and not caller
         name = next((n for n in (_mentions(a, tainted) for a in rest) if n), None)
-        caller_bound = any(is_user_expr(sub, user_names) for a in rest for sub in ast.walk(a))
-        owner_column = any(re.search(rf"\b{re.escape(f)}\s*=", text, re.IGNORECASE) for f in owner_fields)
+        caller_bound = any(_is_caller(a, user_names) for a in rest)
+        where_part = _SQL_WHERE.split(text, 1)[-1]
+        owner_column = any(re.search(rf"\b{re.escape(f)}\s*=", where_part, re.IGNORECASE) for f in owner_fields)
         return name, caller_bound and owner_column, owner_column and not caller_bound
     if where == "document" and call.args and isinstance(call.args[0], ast.Dict):
         keys = [string_value(k) for k in call.args[0].keys]
@@ -258,6 +271,65 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
                 via_owner = via_owner or key in owner_fields
         return found, constrained, via_owner
     return None, False, False
+
+
+_SQL_WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
+_SQL_PLACEHOLDER = re.compile(r"\?|%s|%\((\w+)\)s|(?<![:\w]):(\w+)|\$(\d+)")
+_SQL_CONDITION = re.compile(r"([\w.]+)\s*=\s*(\?|%s|%\(\w+\)s|:\w+|\$\d+)")
+
+
+def _sql_bindings(text: str, call: ast.Call) -> list[tuple[str, ast.expr | None]]:
+    """``(column, bound value)`` for each ``column = placeholder`` of the WHERE clause of
+    ``call``'s SQL: positional placeholders (``?``, ``%s``, ``$1``) index the parameter tuple
+    (or the remaining arguments of a helper taking them one by one), named ones (``:id``,
+    ``%(id)s``) the parameter dict or keyword arguments. None where the value is not visible."""
+    parts = _SQL_WHERE.split(text, 1)
+    if len(parts) < 2:
+        return []
+    offset = len(parts[0])
+    extra = call.args[1:]
+    positional: list[ast.expr] = []
+    named: dict[str, ast.expr] = {kw.arg: kw.value for kw in call.keywords if kw.arg}
+    if len(extra) == 1 and isinstance(extra[0], (ast.Tuple, ast.List)):
+        positional = list(extra[0].elts)
+    elif len(extra) == 1 and isinstance(extra[0], ast.Dict):
+        named.update({k: v for k, v in zip((string_value(k) for k in extra[0].keys), extra[0].values) if k})
+    elif extra:
+        positional = list(extra)
+    starts = [m.start() for m in _SQL_PLACEHOLDER.finditer(text) if m.group(0) in ("?", "%s")]
+    found: list[tuple[str, ast.expr | None]] = []
+    for match in _SQL_CONDITION.finditer(text, offset):
+        column, placeholder = match.group(1).rsplit(".", 1)[-1].lower(), match.group(2)
+        value: ast.expr | None = None
+        if placeholder in ("?", "%s"):
+            index = sum(1 for start in starts if start < match.start(2))
+            value = positional[index] if index < len(positional) else None
+        elif placeholder.startswith("$"):
+            index = int(placeholder[1:]) - 1
+            value = positional[index] if 0 <= index < len(positional) else None
+        else:
+            value = named.get(placeholder[2:-2] if placeholder.startswith("%(") else placeholder[1:])
+        found.append((column, value))
+    return found
+
+
+def _is_caller(expr: ast.AST, user_names: frozenset[str]) -> bool:
+    """Whether ``expr`` is (or contains) the current user, a value bound to it, or an id the
+    login stored in the session (``session["chef_id"]``: signed, set by the server)."""
+    return any(
+        is_user_expr(sub, user_names) or isinstance(sub, ast.Name) and sub.id in user_names or _session_id(sub)
+        for sub in ast.walk(expr)
+    )
+
+
+def _session_id(expr: ast.AST) -> bool:
+    if isinstance(expr, ast.Subscript):
+        base, key = expr.value, string_value(expr.slice)
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
+        base, key = expr.func.value, string_value(expr.args[0])
+    else:
+        return False
+    return (dotted(base) or "").rsplit(".", 1)[-1] == "session" and bool(key and _ID_NAME.match(key))
 
 
 def _chain_scoped(call: ast.Call, owner_fields: list[str], user_names: frozenset[str]) -> bool:
@@ -286,6 +358,8 @@ def _checked_in_body(doc: SourceDoc, func: ast.AST, owner_fields: list[str], use
     check_rows = knowledge.rows("access_object_checks")
     for node in function_nodes(doc, func):
         if isinstance(node, ast.Compare):
+            if any(isinstance(c, ast.Constant) and c.value is None for c in node.comparators):
+                continue  # `g.operator is None`: whether someone is logged in, not whose record
             for side in [node.left, *node.comparators]:
                 for sub in ast.walk(side):
                     if (isinstance(sub, ast.Attribute) and sub.attr in owner_fields) or is_user_expr(sub, user_names):
@@ -299,8 +373,9 @@ def _checked_in_body(doc: SourceDoc, func: ast.AST, owner_fields: list[str], use
 
 
 def user_names_of(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...]) -> frozenset[str]:
-    """Parameters bound to a user dependency (``user: User = Depends(get_current_user)``)."""
-    names: set[str] = set()
+    """Parameters bound to a user dependency (``user: User = Depends(get_current_user)``),
+    and the ``g`` attributes the project's hooks load the caller into."""
+    names: set[str] = set(view.callers)
     args = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
     defaults: dict[str, ast.expr] = {}
     positional = [*func.args.posonlyargs, *func.args.args]
@@ -346,7 +421,8 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
     writes = bool(verdict.effects.writes) or any(m in ("PUT", "PATCH", "DELETE") for m in route.methods)
     for func in route.functions:
         user_names = user_names_of(doc, func, view, knowledge, config_guards)
-        tainted = tainted_names(doc, func, route.path_params)
+        # A parameter bound to the caller (guest_id = Depends(current_guest)) is no client id.
+        tainted = tainted_names(doc, func, route.path_params) - user_names
         if not tainted and "request" not in doc.text:
             continue
         if _checked_in_body(doc, func, owner_fields, user_names, knowledge):
@@ -436,7 +512,10 @@ def _worth_flagging(model: Model, verdict: Verdict, writes: bool) -> bool:
         return verdict.authenticated and writes
     if model.known:
         return False
-    return verdict.authenticated
+    # An unknown table (raw SQL) holds per-user records when the app knows its callers: a
+    # guarded route, or one that should be (CW301 says so too; a login alone would not
+    # stop one caller from loading another's record).
+    return verdict.authenticated or verdict.needs_login
 
 
 def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, owner_fields: list[str]) -> list[Unchecked]:

@@ -44,8 +44,10 @@ class ProjectView:
     permissions: dict[str, dict[str, Any]] = field(default_factory=dict)
     urls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (urls module, entry)
     settings: dict[str, list[str]] = field(default_factory=dict)
+    callers: set[str] = field(default_factory=set)  # g attributes a hook loads the caller into
 
     def add(self, module: str, facts: dict[str, Any]) -> None:
+        self.callers.update(facts.get("callers", ()))
         for name in ("guards", "deps", "hooks", "routers", "models", "permissions"):
             getattr(self, name).update(facts.get(name, {}))
         for key, items in facts.get("includes", {}).items():

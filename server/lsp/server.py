@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 #: A change inserting this many lines at once (a paste, an assistant's completion) is
 #: analysed without waiting for the debounce.
 BIG_INSERT_LINES = 5
+#: Distinct "logged once" keys remembered (a rule failing with a new message per edit would
+#: otherwise grow the set for as long as the server runs).
+MAX_LOGGED_ONCE = 1_000
 #: Seconds of quiet after an incremental result before the full analysis confirms it.
 CONFIRM_DELAY = 0.75
 LANGUAGE_KINDS = {"python": "python", "toml": "toml", "yaml": "yaml", "json": "json", "ini": "ini", "dockerfile": "dockerfile", "dotenv": "env"}
@@ -93,6 +96,8 @@ class CodewardServer(LanguageServer):
         if once is not None:
             if once in self._logged:
                 return
+            if len(self._logged) >= MAX_LOGGED_ONCE:
+                self._logged.clear()  # bounded: failures with ever-new messages must not pile up
             self._logged.add(once)
         log.log({types.MessageType.Error: logging.ERROR, types.MessageType.Warning: logging.WARNING}.get(level, logging.INFO), message)
         try:
@@ -248,6 +253,14 @@ class CodewardServer(LanguageServer):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     # -- settings -------------------------------------------------------------------------
+    def config_changed(self) -> None:
+        """A pyproject.toml changed: re-read it for open documents and, with workspace
+        diagnostics on, for the closed files too (excludes may have changed: a new scan)."""
+        self.configs.forget()
+        self.recheck()
+        if self.settings.workspace_diagnostics and self.settings.enable:
+            self.start_workspace_scan()
+
     def apply_settings(self, raw: Any) -> None:
         before = self.settings
         self.settings, problems = parse_settings(raw, Settings())
@@ -396,8 +409,7 @@ def create_server() -> CodewardServer:
         fs_path = to_fs_path(uri)
         path = Path(fs_path) if fs_path else None
         if path is not None and path.name == "pyproject.toml":
-            ls.configs.forget()
-            ls.recheck()
+            ls.config_changed()
             return
         ls.scheduler.schedule(uri, 0)
         if path is not None and kind_of(path) == "python" and FACT_EXTRACTORS:
@@ -519,8 +531,7 @@ def create_server() -> CodewardServer:
                     asyncio.ensure_future(reindex(ls, path, None, None))
                 asyncio.ensure_future(check_closed(ls, path))
         if config_changed:
-            ls.configs.forget()
-            ls.recheck()
+            ls.config_changed()
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: CodewardServer, params: None) -> None:

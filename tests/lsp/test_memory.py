@@ -31,14 +31,17 @@ def lookup(connection, name):
 #: The blank line inside ``lookup``: a space is inserted there and deleted again.
 TARGET = 8
 EDITS = 400
+#: Edits of a broken buffer, each analysed in full.
+ANALYSED_EDITS = 10
 #: Retained bytes allowed per edit: noise is a few KB in total, the old leak 2.4 KB per edit.
 BYTES_PER_EDIT = 100
 
 
 class Typist:
-    def __init__(self, client: InProcessClient, uri: str) -> None:
+    def __init__(self, client: InProcessClient, uri: str, line: int = TARGET) -> None:
         self.client = client
         self.uri = uri
+        self.line = line
         self.version = 1
 
     async def type(self, edits: int) -> None:
@@ -46,7 +49,7 @@ class Typist:
         version's diagnostics awaited, so no analysis is left in flight."""
         for _ in range(edits):
             self.version += 1
-            self.client.change(self.uri, self.version, TARGET, " " if self.version % 2 == 0 else "")
+            self.client.change(self.uri, self.version, self.line, " " if self.version % 2 == 0 else "")
         await self.client.published_version(self.uri, self.version)
         self.client.published.clear()  # the test client's own record is not the server's memory
 
@@ -74,3 +77,26 @@ async def test_memory_is_flat_over_many_edits(tmp_path: Path) -> None:
         await client.shutdown()
     assert growth < EDITS * BYTES_PER_EDIT, f"{growth} bytes retained over {EDITS} edits"
     assert len(client.server.protocol._request_futures) <= 1  # at most the shutdown request
+
+
+async def test_edits_leave_no_cyclic_garbage(tmp_path: Path) -> None:
+    """The server runs the cyclic GC rarely (``tune_gc``), so anything an edit leaves in
+    reference cycles stays in memory until then: syntax trees of a broken buffer's parse did
+    (parso links each node to its parent), thousands of objects per edit."""
+    client = InProcessClient()
+    await client.initialize(tmp_path, CAPABILITIES, {"debounce": 0})
+    broken = TEXT * 5 + "\n\ndef unfinished(:\n    values = (1,\n"
+    uri = client.open(tmp_path / "app.py", broken)
+    await client.published_version(uri, 1)
+    typist = Typist(client, uri, broken.count("\n") - 1)  # in the broken definition: full re-parses
+    await typist.type(5)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(ANALYSED_EDITS):
+            await typist.type(1)  # each edit analysed
+        garbage = gc.collect()
+    finally:
+        gc.enable()
+        await client.shutdown()
+    assert garbage < 10 * ANALYSED_EDITS, f"{garbage} objects in reference cycles after {ANALYSED_EDITS} edits"

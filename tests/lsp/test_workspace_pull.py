@@ -106,9 +106,19 @@ async def test_workspace_pull_reports_closed_files_and_holds_until_a_change(prof
             reported |= await puller.receive(puller.request())
         assert reported == {clean, closed}
         assert puller.codes(clean) == ["CW502"] and puller.codes(closed) == []
-        session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"codeward": {"workspaceDiagnostics": False}}))
-        assert await puller.receive(puller.request()) == {clean}
+        # A pyproject.toml change re-checks closed files under the new configuration.
+        pyproject = tmp_path / "pyproject.toml"
+        pyproject.write_text('[tool.codeward]\nignore = ["CW502"]\n')
+        held = puller.request()
+        session.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=uri_of(pyproject), type=types.FileChangeType.Created)]))
+        while clean not in await puller.receive(held):  # other files of the new scan may come first
+            held = puller.request()
         assert puller.codes(clean) == []
+        pyproject.unlink()
+        session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"codeward": {"workspaceDiagnostics": False}}))
+        assert clean in await puller.receive(puller.request())
+        assert all(not items for items in puller.diagnostics.values())
     finally:
         await stop_session(session)
 
