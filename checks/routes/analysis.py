@@ -21,7 +21,7 @@ from .behaviour import mentioned_names
 from .data import first_row, glob_any
 from .discover import Route, discover_routes
 from .nodes import function_nodes
-from .view import ProjectView, project_view
+from .view import ProjectView, lookup, project_view
 
 _LOGIN_LIBRARIES = ("flask_login", "flask_jwt_extended", "flask_httpauth", "django.contrib.auth", "fastapi.security", "starlette.authentication", "rest_framework.permissions")
 _WORD = re.compile(r"[a-z_]+")
@@ -102,7 +102,7 @@ def _may_name_user(node: ast.AST) -> bool:
     return isinstance(node, ast.Subscript)
 
 
-def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge) -> Effects:
+def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: ProjectView | None = None) -> Effects:
     found = Effects()
     # Writes first: `Note.objects.filter(pk=pk).delete()` is a write, though it starts as a read.
     data_rows = sorted(knowledge.rows("access_data_calls"), key=lambda r: r["effect"] != "write")
@@ -119,6 +119,10 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge) -> Effects:
                         if head[:1].isupper():
                             found.models.add(head)
                         break
+                else:
+                    helper = _helper_effect(doc, node, view)
+                    if helper is not None:
+                        (found.writes if helper else found.reads).append(node)
                 if signature_rows and glob_any(signature_rows[0]["calls"], written):
                     signature_rows[0].hit()
                     found.signature_checked = True
@@ -131,6 +135,19 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge) -> Effects:
     if found.reads:
         found.sensitive = _sensitive_words(doc, route, knowledge)
     return found
+
+
+def _helper_effect(doc: SourceDoc, call: ast.Call, view: ProjectView | None) -> bool | None:
+    """A call of a project helper that loads a record (``repo.assign(ticket_id, ...)``):
+    True when it changes the record, False when it reads it, None for other calls."""
+    if view is None or not view.fetcher_names:
+        return None
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if name not in view.fetcher_names:
+        return None
+    found = lookup(view.fetchers, (doc.resolve(func) or "").replace("()", ""))
+    return bool(found[1].get("writes")) if found is not None else None
 
 
 def _class_effects(route: Route, found: Effects) -> None:
@@ -214,7 +231,7 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
         return cached
     view = project_view(doc, project, memo)
     routes = discover_routes(doc, view, knowledge, config)
-    result = [Verdict(r, effects_of(doc, r, knowledge)) for r in routes]
+    result = [Verdict(r, effects_of(doc, r, knowledge, view)) for r in routes]
     for v in result:
         v.public = public_reason(v.route, v.effects, knowledge, config)
         v.admin_route = _is_admin_route(v.route, v.effects)

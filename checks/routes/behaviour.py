@@ -128,9 +128,20 @@ def enforcement(func: ast.AST, knowledge: Knowledge) -> str | None:
     if refusal is None:
         return None
     kinds = term_kinds(knowledge, mentioned_names(body) | _parameter_names(func))
-    if "admin" in kinds:
+    if "admin" in kinds and _role_decides(body, refusal, knowledge):
         return "admin"
     return "login" if kinds or refusal == "login" else None
+
+
+def _role_decides(body: list[ast.stmt], refusal: str, knowledge: Knowledge) -> bool:
+    """Whether the role the code mentions decides the refusal: it is tested by an ``if``
+    that refuses (``if user.role != "owner": raise 403``), or no ``if`` refuses and the
+    refusal is a 403 (``user.is_admin or abort(403)``). A dependency that decodes a token,
+    answers 401 when it is bad and copies its role claim into the result is a login guard."""
+    refusing = [n for root in body for n in ast.walk(root) if isinstance(n, ast.If) and rejects(n.body, knowledge)]
+    if not refusing:
+        return refusal != "login"
+    return any("admin" in term_kinds(knowledge, mentioned_names([n.test])) for n in refusing)
 
 
 def _is_identity_test(test: ast.expr) -> bool:

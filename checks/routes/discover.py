@@ -301,6 +301,18 @@ class _Discovery:
         kind = body_guard(func, self.knowledge)
         if kind:
             route.guards.append(Guard("check in the handler body", kind, "body"))
+        route.guards.extend(self._guard_calls(func))
+
+    def _guard_calls(self, func: Handler) -> list[Guard]:
+        """Guards called as statements at the top of the handler (``verify_slack(request)``,
+        ``require_login()``): they refuse the request before anything else runs."""
+        found: list[Guard] = []
+        for stmt in func.body[:6]:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, (ast.Name, ast.Attribute)):
+                guard = self.guard(stmt.value.func, "body")
+                if guard is not None and guard.kind != "public":
+                    found.append(guard)
+        return found
 
     def _class_guards(self, route: Route, cls: ast.ClassDef) -> None:
         for base in cls.bases:

@@ -87,9 +87,14 @@ class _Extractor:
         assert tree is not None
         for stmt in tree.body:
             self._statement(stmt, top=True)
+        from .ownership import helper_fact  # here: ownership reads the merged view of these facts
+
         for node in all_nodes(self.doc):
             if isinstance(node, ast.Call):
                 self._call(node)
+                helper = helper_fact(self.doc, node, self.knowledge)
+                if helper is not None:
+                    self.facts.setdefault("fetchers", {}).setdefault(helper[0], helper[1])
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
                 self._hook(node)
         from ..rules._settings import is_settings_file  # here: importing rules registers them

@@ -19,7 +19,7 @@ from ..syntax import dotted, string_value
 from .analysis import Verdict, is_user_expr
 from .data import first_row, glob_any
 from .nodes import function_nodes
-from .view import ProjectView, guard_for
+from .view import ProjectView, guard_for, lookup
 
 _ID_NAME = re.compile(r"^(id|pk|uuid|.+_(id|pk|uuid)|.+Id)$")
 _REQUEST_READS = ("args", "form", "json", "values", "GET", "POST", "data", "query_params", "view_args", "kwargs", "path_params")
@@ -27,6 +27,7 @@ _SQL_WHERE_ID = re.compile(r"\bwhere\b.*?\b(\w*id)\s*=", re.IGNORECASE | re.DOTA
 _PRIVATE_FIELDS = frozenset({"email", "phone", "code", "token", "secret", "address", "body", "message", "amount", "balance"})
 _CONVERSIONS = frozenset({"int", "str", "float", "UUID", "ObjectId", "slugify", "strip", "lower"})
 _SQL_STATEMENT = re.compile(r"^\s*(select|update|delete)\b", re.IGNORECASE)
+_SQL_WRITE = re.compile(r"^\s*(update|delete)\b", re.IGNORECASE)
 _SQL_TABLE = re.compile(r"\b(?:from|update|into)\s+[`\"]?(\w+)", re.IGNORECASE)
 _DETAIL_BASES = ("ModelViewSet", "RetrieveUpdateDestroyAPIView", "RetrieveUpdateAPIView", "RetrieveDestroyAPIView",
                  "RetrieveAPIView", "DestroyAPIView", "UpdateAPIView", "DetailView", "UpdateView", "DeleteView",
@@ -429,18 +430,24 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             continue
         user_expr = current_user_expression(doc, verdict, func, user_names)
         scoped_ids: set[str] = set()
-        candidates: list[tuple[ast.Call, Row, str]] = []
+        candidates: list[tuple[ast.Call, Row, str, bool]] = []
+        helper_calls: list[tuple[ast.Call, str, str | None]] = []  # repo.get(claim_id)
         for node in function_nodes(doc, func):
             if not isinstance(node, ast.Call):
                 continue
-            written = dotted(node.func)
-            row = next((r for r in fetch_rows if glob_any([r["call"]], written)), None)
+            row = fetch_row(node, fetch_rows)
             if row is None and isinstance(node.func, ast.Attribute) and node.func.attr in _LIBRARY_FETCH_METHODS:
                 resolved = ctx_resolve(doc, node.func)  # rows naming library types (Session.get)
                 row = next((r for r in fetch_rows if glob_any([r["call"]], resolved)), None)
-            if row is None and node.args and _SQL_STATEMENT.match(string_value(node.args[0]) or ""):
-                row = next((r for r in fetch_rows if r["id"] == "sql"), None)  # a project's query() helper
             if row is None:
+                helper = _helper_fetch(doc, node, view, tainted, user_names) if view.fetchers else None
+                if helper is None:
+                    continue
+                id_name, constrained, table = helper
+                if constrained:
+                    scoped_ids.add(id_name)
+                else:
+                    helper_calls.append((node, id_name, table))
                 continue
             id_name, constrained, via_owner = _id_argument(node, row, tainted, owner_fields, user_names)
             if id_name is None:
@@ -461,9 +468,118 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
                 continue
             row.hit()
             found.append(Unchecked(node, node, row, id_name, model, func, user_expr, writes))
+        for node, id_name, table in helper_calls:
+            model = model_info(table, view, knowledge)
+            if id_name in scoped_ids or not _worth_flagging(model, verdict, writes):
+                continue
+            found.append(Unchecked(node, node, None, id_name, model, func, user_expr, writes))
     if route.is_class:
         found.extend(_class_queryset(doc, verdict, view, knowledge, owner_fields))
     return found
+
+
+def fetch_row(call: ast.Call, fetch_rows: list[Row]) -> Row | None:
+    """The fetch row matching ``call`` by its written name, or the SQL row for a project's
+    own ``query("SELECT ...", ...)`` helper."""
+    written = dotted(call.func)
+    row = next((r for r in fetch_rows if glob_any([r["call"]], written)), None)
+    if row is None and call.args and _SQL_STATEMENT.match(string_value(call.args[0]) or ""):
+        row = next((r for r in fetch_rows if r["id"] == "sql"), None)
+    return row
+
+
+# -- fetch helpers: repository methods and functions that load a record by their argument --
+_HELPER_CALL_NAMES = frozenset({"get", "get_or_404", "filter_by", "filter", "where", "execute", "find_one", "delete_one", "update_one"})
+
+
+def helper_fact(doc: SourceDoc, call: ast.Call, knowledge: Knowledge) -> tuple[str, dict[str, object]] | None:
+    """``(qualified name, fact)`` when ``call`` fetches a record inside a plain function or
+    method by one of its parameters (``def get(self, claim_id): ... WHERE id = ?``), without
+    an owner constraint of its own. The fact says which argument of a call to the helper is
+    the id (and which are matched against other columns: passing the caller there scopes it).
+    Routes calling the helper with a client id are then checked like a direct fetch."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if name not in _HELPER_CALL_NAMES and not (call.args and _SQL_STATEMENT.match(string_value(call.args[0]) or "")):
+        return None
+    scope = doc.scope_of(call)
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) or scope.decorator_list:
+        return None
+    params = [a.arg for a in [*scope.args.posonlyargs, *scope.args.args]]
+    owner = doc.parent(scope)
+    if isinstance(owner, ast.ClassDef):
+        params = params[1:]  # self
+        key = f"{owner.name}.{scope.name}"
+        if not isinstance(doc.parent(owner), ast.Module):
+            return None
+    elif isinstance(owner, ast.Module):
+        key = scope.name
+    else:
+        return None
+    if not params or params[0] in ("request", "req"):
+        return None  # a view, called by the framework
+    row = fetch_row(call, knowledge.rows("access_fetch_calls"))
+    if row is None:
+        return None
+    owner_fields = _owner_fields(knowledge)
+    bindings: list[list[object]] = []
+    if row["id"] == "sql":
+        text = _sql_text(call.args[0]) if call.args else None
+        if text is None or not _SQL_WHERE_ID.search(text):
+            return None
+        for column, value in _sql_bindings(text, call):
+            used = _mentions(value, set(params), request_ids=False) if value is not None else None
+            if used is not None:
+                bindings.append([column, params.index(used)])
+        table = _model_name(call, row)
+    else:
+        id_name, constrained, _ = _id_argument(call, row, set(params), owner_fields, frozenset())
+        if id_name is None or constrained or _chain_scoped(call, owner_fields, frozenset()):
+            return None
+        bindings.append(["id", params.index(id_name)])
+        table = _model_name(call, row)
+    if not any(_is_id_column(str(c), owner_fields) for c, _ in bindings):
+        return None
+    module = doc.module_name
+    writes = row["id"] == "sql" and bool(_SQL_WRITE.match(_sql_text(call.args[0]) or ""))
+    return (f"{module}.{key}" if module else key), {"bindings": bindings, "params": params, "table": table, "writes": writes}
+
+
+def _is_id_column(column: str, owner_fields: list[str]) -> bool:
+    return column not in owner_fields and (column in ("id", "pk", "_id") or bool(_ID_NAME.match(column)))
+
+
+def _helper_fetch(doc: SourceDoc, call: ast.Call, view: ProjectView, tainted: set[str], user_names: frozenset[str]) -> tuple[str, bool, str | None] | None:
+    """(client id passed, whether the caller is passed for another column, table) for a call
+    of a project fetch helper (:func:`helper_fact`) with a client id."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if name is None or name not in view.fetcher_names:
+        return None
+    resolved = (ctx_resolve(doc, func) or "").replace("()", "")
+    found = lookup(view.fetchers, resolved)
+    if found is None:
+        return None
+    info = found[1]
+    params: list[str] = info["params"]
+    given = {kw.arg: kw.value for kw in call.keywords if kw.arg}
+
+    def argument(index: int) -> ast.expr | None:
+        return call.args[index] if index < len(call.args) else given.get(params[index])
+
+    id_name = None
+    caller = False
+    for column, index in info["bindings"]:
+        value = argument(index)
+        if value is None:
+            continue
+        if _is_caller(value, user_names):
+            caller = True
+        elif id_name is None and (column in ("id", "pk", "_id") or _ID_NAME.match(column)):
+            id_name = _mentions(value, tainted)
+    if id_name is None:
+        return None
+    return id_name, caller, info["table"]
 
 
 _LIBRARY_FETCH_METHODS = frozenset({"get", "get_or_404", "find_one", "execute", "scalars", "scalar"})

@@ -45,9 +45,14 @@ class ProjectView:
     urls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (urls module, entry)
     settings: dict[str, list[str]] = field(default_factory=dict)
     callers: set[str] = field(default_factory=set)  # g attributes a hook loads the caller into
+    fetchers: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers loading a record by an argument
+    fetcher_names: set[str] = field(default_factory=set)  # their last name segments (a cheap filter)
 
     def add(self, module: str, facts: dict[str, Any]) -> None:
         self.callers.update(facts.get("callers", ()))
+        for key, value in facts.get("fetchers", {}).items():
+            self.fetchers[key] = value
+            self.fetcher_names.add(key.rsplit(".", 1)[-1])
         for name in ("guards", "deps", "hooks", "routers", "models", "permissions"):
             getattr(self, name).update(facts.get(name, {}))
         for key, items in facts.get("includes", {}).items():
