@@ -5,30 +5,34 @@ about a second. The module is cut into top-level *chunks*: one statement each, w
 comments and blank lines up to the next one. After an edit:
 
 * the changed lines are found by comparing the old and new text (common prefix and suffix);
-* the chunks they touch are parsed on their own; the fast path needs every touched chunk,
-  before and after, to be a function or class definition with the same name, kind,
-  decorators and bases (no module-level statement was edited, nothing was renamed or added);
-* the definitions that must be re-checked are those connected to an edited one by name
-  (callers, callees, their callers...): the edited function's taint summary or guard
-  behaviour can change their findings;
+* the chunks they touch are parsed on their own; the fast path needs the same function and
+  class definitions before and after, with the same names, kinds, decorators and bases
+  (bodies may change; module-level statements may change, except imports: rules read a
+  module's imports as a whole, to tell its framework or the helper a fix can reuse);
+* the definitions that must be re-checked are the edited ones, those that mention any
+  identifier of an edited module-level statement (the names it binds are among them), and
+  every definition connected to those by name (callers, callees, their callers...): an
+  edited function's taint summary or guard behaviour can change their findings;
 * what the module tells the rest of the analysis (its project facts: guards, hooks,
   routers, summaries, positions left aside) must be unchanged by the edit, so a
   ``before_request`` hook that stops rejecting requests takes the full analysis;
+* when a re-checked definition may be a route, every definition that may be one (a route
+  in the last full analysis, decorated, named at module level, or named by the project's
+  URL configurations) is re-checked too: a module's routes are judged together ("the other
+  routes here require a login"). An edit that makes a new route takes the full analysis;
 * the re-check runs the ordinary engine on a copy of the buffer where every other
   definition is blanked out, line for line, so positions need no translation. Module-level
-  statements and whatever they mention stay in the copy as context, and when a re-checked
-  definition may be a route, so does every definition that may be one (a route in the last
-  full analysis, decorated, named at module level, or named by the project's URL
-  configurations): route analyses compare the routes of a module and read its hooks. An
-  edit that makes a new route takes the full analysis;
+  statements and whatever they or the re-checked definitions mention stay in the copy as
+  context;
 * the findings of the other chunks are carried over from the previous result, moved down
   or up by the number of lines the edit added or removed.
 
 A statement that does not parse (mid-typing) is masked as in a full analysis, in the edited
-definition too as long as its brackets and strings are closed. Anything else (an open
-bracket or string in the edited lines, an edited import, a new function, a changed configuration or
-project index) takes the full analysis. The result says which path it took, so an editor
-can confirm an incremental result with a full analysis once the user pauses.
+lines too as long as their brackets and strings are closed. Anything else (an open bracket
+or string in the edited lines, an edited import, a new or renamed definition, an edited
+decorator, a changed configuration or project index) takes the full analysis. The result says which path it
+took, so an editor can confirm an incremental result with a full analysis once the user
+pauses.
 """
 
 from __future__ import annotations
@@ -72,6 +76,9 @@ class Chunk:
     header: str
     decorated: bool
     words: frozenset[str]
+    #: An import statement (or one holding imports): rules consult the module's imports as a
+    #: whole (which framework it uses, which helper a fix can reuse), whatever names them.
+    imports: bool = False
 
     @property
     def is_definition(self) -> bool:
@@ -122,7 +129,8 @@ def _chunk(stmt: ast.stmt | None, lines: list[str], start: int, end: int) -> Chu
         if isinstance(stmt, ast.ClassDef):
             parts += [ast.dump(b) for b in stmt.bases] + [ast.dump(k) for k in stmt.keywords]
         return Chunk(start, end, stmt.name, stmt is not None, "\n".join(parts), bool(stmt.decorator_list), words)
-    return Chunk(start, end, None, stmt is not None, "", False, words)
+    imports = stmt is not None and any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(stmt))
+    return Chunk(start, end, None, stmt is not None, "", False, words, imports)
 
 
 class IncrementalAnalyser:
@@ -197,13 +205,19 @@ class IncrementalAnalyser:
             return None
         chunks = [*state.chunks[:first], *new_chunks, *(c.moved(delta) for c in state.chunks[last + 1 :])]
         changed = set(range(first, first + len(new_chunks)))
+        statement_words = _statement_words(old_touched + new_chunks)
+        if statement_words:  # module-level code changed: so may every definition naming it
+            changed |= {i for i, c in enumerate(chunks) if c.name is not None and c.words & statement_words}
         recheck = _connected(chunks, changed)
-        context = _context(chunks, recheck, state.routes | _routed_names(project))
-        if not _facts_unchanged(state, lines, chunks, changed, old_touched, first, delta, path, module, root):
+        routes = _possible_routes(chunks, state.routes | _routed_names(project))
+        if routes & recheck:  # a module's routes are judged together ("the other routes here...")
+            recheck = _connected(chunks, recheck | routes)
+        context = _context(chunks, recheck)
+        if not _facts_unchanged(state, lines, chunks, first, last, len(new_chunks), path, module, root):
             return None
         reduced = _masked(lines, chunks, recheck | context)
         doc = SourceDoc(reduced, path, "python", module, root, interpreter)
-        owners = _owners(chunks, recheck)
+        owners = _owners(chunks, recheck, bool(statement_words))
         memo: dict[str, object] = {}
         if {line for line in doc.broken_lines if _chunk_at(chunks, line) in owners} != region_broken:
             return None  # the copy's recovery disagrees with the region's: let the full one decide
@@ -277,12 +291,13 @@ def _closed(text: str) -> bool:
 
 
 def _same_interface(old: list[Chunk], new: list[Chunk]) -> bool:
-    """Only definitions, the same ones, with the same headers (bodies may differ)."""
+    """The same definitions with the same headers (bodies may differ); module-level
+    statements may change, except imports (rules read a module's imports as a whole)."""
     def headers(chunks: list[Chunk]) -> list[str] | None:
         found = []
         for chunk in chunks:
             if chunk.name is None:
-                if chunk.statement:  # a module-level statement: every chunk may depend on it
+                if chunk.imports:
                     return None
                 continue
             found.append(chunk.header)
@@ -290,6 +305,12 @@ def _same_interface(old: list[Chunk], new: list[Chunk]) -> bool:
 
     before, after = headers(old), headers(new)
     return before is not None and before == after
+
+
+def _statement_words(chunks: list[Chunk]) -> set[str]:
+    """Every identifier the edited module-level statements mention, before and after: the
+    names they bind are among them, so a definition that mentions none is not affected."""
+    return set().union(*(c.words for c in chunks if c.name is None and c.statement))
 
 
 def _connected(chunks: list[Chunk], changed: set[int]) -> set[int]:
@@ -317,18 +338,22 @@ def _connected(chunks: list[Chunk], changed: set[int]) -> set[int]:
     return found
 
 
-def _context(chunks: list[Chunk], recheck: set[int], routed: frozenset[str]) -> set[int]:
-    """Chunks the re-checked ones are analysed with: module-level statements, what they
-    mention, and, when a re-checked definition may be a route, every definition that may
-    be one (route analyses compare the routes of a module and read its hooks)."""
-    defined = {c.name: i for i, c in enumerate(chunks) if c.name is not None}
-    module_level = {i for i, c in enumerate(chunks) if c.name is None and c.statement}
-    named_at_module_level = set().union(*(chunks[i].words for i in module_level))
-    maybe_routes = {
+def _possible_routes(chunks: list[Chunk], routed: frozenset[str]) -> set[int]:
+    """Definitions that may be route handlers: decorated, named by module-level code
+    (``add_url_rule``, ``urlpatterns``), or named in ``routed`` (routes of the last full
+    analysis and the views the project's URL configurations name)."""
+    named_at_module_level = set().union(*(c.words for c in chunks if c.name is None and c.statement))
+    return {
         i for i, c in enumerate(chunks)
         if c.name is not None and (c.decorated or c.name in named_at_module_level or c.name in routed)
     }
-    context = module_level | (maybe_routes if maybe_routes & recheck else set())
+
+
+def _context(chunks: list[Chunk], recheck: set[int]) -> set[int]:
+    """Chunks the re-checked ones are analysed with: module-level statements and every
+    definition they or the re-checked ones mention, transitively."""
+    defined = {c.name: i for i, c in enumerate(chunks) if c.name is not None}
+    context = {i for i, c in enumerate(chunks) if c.name is None and c.statement}
     todo = list(context | recheck)
     seen = set(todo)
     while todo:
@@ -367,11 +392,14 @@ def _masked(lines: list[str], chunks: list[Chunk], keep: set[int]) -> str:
     return "\n".join(out)
 
 
-def _owners(chunks: list[Chunk], recheck: set[int]) -> set[int]:
+def _owners(chunks: list[Chunk], recheck: set[int], statements_changed: bool) -> set[int]:
     """Chunks whose findings come from the re-check: the re-checked definitions and the
-    module-level statements that mention one of them."""
+    module-level statements that mention one of them, or every module-level statement when
+    one of them changed (settings-file rules judge them together)."""
     names = {chunks[i].name for i in recheck}
-    return recheck | {i for i, c in enumerate(chunks) if c.statement and c.name is None and c.words & names}
+    return recheck | {
+        i for i, c in enumerate(chunks) if c.statement and c.name is None and (statements_changed or c.words & names)
+    }
 
 
 def _chunk_at(chunks: list[Chunk], line: int) -> int:
@@ -386,21 +414,21 @@ def _chunk_at(chunks: list[Chunk], line: int) -> int:
 
 
 def _facts_unchanged(
-    state: _State, lines: list[str], chunks: list[Chunk], changed: set[int], old_touched: list[Chunk],
-    first: int, delta: int, path: str, module: str, root: Any,
+    state: _State, lines: list[str], chunks: list[Chunk], first: int, last: int, new_count: int,
+    path: str, module: str, root: Any,
 ) -> bool:
     """Whether the module's project facts, positions aside, survive the edit.
 
-    Both sides are computed on the module-level statements plus the edited definitions
-    (old and new versions), so the comparison costs a small fraction of a full extraction.
+    Both sides are computed on the module-level statements plus the edited chunks (old and
+    new versions), so the comparison costs a small fraction of a full extraction.
     """
-    module_level = [c for c in chunks if c.name is None and c.statement]
-    new_keep = [chunks[i] for i in changed] + module_level
-    old_module = [c if c.start < old_touched[0].start else c.moved(-delta) for c in module_level]
-    old_keep = old_touched + old_module
+    def kept(all_chunks: list[Chunk], start: int, stop: int) -> list[Chunk]:
+        outside = [c for c in all_chunks[:start] + all_chunks[stop:] if c.name is None and c.statement]
+        return all_chunks[start:stop] + outside
+
     facts = []
-    for source, kept in ((lines, new_keep), (state.lines, old_keep)):
-        text = _only(source, kept)
+    for source, keep in ((lines, kept(chunks, first, first + new_count)), (state.lines, kept(state.chunks, first, last + 1))):
+        text = _only(source, keep)
         facts.append(_without_positions(extract_facts(SourceDoc(text, path, "python", module, root))))
     return facts[0] == facts[1]
 

@@ -139,7 +139,8 @@ def test_a_hook_that_stops_guarding_takes_the_full_path():
 @pytest.mark.parametrize(
     "edit",
     [
-        lambda t: t.replace("import sqlite3\n", "import sqlite3\nimport os\n"),  # module level
+        lambda t: t.replace("import sqlite3\n", "import sqlite3\nimport json\n"),  # imports: read as a whole
+        lambda t: t.replace("import sqlite3\n", ""),
         lambda t: t.replace("def unrelated(values):", "def renamed(values):"),  # a name changes
         lambda t: t.replace('@app.route("/search")', '@app.route("/find")'),  # a decorator changes
         lambda t: t.replace("    total = 0\n", "    total = (\n"),  # an open bracket runs on
@@ -162,6 +163,22 @@ def test_a_half_typed_statement_with_closed_brackets_stays_incremental_and_exact
     assert incremental
     assert found == full(edited)
     assert any(f[0] == "CW101" for f in found)  # the other functions keep their findings
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: t.replace("app = Flask(__name__)\n", "app = Flask(__name__)\nDATABASE = 'app.db'\n"),
+        lambda t: t.replace("app = Flask(__name__)\n", "app = Flask(__name__)\napp.debug = True\n"),
+        lambda t: t.replace("app = Flask(__name__)\n", "app = Flask(__name__)\nDEBUG = True\nSECRET_KEY = 'dev-key-1234567890'\n"),
+    ],
+)
+def test_module_level_edits_recheck_what_names_them_and_stay_exact(edit):
+    analyser = primed()
+    edited = edit(APP)
+    incremental, found = step(analyser, edited)
+    assert incremental
+    assert found == full(edited)
 
 
 def test_a_syntax_error_elsewhere_does_not_block_the_fast_path():
@@ -256,3 +273,27 @@ def test_random_edits_with_the_project_index_give_the_full_analysis_findings(app
             assert snapshot(outcome.analysis.findings) == snapshot(expected), f"{rel} after an edit at line {at + 1}"
             fast += outcome.incremental
     assert fast >= 2  # seeded: some edits land in function bodies and take the fast path
+
+
+def test_routes_are_judged_together_so_an_edit_to_one_rechecks_the_others():
+    """Removing one route's write changes why another route is reported ("the other routes
+    here require a login and this one reads stored data"): every route is re-checked."""
+    from codeward.checks.project import module_name_for
+    from codeward.checks.scan import scan
+
+    app = ROOT / "benchmarks" / "corpus" / "django_classifieds"
+    project = scan([app], CONFIG).project
+    assert project is not None and project.root is not None
+    path = app / "ads" / "views.py"
+    rel = path.resolve().relative_to(project.root).as_posix()
+    module = module_name_for(path, project.root)
+    text = path.read_text(encoding="utf-8")
+    assert "    ad.delete()\n" in text
+    state = (id(project), project.version)
+    analyser = IncrementalAnalyser()
+    analyser.analyse(text, rel, module, CONFIG, project, rel, project.root, project_state=state)
+    edited = text.replace("    ad.delete()\n", "", 1)
+    outcome = analyser.analyse(edited, rel, module, CONFIG, project, rel, project.root, project_state=state)
+    expected = analyze(SourceDoc(edited, rel, "python", module, project.root), CONFIG, project, rel).findings
+    assert outcome.incremental
+    assert snapshot(outcome.analysis.findings) == snapshot(expected)
