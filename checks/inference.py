@@ -111,13 +111,18 @@ def user_environment(interpreter: str | None) -> object | None:
 
 
 def interpreter_problem(interpreter: str) -> str | None:
-    """Why ``interpreter`` cannot be used for lookups, or None when it can."""
-    with _LOCK:
-        if user_environment(interpreter) is not None:
-            return None
-    if not os.path.exists(interpreter):
+    """Why ``interpreter`` cannot be used for lookups, as far as the file system tells (it
+    is not started here: only a lookup starts it); None when it looks usable."""
+    path = Path(interpreter)
+    if path.is_dir():  # a virtualenv folder
+        if not any((path / sub).is_file() for sub in ("bin/python", "Scripts/python.exe")):
+            return f"{interpreter} is a folder without bin/python"
+        return None
+    if not path.exists():
         return f"{interpreter} does not exist"
-    return f"{interpreter} is not a Python interpreter or virtualenv jedi can use"
+    if not os.access(path, os.X_OK):
+        return f"{interpreter} is not executable"
+    return None
 
 
 def warm_up() -> None:

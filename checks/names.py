@@ -19,6 +19,7 @@ from .knowledge import Row
 
 _BUILTINS = frozenset(dir(builtins))
 _AMBIGUOUS = object()
+_UNKNOWN = object()
 _MAX_DEPTH = 12
 
 Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
@@ -41,6 +42,7 @@ class NameResolver:
             number for number, line in enumerate(text.splitlines(), 1) if ":=" in line or "lambda" in line
         }
         self._bindings: dict[int, dict[str, object]] = {}
+        self._names: dict[tuple[str, int, int], object] = {}
         self._collect_scope(tree)
 
     # -- building ---------------------------------------------------------------------
@@ -145,6 +147,17 @@ class NameResolver:
         return None
 
     def _resolve_name(self, name: str, scope: Scope, depth: int) -> str | None:
+        # Memoized: the same names are looked up again and again (every use of ``request``,
+        # every pass of the taint walker over a loop), and each look-up resolves the values
+        # bound to the name recursively. The answer depends on the depth only through the
+        # depth limit, so the depth is part of the key.
+        key = (name, id(scope), depth)
+        known = self._names.get(key, _UNKNOWN)
+        if known is _UNKNOWN:
+            known = self._names[key] = self._lookup_name(name, scope, depth)
+        return known  # type: ignore[return-value]
+
+    def _lookup_name(self, name: str, scope: Scope, depth: int) -> str | None:
         for frame in (scope, self.tree) if scope is not self.tree else (self.tree,):
             values = self._bindings.get(id(frame), {}).get(name)
             if values is None:

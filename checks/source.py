@@ -18,9 +18,11 @@ from .names import NameResolver, Scope
 
 class _Structure(NamedTuple):
     parents: dict[int, ast.AST]
-    scopes: dict[int, Scope]
     depth_first: list[ast.AST]
     breadth_first: list[ast.AST]
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 _SUPPRESSION = re.compile(r"#\s*codeward:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
@@ -48,6 +50,7 @@ class SourceDoc:
         self.module_name = module_name
         self.lines = LineIndex(text)
         self._resolved: dict[int, str | None] = {}
+        self._scope_cache: dict[int, Scope] = {}
         #: Per-version memo for derived facts helpers compute once (statement spans...).
         self.memo: dict[str, object] = {}
         self.broken_lines: set[int] = set()
@@ -83,13 +86,38 @@ class SourceDoc:
             current = self.parent(current)
 
     def scope_of(self, node: ast.AST) -> Scope:
-        """The innermost function or lambda around ``node``, else the module."""
-        return self.scopes.get(id(node), self.tree)  # type: ignore[return-value]
+        """The innermost function or lambda around ``node``, else the module.
 
-    @property
+        Found upwards through the parents when first asked (most nodes never are): the
+        function a node is in the ``body`` or ``args`` of; decorators and the return
+        annotation belong to the scope around the function.
+        """
+        key = id(node)
+        scope = self._scope_cache.get(key)
+        if scope is None:
+            scope = self._scope_cache[key] = self._find_scope(node)
+        return scope
+
+    def _find_scope(self, node: ast.AST) -> Scope:
+        parents = self.parents
+        child, parent = node, parents.get(id(node))
+        while parent is not None:
+            if isinstance(parent, _FUNCTIONS):
+                body = parent.body
+                if parent.args is child or (body is child if isinstance(parent, ast.Lambda) else any(s is child for s in body)):
+                    return parent
+            child, parent = parent, parents.get(id(parent))
+        return self.tree  # type: ignore[return-value]
+
+    @cached_property
     def scopes(self) -> dict[int, Scope]:
         """id(node) → innermost enclosing function or lambda (module-level nodes absent)."""
-        return self._structure.scopes
+        found: dict[int, Scope] = {}
+        for node in self.nodes_depth_first:
+            scope = self.scope_of(node)
+            if scope is not self.tree:
+                found[id(node)] = scope
+        return found
 
     @property
     def nodes(self) -> list[ast.AST]:
@@ -109,53 +137,45 @@ class SourceDoc:
 
     @cached_property
     def _structure(self) -> _Structure:
-        """Parents, scopes and both walk orders in one pass over the tree (hand-rolled:
+        """Parents and both walk orders in one pass over the tree (hand-rolled:
         ``ast.iter_child_nodes`` is a generator per node and dominated the profile).
 
         Nodes the parser shares (``ast.Load()``, operators) get the parent written last
-        in this depth-first order, as before. Breadth-first order falls out of the same
-        pass: depth first with the last child first visits each depth level right to left,
-        so the levels, reversed and joined, are exactly ``ast.walk``'s order.
+        in this depth-first order. Breadth-first order falls out of the same pass: depth
+        first with the last child first visits each depth level right to left, so the
+        levels, reversed and joined, are exactly ``ast.walk``'s order.
         """
         parents: dict[int, ast.AST] = {}
-        scopes: dict[int, Scope] = {}
         depth_first: list[ast.AST] = []
         if self.tree is None:
-            return _Structure(parents, scopes, depth_first, [])
+            return _Structure(parents, depth_first, [])
         levels: list[list[ast.AST]] = []
-        AST, functions = ast.AST, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-        stack: list[tuple[ast.AST, Scope | None, int]] = [(self.tree, None, 0)]
+        AST = ast.AST
+        stack: list[tuple[ast.AST, int]] = [(self.tree, 0)]
         pop, push, visit = stack.pop, stack.append, depth_first.append
         while stack:
-            node, scope, depth = pop()
+            node, depth = pop()
             visit(node)
             if depth < len(levels):
                 levels[depth].append(node)
             else:
                 levels.append([node])
             depth += 1
-            own = node if isinstance(node, functions) else None
             for name in node._fields:
                 value = getattr(node, name, None)
-                # Decorators, defaults and annotations are evaluated in the outer scope.
-                child_scope = own if own is not None and name in ("body", "args") else scope
                 if isinstance(value, AST):
                     parents[id(value)] = node
-                    if child_scope is not None:
-                        scopes[id(value)] = child_scope
-                    push((value, child_scope, depth))
+                    push((value, depth))
                 elif isinstance(value, list):
                     for item in value:
                         if isinstance(item, AST):
                             parents[id(item)] = node
-                            if child_scope is not None:
-                                scopes[id(item)] = child_scope
-                            push((item, child_scope, depth))
+                            push((item, depth))
         breadth_first: list[ast.AST] = []
         for level in levels:
             level.reverse()
             breadth_first += level
-        return _Structure(parents, scopes, depth_first, breadth_first)
+        return _Structure(parents, depth_first, breadth_first)
 
     def resolve(self, expr: ast.AST | None) -> str | None:
         """Dotted path of ``expr`` seen from its own scope (see :mod:`names`); memoized,

@@ -68,6 +68,7 @@ def test_installed_packages_resolve_only_in_the_interpreter_the_user_named(user_
     named = SourceDoc(USES_PACKAGE, str(tmp_path / "app.py"), root=tmp_path, interpreter=str(user_python))
     assert named.resolve_deep(_last_call_func(named)) == "sqlite3.Connection.execute"
     assert inference.interpreter_problem(str(user_python)) is None
+    assert inference.interpreter_problem(str(user_python.parent.parent)) is None  # the virtualenv folder
     assert not canary(user_python).exists(), "the package was imported"
 
 
@@ -75,7 +76,12 @@ def test_an_unusable_interpreter_falls_back_to_the_tools_own(tmp_path: Path) -> 
     not_python = tmp_path / "python"
     not_python.write_text("#!/bin/sh\nexit 1\n")
     not_python.chmod(0o755)
-    for interpreter in (tmp_path / "missing" / "python", not_python):
+    not_executable = tmp_path / "python3"
+    not_executable.write_text("")
+    for interpreter in (tmp_path / "missing" / "python", not_python, not_executable, tmp_path):
         doc = SourceDoc(HELPER + "cur = get_cursor()\ncur.execute('q')\n", "/tmp/m.py", interpreter=str(interpreter))
         assert doc.resolve_deep(_last_call_func(doc)) == "sqlite3.Cursor.execute"
-        assert inference.interpreter_problem(str(interpreter)) is not None
+    assert "does not exist" in (inference.interpreter_problem(str(tmp_path / "missing" / "python")) or "")
+    assert "not executable" in (inference.interpreter_problem(str(not_executable)) or "")
+    assert "without bin/python" in (inference.interpreter_problem(str(tmp_path)) or "")
+    assert inference.interpreter_problem(str(not_python)) is None  # found out only by a lookup, never by starting it

@@ -8,6 +8,7 @@ every row is exercised by a fixture.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from fnmatch import translate
 from functools import lru_cache
 
@@ -115,6 +116,13 @@ def glob_any(patterns: list[str], *names: str | None) -> bool:
     """Whether any non-empty name matches any glob (``*.x`` also matches a bare ``x``)."""
     compiled = _compiled(tuple(patterns))
     return any(name and compiled.match(name) for name in names)
+
+
+def glob_matcher(patterns: list[str]) -> Callable[[str], bool]:
+    """``glob_any`` for one non-empty name at a time, with the globs compiled once (for
+    loops over every node of a module)."""
+    match = _compiled(tuple(patterns)).match
+    return lambda name: match(name) is not None
 
 
 def first_row(knowledge: Knowledge, section: str, key: str, *names: str | None) -> Row | None:

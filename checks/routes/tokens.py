@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..knowledge import Knowledge
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
-from .data import glob_any
+from .data import glob_any, glob_matcher
 from .nodes import all_nodes
 
 #: Attributes anyone can learn about a user: hashing only these gives a guessable value.
@@ -91,10 +91,10 @@ def guessable_values(doc: SourceDoc, knowledge: Knowledge) -> list[Guessable]:
     rows = knowledge.rows("access_token_names")
     if not rows:
         return found
-    patterns = [p for row in rows for p in row["names"]]
+    is_token_name = glob_matcher([p for row in rows for p in row["names"]])
 
     def consider(name: str | None, value: ast.expr | None) -> None:
-        if not name or value is None or not glob_any(patterns, name.lower()):
+        if not name or value is None or not is_token_name(name.lower()):
             return
         if any(word in name.lower() for word in _NOT_CAPABILITY):
             return
@@ -112,7 +112,7 @@ def guessable_values(doc: SourceDoc, knowledge: Knowledge) -> list[Guessable]:
         elif isinstance(node, ast.Call) and node.keywords:
             owner = (dotted(node.func) or "").rsplit(".", 1)[-1].lower()
             for kw in node.keywords:
-                if kw.arg and not glob_any(patterns, kw.arg.lower()) and owner:
+                if kw.arg and not is_token_name(kw.arg.lower()) and owner:
                     consider(f"{owner}_{kw.arg}", kw.value)  # Invite(code=...) is an invite code
                 else:
                     consider(kw.arg, kw.value)

@@ -59,17 +59,25 @@ def _project_links(ctx: RuleContext) -> tuple[Callable[[str], Summary | None], l
     modules, calls_into = _project_taint(project)
     path = ctx.doc.path
     incoming: list[Incoming] = []
-    if ctx.doc.module_name:
-        prefix = len(ctx.doc.module_name) + 1
-        for source, call in calls_into.get(ctx.doc.module_name, ()):
-            if source != path:
+    parts = ctx.doc.module_name.split(".") if ctx.doc.module_name else []
+    # Callers name this module by its dotted name, or (scripts importing a neighbour) by a
+    # shorter tail of it that resolves to this file from where they are.
+    for start in range(len(parts)):
+        written = ".".join(parts[start:])
+        for source, call in calls_into.get(written, ()):
+            if source != path and (start == 0 or project.import_target(source, written) == path):
                 label = Label(call.origin, call.cleared, call.text, alias=call.alias)
-                incoming.append(Incoming(call.callee[prefix:], call.param, call.keyword, (label,), call.path, call.range, call.function))
+                incoming.append(Incoming(call.callee[len(written) + 1 :], call.param, call.keyword, (label,), call.path, call.range, call.function))
 
     def lookup(dotted_path: str) -> Summary | None:
         module, _, name = dotted_path.rpartition(".")
         # The last file of that module other than this one (as the index lists them).
         facts = next((f for source, f in reversed(modules.get(module, ())) if source != path), None)
+        if facts is None and module:
+            target = project.import_target(path, module)
+            known = project.files.get(target) if target is not None and target != path else None
+            found = known.facts.get("taint_summaries") if known is not None else None
+            facts = found if isinstance(found, TaintFacts) else None
         if facts is None:
             return None
         found = facts.summaries.get(name)

@@ -284,19 +284,15 @@ class CodewardServer(LanguageServer):
 
     def check_interpreter(self) -> None:
         """Tell the user (once) when the interpreter they named cannot be used: lookups then
-        fall back to the server's own environment. Starting it takes a moment: off the loop."""
+        fall back to the server's own environment. Only the file system is asked: the
+        interpreter itself starts on the first lookup that needs it."""
         interpreter = self.settings.interpreter
-        if not interpreter:
-            return
-        loop = asyncio.get_running_loop()
-
-        def check() -> None:
-            problem = inference.interpreter_problem(interpreter)
-            if problem is not None:
-                message = f"codeward settings: 'interpreter': {problem}; installed packages are resolved with the server's own Python"
-                loop.call_soon_threadsafe(lambda: self.log(message, types.MessageType.Warning, once=("interpreter", interpreter)))
-
-        self.analysis_pool.submit(check)
+        problem = inference.interpreter_problem(interpreter) if interpreter else None
+        if problem is not None:
+            self.log(
+                f"codeward settings: 'interpreter': {problem}; installed packages are resolved with the server's own Python",
+                types.MessageType.Warning, once=("interpreter", interpreter),
+            )
 
     def withdraw_workspace_diagnostics(self) -> None:
         """Workspace diagnostics were turned off: clear what closed files show."""
