@@ -10,6 +10,8 @@ import gc
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
 from .inprocess import InProcessClient
 
 CAPABILITIES = {
@@ -79,16 +81,22 @@ async def test_memory_is_flat_over_many_edits(tmp_path: Path) -> None:
     assert len(client.server.protocol._request_futures) <= 1  # at most the shutdown request
 
 
-async def test_edits_leave_no_cyclic_garbage(tmp_path: Path) -> None:
+BROKEN = TEXT * 5 + "\n\ndef unfinished(:\n    values = (1,\n"
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    pytest.param(TEXT, TARGET, id="valid-incremental"),
+    pytest.param(BROKEN, BROKEN.count("\n") - 1, id="broken-full-reparse"),  # edits in the broken definition
+])
+async def test_edits_leave_no_cyclic_garbage(text: str, line: int, tmp_path: Path) -> None:
     """The server runs the cyclic GC rarely (``tune_gc``), so anything an edit leaves in
     reference cycles stays in memory until then: syntax trees of a broken buffer's parse did
     (parso links each node to its parent), thousands of objects per edit."""
     client = InProcessClient()
     await client.initialize(tmp_path, CAPABILITIES, {"debounce": 0})
-    broken = TEXT * 5 + "\n\ndef unfinished(:\n    values = (1,\n"
-    uri = client.open(tmp_path / "app.py", broken)
+    uri = client.open(tmp_path / "app.py", text)
     await client.published_version(uri, 1)
-    typist = Typist(client, uri, broken.count("\n") - 1)  # in the broken definition: full re-parses
+    typist = Typist(client, uri, line)
     await typist.type(5)
     gc.collect()
     gc.disable()
@@ -100,3 +108,24 @@ async def test_edits_leave_no_cyclic_garbage(tmp_path: Path) -> None:
         gc.enable()
         await client.shutdown()
     assert garbage < 10 * ANALYSED_EDITS, f"{garbage} objects in reference cycles after {ANALYSED_EDITS} edits"
+
+
+async def test_workspace_scans_leave_no_progress_tokens(tmp_path: Path) -> None:
+    """Each scan (at start, and again on every pyproject.toml change with workspace
+    diagnostics on) reports progress; pygls would keep every token forever."""
+    (tmp_path / "closed.py").write_text(TEXT)
+    client = InProcessClient()
+    client.configuration = {"workspaceDiagnostics": True}  # what workspace/configuration answers
+    await client.initialize(tmp_path, {**CAPABILITIES, "window": {"workDoneProgress": True}}, client.configuration)
+    try:
+        server = client.server
+        for _ in range(2):
+            await client.until(lambda: server._index_task is not None and server._index_task.done())
+            assert any(str(m).startswith("checked") for m in client.progress_ends), client.progress_ends
+            assert server.work_done_progress.tokens == {}
+            client.progress_ends.clear()
+            (tmp_path / "pyproject.toml").write_text("[tool.codeward]\n")
+            client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": (tmp_path / "pyproject.toml").as_uri(), "type": 1}]})
+            await client.until(lambda: not server._index_task.done())
+    finally:
+        await client.shutdown()
