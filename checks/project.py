@@ -51,10 +51,15 @@ class FileFacts:
     digest: str
     module: str
     facts: dict[str, Any] = field(default_factory=dict)
+    #: Every extractor ran on this text without raising, so an absent fact means "nothing
+    #: to say" (False when unknown): an analysis of the same text can then use the facts
+    #: instead of extracting them again.
+    complete: bool = False
 
 
-def extract_facts(doc: SourceDoc) -> dict[str, Any]:
-    """Run every registered extractor on ``doc``; a failing extractor yields no fact."""
+def extract_facts(doc: SourceDoc, failed: set[str] | None = None) -> dict[str, Any]:
+    """Run every registered extractor on ``doc``; a failing extractor yields no fact (and
+    its name is added to ``failed``, when given)."""
     from . import rules  # noqa: F401  (registers extractors)
 
     facts: dict[str, Any] = {}
@@ -64,6 +69,8 @@ def extract_facts(doc: SourceDoc) -> dict[str, Any]:
         try:
             value = extractor(doc)
         except Exception:  # one broken extractor must not blind the others
+            if failed is not None:
+                failed.add(name)
             continue
         if value:
             facts[name] = value
@@ -86,14 +93,15 @@ class ProjectIndex:
         known = self.files.get(path)
         if known is not None and known.digest == doc.digest:
             return False
-        facts = extract_facts(doc)
-        self.files[path] = FileFacts(doc.digest, doc.module_name, facts)
+        failed: set[str] = set()
+        facts = extract_facts(doc, failed)
+        self.files[path] = FileFacts(doc.digest, doc.module_name, facts, complete=not failed)
         self.version += 1
         return known is None or known.facts != facts
 
-    def set_facts(self, path: str, digest: str, module: str, facts: dict[str, Any]) -> None:
-        """Store facts computed elsewhere (a worker process)."""
-        self.files[path] = FileFacts(digest, module, facts)
+    def set_facts(self, path: str, digest: str, module: str, facts: dict[str, Any], complete: bool = False) -> None:
+        """Store facts computed elsewhere (a worker process); ``complete``: see FileFacts."""
+        self.files[path] = FileFacts(digest, module, facts, complete)
         self.version += 1
 
     def remove(self, path: str) -> bool:
