@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .source import SourceDoc
@@ -116,6 +116,26 @@ class ProjectIndex:
         for path, f in self.files.items():
             if f.module == module:
                 return path
+        return None
+
+    def import_target(self, importer: str, module: str) -> str | None:
+        """The indexed file that ``import module`` in the file ``importer`` loads.
+
+        A module of that dotted name if the index has one; otherwise the nearest
+        ``module.py`` (or package) in the importer's folder or a folder above it: an app run
+        as a script imports its neighbours by bare name (``import storage`` beside
+        ``app.py``), which the dotted names from the project root do not show.
+        """
+        exact = self.module_path(module)
+        if exact is not None:
+            return exact
+        relative = module.replace(".", "/")
+        folder = PurePosixPath(importer).parent
+        for base in (folder, *folder.parents):
+            for candidate in (base / f"{relative}.py", base / relative / "__init__.py"):
+                path = candidate.as_posix()
+                if path in self.files:
+                    return path
         return None
 
     @property

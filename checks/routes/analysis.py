@@ -205,7 +205,14 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
         return None
     if row.get("needs_signature") and not effects.signature_checked:
         return None  # _decide treats it as an unsigned webhook
+    if effects.writes and any(_RECORD_ID.match(p) for p in route.path_params):
+        # `/employees/<employee_id>/reset`: a reset *request* is public, changing the
+        # password of a record the URL picks is not (a token would pick it, not an id).
+        return None
     return str(row["reason"])
+
+
+_RECORD_ID = re.compile(r"^(id|pk|.+_(id|pk)|.+Id)$")
 
 
 _PRIVILEGED_AREAS = ("admin", "debug", "internal")

@@ -78,6 +78,11 @@ declare_section(
     required={"names": list, "kind": str},
 )
 declare_section(
+    "access_caller_calls",
+    "Calls returning the authenticated caller or their identity (globs over the written name).",
+    required={"calls": list},
+)
+declare_section(
     "access_object_checks",
     "Calls that check a permission on an object.",
     required={"calls": list},

@@ -137,6 +137,7 @@ class _Extractor:
         bases = [dotted(b) or "" for b in cls.bases]
         fields: list[str] = []
         user_fks: list[str] = []
+        fks: dict[str, str] = {}  # field -> referenced table or model, lower case
         table = None
         methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for stmt in cls.body:
@@ -155,10 +156,15 @@ class _Extractor:
                 fields.append(target)
                 if _references_user(value):
                     user_fks.append(target)
+                fk = _foreign_key_target(value)
+                if fk:
+                    fks[target] = fk
         if fields or any(b.endswith(("Model", "Base", "SQLModel", "Document")) for b in bases):
             info: dict[str, Any] = {"fields": fields, "table": table, "module": self.module}
             if user_fks:
                 info["user_fks"] = user_fks
+            if fks:
+                info["fks"] = fks
             self._put("models", cls.name, info)
         if any(b.endswith("BasePermission") for b in bases):
             kind = None
@@ -278,6 +284,19 @@ def default_permission_nodes(doc: SourceDoc) -> list[ast.Constant]:
                 if string_value(key) == "DEFAULT_PERMISSION_CLASSES" and isinstance(value, (ast.List, ast.Tuple)):
                     found += [e for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
     return found
+
+
+def _foreign_key_target(value: ast.expr) -> str | None:
+    """``member`` for ``ForeignKey("member.id")``, ``ForeignKey(Member)``, ``ForeignKey("Member")``."""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("ForeignKey", "OneToOneField"):
+            for arg in node.args[:1]:
+                text = string_value(arg) or dotted(arg) or ""
+                parts = text.lower().split(".")
+                if len(parts) > 1 and parts[-1] == "id":
+                    parts.pop()
+                return parts[-1] or None
+    return None
 
 
 def _references_user(value: ast.expr) -> bool:

@@ -148,6 +148,13 @@ def model_info(name: str | None, view: ProjectView, knowledge: Knowledge) -> Mod
     if facts is None:
         return Model(name, None, False, user_row is not None)
     field, kind = _owner_field_of(facts["fields"], knowledge)
+    if field is None and not facts.get("user_fks"):
+        # `member_id = ForeignKey("member.id")` where Member holds the passwords: the field
+        # named after the account model is the owner (a `seller` key to it would be an author).
+        accounts = view.account_names
+        field = next((f for f, target in facts.get("fks", {}).items() if target in accounts and f.lower().removesuffix("_id") in accounts), None)
+        if field is not None:
+            return Model(name, field, True, user_row is not None, "user")
     if field is None and facts.get("user_fks"):
         # seller = ForeignKey(User) marks public content (check changes only); two user keys
         # (sender, recipient) or secret/personal fields (code, email) mark private records.
@@ -215,8 +222,8 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
         for kw in call.keywords:
             field = (kw.arg or "").split("__")[0]
             client = _mentions(kw.value, tainted)
-            if field in owner_fields and not client:
-                constrained = True
+            if (field in owner_fields or _is_caller(kw.value, user_names)) and not client:
+                constrained = True  # user_id=current_user.id, member_id=<the caller's id>
             elif kw.arg and client and (kw.arg in ("id", "pk") or _ID_NAME.match(kw.arg) or field in owner_fields):
                 found = found or client
                 via_owner = via_owner or field in owner_fields
@@ -231,7 +238,7 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
                 left, right = node.left, node.comparators[0]
                 attr = left.attr if isinstance(left, ast.Attribute) else ""
                 client = _mentions(right, tainted, request_ids=True)
-                if attr in owner_fields and not client:
+                if (attr in owner_fields or _is_caller(right, user_names)) and not client:
                     constrained = True
                 elif client and (attr in ("id", "pk") or _ID_NAME.match(attr) or attr in owner_fields):
                     found = found or client
@@ -321,6 +328,30 @@ def _is_caller(expr: ast.AST, user_names: frozenset[str]) -> bool:
         is_user_expr(sub, user_names) or isinstance(sub, ast.Name) and sub.id in user_names or _session_id(sub)
         for sub in ast.walk(expr)
     )
+
+
+def _caller_locals(doc: SourceDoc, func: ast.AST, user_names: frozenset[str], tainted: set[str], knowledge: Knowledge) -> frozenset[str]:
+    """``user_names`` plus locals holding the caller or their id: ``member_id =
+    int(get_jwt_identity())``, ``me = Member.query.get(member_id)`` (values built from the
+    caller alone, no client id in them)."""
+    rows = knowledge.rows("access_caller_calls")
+    patterns = rows[0]["calls"] if rows else []
+    names = set(user_names)
+    assigns = [n for n in function_nodes(doc, func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)]
+    for _ in range(2):
+        for node in assigns:
+            target = node.targets[0].id  # type: ignore[attr-defined]
+            if target in names or _mentions(node.value, tainted - names):
+                continue
+            current = frozenset(names)
+            for sub in ast.walk(node.value):
+                called = isinstance(sub, ast.Call) and glob_any(patterns, dotted(sub.func), (dotted(sub.func) or "").rsplit(".", 1)[-1])
+                if called or _is_caller(sub, current):
+                    if called:
+                        rows[0].hit()
+                    names.add(target)
+                    break
+    return frozenset(names)
 
 
 def _session_id(expr: ast.AST) -> bool:
@@ -424,6 +455,8 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
         user_names = user_names_of(doc, func, view, knowledge, config_guards)
         # A parameter bound to the caller (guest_id = Depends(current_guest)) is no client id.
         tainted = tainted_names(doc, func, route.path_params) - user_names
+        user_names = _caller_locals(doc, func, user_names, tainted, knowledge)
+        tainted -= user_names
         if not tainted and "request" not in doc.text:
             continue
         if _checked_in_body(doc, func, owner_fields, user_names, knowledge):

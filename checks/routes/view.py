@@ -48,7 +48,23 @@ class ProjectView:
     fetchers: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers loading a record by an argument
     fetcher_names: set[str] = field(default_factory=set)  # their last name segments (a cheap filter)
 
+    @property
+    def account_names(self) -> frozenset[str]:
+        """Lower-case class and table names of the models that hold passwords: the app's
+        accounts, whatever they are called (Member, Employee, Clerk)."""
+        cached = self.__dict__.get("_accounts")
+        if cached is None:
+            found: set[str] = set()
+            for name, info in self.models.items():
+                if any("password" in f or f in ("pw_hash", "pw_digest", "passwd") for f in info.get("fields", ())):
+                    found.add(name.lower())
+                    if info.get("table"):
+                        found.add(str(info["table"]).lower())
+            cached = self.__dict__["_accounts"] = frozenset(found)
+        return cached
+
     def add(self, module: str, facts: dict[str, Any]) -> None:
+        self.__dict__.pop("_accounts", None)
         self.callers.update(facts.get("callers", ()))
         for key, value in facts.get("fetchers", {}).items():
             self.fetchers[key] = value

@@ -34,7 +34,9 @@ def taint_summaries(doc: SourceDoc) -> TaintFacts | None:
     flow = ModuleFlow(doc, model_for(load()))
     flow.run()
     summaries = {}
-    for name, func in flow.functions.items():
+    # Methods too ("Class.method"): a repository or service class in one module is called
+    # through an instance or an annotated parameter in another.
+    for name, func in [*flow.functions.items(), *flow.methods.items()]:
         summary = flow.function(func).summary
         if summary.returns or summary.sinks or summary.sources:
             summaries[name] = summary
@@ -59,25 +61,52 @@ def _project_links(ctx: RuleContext) -> tuple[Callable[[str], Summary | None], l
     modules, calls_into = _project_taint(project)
     path = ctx.doc.path
     incoming: list[Incoming] = []
-    if ctx.doc.module_name:
-        prefix = len(ctx.doc.module_name) + 1
-        for source, call in calls_into.get(ctx.doc.module_name, ()):
-            if source != path:
+    parts = ctx.doc.module_name.split(".") if ctx.doc.module_name else []
+    # Callers name this module by its dotted name, or (scripts importing a neighbour) by a
+    # shorter tail of it that resolves to this file from where they are.
+    for start in range(len(parts)):
+        written = ".".join(parts[start:])
+        for source, call in calls_into.get(written, ()):
+            if source != path and (start == 0 or project.import_target(source, written) == path):
                 label = Label(call.origin, call.cleared, call.text, alias=call.alias)
-                incoming.append(Incoming(call.callee[prefix:], call.param, call.keyword, (label,), call.path, call.range, call.function))
+                name = call.callee[len(written) + 1 :].replace("()", "")
+                incoming.append(Incoming(name, call.param, call.keyword, (label,), call.path, call.range, call.function))
 
-    def lookup(dotted_path: str) -> Summary | None:
-        module, _, name = dotted_path.rpartition(".")
+    def facts_of(module: str) -> TaintFacts | None:
         # The last file of that module other than this one (as the index lists them).
         facts = next((f for source, f in reversed(modules.get(module, ())) if source != path), None)
-        if facts is None:
-            return None
-        found = facts.summaries.get(name)
-        if found is None and name in facts.functions:
-            return Summary(name, ())  # a project function that passes nothing on
-        return found
+        if facts is None and module:
+            target = project.import_target(path, module)
+            known = project.files.get(target) if target is not None and target != path else None
+            found = known.facts.get("taint_summaries") if known is not None else None
+            facts = found if isinstance(found, TaintFacts) else None
+        return facts
+
+    def lookup(dotted_path: str) -> Summary | None:
+        for module, name in callee_splits(dotted_path):
+            facts = facts_of(module)
+            if facts is None:
+                continue
+            found = facts.summaries.get(name)
+            if found is None and name in facts.functions:
+                return Summary(name, ())  # a project function that passes nothing on
+            if found is not None or "." not in name:
+                return found
+        return None
 
     return lookup, incoming
+
+
+def callee_splits(dotted_path: str) -> list[tuple[str, str]]:
+    """Ways to read a called path as (module, function in it): ``pkg.mod.run`` is ``run`` in
+    ``pkg.mod``; ``pkg.mod.Repo.get`` and ``pkg.mod.Repo().get`` (an annotated parameter, an
+    instance) may also be the method ``Repo.get`` of ``pkg.mod``."""
+    module, _, name = dotted_path.rpartition(".")
+    splits = [(module, name)]
+    owner, _, klass = module.replace("()", "").rpartition(".")
+    if owner and klass[:1].isupper() and "()" not in owner:
+        splits.append((owner, f"{klass}.{name}"))
+    return splits
 
 
 def _project_taint(project: ProjectIndex) -> tuple[dict[str, list[tuple[str, TaintFacts]]], dict[str, list[tuple[str, OutgoingCall]]]]:
@@ -96,7 +125,8 @@ def _project_taint(project: ProjectIndex) -> tuple[dict[str, list[tuple[str, Tai
             if file_facts.module:
                 modules.setdefault(file_facts.module, []).append((path, facts))
             for call in facts.calls:
-                calls_into.setdefault(call.callee.rpartition(".")[0], []).append((path, call))
+                for module, _ in callee_splits(call.callee):
+                    calls_into.setdefault(module, []).append((path, call))
         built = (modules, calls_into)
         cache.clear()  # only the current index version is worth keeping
         cache[project.version] = built

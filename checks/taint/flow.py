@@ -116,6 +116,8 @@ class ModuleFlow:
                 continue
             summary = self.function(func).summary
             param = call.param if call.param >= 0 else summary.param_index(call.keyword)
+            if call.path != self.doc.path and summary.method and call.param >= 0:
+                param += 1  # another file's call counts its own arguments: self is not one
             for sink in summary.sinks:
                 if sink.param != param or sink.direct or sink.path != self.doc.path:
                     continue

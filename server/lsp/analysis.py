@@ -67,6 +67,10 @@ class FactUsage:
         self.used.add("*modules")
         return self._index.module_path(module)
 
+    def import_target(self, importer: str, module: str) -> str | None:
+        self.used.add("*modules")
+        return self._index.import_target(importer, module)
+
     def __getattr__(self, name: str) -> Any:  # anything else: depends on every fact
         self.used.add("*")
         return getattr(self._index, name)

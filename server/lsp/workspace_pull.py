@@ -86,6 +86,7 @@ def take_over(ls: "CodewardServer") -> None:
     if reports.active:
         return
     reports.active = True
+    ls.log("codeward: the client pulls workspace diagnostics (workspace/diagnostic); closed files are no longer pushed")
     for uri in sorted(ls._published_closed):
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     ls._published_closed.clear()

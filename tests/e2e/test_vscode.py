@@ -136,6 +136,20 @@ def test_missing_auth_visible_and_workspace_scan(server: CodeServer, tmp_path: P
     assert any("CW301" in row for row in result["problemsAfterScan"]), result["problemsAfterScan"]
 
 
+def test_workspace_diagnostics_pulled_for_closed_files(server: CodeServer, tmp_path: Path) -> None:
+    """With codeward.workspaceDiagnostics, a file that was never opened shows its finding in
+    the Problems panel; VS Code pulls it (workspace/diagnostic) rather than receiving a push."""
+    folder = workspace(tmp_path, {
+        "client.py": TLS_CLIENT,
+        "users.py": SQL_APP,
+        ".vscode/settings.json": '{"codeward.workspaceDiagnostics": true}\n',
+    })
+    finding = engine_finding(folder / "client.py", "CW502")
+    result = drive(server, folder, "client.py", finding, "workspace-pull", closed_code="CW101")
+    assert any("CW101" in row for row in result["problemsOfClosed"]), result["problemsOfClosed"]
+    assert "the client pulls workspace diagnostics" in server.extension_log()
+
+
 def test_missing_codeward_offers_bundled_server(server: CodeServer, tmp_path: Path) -> None:
     """An interpreter without codeward: the message says what to run, the offer works.
 

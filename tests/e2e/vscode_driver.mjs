@@ -18,6 +18,8 @@ import * as path from "node:path";
  *  - scanCode: when set, "codeward: Scan Workspace" runs from the Command Palette and a
  *    Problems entry with this code must appear (for a file that is not open), then
  *    "codeward: Show Logs" must show the extension's log
+ *  - closedCode: when set, a Problems entry with this code must appear without running any
+ *    command (workspace diagnostics of a file that is not open)
  *  - shots: folder for the step screenshots
  */
 const spec = JSON.parse(process.argv[2]);
@@ -98,6 +100,12 @@ try {
     await problemRow.first().waitFor();
     result.problems = await problemRows();
   });
+  if (spec.closedCode) {
+    await step("closed-file-problem", async () => {
+      await page.locator(".markers-panel .monaco-list-row", { hasText: spec.closedCode }).first().waitFor();
+      result.problemsOfClosed = await problemRows();
+    });
+  }
   if (spec.scanCode) {
     await step("scan-workspace", async () => {
       await runCommand("codeward: Scan Workspace");

@@ -164,7 +164,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 
 def drive(server: CodeServer, folder: Path, file: str, finding: Finding, name: str, *, fix: bool = False,
-          notice: str | None = None, notice_button: str | None = None, scan_code: str | None = None) -> dict:
+          notice: str | None = None, notice_button: str | None = None, scan_code: str | None = None,
+          closed_code: str | None = None) -> dict:
     """Run one scenario in a fresh browser (see vscode_driver.mjs for the steps)."""
     shots = ARTIFACTS / name
     shutil.rmtree(shots, ignore_errors=True)
@@ -173,7 +174,7 @@ def drive(server: CodeServer, folder: Path, file: str, finding: Finding, name: s
         "url": server.url, "folder": str(folder), "file": file, "code": finding.code,
         "line": finding.range.start.line + 1, "column": finding.range.start.column + 1,
         "fixTitle": finding.fix.title if fix and finding.fix else None,
-        "notice": notice, "noticeButton": notice_button, "scanCode": scan_code, "shots": str(shots), "timeoutMs": 60_000,
+        "notice": notice, "noticeButton": notice_button, "scanCode": scan_code, "closedCode": closed_code, "shots": str(shots), "timeoutMs": 60_000,
     }
     proc = subprocess.run(["node", str(DRIVER), json.dumps(spec)], capture_output=True, text=True,
                           timeout=SCENARIO_TIMEOUT, env={**os.environ, "CODEWARD_E2E_DIR": str(E2E_DIR)})
