@@ -133,17 +133,21 @@ def _owner_field_of(fields: list[str], knowledge: Knowledge) -> tuple[str | None
     return None, "user"
 
 
-def model_info(name: str | None, view: ProjectView, knowledge: Knowledge) -> Model:
-    if not name:
-        return Model("record", None, False, False)
-    name = name.rsplit(".", 1)[-1]  # models.Todo → Todo
+def _model_facts(name: str, view: ProjectView) -> tuple[str, dict | None]:
     facts = view.models.get(name)
     if facts is None:
         lowered = name.lower()
         for cls, info in view.models.items():
             if info.get("table") == name or cls.lower() in (lowered, lowered.rstrip("s"), lowered[:-2] if lowered.endswith("es") else lowered):
-                name, facts = cls, info
-                break
+                return cls, info
+    return name, facts
+
+
+def model_info(name: str | None, view: ProjectView, knowledge: Knowledge, depth: int = 0) -> Model:
+    if not name:
+        return Model("record", None, False, False)
+    name = name.rsplit(".", 1)[-1]  # models.Todo → Todo
+    name, facts = _model_facts(name, view)
     user_row = first_row(knowledge, "access_user_models", "names", name)
     if facts is None:
         return Model(name, None, False, user_row is not None)
@@ -156,12 +160,19 @@ def model_info(name: str | None, view: ProjectView, knowledge: Knowledge) -> Mod
         if field is not None:
             return Model(name, field, True, user_row is not None, "user")
     if field is None and facts.get("user_fks"):
-        # seller = ForeignKey(User) marks public content (check changes only); two user keys
-        # (sender, recipient) or secret/personal fields (code, email) mark private records.
-        private = len(facts["user_fks"]) > 1 or bool(set(facts["fields"]) & _PRIVATE_FIELDS)
-        field, kind = facts["user_fks"][0], "user" if private else "author"
-        if len(facts["user_fks"]) > 1:  # sender or recipient? no single constraint to add
+        # A key to the user model not named like an author (those are owner fields of kind
+        # "author" above): student, holder, requester own a private record. Two of them
+        # (sender, recipient) give no single constraint to add.
+        field, kind = facts["user_fks"][0], "user"
+        if len(facts["user_fks"]) > 1:
             return Model(name, field, True, user_row is not None, kind, ambiguous=True)
+    if field is None and depth == 0:
+        # Owned through its parent (Grade -> Enrollment -> student): private as the parent
+        # is, but the constraint goes through a join, so no single field to add.
+        for fk, target in facts.get("fks", {}).items():
+            parent = model_info(target, view, knowledge, depth + 1)
+            if parent.known and parent.owner_field and parent.owner_kind != "author":
+                return Model(name, fk, True, user_row is not None, parent.owner_kind, ambiguous=True)
     return Model(name, field, True, user_row is not None, kind)
 
 

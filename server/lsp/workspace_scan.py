@@ -64,6 +64,9 @@ class _Progress:
     def end(self, message: str) -> None:
         if self.enabled:
             self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+            # pygls keeps every token's cancellation future forever (pygls issue #607); scans
+            # run again on each pyproject.toml change, so drop ours when it ends.
+            self.ls.work_done_progress.tokens.pop(self.token, None)
 
 
 async def run_workspace_scan(ls: "CodewardServer") -> None:

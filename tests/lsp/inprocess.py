@@ -27,6 +27,7 @@ class InProcessClient:
         #: The latest publications per document (bounded: memory tests send thousands of edits).
         self.published: dict[str, deque[tuple[int | None, list[dict]]]] = {}
         self.logs: list[str] = []
+        self.progress_ends: list[str | None] = []
         self.responses: dict[int, Any] = {}
         self.server_requests: list[dict] = []
         self.configuration: dict[str, Any] = {}
@@ -42,6 +43,8 @@ class InProcessClient:
         elif method == "textDocument/publishDiagnostics":
             params = message["params"]
             self.published.setdefault(params["uri"], deque(maxlen=100)).append((params.get("version"), params["diagnostics"]))
+        elif method == "$/progress" and message["params"]["value"].get("kind") == "end":
+            self.progress_ends.append(message["params"]["value"].get("message"))
         elif method == "window/logMessage":
             self.logs.append(message["params"]["message"])
         elif "id" in message:  # a request to the client: answer on the next loop turn, as a pipe would

@@ -100,3 +100,24 @@ async def test_edits_leave_no_cyclic_garbage(tmp_path: Path) -> None:
         gc.enable()
         await client.shutdown()
     assert garbage < 10 * ANALYSED_EDITS, f"{garbage} objects in reference cycles after {ANALYSED_EDITS} edits"
+
+
+async def test_workspace_scans_leave_no_progress_tokens(tmp_path: Path) -> None:
+    """Each scan (at start, and again on every pyproject.toml change with workspace
+    diagnostics on) reports progress; pygls would keep every token forever."""
+    (tmp_path / "closed.py").write_text(TEXT)
+    client = InProcessClient()
+    client.configuration = {"workspaceDiagnostics": True}  # what workspace/configuration answers
+    await client.initialize(tmp_path, {**CAPABILITIES, "window": {"workDoneProgress": True}}, client.configuration)
+    try:
+        server = client.server
+        for _ in range(2):
+            await client.until(lambda: server._index_task is not None and server._index_task.done())
+            assert any(str(m).startswith("checked") for m in client.progress_ends), client.progress_ends
+            assert server.work_done_progress.tokens == {}
+            client.progress_ends.clear()
+            (tmp_path / "pyproject.toml").write_text("[tool.codeward]\n")
+            client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": (tmp_path / "pyproject.toml").as_uri(), "type": 1}]})
+            await client.until(lambda: not server._index_task.done())
+    finally:
+        await client.shutdown()
