@@ -113,10 +113,25 @@ class ProjectIndex:
         return {path: f.facts[name] for path, f in self.files.items() if name in f.facts}
 
     def module_path(self, module: str) -> str | None:
+        """The first indexed file of that dotted module name."""
+        return self._derived("modules", self._first_file_of_modules).get(module)
+
+    def _first_file_of_modules(self) -> dict[str, str]:
+        found: dict[str, str] = {}
         for path, f in self.files.items():
-            if f.module == module:
-                return path
-        return None
+            found.setdefault(f.module, path)
+        return found
+
+    def _derived(self, name: str, build: Callable[[], Any]) -> Any:
+        """``build()``, computed once per index version (rules ask for every call they see;
+        a scan over every file for each question was quadratic)."""
+        cache = self.memo.setdefault(f"project.{name}", {})
+        value = cache.get(self.version)
+        if value is None:
+            value = build()
+            cache.clear()  # only the current index version is worth keeping
+            cache[self.version] = value
+        return value
 
     def import_target(self, importer: str, module: str) -> str | None:
         """The indexed file that ``import module`` in the file ``importer`` loads.
@@ -129,8 +144,14 @@ class ProjectIndex:
         exact = self.module_path(module)
         if exact is not None:
             return exact
+        memo: dict[tuple[str, str], str | None] = self._derived("import_targets", dict)
+        key = (importer, module)
+        if key not in memo:
+            memo[key] = self._neighbour(PurePosixPath(importer).parent, module)
+        return memo[key]
+
+    def _neighbour(self, folder: PurePosixPath, module: str) -> str | None:
         relative = module.replace(".", "/")
-        folder = PurePosixPath(importer).parent
         for base in (folder, *folder.parents):
             for candidate in (base / f"{relative}.py", base / relative / "__init__.py"):
                 path = candidate.as_posix()
