@@ -121,6 +121,8 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                         break
                 else:
                     helper = _helper_effect(doc, node, view)
+                    if helper is None:
+                        helper = _sql_effect(node)
                     if helper is not None:
                         (found.writes if helper else found.reads).append(node)
                 if signature_rows and glob_any(signature_rows[0]["calls"], written):
@@ -148,6 +150,26 @@ def _helper_effect(doc: SourceDoc, call: ast.Call, view: ProjectView | None) -> 
         return None
     found = lookup(view.fetchers, (doc.resolve(func) or "").replace("()", ""))
     return bool(found[1].get("writes")) if found is not None else None
+
+
+_SQL_READ = re.compile(r"^\s*select\b", re.IGNORECASE)
+_SQL_CHANGE = re.compile(r"^\s*(update|delete|insert)\b", re.IGNORECASE)
+
+
+def _sql_effect(call: ast.Call) -> bool | None:
+    """A call given an SQL statement (``db().q("SELECT ...")``, ``run(f"UPDATE ...")``): the
+    project's own query helper. True for a change, False for a read, None otherwise."""
+    if not call.args:
+        return None
+    first = call.args[0]
+    if isinstance(first, ast.JoinedStr):
+        first = first.values[0] if first.values else first
+    text = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+    if text is None:
+        return None
+    if _SQL_CHANGE.match(text):
+        return True
+    return False if _SQL_READ.match(text) else None
 
 
 def _class_effects(route: Route, found: Effects) -> None:

@@ -91,6 +91,17 @@ def lookup(table: dict[str, Any], name: str | None) -> tuple[str, Any] | None:
     return None
 
 
+def includes_of(view: ProjectView, name: str | None) -> list[dict[str, Any]]:
+    """Every ``include_router``/``register_blueprint`` of ``name``, under any spelling of its
+    key (``app.reports.bp`` from an absolute import, ``reports.bp`` from a relative one in a
+    factory), those with a URL prefix first: a dev-only ``register_blueprint(bp)`` beside
+    the real one must not hide the prefix."""
+    if not name:
+        return []
+    found = [item for key, items in view.includes.items() if key == name or key.endswith("." + name) or name.endswith("." + key) for item in items]
+    return sorted(found, key=lambda item: not item["prefix"])
+
+
 def project_view(doc: SourceDoc, project: ProjectIndex | None, memo: dict[str, object]) -> ProjectView:
     """The merged view for ``doc`` (memoised per document analysis)."""
     cached = memo.get("access.view")

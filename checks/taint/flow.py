@@ -56,6 +56,15 @@ class FunctionResult:
     hits: list[SinkHit] = field(default_factory=list)
 
 
+def _table_entries(value: ast.expr) -> tuple[str, ...]:
+    """The function names of a dict literal whose values are all plain names."""
+    if not isinstance(value, ast.Dict) or not value.values:
+        return ()
+    if not all(isinstance(v, ast.Name) for v in value.values):
+        return ()
+    return tuple(dict.fromkeys(v.id for v in value.values))  # type: ignore[union-attr]
+
+
 class ModuleFlow:
     """Taint results for every function of one document (computed on demand, once each)."""
 
@@ -87,6 +96,14 @@ class ModuleFlow:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         self.methods[f"{stmt.name}.{item.name}"] = item
                         self.class_of[id(item)] = stmt.name
+        #: Dispatch tables: module-level dicts (``HANDLERS = {"add": add, ...}``) whose
+        #: values are all functions of the module; ``HANDLERS[name](args)`` calls each.
+        self.tables: dict[str, tuple[str, ...]] = {}
+        for stmt in doc.tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                entries = _table_entries(stmt.value)
+                if entries and all(name in self.functions for name in entries):
+                    self.tables[stmt.targets[0].id] = entries
         #: Calls passing request data to functions of other modules (for their files).
         self.outgoing: list[OutgoingCall] = []
         self.incoming: list[Incoming] = []
@@ -111,31 +128,40 @@ class ModuleFlow:
         """Report parameter-fed sinks that callers reach with request data, at the sink."""
         by_place = {(self.doc.range_of(h.node), h.category): h for h in hits if h.via is None and isinstance(h.node, ast.AST)}
         for call in sorted(incoming, key=lambda c: (c.path, c.range.start, c.param, c.keyword)):
-            func = self.functions.get(call.function) or self.methods.get(call.function)
-            if func is None:
+            for func in self._targets(call.function):
+                self._enter_one(hits, by_place, call, func)
+
+    def _targets(self, name: str) -> list[FunctionNode]:
+        """The functions an incoming call reaches: one, or every entry of a dispatch table
+        (``TABLE[]``)."""
+        if name.endswith("[]"):
+            return [self.functions[entry] for entry in self.tables.get(name[:-2], ())]
+        func = self.functions.get(name) or self.methods.get(name)
+        return [func] if func is not None else []
+
+    def _enter_one(self, hits: list[SinkHit], by_place: dict, call: Incoming, func: FunctionNode) -> None:
+        summary = self.function(func).summary
+        param = call.param if call.param >= 0 else summary.param_index(call.keyword)
+        if call.path != self.doc.path and summary.method and call.param >= 0:
+            param += 1  # another file's call counts its own arguments: self is not one
+        for sink in summary.sinks:
+            if sink.param != param or sink.direct or sink.path != self.doc.path:
                 continue
-            summary = self.function(func).summary
-            param = call.param if call.param >= 0 else summary.param_index(call.keyword)
-            if call.path != self.doc.path and summary.method and call.param >= 0:
-                param += 1  # another file's call counts its own arguments: self is not one
-            for sink in summary.sinks:
-                if sink.param != param or sink.direct or sink.path != self.doc.path:
-                    continue
-                labels = tuple(
-                    label for label in call.labels
-                    if label.live_for(sink.category) and (not sink.needs_text or sink.needs_text in label.text)
-                )
-                if not labels:
-                    continue
-                hit = by_place.get((sink.range, sink.category))
-                if hit is None:
-                    hit = SinkHit(sink.category, sink.sink, sink.range, None, None, labels, func)
-                    by_place[(sink.range, sink.category)] = hit
-                    hits.append(hit)
-                elif hit.entry is not None or (any(label.origin.proven for label in hit.labels) and not hit.latent):
-                    continue
-                hit.labels, hit.latent = labels, False
-                hit.entry = (call.path, call.range, call.caller)
+            labels = tuple(
+                label for label in call.labels
+                if label.live_for(sink.category) and (not sink.needs_text or sink.needs_text in label.text)
+            )
+            if not labels:
+                continue
+            hit = by_place.get((sink.range, sink.category))
+            if hit is None:
+                hit = SinkHit(sink.category, sink.sink, sink.range, None, None, labels, func)
+                by_place[(sink.range, sink.category)] = hit
+                hits.append(hit)
+            elif hit.entry is not None or (any(label.origin.proven for label in hit.labels) and not hit.latent):
+                continue
+            hit.labels, hit.latent = labels, False
+            hit.entry = (call.path, call.range, call.caller)
 
     def function(self, func: FunctionNode) -> FunctionResult:
         known = self.results.get(id(func))
@@ -682,6 +708,8 @@ class _Walker(GuardMixin, SinkMixin):
             receiver, args = clear(receiver, consumed), [clear(a, consumed) for a in args]
             keywords = {k: clear(v, consumed) for k, v in keywords.items()}
             all_args = union(*args, *keywords.values())
+        if isinstance(func, ast.Subscript) and isinstance(func.value, (ast.Name, ast.Attribute)):
+            self._dispatch(node, func.value, args, keywords)
         summary = self.flow.summary_for_call(node, self.scope, path) if isinstance(func, (ast.Name, ast.Attribute)) else None
         if summary is not None:
             return self._apply_summary(node, summary, args, keywords)
@@ -751,6 +779,18 @@ class _Walker(GuardMixin, SinkMixin):
             if name in (resolved, written) or (resolved is not None and resolved.endswith("." + name)):
                 return True
         return False
+
+    def _dispatch(self, node: ast.Call, table: ast.Name | ast.Attribute, args: list, keywords: dict) -> None:
+        """``TABLE[key](...)``: a call to every function of a dispatch table, this module's
+        (their summaries apply here) or another's (noted for that file, as ``TABLE[]``)."""
+        entries = self.flow.tables.get(table.id) if isinstance(table, ast.Name) else None
+        if entries and self.doc.names.binding(table.id, self.scope) is None:
+            for entry in entries:
+                self._apply_summary(node, self.flow.function(self.flow.functions[entry]).summary, args, keywords)
+            return
+        path = self.doc.names.resolve(table, self.scope)
+        if path and "." in path and "()" not in path:
+            self._note_outgoing(node, f"{path}[]", args, keywords)
 
     def _apply_summary(self, node: ast.Call, summary: Summary, args: list, keywords: dict) -> frozenset[Label]:
         offset = 1 if summary.method and isinstance(node.func, ast.Attribute) else 0

@@ -10,6 +10,8 @@ import gc
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
 from .inprocess import InProcessClient
 
 CAPABILITIES = {
@@ -79,16 +81,22 @@ async def test_memory_is_flat_over_many_edits(tmp_path: Path) -> None:
     assert len(client.server.protocol._request_futures) <= 1  # at most the shutdown request
 
 
-async def test_edits_leave_no_cyclic_garbage(tmp_path: Path) -> None:
+BROKEN = TEXT * 5 + "\n\ndef unfinished(:\n    values = (1,\n"
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    pytest.param(TEXT, TARGET, id="valid-incremental"),
+    pytest.param(BROKEN, BROKEN.count("\n") - 1, id="broken-full-reparse"),  # edits in the broken definition
+])
+async def test_edits_leave_no_cyclic_garbage(text: str, line: int, tmp_path: Path) -> None:
     """The server runs the cyclic GC rarely (``tune_gc``), so anything an edit leaves in
     reference cycles stays in memory until then: syntax trees of a broken buffer's parse did
     (parso links each node to its parent), thousands of objects per edit."""
     client = InProcessClient()
     await client.initialize(tmp_path, CAPABILITIES, {"debounce": 0})
-    broken = TEXT * 5 + "\n\ndef unfinished(:\n    values = (1,\n"
-    uri = client.open(tmp_path / "app.py", broken)
+    uri = client.open(tmp_path / "app.py", text)
     await client.published_version(uri, 1)
-    typist = Typist(client, uri, broken.count("\n") - 1)  # in the broken definition: full re-parses
+    typist = Typist(client, uri, line)
     await typist.type(5)
     gc.collect()
     gc.disable()
