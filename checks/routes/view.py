@@ -107,8 +107,11 @@ def project_view(doc: SourceDoc, project: ProjectIndex | None, memo: dict[str, o
     cached = memo.get("access.view")
     if isinstance(cached, ProjectView):
         return cached
-    fresh = access_facts(doc) if doc.tree is not None else None
     own = project.files.get(doc.path) if project is not None else None
+    if own is not None and own.complete and own.digest == doc.digest and own.module == doc.module_name:
+        fresh = own.facts.get("access")  # extracted from this very text: the same again
+    else:
+        fresh = access_facts(doc) if doc.tree is not None else None
     if project is not None and own is not None and (own.facts.get("access") or {}) == (fresh or {}):
         # The index already holds this document's facts as they are now (always so in a
         # scan): every file of the app shares one merged view, built once per index version
