@@ -12,7 +12,8 @@ import os
 import re
 import tokenize
 from collections.abc import Iterator
-from pathlib import Path
+from functools import lru_cache
+from pathlib import Path, PurePath
 
 import pathspec
 
@@ -33,7 +34,12 @@ _EXTENSION_KINDS = {
 
 def kind_of(path: Path | str) -> str | None:
     """The document kind of a file name (``python``, ``toml``, ``env``...), or None."""
-    name = Path(path).name
+    return _kind_of_name(path.name if isinstance(path, PurePath) else PurePath(path).name)
+
+
+@lru_cache(maxsize=4096)
+def _kind_of_name(name: str) -> str | None:
+    """Cached: a scan asks about every file several times, and names repeat."""
     lower = name.lower()
     if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         return "dockerfile"

@@ -28,10 +28,12 @@ Scope = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.C
 class NameResolver:
     """Resolves expressions of one module to dotted paths."""
 
-    def __init__(self, tree: ast.Module, return_types: Mapping[str, Row], module_name: str = "", text: str | None = None) -> None:
+    def __init__(self, tree: ast.Module, return_types: Mapping[str, Row], module_name: str = "", text: str | None = None, package: bool = False) -> None:
         self.tree = tree
         self.return_types = return_types
         self.module_name = module_name
+        #: The module is a package's ``__init__``: ``from .x import y`` is relative to itself.
+        self.package = package
         self.imports: dict[str, str] = {}
         #: Top-level modules imported anywhere in the file: a call can only resolve into a
         #: library the file imports, so rules skip whole files cheaply.
@@ -73,7 +75,7 @@ class NameResolver:
                         top = alias.name.split(".")[0]
                         self._import(scope, bindings, top, top)
             elif isinstance(node, ast.ImportFrom):
-                base = _absolute_module(node, self.module_name)
+                base = _absolute_module(node, self.module_name, self.package)
                 for alias in node.names:
                     if alias.name != "*":
                         full = f"{base}.{alias.name}" if base else alias.name
@@ -240,11 +242,11 @@ def _unwrap_annotation(annotation: ast.expr) -> ast.expr:
     return annotation
 
 
-def _absolute_module(node: ast.ImportFrom, module_name: str) -> str:
+def _absolute_module(node: ast.ImportFrom, module_name: str, package: bool = False) -> str:
     if not node.level:
         return node.module or ""
     parts = module_name.split(".") if module_name else []
-    base = parts[: max(len(parts) - node.level, 0)]
+    base = parts[: max(len(parts) - node.level + (1 if package else 0), 0)]
     if node.module:
         base.append(node.module)
     return ".".join(base)

@@ -51,10 +51,15 @@ class FileFacts:
     digest: str
     module: str
     facts: dict[str, Any] = field(default_factory=dict)
+    #: Every extractor ran on this text without raising, so an absent fact means "nothing
+    #: to say" (False when unknown): an analysis of the same text can then use the facts
+    #: instead of extracting them again.
+    complete: bool = False
 
 
-def extract_facts(doc: SourceDoc) -> dict[str, Any]:
-    """Run every registered extractor on ``doc``; a failing extractor yields no fact."""
+def extract_facts(doc: SourceDoc, failed: set[str] | None = None) -> dict[str, Any]:
+    """Run every registered extractor on ``doc``; a failing extractor yields no fact (and
+    its name is added to ``failed``, when given)."""
     from . import rules  # noqa: F401  (registers extractors)
 
     facts: dict[str, Any] = {}
@@ -64,6 +69,8 @@ def extract_facts(doc: SourceDoc) -> dict[str, Any]:
         try:
             value = extractor(doc)
         except Exception:  # one broken extractor must not blind the others
+            if failed is not None:
+                failed.add(name)
             continue
         if value:
             facts[name] = value
@@ -86,14 +93,15 @@ class ProjectIndex:
         known = self.files.get(path)
         if known is not None and known.digest == doc.digest:
             return False
-        facts = extract_facts(doc)
-        self.files[path] = FileFacts(doc.digest, doc.module_name, facts)
+        failed: set[str] = set()
+        facts = extract_facts(doc, failed)
+        self.files[path] = FileFacts(doc.digest, doc.module_name, facts, complete=not failed)
         self.version += 1
         return known is None or known.facts != facts
 
-    def set_facts(self, path: str, digest: str, module: str, facts: dict[str, Any]) -> None:
-        """Store facts computed elsewhere (a worker process)."""
-        self.files[path] = FileFacts(digest, module, facts)
+    def set_facts(self, path: str, digest: str, module: str, facts: dict[str, Any], complete: bool = False) -> None:
+        """Store facts computed elsewhere (a worker process); ``complete``: see FileFacts."""
+        self.files[path] = FileFacts(digest, module, facts, complete)
         self.version += 1
 
     def remove(self, path: str) -> bool:
@@ -105,10 +113,25 @@ class ProjectIndex:
         return {path: f.facts[name] for path, f in self.files.items() if name in f.facts}
 
     def module_path(self, module: str) -> str | None:
+        """The first indexed file of that dotted module name."""
+        return self._derived("modules", self._first_file_of_modules).get(module)
+
+    def _first_file_of_modules(self) -> dict[str, str]:
+        found: dict[str, str] = {}
         for path, f in self.files.items():
-            if f.module == module:
-                return path
-        return None
+            found.setdefault(f.module, path)
+        return found
+
+    def _derived(self, name: str, build: Callable[[], Any]) -> Any:
+        """``build()``, computed once per index version (rules ask for every call they see;
+        a scan over every file for each question was quadratic)."""
+        cache = self.memo.setdefault(f"project.{name}", {})
+        value = cache.get(self.version)
+        if value is None:
+            value = build()
+            cache.clear()  # only the current index version is worth keeping
+            cache[self.version] = value
+        return value
 
     def import_target(self, importer: str, module: str) -> str | None:
         """The indexed file that ``import module`` in the file ``importer`` loads.
@@ -121,8 +144,14 @@ class ProjectIndex:
         exact = self.module_path(module)
         if exact is not None:
             return exact
+        memo: dict[tuple[str, str], str | None] = self._derived("import_targets", dict)
+        key = (importer, module)
+        if key not in memo:
+            memo[key] = self._neighbour(PurePosixPath(importer).parent, module)
+        return memo[key]
+
+    def _neighbour(self, folder: PurePosixPath, module: str) -> str | None:
         relative = module.replace(".", "/")
-        folder = PurePosixPath(importer).parent
         for base in (folder, *folder.parents):
             for candidate in (base / f"{relative}.py", base / relative / "__init__.py"):
                 path = candidate.as_posix()

@@ -119,11 +119,13 @@ def _load_doc(target: _Target, config: Config, root: Path) -> SourceDoc | NotAna
         return NotAnalysed(target.relative, f"cannot parse: {exc}")
 
 
-def _facts_task(target: _Target) -> tuple[str, str, str, dict[str, Any]] | None:
+def _facts_task(target: _Target) -> tuple[str, str, str, dict[str, Any], bool] | None:
     doc = _load_doc(target, _WORKER["config"], _WORKER["root"])
     if isinstance(doc, NotAnalysed):
         return None
-    return doc.path, doc.digest, doc.module_name, extract_facts(doc)
+    failed: set[str] = set()
+    facts = extract_facts(doc, failed)
+    return doc.path, doc.digest, doc.module_name, facts, not failed
 
 
 def _analyse_task(target: _Target) -> FileResult:
@@ -184,7 +186,7 @@ class _Cache:
         self.enabled = enabled
         key = f"{__version__}|{root}|{config.fingerprint}|{sorted(all_rules())}"
         self.file = cache_home() / f"scan-{hashlib.blake2b(key.encode(), digest_size=12).hexdigest()}.pickle"
-        self.facts: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        self.facts: dict[str, tuple[Any, ...]] = {}  # path → (digest, module, facts, complete)
         self.results: dict[str, tuple[str, FileResult]] = {}
         if enabled and _trusted(self.file):
             try:
@@ -251,15 +253,15 @@ def scan(
                 continue
             cached = cache.facts.get(target.relative)
             if cached and cached[0] == digests.get(target.path):
-                project.set_facts(target.relative, cached[0], cached[1], cached[2])
+                project.set_facts(target.relative, cached[0], cached[1], cached[2], complete=cached[3:] == (True,))
             else:
                 todo.append(target)
         for source, item in zip(todo, _run(_facts_task, todo, jobs, (config, root, None))):
             if item is not None:
-                path, digest, module, facts = item
-                project.set_facts(path, digest, module, facts)
+                path, digest, module, facts, complete = item
+                project.set_facts(path, digest, module, facts, complete)
                 if use_cache:
-                    cache.facts[path] = (digests.get(source.path, ""), module, facts)
+                    cache.facts[path] = (digests.get(source.path, ""), module, facts, complete)
 
     project_digest = project.digest
     todo_targets: list[_Target] = []

@@ -69,7 +69,8 @@ class SourceDoc:
     @cached_property
     def names(self) -> NameResolver:
         assert self.tree is not None, "names are only available for Python documents"
-        return NameResolver(self.tree, knowledge.return_types(), self.module_name, self.text)
+        package = self.path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py"
+        return NameResolver(self.tree, knowledge.return_types(), self.module_name, self.text, package)
 
     @cached_property
     def parents(self) -> dict[int, ast.AST]:

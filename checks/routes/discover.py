@@ -21,7 +21,7 @@ from ..syntax import dotted, keyword, string_value
 from .behaviour import body_guard
 from .nodes import all_nodes
 from .facts import dependency_targets, object_key, parameter_dependencies
-from .view import Guard, ProjectView, guard_for, known_guard, lookup
+from .view import Guard, ProjectView, guard_for, includes_of, known_guard, lookup
 
 Handler = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -218,6 +218,9 @@ class _Discovery:
             binding = self.doc.names.binding(target.id, scope)  # type: ignore[arg-type]
             if isinstance(binding, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 return binding
+            if isinstance(binding, ast.Call) and isinstance(binding.func, ast.Attribute) and binding.func.attr == "as_view":
+                # loans = LoanAPI.as_view("loans"); add_url_rule(..., view_func=loans)
+                return self._local_definition(binding.func.value)
         return None
 
     def _route_for(self, node: Handler | ast.ClassDef, framework: str, url: str, methods: tuple[str, ...], receiver: str | None) -> Route:
@@ -377,11 +380,11 @@ class _Discovery:
             found = lookup(self.view.routers, key)
             if found is not None and found[1]["prefix"]:
                 parts.insert(0, found[1]["prefix"])
-            included = lookup(self.view.includes, key)
-            if not included or not included[1]:
+            included = includes_of(self.view, key)
+            if not included:
                 break
-            parts.insert(0, included[1][0]["prefix"])
-            key = included[1][0]["parent"]
+            parts.insert(0, included[0]["prefix"])
+            key = included[0]["parent"]
         if parts:
             route.url = re.sub(r"/{2,}", "/", "".join(parts) + "/" + route.url.lstrip("/")) if route.url.strip("/") else "".join(parts) or route.url
 
@@ -402,8 +405,7 @@ class _Discovery:
                 hook = lookup(self.view.hooks, key)
                 if hook is not None:
                     route.guards.append(Guard(f"before_request hook on {key.rsplit('.', 1)[-1]}", hook[1], "hook"))
-                included = lookup(self.view.includes, key)
-                for include in included[1] if included else []:
+                for include in includes_of(self.view, key):
                     for target in include["deps"]:
                         self._add_resolved(route, target, "router")
                     next_keys.append(include["parent"])

@@ -91,13 +91,27 @@ def lookup(table: dict[str, Any], name: str | None) -> tuple[str, Any] | None:
     return None
 
 
+def includes_of(view: ProjectView, name: str | None) -> list[dict[str, Any]]:
+    """Every ``include_router``/``register_blueprint`` of ``name``, under any spelling of its
+    key (``app.reports.bp`` from an absolute import, ``reports.bp`` from a relative one in a
+    factory), those with a URL prefix first: a dev-only ``register_blueprint(bp)`` beside
+    the real one must not hide the prefix."""
+    if not name:
+        return []
+    found = [item for key, items in view.includes.items() if key == name or key.endswith("." + name) or name.endswith("." + key) for item in items]
+    return sorted(found, key=lambda item: not item["prefix"])
+
+
 def project_view(doc: SourceDoc, project: ProjectIndex | None, memo: dict[str, object]) -> ProjectView:
     """The merged view for ``doc`` (memoised per document analysis)."""
     cached = memo.get("access.view")
     if isinstance(cached, ProjectView):
         return cached
-    fresh = access_facts(doc) if doc.tree is not None else None
     own = project.files.get(doc.path) if project is not None else None
+    if own is not None and own.complete and own.digest == doc.digest and own.module == doc.module_name:
+        fresh = own.facts.get("access")  # extracted from this very text: the same again
+    else:
+        fresh = access_facts(doc) if doc.tree is not None else None
     if project is not None and own is not None and (own.facts.get("access") or {}) == (fresh or {}):
         # The index already holds this document's facts as they are now (always so in a
         # scan): every file of the app shares one merged view, built once per index version
