@@ -36,7 +36,9 @@ class Effects:
     signature_checked: bool = False
     grants_role: bool = False
     sensitive: list[str] = field(default_factory=list)
-    models: set[str] = field(default_factory=set)  # capitalised receivers of data calls (Note)
+    models: set[str] = field(default_factory=set)  # model_key of capitalised receivers of data calls (Note)
+    tables: set[str] = field(default_factory=set)  # model_key of tables named by SQL the route runs
+    per_owner: bool = False  # that SQL selects by an owner/tenant column: per-owner data
 
 
 @dataclass
@@ -107,6 +109,7 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
     # Writes first: `Note.objects.filter(pk=pk).delete()` is a write, though it starts as a read.
     data_rows = sorted(knowledge.rows("access_data_calls"), key=lambda r: r["effect"] != "write")
     signature_rows = knowledge.rows("access_signature_checks")
+    owner_fields = [n for row in knowledge.rows("access_owner_fields") for n in row["names"]]
     for func in route.functions:
         for node in function_nodes(doc, func):
             if isinstance(node, ast.Call):
@@ -117,7 +120,11 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                         (found.writes if row["effect"] == "write" else found.reads).append(node)
                         head = (written or "").split(".", 1)[0]
                         if head[:1].isupper():
-                            found.models.add(head)
+                            found.models.add(model_key(head))
+                        tables, where = _sql_tables(doc, node)
+                        found.tables.update(tables)
+                        if where and not found.per_owner:
+                            found.per_owner = any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in owner_fields)
                         break
                 else:
                     helper = _helper_effect(doc, node, view)
@@ -156,6 +163,38 @@ _SQL_READ = re.compile(r"^\s*select\b", re.IGNORECASE)
 _SQL_CHANGE = re.compile(r"^\s*(update|delete|insert)\b", re.IGNORECASE)
 
 
+def model_key(name: str) -> str:
+    """One spelling for a model and its table: ``Note``, ``notes`` and ``note`` → ``note``."""
+    return name.lower().removesuffix("s")
+
+
+_SQL_TABLES = re.compile(r"\b(?:from|join|update|into)\s+[`\"]?(\w+)", re.IGNORECASE)
+
+
+def _sql_tables(doc: SourceDoc, call: ast.Call) -> tuple[set[str], str]:
+    """Tables named by the SQL a data call runs (``execute(text("SELECT ... FROM loan JOIN
+    member ..."))``), also through a local ``sql = "..."`` of the handler, and the text of
+    its WHERE clause."""
+    if not call.args:
+        return set(), ""
+    first = call.args[0]
+    if isinstance(first, ast.Call) and first.args and (dotted(first.func) or "").rsplit(".", 1)[-1] == "text":
+        first = first.args[0]
+    if isinstance(first, ast.Name):
+        bound = doc.names.binding(first.id, doc.scope_of(first))  # type: ignore[arg-type]
+        first = bound if isinstance(bound, ast.expr) else first
+    while isinstance(first, ast.BinOp):
+        first = first.left
+    if isinstance(first, ast.JoinedStr):
+        text = "".join(v.value for v in first.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    else:
+        text = string_value(first) or ""
+    if not text:
+        return set(), ""
+    where = re.split(r"\bwhere\b", text, maxsplit=1, flags=re.IGNORECASE)
+    return {model_key(t) for t in _SQL_TABLES.findall(text)}, where[1] if len(where) > 1 else ""
+
+
 def _sql_effect(call: ast.Call) -> bool | None:
     """A call given an SQL statement (``db().q("SELECT ...")``, ``run(f"UPDATE ...")``): the
     project's own query helper. True for a change, False for a read, None otherwise."""
@@ -182,7 +221,7 @@ def _class_effects(route: Route, found: Effects) -> None:
             while isinstance(base, (ast.Attribute, ast.Call)):
                 base = base.value if isinstance(base, ast.Attribute) else base.func
             if isinstance(base, ast.Name):
-                found.models.add(base.id)
+                found.models.add(model_key(base.id))
             marker = ast.Call(func=stmt.value, args=[], keywords=[])  # stands for the implied query
             found.reads.append(marker)
             if any(m in ("POST", "PUT", "PATCH", "DELETE") for m in route.methods) and not route.functions:
@@ -305,8 +344,17 @@ def _public_content(view: ProjectView, knowledge: Knowledge) -> frozenset[str]:
     for name, facts in view.models.items():
         found = [kinds[f] for f in facts["fields"] if f in kinds]
         if found and all(k == "author" for k in found) or not found and facts.get("user_fks"):
-            public.add(name)
+            public.add(model_key(name))
     return frozenset(public)
+
+
+def _sorts(verdict: Verdict) -> tuple[bool, ...]:
+    """Whether a route counts among the routes that change data (True), read it (False), or
+    both: a class view with ``get`` and ``delete`` serves reads as well as changes."""
+    e = verdict.effects
+    if e.writes and e.reads and verdict.route.is_class and "GET" in verdict.route.methods:
+        return (True, False)
+    return (bool(e.writes),)
 
 
 def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset[str] = frozenset()) -> None:
@@ -319,12 +367,15 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
     # Models the guarded routes work on: a public catalogue (Product) next to guarded carts
     # and orders is not the odd one out; an export of the same Notes the others guard is.
     guarded_models: set[str] = set()
+    guarded_data: set[str] = set()  # their models and SQL tables
     for o in result:
         if not o.public:
-            totals[bool(o.effects.writes)] += 1
-            guarded_totals[bool(o.effects.writes)] += o.authenticated
+            for sort in _sorts(o):
+                totals[sort] += 1
+                guarded_totals[sort] += o.authenticated
             if o.authenticated:
                 guarded_models |= o.effects.models
+                guarded_data |= o.effects.models | o.effects.tables
     for v in result:
         if v.authenticated or v.public:
             continue
@@ -335,6 +386,8 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
         same_data = bool(e.models & guarded_models)
         if not sort and e.models and (guarded_models and not same_data or e.models <= public_content):
             guarded, same_data = 0, False  # reads other data than the guarded routes, or public content
+        elif not sort and not e.models and e.tables and not e.per_owner and guarded_data and not e.tables & guarded_data:
+            guarded = 0  # SQL over other tables than the guarded routes use (a public catalogue)
         mutating = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in v.route.methods) and v.route.framework != "django"
         # Acting for the caller on stored data; just echoing the caller's own session is fine.
         user = e.uses_user and bool(e.reads or e.writes) and not _mentions_is_authenticated(v.route)

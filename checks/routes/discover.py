@@ -218,6 +218,9 @@ class _Discovery:
             binding = self.doc.names.binding(target.id, scope)  # type: ignore[arg-type]
             if isinstance(binding, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 return binding
+            if isinstance(binding, ast.Call) and isinstance(binding.func, ast.Attribute) and binding.func.attr == "as_view":
+                # loans = LoanAPI.as_view("loans"); add_url_rule(..., view_func=loans)
+                return self._local_definition(binding.func.value)
         return None
 
     def _route_for(self, node: Handler | ast.ClassDef, framework: str, url: str, methods: tuple[str, ...], receiver: str | None) -> Route:

@@ -489,7 +489,14 @@ class _Walker(GuardMixin, SinkMixin):
             source = self._source(node, node.attr)
             if source is not None:
                 return source
-            return self.expr(node.value, env)
+            value = self.expr(node.value, env)
+            if value and node.attr in self.model.attribute_sanitizers:
+                resolved, written = self.doc.names.resolve(node, self.scope), dotted(node)
+                for row in self.model.attribute_sanitizers[node.attr]:
+                    if matches(row["call"], resolved, written):
+                        row.hit()
+                        return clear(value, tuple(row["clears"]))
+            return value
         if isinstance(node, ast.Call):
             return self.call(node, env)
         if isinstance(node, ast.JoinedStr):

@@ -48,8 +48,10 @@ declare_section(
 )
 declare_section(
     "taint_sanitizers",
-    "Calls whose result is safe for the `clears` categories (\"*\" = every category).",
+    "Calls whose result is safe for the `clears` categories (\"*\" = every category);"
+    " with `attribute = true`, `call` names an attribute read instead (`pathlib.Path().name`).",
     required={"call": str, "clears": list},
+    optional={"attribute": bool},
 )
 declare_section(
     "taint_guards",
@@ -85,6 +87,8 @@ class TaintModel:
     sources: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     sinks: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     sanitizers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    #: Attribute reads whose value is safe (``Path(x).name``: the base name), by attribute.
+    attribute_sanitizers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     guards: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     routes: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     views: list[Row] = field(default_factory=list)
@@ -109,7 +113,10 @@ def model_for(knowledge: Knowledge) -> TaintModel:
         ("taint_parsers", model.parsers),
     ):
         for row in knowledge.rows(section):
-            index[last_segment(row["call"])].append(row)
+            if row.get("attribute"):
+                model.attribute_sanitizers[last_segment(row["call"])].append(row)
+            else:
+                index[last_segment(row["call"])].append(row)
     model.untainted_sinks = {last_segment(r["call"]) for r in knowledge.rows("taint_sinks") if r.get("untainted")}
     for row in knowledge.rows("taint_routes"):
         model.routes[last_segment(row["decorator"])].append(row)
