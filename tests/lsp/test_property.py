@@ -30,6 +30,29 @@ SEED = (
     "def f(x):\n"
     "    return requests.post(x, verify=False)\n"
 )
+#: Several definitions, so that edits inside one take the incremental path (only the
+#: definitions an edit reaches are re-checked) and the rest are carried over.
+SEED_DEFINITIONS = (
+    "import sqlite3\n"
+    "import requests\n"
+    "from flask import Flask, request\n"
+    "app = Flask(__name__)\n"
+    "\n"
+    "def fetch(url):\n"
+    "    return requests.get(url, verify=False)\n"
+    "\n"
+    "@app.route('/u')\n"
+    "def users():\n"
+    "    name = request.args['name']\n"
+    "    db = sqlite3.connect('a.db')\n"
+    "    return str(db.execute(f\"SELECT * FROM u WHERE n = '{name}'\").fetchall())\n"
+    "\n"
+    "def total(values):\n"
+    "    s = 0\n"
+    "    for v in values:\n"
+    "        s += v\n"
+    "    return s\n"
+)
 PIECES = [
     '"', "'", '"""', "(", ")", "[", "{", "\n", "\r\n", "\t", "é", "😀", "𝔘", "中文", "\x0c", "\u2028",
     "requests.get(u, verify=False)\n", ", verify=False", "import requests\n", "def g(:\n", "#", "\\",
@@ -72,9 +95,9 @@ def _expected(text: str, encoding: str) -> list[tuple]:
     )
 
 
-async def _scenario(session, batches: list[list[tuple]], wipe: bool) -> None:
-    uri = session.open(f"prop{next(COUNTER)}.py", SEED)
-    text = SEED
+async def _scenario(session, batches: list[list[tuple]], wipe: bool, seed: str = SEED) -> None:
+    uri = session.open(f"prop{next(COUNTER)}.py", seed)
+    text = seed
     for changes in ([[(0.0, 1.0, "")]] if wipe else []) + batches:
         events = []
         for a, b, piece in changes:
@@ -90,8 +113,8 @@ async def _scenario(session, batches: list[list[tuple]], wipe: bool) -> None:
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(batches=st.lists(batch, min_size=1, max_size=6), wipe=st.booleans())
-def test_random_edits_keep_server_and_client_text_equal(servers, batches, wipe) -> None:
+@given(batches=st.lists(batch, min_size=1, max_size=6), wipe=st.booleans(), seed=st.sampled_from([SEED, SEED_DEFINITIONS]))
+def test_random_edits_keep_server_and_client_text_equal(servers, batches, wipe, seed) -> None:
     loop, sessions = servers
     for session in sessions:
-        loop.run_until_complete(_scenario(session, batches, wipe))
+        loop.run_until_complete(_scenario(session, batches, wipe, seed))
