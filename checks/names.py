@@ -42,7 +42,7 @@ class NameResolver:
         # 1-based lines that mention one (None: unknown text, look everywhere).
         self._nested_lines: set[int] | None = None if text is None else {
             number for number, line in enumerate(text.splitlines(), 1) if ":=" in line or "lambda" in line
-        }
+        } if ":=" in text or "lambda" in text else set()
         self._bindings: dict[int, dict[str, object]] = {}
         self._names: dict[tuple[str, int, int], object] = {}
         self._collect_scope(tree)
@@ -116,6 +116,8 @@ class NameResolver:
         """Whether ``expr``'s lines mention a walrus or lambda (only those are walked)."""
         if self._nested_lines is None:
             return True
+        if not self._nested_lines:
+            return False
         end = getattr(expr, "end_lineno", None) or expr.lineno
         return any(line in self._nested_lines for line in range(expr.lineno, end + 1))
 

@@ -38,6 +38,11 @@ def module_name_for(path: Path, root: Path | None) -> str:
         rel = path.resolve().relative_to(root.resolve()) if root else Path(path.name)
     except ValueError:
         rel = Path(path.name)
+    return module_name_of(rel)
+
+
+def module_name_of(rel: Path) -> str:
+    """Dotted module name of a path relative to the project root."""
     parts = list(rel.with_suffix("").parts)
     if parts and parts[-1] == "__init__":
         parts.pop()

@@ -25,7 +25,7 @@ from .config import Config
 from .engine import analyze
 from .files import discover, kind_of, read_source
 from .model import Finding, NotAnalysed, RuleFailure
-from .project import FACT_EXTRACTORS, ProjectIndex, extract_facts, module_name_for
+from .project import FACT_EXTRACTORS, ProjectIndex, extract_facts, module_name_of
 from .registry import all_rules
 from .source import SourceDoc
 
@@ -102,10 +102,24 @@ class _Target(NamedTuple):
 
 
 def _targets(files: list[Path], root: Path) -> list[_Target]:
-    return [
-        _Target(p, relative(p, root), module_name_for(p, root) if (kind_of(p) or "python") == "python" else "")
-        for p in files
-    ]
+    """``relative(p, root)`` and ``module_name_for(p, root)`` of every file, resolving each
+    path once."""
+    resolved_root = root.resolve()
+    targets = []
+    for p in files:
+        resolved = p.resolve()
+        try:
+            rel = resolved.relative_to(root).as_posix()
+        except ValueError:
+            rel = p.as_posix()
+        module = ""
+        if (kind_of(p) or "python") == "python":
+            try:
+                module = module_name_of(resolved.relative_to(resolved_root))
+            except ValueError:
+                module = module_name_of(Path(p.name))
+        targets.append(_Target(p, rel, module))
+    return targets
 
 
 def _load_doc(target: _Target, config: Config, root: Path) -> SourceDoc | NotAnalysed:

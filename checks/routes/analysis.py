@@ -39,6 +39,13 @@ class Effects:
     models: set[str] = field(default_factory=set)  # model_key of capitalised receivers of data calls (Note)
     tables: set[str] = field(default_factory=set)  # model_key of tables named by SQL the route runs
     per_owner: bool = False  # that SQL selects by an owner/tenant column: per-owner data
+    creates: list[ast.Call] = field(default_factory=list)  # writes that add a new record
+
+    @property
+    def creates_only(self) -> bool:
+        """The route only adds records (``insert_one``, ``session.add`` + ``commit``,
+        ``INSERT``): it changes no existing one."""
+        return bool(self.creates) and all(w in self.creates or _is_commit(w) for w in self.writes)
 
 
 @dataclass
@@ -117,7 +124,11 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                 for row in data_rows:
                     if glob_any(row["calls"], written):
                         row.hit()
-                        (found.writes if row["effect"] == "write" else found.reads).append(node)
+                        # cur.execute("INSERT ...") is a read by its name, a write by its SQL
+                        write = row["effect"] == "write" or _sql_effect(node) is True
+                        (found.writes if write else found.reads).append(node)
+                        if write and _creates(node, written):
+                            found.creates.append(node)
                         head = (written or "").split(".", 1)[0]
                         if head[:1].isupper():
                             found.models.add(model_key(head))
@@ -132,6 +143,8 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                         helper = _sql_effect(node)
                     if helper is not None:
                         (found.writes if helper else found.reads).append(node)
+                        if helper and _creates(node, None):
+                            found.creates.append(node)
                 if signature_rows and glob_any(signature_rows[0]["calls"], written):
                     signature_rows[0].hit()
                     found.signature_checked = True
@@ -161,6 +174,23 @@ def _helper_effect(doc: SourceDoc, call: ast.Call, view: ProjectView | None) -> 
 
 _SQL_READ = re.compile(r"^\s*select\b", re.IGNORECASE)
 _SQL_CHANGE = re.compile(r"^\s*(update|delete|insert)\b", re.IGNORECASE)
+
+
+_CREATE_CALLS = frozenset({"insert_one", "insert_many", "add", "add_all", "create", "bulk_create"})
+
+
+def _creates(call: ast.Call, written: str | None) -> bool:
+    last = (written or dotted(call.func) or "").rsplit(".", 1)[-1]
+    if last in _CREATE_CALLS:
+        return True
+    first = call.args[0] if call.args else None
+    if isinstance(first, ast.Call) and first.args and (dotted(first.func) or "").rsplit(".", 1)[-1] == "text":
+        first = first.args[0]
+    return bool(re.match(r"\s*insert\b", string_value(first) or "", re.IGNORECASE)) if first is not None else False
+
+
+def _is_commit(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "commit"
 
 
 def model_key(name: str) -> str:
@@ -201,6 +231,8 @@ def _sql_effect(call: ast.Call) -> bool | None:
     if not call.args:
         return None
     first = call.args[0]
+    if isinstance(first, ast.Call) and first.args and (dotted(first.func) or "").rsplit(".", 1)[-1] == "text":
+        first = first.args[0]
     if isinstance(first, ast.JoinedStr):
         first = first.values[0] if first.values else first
     text = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
@@ -391,7 +423,7 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
         mutating = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in v.route.methods) and v.route.framework != "django"
         # Acting for the caller on stored data; just echoing the caller's own session is fine.
         user = e.uses_user and bool(e.reads or e.writes) and not _mentions_is_authenticated(v.route)
-        modifies = bool(e.writes) and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
+        modifies = bool(e.writes) and not e.creates_only and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
         if v.admin_route:
             v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin, debug or internal route"
         elif e.writes and _is_webhook(v.route):

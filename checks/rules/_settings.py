@@ -10,9 +10,14 @@ from ..syntax import string_value
 
 
 def is_settings_file(doc: SourceDoc) -> bool:
-    """Django-style settings modules: ``settings.py``, ``settings/prod.py``, ``config/settings_dev.py``."""
-    path = PurePosixPath(doc.path.replace("\\", "/"))
-    return path.stem.startswith("settings") or (path.parent.name == "settings" and path.suffix == ".py")
+    """Django-style settings modules: ``settings.py``, ``settings/prod.py``, ``config/settings_dev.py``.
+
+    Asked for every assignment the settings rules see: answered once per document."""
+    known = doc.memo.get("is_settings_file")
+    if known is None:
+        path = PurePosixPath(doc.path.replace("\\", "/"))
+        known = doc.memo["is_settings_file"] = path.stem.startswith("settings") or (path.parent.name == "settings" and path.suffix == ".py")
+    return known  # type: ignore[return-value]
 
 
 def assigned_setting(doc: SourceDoc, node: ast.Assign) -> str | None:

@@ -14,6 +14,7 @@ import ast
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
@@ -268,10 +269,16 @@ def _function_defs(body: list[ast.stmt]) -> Iterator[FunctionNode]:
         stmt = stack.pop()
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield stmt
-        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+        for name in _block_fields(type(stmt)):
             children = getattr(stmt, name, None)
             if isinstance(children, list):
                 stack.extend(reversed([c for c in children if isinstance(c, (ast.stmt, ast.excepthandler, ast.match_case))]))
+
+
+@lru_cache(maxsize=None)
+def _block_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a statement type that hold nested blocks (none for simple statements)."""
+    return tuple(name for name in ("body", "orelse", "finalbody", "handlers", "cases") if name in kind._fields)
 
 
 def _all_args(func: FunctionNode) -> list[ast.arg]:
