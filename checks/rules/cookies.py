@@ -121,7 +121,7 @@ def _after_last_argument(ctx: RuleContext, node: ast.Call) -> Range:
 def _middleware(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
     """`Middleware(SessionMiddleware, https_only=False)` or `add_middleware(...)` alike."""
     rows = ctx.knowledge.rows("cookie_middleware")
-    if not node.args or not has_keyword(node, {row["keyword"] for row in rows}):
+    if not node.args or not node.keywords or not has_keyword(node, {row["keyword"] for row in rows}):
         return
     for row in rows:
         kw = keyword(node, row["keyword"])

@@ -63,6 +63,8 @@ def cors_wildcard_credentials(node: ast.Call | ast.Assign, ctx: RuleContext) -> 
     if isinstance(node, ast.Assign):
         yield from _django(node, ctx)
         return
+    if not node.keywords:
+        return  # the cheapest test first: most calls pass no keyword at all
     credentials = {row["credentials"] for section in ("cors_calls", "cors_middleware") for row in ctx.knowledge.rows(section)}
     if not has_keyword(node, credentials):
         return  # no finding without credentials allowed

@@ -58,7 +58,10 @@ def insecure_random(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
         same arguments and return values of the same kind, drawn from the OS's CSPRNG.
     """
     rows = ctx.knowledge.rows("random_functions")
-    if not ctx.doc.imports_any(row["call"] for row in rows):
+    imported = ctx.memo.get("insecure_random.imported")
+    if imported is None:  # the same answer for every call of the document
+        imported = ctx.memo["insecure_random.imported"] = ctx.doc.imports_any(row["call"] for row in rows)
+    if not imported:
         return
     resolved, written = call_paths(ctx.doc, node)
     if resolved is None:

@@ -61,7 +61,10 @@ def weak_password_hash(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
         and signatures `hmac.new(key, body, hashlib.sha256)`.
     """
     rows = ctx.knowledge.rows("hash_functions")
-    if not ctx.doc.imports_any(row["call"] for row in rows):
+    imported = ctx.memo.get("weak_hash.imported")
+    if imported is None:  # the same answer for every call of the document
+        imported = ctx.memo["weak_hash.imported"] = ctx.doc.imports_any(row["call"] for row in rows)
+    if not imported:
         return
     resolved, written = call_paths(ctx.doc, node)
     if resolved is None:
