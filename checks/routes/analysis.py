@@ -279,7 +279,7 @@ def _sensitive_words(doc: SourceDoc, route: Route, knowledge: Knowledge) -> list
 
 
 def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: Config) -> str | None:
-    if any(g.kind == "public" for g in route.guards):
+    if any(g.kind == "public" for g in route.guards) and not opens_changes(route, effects):
         return "explicitly public"
     parts = [s for s in route.url.strip("^$").split("/") if s]
     # Only the last segment names the page (``/auth/login``); ``/docs/<id>`` is a record.
@@ -306,6 +306,15 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
 
 
 _RECORD_ID = re.compile(r"^(id|pk|.+_(id|pk)|.+Id)$")
+
+
+def opens_changes(route: Route, effects: Effects) -> bool:
+    """An explicit opt-out (``AllowAny``) on a route that changes existing records: a record
+    picked by the URL, a PUT/PATCH/DELETE, or one it loads and then changes. Opening
+    sign-up or a contact form (adding records only) is a decision; opening edits is not."""
+    if not effects.writes or effects.creates_only:
+        return False
+    return bool(route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in route.methods) or bool(effects.reads)
 
 
 _PRIVILEGED_AREAS = ("admin", "debug", "internal")
@@ -436,6 +445,9 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
         modifies = bool(e.writes) and not e.creates_only and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
         if v.admin_route:
             v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin, debug or internal route"
+        elif any(g.kind == "public" for g in v.route.guards):
+            v.needs_login, v.confidence = True, Confidence.MEDIUM
+            v.reason = "it is explicitly opened to anonymous callers but changes existing records"
         elif e.writes and _is_webhook(v.route):
             v.needs_login, v.confidence, v.unsigned_webhook = True, Confidence.MEDIUM, True
             v.reason = "it is a webhook that changes stored data without verifying the sender's signature"

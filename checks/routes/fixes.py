@@ -82,9 +82,26 @@ def _project_dependency(doc: SourceDoc, view: ProjectView, kind: str) -> GuardCh
     return None
 
 
+def _public_permissions(route_node: ast.AST, opened: set[str], doc: SourceDoc) -> list[ast.expr]:
+    """The ``AllowAny`` entries of the route's ``permission_classes`` (attribute or decorator)."""
+    lists: list[ast.expr] = []
+    if isinstance(route_node, ast.ClassDef):
+        lists = [s.value for s in route_node.body if isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "permission_classes" for t in s.targets)]
+    elif isinstance(route_node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        lists = [d.args[0] for d in route_node.decorator_list if isinstance(d, ast.Call) and d.args and (doc.source_of(d.func) or "").endswith("permission_classes")]
+    return [e for lst in lists if isinstance(lst, (ast.List, ast.Tuple)) for e in lst.elts if doc.source_of(e) in opened]
+
+
 def guard_edits(doc: SourceDoc, verdict: Verdict, choice: GuardChoice) -> list[Edit] | None:
     route = verdict.route
     node = route.node
+    opened = {g.text for g in route.guards if g.kind == "public" and g.source == "permission" and g.text}
+    if opened:
+        # An explicit AllowAny would still win over an added guard: replace it instead.
+        if choice.style != "permission":
+            return None
+        found = _public_permissions(node, opened, doc)
+        return [Edit(doc.range_of(e), choice.text) for e in found] or None
     if choice.style == "dependency":
         deco = route.decorator
         if deco is None:
