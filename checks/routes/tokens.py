@@ -65,10 +65,13 @@ def predictability(doc: SourceDoc, expr: ast.expr, knowledge: Knowledge) -> str 
         return "a sequential number"
     hashed = [c for c, resolved, written in calls if any((resolved or written or "").startswith(h) or (written or "").endswith("." + h) for h in _HASH_MODULES)]
     if hashed:
-        inputs = {n.attr for c in hashed for a in c.args for n in ast.walk(a) if isinstance(n, ast.Attribute)}
-        inputs |= {n.id for c in hashed for a in c.args for n in ast.walk(a) if isinstance(n, ast.Name)}
-        if inputs & _IDENTITY_FIELDS:
-            return "a hash of values anyone can know (" + ", ".join(sorted(inputs & _IDENTITY_FIELDS)) + ")"
+        parts = [n for c in hashed for a in c.args for n in ast.walk(a)]
+        inputs = {n.attr for n in parts if isinstance(n, ast.Attribute)}
+        inputs |= {n.id for n in parts if isinstance(n, ast.Name)}
+        inputs |= {key for n in parts if isinstance(n, ast.Subscript) and (key := string_value(n.slice))}  # user["email"]
+        known = {i for i in inputs if i in _IDENTITY_FIELDS or i.endswith("_id")}  # ids are enumerable
+        if known:
+            return "a hash of values anyone can know (" + ", ".join(sorted(known)) + ")"
     return None
 
 
