@@ -379,7 +379,17 @@ def _mostly_guarded(result: list[Verdict]) -> bool:
 
 def _public_content(view: ProjectView, knowledge: Knowledge) -> frozenset[str]:
     """Models of authored content (posts, ads, threads: an author/seller foreign key, no
-    private owner field): reading them is what public pages do."""
+    private owner field): reading them is what public pages do. Kept on the view, which
+    every file of an app shares."""
+    cached = view.__dict__.get("_public_content")
+    if cached is not None and cached[0] is knowledge:
+        return cached[1]
+    found = _authored_models(view, knowledge)
+    view.__dict__["_public_content"] = (knowledge, found)
+    return found
+
+
+def _authored_models(view: ProjectView, knowledge: Knowledge) -> frozenset[str]:
     kinds = {n: row["kind"] for row in knowledge.rows("access_owner_fields") for n in row["names"]}
     public: set[str] = set()
     for name, facts in view.models.items():

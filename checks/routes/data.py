@@ -122,7 +122,15 @@ def glob_matcher(patterns: list[str]) -> Callable[[str], bool]:
     """``glob_any`` for one non-empty name at a time, with the globs compiled once (for
     loops over every node of a module)."""
     match = _compiled(tuple(patterns)).match
-    return lambda name: match(name) is not None
+    known: dict[str, bool] = {}  # the same identifiers come back again and again
+
+    def matches(name: str) -> bool:
+        found = known.get(name)
+        if found is None:
+            found = known[name] = match(name) is not None
+        return found
+
+    return matches
 
 
 def first_row(knowledge: Knowledge, section: str, key: str, *names: str | None) -> Row | None:

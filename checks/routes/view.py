@@ -65,6 +65,7 @@ class ProjectView:
 
     def add(self, module: str, facts: dict[str, Any]) -> None:
         self.__dict__.pop("_accounts", None)
+        self.__dict__.pop("_public_content", None)
         self.callers.update(facts.get("callers", ()))
         for key, value in facts.get("fetchers", {}).items():
             self.fetchers[key] = value
