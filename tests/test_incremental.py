@@ -89,42 +89,33 @@ def primed(text: str = APP) -> IncrementalAnalyser:
     return analyser
 
 
-def test_an_edit_inside_an_unrelated_function_is_incremental_and_exact():
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda t: t.replace("    total = 0\n", "    total = 0\n    count = len(values)\n"), id="unrelated-function"),
+        pytest.param(lambda t: t.replace("    total = 0\n", "    total = 0\n\n\n"), id="inserted-lines-move-later-findings"),
+        # `clean` stops doing anything: the caller's flow through it must be re-judged.
+        pytest.param(lambda t: t.replace('    return value.replace("\'", "")\n', "    return value\n"), id="helper-edit-rechecks-callers"),
+        pytest.param(lambda t: t.replace("    return total\n", "    return eval(request.args['expr']) + total\n"), id="new-finding"),
+    ],
+)
+def test_edits_inside_definitions_are_incremental_and_exact(edit):
     analyser = primed()
-    edited = APP.replace("    total = 0\n", "    total = 0\n    count = len(values)\n")
+    edited = edit(APP)
     incremental, found = step(analyser, edited)
     assert incremental
     assert found == full(edited)
 
 
-def test_inserted_lines_move_later_findings_and_their_line_references():
+def test_moved_findings_keep_their_line_references_right():
     analyser = primed()
     edited = APP.replace("    total = 0\n", "    total = 0\n\n\n")
-    incremental, found = step(analyser, edited)
-    assert incremental
-    assert found == full(edited)
-    search = [f for f in found if f[0] == "CW101" and "term" in f[2]]
-    assert search and search[0][1].start.line == edited.splitlines().index(
-        next(line for line in edited.splitlines() if "FROM items" in line)
-    )
-
-
-def test_a_helper_edit_rechecks_its_callers():
-    analyser = primed()
-    # `clean` stops doing anything: the caller's flow through it must be re-judged.
-    edited = APP.replace('    return value.replace("\'", "")\n', "    return value\n")
-    incremental, found = step(analyser, edited)
-    assert incremental
-    assert found == full(edited)
-
-
-def test_a_new_finding_in_the_edited_function_is_reported():
-    analyser = primed()
-    edited = APP.replace("    return total\n", "    return eval(request.args['expr']) + total\n")
-    incremental, found = step(analyser, edited)
-    assert incremental
-    assert found == full(edited)
-    assert any(f[0] == "CW104" for f in found)
+    _, found = step(analyser, edited)
+    search = next(f for f in found if f[0] == "CW101" and "term" in f[2])
+    lines = edited.splitlines()
+    assert search[1].start.line == next(i for i, line in enumerate(lines) if "FROM items" in line)
+    source = next(i for i, line in enumerate(lines) if "term = request.args" in line)
+    assert f"(line {source + 1})" in search[2]  # "`term` from `request.args` (line N)", moved too
 
 
 def test_a_hook_that_stops_guarding_takes_the_full_path():
