@@ -208,10 +208,18 @@ def _model_name(call: ast.Call, row: Row) -> str | None:
     return None
 
 
-def _sql_text(expr: ast.AST) -> str | None:
-    """The SQL of ``"..."`` or ``text("...")`` (SQLAlchemy)."""
+def _sql_expr(expr: ast.AST) -> ast.AST:
     if isinstance(expr, ast.Call) and (dotted(expr.func) or "").rsplit(".", 1)[-1] == "text" and expr.args:
-        expr = expr.args[0]
+        return expr.args[0]
+    return expr
+
+
+def _sql_text(expr: ast.AST) -> str | None:
+    """The SQL of ``"..."`` or ``text("...")`` (SQLAlchemy); in an f-string each ``{value}``
+    reads as a ``?`` placeholder (bound to that value, see :func:`_sql_bindings`)."""
+    expr = _sql_expr(expr)
+    if isinstance(expr, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "?" for v in expr.values)
     return string_value(expr)
 
 
@@ -283,7 +291,7 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
         found = None
         for key, value in zip(keys, call.args[0].values):
             client = _mentions(value, tainted)
-            if key in owner_fields and not client:
+            if (key in owner_fields or _is_caller(value, user_names)) and not client:
                 constrained = True
             elif client and key and (key in ("_id", "id") or _ID_NAME.match(key) or key in owner_fields):
                 found = found or client
@@ -309,7 +317,10 @@ def _sql_bindings(text: str, call: ast.Call) -> list[tuple[str, ast.expr | None]
     extra = call.args[1:]
     positional: list[ast.expr] = []
     named: dict[str, ast.expr] = {kw.arg: kw.value for kw in call.keywords if kw.arg}
-    if len(extra) == 1 and isinstance(extra[0], (ast.Tuple, ast.List)):
+    inline = _sql_expr(call.args[0]) if call.args else None
+    if isinstance(inline, ast.JoinedStr):  # f"... WHERE id = {hook_id}"
+        positional = [v.value for v in inline.values if isinstance(v, ast.FormattedValue)]
+    elif len(extra) == 1 and isinstance(extra[0], (ast.Tuple, ast.List)):
         positional = list(extra[0].elts)
     elif len(extra) == 1 and isinstance(extra[0], ast.Dict):
         named.update({k: v for k, v in zip((string_value(k) for k in extra[0].keys), extra[0].values) if k})
@@ -500,8 +511,10 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
                 scoped_ids.add(id_name)  # ownership established for this id in this handler
                 continue
             candidates.append((node, row, id_name, via_owner))
+        reported: set[str] = set()  # one finding per client id and handler: its first fetch
+        candidates.sort(key=lambda c: (c[0].lineno, c[0].col_offset))
         for node, row, id_name, via_owner in candidates:
-            if id_name in scoped_ids:
+            if id_name in scoped_ids or id_name in reported:
                 continue
             model = model_info(_model_name(node, row), view, knowledge)
             if via_owner and not model.owner_field:
@@ -511,11 +524,13 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             if not _worth_flagging(model, verdict, changes):
                 continue
             row.hit()
+            reported.add(id_name)
             found.append(Unchecked(node, node, row, id_name, model, func, user_expr, writes))
         for node, id_name, table in helper_calls:
             model = model_info(table, view, knowledge)
-            if id_name in scoped_ids or not _worth_flagging(model, verdict, writes):
+            if id_name in scoped_ids or id_name in reported or not _worth_flagging(model, verdict, writes):
                 continue
+            reported.add(id_name)
             found.append(Unchecked(node, node, None, id_name, model, func, user_expr, writes))
     if route.is_class:
         found.extend(_class_queryset(doc, verdict, view, knowledge, owner_fields))

@@ -23,6 +23,10 @@ from .naming import secret_kind
 _ENV_READS = ("os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config", "os.getenvb")
 
 
+#: Shorter literals are never judged (checked before anything else: most strings are short).
+_MIN_LENGTH = 6
+
+
 @dataclass(frozen=True)
 class Literal:
     node: ast.Constant | ast.BinOp | ast.JoinedStr
@@ -51,7 +55,7 @@ def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[tuple[Literal, Verdict]]:
             docstrings.update(_docstring_id(node))
         literal: Literal | None = None
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
-            if not _in_concatenation(doc, node):
+            if len(node.value) >= _MIN_LENGTH and not _in_concatenation(doc, node):
                 literal = _literal(doc, node, catalog, id(node) in docstrings, node.value)
         elif isinstance(node, ast.BinOp) and not _in_concatenation(doc, node):
             folded = _concatenated(node)
@@ -102,7 +106,7 @@ def _in_concatenation(doc: SourceDoc, node: ast.AST) -> bool:
 def _literal(doc: SourceDoc, node: ast.Constant | ast.BinOp, catalog: Catalog, docstring: bool, raw: str | bytes) -> Literal | None:
     value = _text(raw)
     parent = doc.parent(node)
-    if value is None or len(value) < 6 or isinstance(parent, ast.JoinedStr):
+    if value is None or len(value) < _MIN_LENGTH or isinstance(parent, ast.JoinedStr):
         return None
     if docstring:
         return Literal(node, value, documentation=True)
