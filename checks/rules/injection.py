@@ -151,12 +151,16 @@ def path_traversal(ctx: RuleContext) -> Iterator[Finding]:
     """A user-controlled file path is opened, sent or deleted.
 
     What it does:
-        Flags `open`, `send_file`, `FileResponse`, `os.remove` and `Path.read_text` whose
-        path comes from user data, including paths built with `os.path.join` or `/`.
+        Flags `open`, `send_file`, `FileResponse`, `os.remove`/`os.unlink` and the `Path`
+        readers and writers (`read_text`, `read_bytes`, `write_text`, `open`, `unlink`) whose
+        path comes from user data, including paths built with `os.path.join` or `/`
+        (`secure_filename`, `safe_join`, `os.path.basename` and `Path(x).name` make it safe).
+        Also flags `tarfile` `extractall` without `filter=`, whatever the archive ("tar slip").
 
     Why is this bad:
         `../../etc/passwd` (or an absolute path, which makes `os.path.join` drop the base)
-        reads or overwrites any file the server can access.
+        reads or overwrites any file the server can access; a tar member named that way, or
+        a link out of the folder, is written wherever it points.
 
     Example:
         ```python

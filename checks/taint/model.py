@@ -37,6 +37,7 @@ declare_section(
         "safe_values": list,
         "driver": str,
         "untainted": bool,
+        "untainted_message": str,
         "safe_receivers": list,
         "unsafe_option": str,
     },

@@ -83,8 +83,9 @@ def finding_for(ctx: RuleContext, hit: SinkHit, make_fix: FixMaker | None) -> Fi
         if hit.via.path != ctx.doc.path:
             where = f"{hit.via.path} {where}"
         inside = f" in `{hit.via.function}()` ({where})"
-    if not hit.labels:
-        message = f"`{hit.sink}` can build arbitrary Python objects from the data it reads: use a safe loader"
+    if not hit.labels:  # a sink dangerous whatever data it gets (``untainted`` rows say why)
+        why = hit.row.get("untainted_message") if hit.row is not None else None
+        message = f"`{hit.sink}` {why or 'is dangerous with any input'}"
         confidence = Confidence.MEDIUM
     else:
         first = primary(hit)

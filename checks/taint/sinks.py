@@ -133,7 +133,7 @@ class SinkMixin:
                           label.steps, direct)
             )
         reported = proven or tuple(label for label in symbolic if label.built and (not needs or needs in label.text))
-        if reported or (untainted and not labels):
+        if reported or untainted:  # an `untainted` sink is reported whatever reaches it
             if row is not None:
                 row.hit()
             self.hits.append(SinkHit(category, sink, where, call, arg, reported, self.func, row))
