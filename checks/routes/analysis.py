@@ -420,7 +420,7 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
     guarded_models: set[str] = set()
     guarded_data: set[str] = set()  # their models and SQL tables
     for o in result:
-        if not o.public:
+        if not o.public and o.route.caller_params is None:
             for sort in _sorts(o):
                 totals[sort] += 1
                 guarded_totals[sort] += o.authenticated
@@ -428,8 +428,8 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
                 guarded_models |= o.effects.models
                 guarded_data |= o.effects.models | o.effects.tables
     for v in result:
-        if v.authenticated or v.public:
-            continue
+        if v.authenticated or v.public or v.route.caller_params is not None:
+            continue  # a dispatched function: the route that dispatches to it is judged
         e = v.effects
         sort = bool(e.writes)
         others = totals[sort] - 1  # routes of the same sort besides this (unguarded) one

@@ -174,3 +174,28 @@ def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledg
         if ("login" in kinds or refusal == "login") and _is_identity_test(stmt.test):
             found = "login"
     return found
+
+
+def dispatch_guarded(doc, call: ast.AST, knowledge: Knowledge) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a login check runs before ``call`` in its function: an ``if`` that tests
+    whether someone is logged in and directly refuses, among the statements before the call's
+    in any block around it (``if user is None: return JSONResponse(..., status_code=401)``)."""
+    node = call
+    parent = doc.parent(node)
+    while parent is not None and not isinstance(parent, ast.Module):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and node in block:
+                if any(_login_check(stmt, knowledge) for stmt in block[: block.index(node)]):
+                    return True
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        node, parent = parent, doc.parent(parent)
+    return False
+
+
+def _login_check(stmt: ast.stmt, knowledge: Knowledge) -> bool:
+    if not isinstance(stmt, ast.If) or not _is_identity_test(stmt.test):
+        return False
+    direct = [s for s in stmt.body if not isinstance(s, (ast.If, ast.For, ast.While, ast.With, ast.Try))]
+    return rejection(direct, knowledge) == "login"

@@ -64,6 +64,9 @@ class Route:
     object_permission: bool = False
     #: DRF: the view sets its own permission classes (settings defaults do not apply).
     explicit_permissions: bool = False
+    #: A function of a dispatch table a route calls with the request's data (``OPS[name](args,
+    #: user)``): its parameters are client data, except those the dispatcher passes the caller in.
+    caller_params: tuple[str, ...] | None = None
 
     @property
     def is_class(self) -> bool:
@@ -120,9 +123,35 @@ class _Discovery:
         for stmt in tree.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and id(stmt) not in self.seen:
                 self._django(stmt)
+        self._dispatched()
         for route in self.routes:
             self._common_guards(route)
         return self.routes
+
+    def _dispatched(self) -> None:
+        """Functions of this module's dispatch tables that a route calls (see Route.caller_params)."""
+        from .facts import access_facts
+
+        tables = access_facts(self.doc).get("dispatch_tables", {})
+        if not tables or not self.view.dispatches:
+            return
+        functions = {s.name: s for s in self.doc.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}  # type: ignore[union-attr]
+        for key, entries in tables.items():
+            found = lookup(self.view.dispatches, key)
+            if found is None:
+                continue
+            info = found[1]
+            for op, name in entries:
+                func = functions.get(name)
+                if func is None or id(func) in self.seen:
+                    continue
+                params = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
+                callers = tuple(params[i] for i in info["callers"] if i < len(params))
+                route = Route("dispatch", ("POST",), f"{key.rsplit('.', 1)[-1]}[{op}]", name, func, [func], caller_params=callers)
+                if info["guarded"]:
+                    route.guards.append(Guard("login check before the dispatch", "login", "dispatch"))
+                self.seen.add(id(func))
+                self.routes.append(route)
 
     def _framework_of(self, receiver: ast.expr) -> str | None:
         key = (dotted(receiver), id(self.doc.scope_of(receiver)))

@@ -91,6 +91,8 @@ class _Extractor:
 
         for node in all_nodes(self.doc):
             if isinstance(node, ast.Call):
+                if isinstance(node.func, ast.Subscript) and isinstance(node.func.value, ast.Name):
+                    self._dispatch(node)
                 self._call(node)
                 helper = helper_fact(self.doc, node, self.knowledge)
                 if helper is not None:
@@ -173,6 +175,9 @@ class _Extractor:
             self._put("permissions", self._qual(cls.name), {"kind": kind, "object": "has_object_permission" in methods})
 
     def _assignment(self, name: str, value: ast.expr) -> None:
+        if isinstance(value, ast.Dict):
+            self._dispatch_table(name, value)
+            return
         if not isinstance(value, ast.Call):
             return
         resolved = self.doc.resolve(value) or ""
@@ -187,6 +192,38 @@ class _Extractor:
                 row.hit()
                 self._put("guards", self._qual(name), row["kind"])
                 return
+
+    # -- dispatch tables: OPS = {"playlist": playlist, ...}; OPS[name](args, user) -------
+    def _dispatch_table(self, name: str, value: ast.Dict) -> None:
+        """A module-level dict of this module's functions, keyed by operation name."""
+        entries = []
+        for key, item in zip(value.keys, value.values):
+            op = string_value(key) if key is not None else None
+            if op and isinstance(item, ast.Name) and isinstance(self.doc.names.binding(item.id), (ast.FunctionDef, ast.AsyncFunctionDef)):
+                entries.append([op, item.id])
+        if len(entries) >= 2:
+            self._put("dispatch_tables", self._qual(name), entries)
+
+    def _dispatch(self, call: ast.Call) -> None:
+        """``TABLE[name](args, user)``: the table's functions run on the request's data.
+        Records which arguments carry the caller and whether a login check precedes the call."""
+        from .analysis import is_user_expr
+        from .behaviour import dispatch_guarded
+
+        key = object_key(self.doc, call.func.value)  # type: ignore[attr-defined]
+        if not key:
+            return
+        scope = self.doc.scope_of(call)
+        callers = []
+        for index, arg in enumerate(call.args):
+            value = self.doc.names.binding(arg.id, scope) if isinstance(arg, ast.Name) else arg  # type: ignore[arg-type]
+            if isinstance(value, ast.AST) and any(is_user_expr(sub) for sub in ast.walk(value)):
+                callers.append(index)
+        guarded = dispatch_guarded(self.doc, call, self.knowledge)
+        found = self.facts.setdefault("dispatches", {}).get(key)
+        if found is not None:
+            guarded = guarded and found["guarded"]
+        self.facts["dispatches"][key] = {"guarded": guarded, "callers": callers}
 
     # -- hooks, includes, URL patterns ---------------------------------------------
     def _hook(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:

@@ -477,6 +477,9 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
         user_names = user_names_of(doc, func, view, knowledge, config_guards)
         # A parameter bound to the caller (guest_id = Depends(current_guest)) is no client id.
         tainted = tainted_names(doc, func, route.path_params) - user_names
+        if route.caller_params is not None:  # OPS[name](args, user): args is the request's data
+            user_names = user_names | set(route.caller_params)
+            tainted |= {a.arg for a in [*func.args.posonlyargs, *func.args.args]} - user_names
         user_names = _caller_locals(doc, func, user_names, tainted, knowledge)
         tainted -= user_names
         if not tainted and "request" not in doc.text:

@@ -46,6 +46,7 @@ class ProjectView:
     settings: dict[str, list[str]] = field(default_factory=dict)
     callers: set[str] = field(default_factory=set)  # g attributes a hook loads the caller into
     fetchers: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers loading a record by an argument
+    dispatches: dict[str, dict[str, Any]] = field(default_factory=dict)  # TABLE[name](...) calls: guarded, caller args
     fetcher_names: set[str] = field(default_factory=set)  # their last name segments (a cheap filter)
 
     @property
@@ -67,6 +68,9 @@ class ProjectView:
         self.__dict__.pop("_accounts", None)
         self.__dict__.pop("_public_content", None)
         self.callers.update(facts.get("callers", ()))
+        for key, value in facts.get("dispatches", {}).items():
+            known = self.dispatches.get(key)
+            self.dispatches[key] = value if known is None else {**value, "guarded": value["guarded"] and known["guarded"]}
         for key, value in facts.get("fetchers", {}).items():
             self.fetchers[key] = value
             self.fetcher_names.add(key.rsplit(".", 1)[-1])
