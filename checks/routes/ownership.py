@@ -593,8 +593,8 @@ def helper_fact(doc: SourceDoc, call: ast.Call, knowledge: Knowledge) -> tuple[s
         table = _model_name(call, row)
     else:
         id_name, constrained, _ = _id_argument(call, row, set(params), owner_fields, frozenset())
-        if id_name is None or constrained or _chain_scoped(call, owner_fields, frozenset()):
-            return None
+        if id_name not in params or constrained or _chain_scoped(call, owner_fields, frozenset()):
+            return None  # (a request key read inside the helper is no argument of it)
         bindings.append(["id", params.index(id_name)])
         table = _model_name(call, row)
     if not any(_is_id_column(str(c), owner_fields) for c, _ in bindings):
