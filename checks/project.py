@@ -92,6 +92,30 @@ class ProjectIndex:
         self.version = 0
         #: Derived data (merged views...) rules cache on the index; keyed by ``version``.
         self.memo: dict[str, Any] = {}
+        #: (version, path) of the latest changes to the last two different paths: enough to
+        #: tell the latest change of any file but a given one (see :meth:`version_without`).
+        self._latest: list[tuple[int, str]] = []
+        #: Shared by an index and its copies (:meth:`copy`): "the same project, a later version".
+        self.lineage = object()
+
+    def copy(self) -> "ProjectIndex":
+        """The same files, version and history in a new index: an editor updates a copy and
+        swaps it in, so analyses still running on the old one see consistent facts."""
+        fresh = ProjectIndex(self.root)
+        fresh.files = dict(self.files)
+        fresh.version = self.version
+        fresh._latest = list(self._latest)
+        fresh.lineage = self.lineage
+        return fresh
+
+    def _changed(self, path: str) -> None:
+        self.version += 1
+        self._latest = [(self.version, path), *(entry for entry in self._latest if entry[1] != path)][:2]
+
+    def version_without(self, path: str) -> int:
+        """The index version as seen from ``path``: changes to that file itself (saving the
+        document being edited) do not count, so an editor's state for it stays valid."""
+        return next((version for version, changed in self._latest if changed != path), 0)
 
     def update(self, path: str, doc: SourceDoc) -> bool:
         """Index ``doc`` under ``path``; True when its facts changed."""
@@ -101,16 +125,16 @@ class ProjectIndex:
         failed: set[str] = set()
         facts = extract_facts(doc, failed)
         self.files[path] = FileFacts(doc.digest, doc.module_name, facts, complete=not failed)
-        self.version += 1
+        self._changed(path)
         return known is None or known.facts != facts
 
     def set_facts(self, path: str, digest: str, module: str, facts: dict[str, Any], complete: bool = False) -> None:
         """Store facts computed elsewhere (a worker process); ``complete``: see FileFacts."""
         self.files[path] = FileFacts(digest, module, facts, complete)
-        self.version += 1
+        self._changed(path)
 
     def remove(self, path: str) -> bool:
-        self.version += 1
+        self._changed(path)
         return self.files.pop(path, None) is not None
 
     def facts(self, name: str) -> dict[str, Any]:

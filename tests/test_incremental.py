@@ -288,3 +288,19 @@ def test_routes_are_judged_together_so_an_edit_to_one_rechecks_the_others():
     expected = analyze(SourceDoc(edited, rel, "python", module, project.root), CONFIG, project, rel).findings
     assert outcome.incremental
     assert snapshot(outcome.analysis.findings) == snapshot(expected)
+
+
+def test_saving_the_edited_file_does_not_end_the_fast_path():
+    """The index version as the edited document sees it ignores that document's own
+    re-indexing (an editor saving after every pause), but not other files' changes."""
+    from codeward.checks.project import ProjectIndex
+
+    index = ProjectIndex()
+    index.update("app.py", SourceDoc(APP, "app.py", "python", "app"))
+    index.update("helpers.py", SourceDoc("def helper():\n    return 1\n", "helpers.py", "python", "helpers"))
+    seen = index.version_without("app.py")
+    index.update("app.py", SourceDoc(APP + "\n", "app.py", "python", "app"))  # saved again
+    assert index.version_without("app.py") == seen
+    index.update("helpers.py", SourceDoc("def helper():\n    return 2\n", "helpers.py", "python", "helpers"))
+    assert index.version_without("app.py") > seen
+    assert index.version_without("helpers.py") < index.version

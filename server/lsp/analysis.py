@@ -151,7 +151,9 @@ def run_analysis(
         outcome = analyser.analyse(
             snapshot.text, snapshot.relative, snapshot.module, snapshot.config, usage,  # type: ignore[arg-type]
             snapshot.relative, snapshot.root, cancelled=cancelled,
-            project_state=(id(snapshot.project), snapshot.project.version) if snapshot.project is not None else None,
+            # Saving this very document re-indexes it; that alone must not end the fast path.
+            project_state=(id(snapshot.project.lineage), snapshot.project.version_without(snapshot.relative))
+            if snapshot.project is not None else None,
             interpreter=snapshot.interpreter,
         )
         analysis, doc, incremental = outcome.analysis, outcome.doc, outcome.incremental

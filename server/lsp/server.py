@@ -407,7 +407,11 @@ def create_server() -> CodewardServer:
         if path is not None and path.name == "pyproject.toml":
             ls.config_changed()
             return
-        ls.scheduler.schedule(uri, 0)
+        current = ls.current_result(uri)
+        if ls.settings.run != "onType" or current is None or current.incremental or ls.scheduler.busy(uri):
+            # (On type, a full result for the saved text is already shown: editors that save
+            # after every pause would otherwise pay a second full analysis each time.)
+            ls.scheduler.schedule(uri, 0)
         if path is not None and kind_of(path) == "python" and FACT_EXTRACTORS:
             doc = ls.open_document(uri)
             if doc is not None:

@@ -43,9 +43,7 @@ class WorkspaceIndex:
         self.ready = False
 
     def _copy(self) -> ProjectIndex:
-        fresh = ProjectIndex(self.root)
-        fresh.files = dict(self.index.files)
-        return fresh
+        return self.index.copy()
 
     def workspace_files(self, config: Config, kinds: frozenset[str]) -> list[Path]:
         if self.root is None or not self.root.is_dir():

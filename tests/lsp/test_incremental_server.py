@@ -89,3 +89,25 @@ async def test_code_actions_work_on_an_incremental_result(tmp_path: Path, monkey
     assert any("verif" in t.lower() for t in titles), titles  # the TLS quick fix
     assert any(t.startswith("Suppress CW502") for t in titles), titles
     await client.shutdown()
+
+
+async def test_saving_keeps_the_fast_path_and_does_not_analyse_again(tmp_path: Path, quick_confirmation) -> None:
+    """Editors that save after every pause: the save re-indexes the file, but neither ends
+    the incremental path nor costs a second full analysis of text already analysed."""
+    client = InProcessClient()
+    uri, _ = await opened(client, tmp_path)
+    client.change(uri, 2, BODY_LINE, "    result += 1\n")
+    await client.published_version(uri, 2)
+    for _ in range(200):
+        if not client.server.results[uri].incremental:
+            break
+        await asyncio.sleep(0.05)
+    confirmed = client.server.results[uri]
+    (tmp_path / "app.py").write_text(TEXT.replace("    result = 0\n", "    result = 0\n    result += 1\n"))
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+    await asyncio.sleep(0.3)  # the re-index runs in the background
+    assert client.server.results[uri] is confirmed  # no new analysis of the same text
+    client.change(uri, 3, BODY_LINE + 1, "    result += 2\n")
+    await client.published_version(uri, 3)
+    assert client.server.results[uri].incremental
+    await client.shutdown()
