@@ -270,12 +270,33 @@ def _sensitive_words(doc: SourceDoc, route: Route, knowledge: Knowledge) -> list
         for node in function_nodes(doc, func):
             if isinstance(node, ast.Attribute):
                 words.add(node.attr.lower())
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 400:
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 400 and not _input_key(doc, node):
                 words.update(_WORD.findall(node.value.lower()))
     hits = sorted(words & terms)
     if hits:
         rows[0].hit()
     return hits
+
+
+_INPUT_READS = frozenset({"args", "form", "json", "values", "GET", "POST", "data", "query_params", "cookies", "headers"})
+
+
+def _input_key(doc: SourceDoc, node: ast.Constant) -> bool:
+    """A key the route reads from the request (``request.args.get("email")``) or looks a
+    record up by (``find_one({"email": email})``): data it takes, not data it returns."""
+    parent = doc.parent(node)
+    if isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Attribute) and parent.func.attr == "get":
+        base = parent.func.value
+        return isinstance(base, ast.Attribute) and base.attr in _INPUT_READS or isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute) and base.func.attr == "get_json"
+    if isinstance(parent, ast.Subscript) and isinstance(parent.value, ast.Attribute) and parent.value.attr in _INPUT_READS:
+        return True
+    if isinstance(parent, ast.Dict) and node in parent.keys:
+        holder = doc.parent(parent)
+        return isinstance(holder, ast.Call) and parent in holder.args and isinstance(holder.func, ast.Attribute) and holder.func.attr in _LOOKUP_CALLS
+    return False
+
+
+_LOOKUP_CALLS = frozenset({"find_one", "find", "count_documents", "delete_one", "delete_many"})
 
 
 def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: Config) -> str | None:
