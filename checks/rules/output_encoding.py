@@ -23,7 +23,8 @@ def html_from_user_input(ctx: RuleContext) -> Iterator[Finding]:
 
     What it does:
         Flags request data that reaches `make_response`, `HttpResponse`, `HTMLResponse`, or
-        a string containing markup returned from a route or view.
+        a string containing markup returned from a route or view, including the result of
+        a jinja2 `Template(...).render(...)` made without `autoescape=True`.
 
     Why is this bad:
         `<script>` in the input runs in every visitor's browser with the site's cookies and

@@ -722,6 +722,10 @@ class _Walker(GuardMixin, SinkMixin):
             receiver, args = clear(receiver, consumed), [clear(a, consumed) for a in args]
             keywords = {k: clear(v, consumed) for k, v in keywords.items()}
             all_args = union(*args, *keywords.values())
+        if isinstance(func, ast.Attribute) and name in self.model.unescaped_renders:
+            rendered = self._unescaped_render(func, name, path, all_args)
+            if rendered is not None:
+                return rendered
         if isinstance(func, ast.Subscript) and isinstance(func.value, (ast.Name, ast.Attribute)):
             self._dispatch(node, func.value, args, keywords)
         summary = self.flow.summary_for_call(node, self.scope, path) if isinstance(func, (ast.Name, ast.Attribute)) else None
@@ -793,6 +797,25 @@ class _Walker(GuardMixin, SinkMixin):
             if name in (resolved, written) or (resolved is not None and resolved.endswith("." + name)):
                 return True
         return False
+
+    def _unescaped_render(
+        self, func: ast.Attribute, name: str, path: Callable[[], str | None], values: frozenset[Label],
+    ) -> frozenset[Label] | None:
+        """``Template("<p>{{ x }}</p>").render(x=data)``: the data, now inside the template's
+        text (HTML, so returning it is XSS); None when this is not such a render."""
+        for row in self.model.unescaped_renders[name]:
+            if not matches(row["call"], path(), dotted(func)):
+                continue
+            template = func.value
+            if self._enables_option(template, row.get("escaping_option")):
+                return values  # an escaping template: nothing new to note
+            if isinstance(template, ast.Name):
+                binding = self.doc.names.binding(template.id, self.scope) or self.doc.names.binding(template.id)
+                template = binding if isinstance(binding, ast.AST) else template
+            source = template.args[0] if isinstance(template, ast.Call) and template.args else None
+            row.hit()
+            return mark(values, self._text_kinds(source) if source is not None else (), built=True)
+        return None
 
     def _dispatch(self, node: ast.Call, table: ast.Name | ast.Attribute, args: list, keywords: dict) -> None:
         """``TABLE[key](...)``: a call to every function of a dispatch table, this module's

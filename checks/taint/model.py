@@ -55,6 +55,14 @@ declare_section(
     optional={"attribute": bool},
 )
 declare_section(
+    "taint_unescaped_renders",
+    "Template renders that do not escape what they insert: the result carries its data as"
+    " the template's kind of text (HTML for an HTML template), unless the template was made"
+    " with `escaping_option=True`.",
+    required={"call": str},
+    optional={"escaping_option": str},
+)
+declare_section(
     "taint_guards",
     "Calls that, used as an `if` test, prove an argument (`arg`, -1 = receiver, or `keyword`) safe.",
     required={"call": str, "clears": list},
@@ -95,6 +103,7 @@ class TaintModel:
     views: list[Row] = field(default_factory=list)
     exclusions: list[Row] = field(default_factory=list)
     parsers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    unescaped_renders: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     #: Names of sinks reported even without user data (``yaml.load``).
     untainted_sinks: set[str] = field(default_factory=set)
 
@@ -112,6 +121,7 @@ def model_for(knowledge: Knowledge) -> TaintModel:
         ("taint_sanitizers", model.sanitizers),
         ("taint_guards", model.guards),
         ("taint_parsers", model.parsers),
+        ("taint_unescaped_renders", model.unescaped_renders),
     ):
         for row in knowledge.rows(section):
             if row.get("attribute"):
