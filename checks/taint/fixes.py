@@ -11,7 +11,7 @@ import ast
 import re
 
 from ..context import RuleContext
-from ..model import Fix
+from ..model import Edit, Fix, Position, Range
 from ..syntax import dotted, string_value
 from .flow import SinkHit
 
@@ -152,7 +152,10 @@ def _quote(text: str) -> str:
 
 # -- path traversal ------------------------------------------------------------------------
 def path_fix(ctx: RuleContext, hit: SinkHit) -> Fix | None:
-    """``os.path.join(BASE, name)`` feeding the sink → ``safe_join(BASE, name)`` (werkzeug)."""
+    """``os.path.join(BASE, name)`` feeding the sink → ``safe_join(BASE, name)`` (werkzeug);
+    a tar ``extractall`` → ``extractall(..., filter="data")``."""
+    if not hit.labels:
+        return _tar_filter_fix(ctx, hit)
     if not (_imports(ctx, "flask") or _imports(ctx, "werkzeug")):
         return None
     target = _binding_in_function(ctx, hit, hit.arg)
@@ -164,6 +167,25 @@ def path_fix(ctx: RuleContext, hit: SinkHit) -> Fix | None:
     if bound is not None and bound != "werkzeug.security.safe_join":
         return None
     return ctx.fix([ctx.replace(target.func, "safe_join")], imports=["from werkzeug.security import safe_join"])
+
+
+def _tar_filter_fix(ctx: RuleContext, hit: SinkHit) -> Fix | None:
+    """Add ``filter="data"``: members leaving the folder, links out of it and device files
+    are refused (Python 3.12, and 3.8.17+/3.9.17+/3.10.12+/3.11.4+ security releases)."""
+    call = hit.call
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or call.func.attr != "extractall":
+        return None
+    if any(kw.arg is None for kw in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    last = (call.args + [kw.value for kw in call.keywords])[-1:]
+    if last:
+        at = ctx.doc.range_of(last[0]).end
+        edit = Edit(Range(at, at), ', filter="data"')
+    else:
+        end = ctx.doc.range_of(call).end
+        at = Position(end.line, end.column - 1)  # before the closing parenthesis
+        edit = Edit(Range(at, at), 'filter="data"')
+    return ctx.fix([edit], title='Extract with filter="data"')
 
 
 # -- open redirect -------------------------------------------------------------------------

@@ -57,7 +57,7 @@ class SinkMixin:
                 if "keyword" in row and row["keyword"] in keywords:
                     value = keywords[row["keyword"]]
                     arg = next(kw.value for kw in node.keywords if kw.arg == row["keyword"])
-            if arg is None:
+            if arg is None and not row.get("untainted"):
                 continue
             if row["category"] == "nosql":
                 value = self._nosql_relevant(arg, value)
