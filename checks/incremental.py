@@ -183,6 +183,8 @@ class IncrementalAnalyser:
         project: ProjectIndex | None, relative: str, root: Any, cancelled: Callable[[], bool] | None,
         interpreter: str | None = None,
     ) -> Outcome | None:
+        if _lone_carriage_return(lines):
+            return None  # Python ends a line at a lone "\r" too: chunk lines would not match
         old = state.lines
         prefix = _common_prefix(old, lines)
         suffix = _common_suffix(old, lines, prefix)
@@ -233,6 +235,10 @@ class IncrementalAnalyser:
         findings = sorted([*kept, *fresh], key=lambda f: f.sort_key)
         self._state = _State(lines, chunks, findings, state.key, state.routes)
         return Outcome(Analysis(findings=findings), None, incremental=True)
+
+
+def _lone_carriage_return(lines: list[str]) -> bool:
+    return any("\r" in line[:-1] for line in lines)
 
 
 def _common_prefix(old: list[str], new: list[str]) -> int:

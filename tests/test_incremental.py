@@ -304,3 +304,13 @@ def test_saving_the_edited_file_does_not_end_the_fast_path():
     index.update("helpers.py", SourceDoc("def helper():\n    return 2\n", "helpers.py", "python", "helpers"))
     assert index.version_without("app.py") > seen
     assert index.version_without("helpers.py") < index.version
+
+
+def test_a_lone_carriage_return_takes_the_full_path():
+    """Python also ends a line at a lone "\\r", which the chunk table's lines do not."""
+    text = APP.replace("import sqlite3\n", "import sqlite3\r# an old Mac line end\n", 1)
+    analyser = primed(text)
+    edited = text.replace("    total = 0\n", "    total = 0\n    x = 1\n")
+    incremental, found = step(analyser, edited)
+    assert not incremental
+    assert found == full(edited)
