@@ -177,11 +177,13 @@ def missing_ownership_check(ctx: RuleContext) -> Iterator[Finding]:
             fix = ctx.fix(fixed[0], imports=fixed[1]) if fixed else None
             owner = f" (the model has `{item.model.owner_field}`)" if item.model.owner_field else ""
             what = "loads" if item.call is not None else "serves"
+            # A model class reads "a Note"; a table or collection, "a record of `notes`".
+            record = f"a {item.model.name}" if item.model.name[:1].isupper() else f"a record of `{item.model.name}`"
             anyone = "change or delete" if item.writes else "read"
             confidence = Confidence.HIGH if item.model.owner_field else Confidence.MEDIUM
             yield ctx.finding(
                 item.anchor if item.call is None else item.call,
-                f"`{_route_text(v)}` {what} a {item.model.name} by the client-supplied `{item.id_name}` without checking it belongs to the current user{owner}: any user can {anyone} anyone's records",
+                f"`{_route_text(v)}` {what} {record} by the client-supplied `{item.id_name}` without checking it belongs to the current user{owner}: any user can {anyone} anyone's records",
                 fix=fix,
                 confidence=confidence,
             )
