@@ -143,7 +143,7 @@ class ProjectIndex:
 
     def module_path(self, module: str) -> str | None:
         """The first indexed file of that dotted module name."""
-        return self._derived("modules", self._first_file_of_modules).get(module)
+        return self.derived("modules", self._first_file_of_modules).get(module)
 
     def _first_file_of_modules(self) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -151,9 +151,10 @@ class ProjectIndex:
             found.setdefault(f.module, path)
         return found
 
-    def _derived(self, name: str, build: Callable[[], Any]) -> Any:
-        """``build()``, computed once per index version (rules ask for every call they see;
-        a scan over every file for each question was quadratic)."""
+    def derived(self, name: str, build: Callable[[], Any]) -> Any:
+        """``build()``, computed once per index version and kept on the index: for tables
+        derived from every file's facts (rules ask for every call they see; a scan over every
+        file for each question was quadratic)."""
         cache = self.memo.setdefault(f"project.{name}", {})
         value = cache.get(self.version)
         if value is None:
@@ -173,7 +174,7 @@ class ProjectIndex:
         exact = self.module_path(module)
         if exact is not None:
             return exact
-        memo: dict[tuple[str, str], str | None] = self._derived("import_targets", dict)
+        memo: dict[tuple[str, str], str | None] = self.derived("import_targets", dict)
         key = (importer, module)
         if key not in memo:
             memo[key] = self._neighbour(PurePosixPath(importer).parent, module)

@@ -137,28 +137,21 @@ def project_view(doc: SourceDoc, project: ProjectIndex | None, memo: dict[str, o
 
 def _shared_view(project: ProjectIndex, scope: str) -> ProjectView:
     """The merged facts of every indexed file under ``scope`` (read-only, cached on the index)."""
-    cache = project.memo.setdefault("access.views", {})
-    key = (project.version, scope)
-    view = cache.get(key)
-    if view is None:
+    def build() -> ProjectView:
         view = ProjectView()
         for path, facts in project.files.items():
             if "access" in facts.facts and _within(path, scope):
                 view.add(facts.module, facts.facts["access"])
-        cache.clear()  # only the current index version is worth keeping
-        cache[key] = view
-    return view
+        return view
+
+    return project.derived(f"access.view {scope}", build)
 
 
 def _package_dirs(project: ProjectIndex) -> frozenset[str]:
     """Folders holding an ``__init__.py`` (computed once per index version, not per file)."""
-    cache = project.memo.setdefault("access.package_dirs", {})
-    found = cache.get(project.version)
-    if found is None:
-        found = frozenset(p.replace("\\", "/").rsplit("/", 1)[0] for p in project.files if p.replace("\\", "/").endswith("/__init__.py"))
-        cache.clear()  # only the current index version is worth keeping
-        cache[project.version] = found
-    return found
+    return project.derived("access.package_dirs", lambda: frozenset(
+        p.replace("\\", "/").rsplit("/", 1)[0] for p in project.files if p.replace("\\", "/").endswith("/__init__.py")
+    ))
 
 
 def app_directory(path: str, package_dirs: frozenset[str]) -> str:

@@ -113,24 +113,22 @@ def _project_taint(project: ProjectIndex) -> tuple[dict[str, list[tuple[str, Tai
     """Every file's taint facts by module, and every outgoing call by the module it calls
     into, each with the file it comes from, in index order. Built once per index version
     (rebuilding it for each analysed file was quadratic in the number of files)."""
-    cache = project.memo.setdefault("taint.links", {})
-    built = cache.get(project.version)
-    if built is None:
-        modules: dict[str, list[tuple[str, TaintFacts]]] = {}
-        calls_into: dict[str, list[tuple[str, OutgoingCall]]] = {}
-        for path, file_facts in project.files.items():
-            facts = file_facts.facts.get("taint_summaries")
-            if not isinstance(facts, TaintFacts):
-                continue
-            if file_facts.module:
-                modules.setdefault(file_facts.module, []).append((path, facts))
-            for call in facts.calls:
-                for module, _ in callee_splits(call.callee):
-                    calls_into.setdefault(module, []).append((path, call))
-        built = (modules, calls_into)
-        cache.clear()  # only the current index version is worth keeping
-        cache[project.version] = built
-    return built
+    return project.derived("taint.links", lambda: _links(project))
+
+
+def _links(project: ProjectIndex) -> tuple[dict[str, list[tuple[str, TaintFacts]]], dict[str, list[tuple[str, OutgoingCall]]]]:
+    modules: dict[str, list[tuple[str, TaintFacts]]] = {}
+    calls_into: dict[str, list[tuple[str, OutgoingCall]]] = {}
+    for path, file_facts in project.files.items():
+        facts = file_facts.facts.get("taint_summaries")
+        if not isinstance(facts, TaintFacts):
+            continue
+        if file_facts.module:
+            modules.setdefault(file_facts.module, []).append((path, facts))
+        for call in facts.calls:
+            for module, _ in callee_splits(call.callee):
+                calls_into.setdefault(module, []).append((path, call))
+    return modules, calls_into
 
 
 def taint_hits(ctx: RuleContext) -> list[SinkHit]:
