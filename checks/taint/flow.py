@@ -806,12 +806,9 @@ class _Walker(GuardMixin, SinkMixin):
         for row in self.model.unescaped_renders[name]:
             if not matches(row["call"], path(), dotted(func)):
                 continue
-            template = func.value
+            template = self._bound_value(func.value)
             if self._enables_option(template, row.get("escaping_option")):
                 return values  # an escaping template: nothing new to note
-            if isinstance(template, ast.Name):
-                binding = self.doc.names.binding(template.id, self.scope) or self.doc.names.binding(template.id)
-                template = binding if isinstance(binding, ast.AST) else template
             source = template.args[0] if isinstance(template, ast.Call) and template.args else None
             row.hit()
             return mark(values, self._text_kinds(source) if source is not None else (), built=True)

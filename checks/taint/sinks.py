@@ -93,13 +93,18 @@ class SinkMixin:
                     return False
         return True
 
+    def _bound_value(self, value: ast.AST) -> ast.AST:
+        """What a name holds (its single binding in this scope or the module), else ``value``."""
+        if isinstance(value, ast.Name):
+            binding = self.doc.names.binding(value.id, self.scope) or self.doc.names.binding(value.id)
+            return binding if isinstance(binding, ast.AST) else value
+        return value
+
     def _enables_option(self, value: ast.AST, option: str | None) -> bool:
         """Whether ``value`` (or what a local name holds) is a call setting ``option=True``."""
         if option is None:
             return False
-        if isinstance(value, ast.Name):
-            binding = self.doc.names.binding(value.id, self.scope) or self.doc.names.binding(value.id)
-            value = binding if isinstance(binding, ast.AST) else value
+        value = self._bound_value(value)
         if not isinstance(value, ast.Call):
             return False
         return any(kw.arg == option and isinstance(kw.value, ast.Constant) and kw.value.value is True for kw in value.keywords)
