@@ -38,6 +38,7 @@ pauses.
 from __future__ import annotations
 
 import ast
+import bisect
 import dataclasses
 import io
 import re
@@ -79,10 +80,6 @@ class Chunk:
     #: An import statement (or one holding imports): rules consult the module's imports as a
     #: whole (which framework it uses, which helper a fix can reuse), whatever names them.
     imports: bool = False
-
-    @property
-    def is_definition(self) -> bool:
-        return self.name is not None
 
     def moved(self, delta: int) -> "Chunk":
         return dataclasses.replace(self, start=self.start + delta, end=self.end + delta)
@@ -139,9 +136,6 @@ class IncrementalAnalyser:
 
     def __init__(self) -> None:
         self._state: _State | None = None
-
-    def forget(self) -> None:
-        self._state = None
 
     def analyse(
         self,
@@ -217,7 +211,7 @@ class IncrementalAnalyser:
         context = _context(chunks, recheck)
         if not _facts_unchanged(state, lines, chunks, first, last, len(new_chunks), path, module, root):
             return None
-        reduced = _masked(lines, chunks, recheck | context)
+        reduced = _only(lines, [chunks[i] for i in recheck | context])
         doc = SourceDoc(reduced, path, "python", module, root, interpreter)
         owners = _owners(chunks, recheck, bool(statement_words))
         memo: dict[str, object] = {}
@@ -390,14 +384,6 @@ def _routed_names(project: ProjectIndex | None) -> frozenset[str]:
     return frozenset(names)
 
 
-def _masked(lines: list[str], chunks: list[Chunk], keep: set[int]) -> str:
-    out = list(lines)
-    for index, chunk in enumerate(chunks):
-        if index not in keep:
-            out[chunk.start : chunk.end] = [""] * (chunk.end - chunk.start)
-    return "\n".join(out)
-
-
 def _owners(chunks: list[Chunk], recheck: set[int], statements_changed: bool) -> set[int]:
     """Chunks whose findings come from the re-check: the re-checked definitions and the
     module-level statements that mention one of them, or every module-level statement when
@@ -409,14 +395,8 @@ def _owners(chunks: list[Chunk], recheck: set[int], statements_changed: bool) ->
 
 
 def _chunk_at(chunks: list[Chunk], line: int) -> int:
-    low, high = 0, len(chunks) - 1
-    while low < high:
-        middle = (low + high + 1) // 2
-        if chunks[middle].start <= line:
-            low = middle
-        else:
-            high = middle - 1
-    return low
+    """Index of the chunk holding ``line`` (chunks are in order and cover every line)."""
+    return max(bisect.bisect_right(chunks, line, key=lambda chunk: chunk.start) - 1, 0)
 
 
 def _facts_unchanged(
@@ -440,6 +420,7 @@ def _facts_unchanged(
 
 
 def _only(lines: list[str], kept: list[Chunk]) -> str:
+    """The text with every line outside the ``kept`` chunks blanked (line numbers kept)."""
     out = [""] * len(lines)
     for chunk in kept:
         out[chunk.start : chunk.end] = lines[chunk.start : chunk.end]
