@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types
@@ -41,6 +41,9 @@ class Snapshot:
     root: Path | None = None
     #: The Python the user named for jedi lookups into installed packages (the setting).
     interpreter: str | None = None
+
+    def parse(self) -> SourceDoc:
+        return SourceDoc(self.text, self.relative, self.kind, self.module, self.root, self.interpreter)
 
 
 class FactUsage:
@@ -93,10 +96,7 @@ class DocResult:
 
     @cached_property
     def doc(self) -> SourceDoc:
-        if self.parsed is not None:
-            return self.parsed
-        s = self.snapshot
-        return SourceDoc(s.text, s.relative, s.kind, s.module, s.root, s.interpreter)
+        return self.parsed if self.parsed is not None else self.snapshot.parse()
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -158,7 +158,7 @@ def run_analysis(
         )
         analysis, doc, incremental = outcome.analysis, outcome.doc, outcome.incremental
     else:
-        doc = SourceDoc(snapshot.text, snapshot.relative, snapshot.kind, snapshot.module, snapshot.root, snapshot.interpreter)
+        doc = snapshot.parse()
         analysis, incremental = analyze(doc, snapshot.config, usage, snapshot.relative, cancelled=cancelled), False  # type: ignore[arg-type]
     return DocResult(
         snapshot=snapshot,
