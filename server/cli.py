@@ -146,8 +146,14 @@ def render(result: ScanResult, fmt: str) -> str:
 
 
 def apply_fixes(result: ScanResult, config: Config, include_unsafe: bool) -> int:
-    """Fix every file with fixable findings on disk; returns how many findings were fixed."""
+    """Fix every file with fixable findings on disk; returns how many findings were fixed.
+
+    Each file's other-file edits (``.gitignore``, then ``.env``) are written first, and the
+    source is rewritten only when every secret it moves out has reached ``.env``: a refused
+    or failed write never leaves a value that exists nowhere. All writes go through
+    :mod:`codeward.server.writes` (no symlinks, nothing outside the project, atomic)."""
     from codeward.checks.autofix import fixable
+    from codeward.server import writes
 
     targets = sorted({f.path for f in result.findings if fixable(f, include_unsafe)})
     total = 0
@@ -158,29 +164,36 @@ def apply_fixes(result: ScanResult, config: Config, include_unsafe: bool) -> int
             continue
         doc = SourceDoc(text, rel, kind_of(path) or "python", module_name_for(path, result.root))
         outcome = fix_document(doc, config, result.project, include_unsafe, rel)
+        written = writes.apply_file_edits(result.root, outcome.file_edits)
+        for failure in (w for w in written if not w.ok):
+            print(f"codeward: {failure.message}", file=sys.stderr)
+        secrets_kept = sum(e.sensitive for e in outcome.file_edits) == sum(
+            e.sensitive and w.ok for e, w in zip(outcome.file_edits, written))
+        if not secrets_kept:
+            print(f"codeward: left {rel} unchanged, so no secret is lost", file=sys.stderr)
+            continue
         if outcome.applied and outcome.text != text:
-            _write_preserving_encoding(path, outcome.text)
+            try:
+                writes.write_text(result.root, rel, outcome.text, _source_encoding(result.root, rel))
+            except writes.WriteRefused as refused:
+                print(f"codeward: {rel} not fixed: {refused}", file=sys.stderr)
+                continue
             total += outcome.applied
-        for edit in outcome.file_edits:
-            target = result.root / edit.path
-            if target.exists() or edit.create:
-                existing = target.read_text("utf-8") if target.exists() else ""
-                if edit.append.strip() and edit.append.strip() not in existing:
-                    joiner = "" if not existing or existing.endswith("\n") else "\n"
-                    target.write_text(existing + joiner + edit.append, "utf-8")
     return total
 
 
-def _write_preserving_encoding(path: Path, text: str) -> None:
+def _source_encoding(root: Path, rel: str) -> str:
+    """The encoding a Python source declares (PEP 263), so a rewrite keeps it."""
     import io
     import tokenize
 
+    from codeward.server import writes
+
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(path.read_bytes()).readline)
-    except (OSError, SyntaxError):
-        encoding = "utf-8"
-    with open(path, "w", encoding="utf-8" if encoding == "utf-8-sig" else encoding, newline="") as handle:
-        handle.write(text)
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(writes.read_bytes(root, rel) or b"").readline)
+    except (writes.WriteRefused, SyntaxError):
+        return "utf-8"
+    return "utf-8" if encoding == "utf-8-sig" else encoding
 
 
 def run_rules(args: argparse.Namespace) -> int:

@@ -227,11 +227,12 @@ def test_language_server_writes_sensitive_edits_itself(tmp_path: Path) -> None:
     edit = FileEdit(".env", f"API_TOKEN={fake('hex', 20)}\n", sensitive=True)
     token = pending.stash(tmp_path, (edit,))
     assert pending.stash(tmp_path, (edit,)) == token and fake("hex", 20) not in token
-    assert pending.write(token) == ["updated .env"]
-    assert pending.write(token) == [".env already up to date"]
+    assert [o.message for o in pending.write(token)] == ["updated .env"]
+    assert [o.message for o in pending.write(token)] == [".env already up to date"]
     assert (tmp_path / ".env").read_text() == edit.append
     outside = pending.stash(tmp_path, (FileEdit("../.gitignore", ".env\n"), FileEdit(".env", "X=1\n", sensitive=True)))
-    assert pending.write(outside) == ["skipped ../.gitignore: outside the workspace"]  # .env not written
+    [refused] = pending.write(outside)  # .env not written
+    assert not refused.ok and refused.message == "../.gitignore not written: ../.gitignore: not a path inside the project"
     assert "X=1" not in (tmp_path / ".env").read_text()
     assert pending.write("unknown-token") == []
 

@@ -10,7 +10,6 @@ import pickle
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Union
 
 import pytest
 from lsprotocol import types
@@ -173,10 +172,10 @@ def test_fixture_harness_messages_hold_no_value(project: Path) -> None:
 
 @pytest.mark.parametrize("profile", ["visual_studio_code", "neovim"])
 async def test_language_server_diagnostics_and_logs_hold_no_value(profile: str, tmp_path: Path) -> None:
-    from lsp.session import start_session, stop_session
+    from lsp.session import start_session, stop_session, tell_commands_from_code_actions
 
     session = await start_session(profile, tmp_path)
-    _tell_commands_from_code_actions(session.client.protocol._converter)
+    tell_commands_from_code_actions(session.client.protocol._converter)
     try:
         uri = session.open("app.py", _python_source())
         diagnostics = await session.diagnostics(uri)
@@ -205,16 +204,3 @@ async def test_language_server_diagnostics_and_logs_hold_no_value(profile: str, 
         assert _leaks(logs) == []
     finally:
         await stop_session(session)
-
-
-def _tell_commands_from_code_actions(converter) -> None:  # type: ignore[no-untyped-def]
-    """Structure ``(Command | CodeAction)[]`` as editors do: a Command's ``command`` is a
-    string, a CodeAction's is an object (lsprotocol's default hook mistakes a CodeAction that
-    carries a command for a Command)."""
-
-    def structure(obj, _type):  # type: ignore[no-untyped-def]
-        if isinstance(obj, dict) and isinstance(obj.get("command"), str):
-            return converter.structure(obj, types.Command)
-        return converter.structure(obj, types.CodeAction)
-
-    converter.register_structure_hook(Union[types.Command, types.CodeAction], structure)

@@ -23,7 +23,7 @@ from ..model import Applicability, Finding, Severity
 from ..registry import rule
 from ..secrets import Secret, find_secrets
 from ..secrets import git
-from ..secrets.envfix import build_fix
+from ..secrets.envfix import build_fix, destination_problem
 from ..secrets.model import KNOWN_FORMAT, NAMED_CREDENTIAL, PRIVATE_KEY, URL_PASSWORD
 
 KINDS = ("python", "toml", "yaml", "json", "ini", "env", "dockerfile")
@@ -35,12 +35,16 @@ def _findings(ctx: RuleContext, code: str) -> Iterator[Finding]:
     if not secrets:
         return
     location = git.locate(ctx)
+    refusal = destination_problem(location) if ctx.doc.tree is not None else None
     for secret in secrets:
         leaked = git.in_history(location, secret.value)
         fix = build_fix(ctx, secret, location) if ctx.doc.tree is not None else None
+        text = message(secret, leaked, ctx.doc.tree is not None)
+        if refusal is not None:
+            text += f" (no automatic fix: {refusal})"
         yield ctx.finding(
             secret.range,
-            message(secret, leaked, ctx.doc.tree is not None),
+            text,
             fix=fix,
             confidence=secret.confidence,
             fingerprint=fingerprint(secret),

@@ -56,6 +56,8 @@ def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -
         if _is_bytes(secret.node):
             expression += ".encode()"
         edit, imports = ctx.replace(secret.node, expression), convention.imports
+    if destination_problem(location) is not None:
+        return None  # the finding's message says why (see rules/secrets.py)
     file_edits: list[FileEdit] = []
     title = f"Move the {secret.kind} to the environment variable {secret.env_name}"
     if location is not None and _defined_in(location.root / ".env", secret.env_name):
@@ -77,6 +79,24 @@ def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -
         imports=imports,
         file_edits=file_edits,
     )
+
+
+def destination_problem(location: git.Location | None) -> str | None:
+    """Why the project's ``.env`` cannot receive a secret, or None when it can (or there is
+    no project on disk: the fix then edits only the buffer).
+
+    A ``.env`` git tracks would put the value in the next commit; a symlinked ``.env`` or
+    ``.gitignore`` would send the write somewhere else. The writer checks again when it
+    writes; this makes the finding say so up front instead of offering a fix that fails."""
+    if location is None:
+        return None
+    for name in (".env", ".gitignore"):
+        path = location.root / name
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            return f"`{name}` is a symlink or not a regular file"
+    if git.is_tracked(location.repo, location.root / ".env"):
+        return "git tracks `.env`, so a value written there would be committed"
+    return None
 
 
 def _defined_in(env_file: Path, name: str) -> bool:

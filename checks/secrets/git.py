@@ -1,17 +1,13 @@
 """Read-only, time-bounded questions to git: is a path ignored, is a literal in history.
 
-The engine stays side-effect free: only ``git check-ignore`` and ``git log`` run, with
-optional locks off, hooks, fsmonitor, external diff and textconv drivers disabled (a
-repository's config must not make the scanner run its programs), a timeout, and a short-lived
-cache. Secret values never appear on a command line (other users can read those): history is
+The engine stays side-effect free: only ``git check-ignore``, ``git ls-files`` and ``git log``
+run, always through :func:`codeward.checks.gitrun.run_git` (a repository's config must not make
+the scanner run its programs), with a timeout and a short-lived cache. Secret values never appear on a command line (other users can read those): history is
 searched in Python over ``git log -p`` output of the one file. No repository → no questions.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -19,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from ..context import RuleContext
+import pathspec
 
-TIMEOUT = 3.0
+from ..context import RuleContext
+from ..gitrun import LOG_SAFETY, run_git
+
 #: Seconds an answer is reused (the language server asks on every keystroke).
 CACHE_SECONDS = 30.0
 #: Largest ``git log -p`` output searched for a literal, and commits of the file read.
@@ -29,8 +27,6 @@ MAX_HISTORY_BYTES = 32 * 1024 * 1024
 MAX_COMMITS = 500
 #: Histories kept at once (each can be large; other answers are small).
 MAX_HISTORIES = 8
-_SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external=", "-c", "core.pager=cat")
-_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
 
 T = TypeVar("T")
 _lock = threading.Lock()
@@ -89,18 +85,6 @@ def _cached(key: tuple[str, ...], compute: Callable[[], T]) -> T:
     return value
 
 
-def _run(repo: Path, args: list[str]) -> subprocess.CompletedProcess[bytes] | None:
-    if shutil.which("git") is None:
-        return None
-    try:
-        return subprocess.run(
-            ["git", *_SAFE_CONFIG, "-C", str(repo), *args],
-            capture_output=True, timeout=TIMEOUT, env={**os.environ, **_ENV}, stdin=subprocess.DEVNULL, check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
 def _relative(repo: Path, path: Path) -> str | None:
     try:
         return path.resolve().relative_to(repo.resolve()).as_posix()
@@ -108,8 +92,11 @@ def _relative(repo: Path, path: Path) -> str | None:
         return None
 
 
-def is_ignored(repo: Path | None, path: Path) -> bool:
-    """True only when git positively says ``path`` is ignored (and not tracked)."""
+def is_ignored(repo: Path | None, path: Path, fresh: bool = False) -> bool:
+    """True only when git positively says ``path`` is ignored and does not track it.
+
+    ``fresh`` skips the cache: a write decides on the repository as it is now.
+    """
     if repo is None:
         return False
     rel = _relative(repo, path)
@@ -117,14 +104,51 @@ def is_ignored(repo: Path | None, path: Path) -> bool:
         return False
 
     def ask() -> bool:
-        done = _run(repo, ["check-ignore", "-q", "--", rel])
-        return done is not None and done.returncode == 0
+        done = run_git(repo, ["check-ignore", "-q", "--", rel])
+        if done is None or done.returncode not in (0, 1):
+            # git is missing or cannot read the repository: read the rules as git would.
+            return _ignored_by_rule_files(repo, rel)
+        return done.returncode == 0 and not _tracked(repo, rel)
 
-    return _cached(("ignored", str(repo), rel), ask)
+    return ask() if fresh else _cached(("ignored", str(repo), rel), ask)
+
+
+def _ignored_by_rule_files(repo: Path, rel: str) -> bool:
+    """``rel`` is ignored by the ``.gitignore`` files from the work tree root down to its
+    folder, with git's precedence: the last matching rule of the deepest file decides."""
+    ignored = False
+    parts = rel.split("/")
+    for depth in range(len(parts)):
+        rules = repo.joinpath(*parts[:depth]) / ".gitignore"
+        try:
+            if rules.is_symlink() or not rules.is_file():
+                continue
+            lines = rules.read_text("utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        verdict = pathspec.GitIgnoreSpec.from_lines(lines).check_file("/".join(parts[depth:])).include
+        if verdict is not None:
+            ignored = verdict
+    return ignored
+
+
+def is_tracked(repo: Path | None, path: Path, fresh: bool = False) -> bool:
+    """True when git tracks ``path`` (it is in the index), so anything written to it is shared."""
+    if repo is None:
+        return False
+    rel = _relative(repo, path)
+    if rel is None:
+        return False
+    return _tracked(repo, rel) if fresh else _cached(("tracked", str(repo), rel), lambda: _tracked(repo, rel))
+
+
+def _tracked(repo: Path, rel: str) -> bool:
+    done = run_git(repo, ["ls-files", "--error-unmatch", "--", rel])
+    return done is not None and done.returncode == 0
 
 
 def _history(repo: Path, rel: str) -> str:
-    done = _run(repo, ["log", "-p", "--all", f"--max-count={MAX_COMMITS}", "--no-textconv", "--no-ext-diff", "--no-color", "--format=", "--", rel])
+    done = run_git(repo, ["log", "-p", "--all", f"--max-count={MAX_COMMITS}", *LOG_SAFETY, "--format=", "--", rel])
     if done is None or done.returncode != 0:
         return ""
     return done.stdout[:MAX_HISTORY_BYTES].decode("utf-8", "replace")

@@ -17,6 +17,8 @@ from pygls.uris import from_fs_path
 from codeward.checks.fixes import edits_for
 from codeward.checks.model import Applicability, Edit, FileEdit, Finding, Range
 
+from codeward.server import writes
+
 from . import secret_edits
 from .analysis import DocResult
 from .positions import ClientPositions
@@ -82,6 +84,9 @@ def file_operations(
     left: list[FileEdit] = []
     for edit in file_edits:
         target = Path(edit.path) if Path(edit.path).is_absolute() or root is None else root / edit.path
+        if root is None or not writes.safe_target(root, edit.path):
+            left.append(edit)  # the client would follow a symlink or write outside the project
+            continue
         uri = from_fs_path(str(target))
         exists = target.is_file() or (uri in open_text)
         if not support.document_changes or uri is None or (not exists and ("create" not in support.resource_operations or not edit.create)):

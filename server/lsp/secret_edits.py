@@ -5,7 +5,8 @@ client as usual, but its ``.env`` line is kept here, in the server, under a rand
 the code action carries only the command ``codeward.writeSecretEdits`` with that token.
 When the client runs the command (after applying the buffer edit), the server appends the
 fix's file edits (``.gitignore`` first, then ``.env``, then ``.env.example``) on disk itself,
-so ``.env`` is never written before git ignores it, whatever the client supports. Code
+through the same safe-write path as the command line (:mod:`codeward.server.writes`), so
+``.env`` is never written before git ignores it, whatever the client supports. Code
 action lists, traces and logs hold no value.
 """
 
@@ -17,6 +18,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from codeward.checks.model import FileEdit
+from codeward.server.writes import WriteOutcome, apply_file_edits
 
 COMMAND = "codeward.writeSecretEdits"
 #: Pending writes kept (code actions are recomputed on every cursor move).
@@ -46,46 +48,16 @@ class PendingWrites:
                 self._tokens.pop(old, None)
             return token
 
-    def write(self, token: str) -> list[str]:
-        """Append the edits of ``token`` to their files, in order, stopping at the first that
-        fails (a ``.env`` must not be written when ``.gitignore`` could not be); what was
-        done, for the log."""
+    def write(self, token: str) -> list[WriteOutcome]:
+        """Write the edits of ``token`` through the shared safe-write path (in order, stopping
+        at the first that fails: a ``.env`` must not be written when ``.gitignore`` could not
+        be); what was done, for the log and the user."""
         with self._lock:
             entry = self._pending.get(token)
         if entry is None:
             return []
         root, edits = entry
-        done = []
-        for edit in edits:
-            outcome, ok = append_file_edit(root, edit)
-            done.append(outcome)
-            if not ok:
-                break
-        return done
-
-
-def append_file_edit(root: Path, edit: FileEdit) -> tuple[str, bool]:
-    """Append ``edit`` to its file below ``root`` unless the line is already there.
-
-    Returns what happened (never the text) and whether the file is now as the edit wants.
-    """
-    target = root / edit.path
-    try:
-        target.resolve().relative_to(root.resolve())
-    except ValueError:
-        return f"skipped {edit.path}: outside the workspace", False
-    try:
-        existing = target.read_text("utf-8") if target.exists() else ""
-        if not target.exists() and not edit.create:
-            return f"skipped {edit.path}: missing", True  # optional files (.env.example)
-        if edit.append.strip() and edit.append.strip() in existing:
-            return f"{edit.path} already up to date", True
-        joiner = "" if not existing or existing.endswith("\n") else "\n"
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(joiner + edit.append)
-    except (OSError, UnicodeDecodeError) as exc:
-        return f"could not write {edit.path} ({type(exc).__name__})", False
-    return edit.description or f"updated {edit.path}", True
+        return apply_file_edits(root, edits)
 
 
 PENDING = PendingWrites()

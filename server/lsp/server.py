@@ -474,10 +474,20 @@ def create_server() -> CodewardServer:
         return await loop.run_in_executor(ls.analysis_pool, resolve_fix_all, ls, action) or action
 
     @server.command(secret_edits.COMMAND)
-    def write_secret_edits(ls: CodewardServer, token: str) -> None:
-        """Append a secret-moving fix's ``.env`` line on disk (see ``secret_edits``)."""
-        for outcome in secret_edits.PENDING.write(str(token)):
-            ls.log(f"codeward: {outcome}")
+    async def write_secret_edits(ls: CodewardServer, token: str) -> None:
+        """Append a secret-moving fix's ``.env`` line on disk (see ``secret_edits``), off the
+        event loop (git is asked whether ``.env`` is ignored); a refused write is shown, since
+        the buffer no longer holds the value: the user can undo the edit."""
+        loop = asyncio.get_running_loop()
+        outcomes = await loop.run_in_executor(ls.analysis_pool, secret_edits.PENDING.write, str(token))
+        for outcome in outcomes:
+            ls.log(f"codeward: {outcome.message}")
+        failed = [outcome.message for outcome in outcomes if not outcome.ok]
+        if failed:
+            ls.window_show_message(types.ShowMessageParams(
+                type=types.MessageType.Warning,
+                message=f"codeward: {failed[0]}. Undo the fix to get the value back, or set it yourself.",
+            ))
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
     def code_lens(ls: CodewardServer, params: types.CodeLensParams) -> list[types.CodeLens] | None:

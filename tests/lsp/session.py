@@ -12,7 +12,7 @@ import copy
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
@@ -242,3 +242,16 @@ async def start_session(profile: str, root: Path, pull: bool | None = None,
 async def stop_session(session: Session) -> None:
     await session.client.shutdown_session()
     await session.client.stop()
+
+
+def tell_commands_from_code_actions(converter) -> None:  # type: ignore[no-untyped-def]
+    """Structure ``(Command | CodeAction)[]`` as editors do: a Command's ``command`` is a
+    string, a CodeAction's is an object (lsprotocol's default hook mistakes a CodeAction that
+    carries a command for a Command)."""
+
+    def structure(obj, _type):  # type: ignore[no-untyped-def]
+        if isinstance(obj, dict) and isinstance(obj.get("command"), str):
+            return converter.structure(obj, types.Command)
+        return converter.structure(obj, types.CodeAction)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], structure)
