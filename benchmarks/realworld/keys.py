@@ -2,7 +2,8 @@
 
 A verdict is keyed by (repo, path, rule, handler) where the handler is the innermost function
 around the finding, qualified by its classes (``NoteView.get``), its decorators counted as part
-of it (route decorators are often the flagged line). Findings outside any function are keyed
+of it (route decorators are often the flagged line); a class-level finding (a view set's
+``queryset``) is keyed by its class. Findings outside any class or function are keyed
 ``<module>``; findings in files that are not Python (templates, settings files) ``<file>``.
 The ``snippet`` (the flagged source text) is what a discriminator is matched against when one
 handler has several findings of the same rule.
@@ -31,7 +32,7 @@ class Span:
 
 @lru_cache(maxsize=256)
 def _spans(path: str) -> tuple[Span, ...] | None:
-    """Every function of a Python file with its qualified name; None when it does not parse."""
+    """Every function and class of a Python file with its qualified name; None when it does not parse."""
     try:
         tree = ast.parse(Path(path).read_text(encoding="utf-8", errors="replace"))
     except (SyntaxError, ValueError, OSError):
@@ -42,9 +43,8 @@ def _spans(path: str) -> tuple[Span, ...] | None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 name = f"{prefix}{child.name}"
-                if not isinstance(child, ast.ClassDef):
-                    first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
-                    spans.append(Span(name, first, child.end_lineno or child.lineno))
+                first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
+                spans.append(Span(name, first, child.end_lineno or child.lineno))
                 visit(child, name + ".")
             else:
                 visit(child, prefix)
@@ -54,7 +54,8 @@ def _spans(path: str) -> tuple[Span, ...] | None:
 
 
 def handler_at(path: Path, line: int) -> str:
-    """The qualified name of the innermost function covering ``line`` of ``path``."""
+    """The qualified name of the innermost function (or class, for class-level findings such as a
+    view set's ``queryset``) covering ``line`` of ``path``."""
     if path.suffix != ".py":
         return NOT_PYTHON
     spans = _spans(str(path))

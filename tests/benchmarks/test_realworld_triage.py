@@ -9,10 +9,18 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "realworld"))
 
-import scan as realworld_scan  # noqa: E402
-from keys import MODULE, NOT_PYTHON, handler_at, snippet  # noqa: E402
-from triage import (  # noqa: E402
-    Finding, FormatError, Miss, Verdict, compare, load_misses, load_triage, precision, proposed_rows,
+import scan as realworld_scan
+from keys import MODULE, NOT_PYTHON, handler_at, snippet
+from triage import (
+    Finding,
+    FormatError,
+    Miss,
+    Verdict,
+    compare,
+    load_misses,
+    load_triage,
+    precision,
+    proposed_rows,
 )
 
 APP = '''\
