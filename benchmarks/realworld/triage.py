@@ -170,11 +170,15 @@ def compare(findings: list[Finding], verdicts: list[Verdict], misses: list[Miss]
 
 
 def proposed_rows(untriaged: list[Finding], all_findings: list[Finding]) -> list[list[str]]:
-    """CSV rows to paste into ``triage.csv``: a discriminator only where a key repeats."""
+    """CSV rows to paste into ``triage.csv``: a discriminator only where a key repeats, one row
+    for findings that share both key and flagged text."""
     per_key = Counter(f.key for f in all_findings)
-    rows = []
+    rows, proposed = [], set()
     for f in untriaged:
         discriminator = f.snippet if per_key[f.key] > 1 else ""
+        if (*f.key, discriminator) in proposed:
+            continue  # one row judges every finding with this key and flagged text
+        proposed.add((*f.key, discriminator))
         rows.append([*f.key, discriminator, "", f"L{f.line}: {f.message}"])
     return rows
 

@@ -94,7 +94,8 @@ def test_counts_and_precision() -> None:
 
 def test_proposed_rows_add_a_discriminator_only_where_a_key_repeats() -> None:
     one, two, alone = finding(snip="Note.query"), finding(snip="Tag.query"), finding(handler="index", snip="x")
-    rows = proposed_rows([one, two, alone], [one, two, alone])
+    again = finding(snip="Note.query")
+    rows = proposed_rows([one, two, alone, again], [one, two, alone, again])
     assert [r[4] for r in rows] == ["Note.query", "Tag.query", ""]
 
 
