@@ -54,12 +54,13 @@ CATEGORIES: tuple[str, ...] = (
 )
 
 # A tool's CWE -> the benchmark category whose CWE it stands for. The benchmark's
-# own CWEs first; then the neighbours tools report for the same weakness.
+# own CWEs first; then the neighbours tools report for the same weakness (not CWE-916,
+# too little work for a password hash: one round of sha256 is that, not a weak hash).
 CWE_TO_CATEGORY: dict[int, str] = {
     78: "cmdi", 77: "cmdi", 88: "cmdi",
     94: "codeinj", 95: "codeinj", 96: "codeinj",
     502: "deserialization",
-    328: "hash", 327: "hash", 916: "hash",
+    328: "hash", 327: "hash",
     90: "ldapi",
     22: "pathtraver", 23: "pathtraver", 36: "pathtraver", 73: "pathtraver",
     601: "redirect",

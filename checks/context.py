@@ -40,6 +40,7 @@ class RuleContext:
         fingerprint: str | None = None,
         properties: dict[str, object] | None = None,
         code: str | None = None,
+        cwe: tuple[int, ...] | None = None,
     ) -> Finding:
         """A finding of the current rule at ``where`` (a node or a range)."""
         assert self.rule is not None
@@ -50,7 +51,7 @@ class RuleContext:
             range=rng,
             severity=severity or self.rule.severity,
             confidence=confidence or self.rule.confidence,
-            cwe=self.rule.cwe,
+            cwe=cwe or self.rule.cwe,
             fix=fix,
             flow=tuple(flow),
             path=self.doc.path,

@@ -44,6 +44,8 @@ class NameResolver:
             number for number, line in enumerate(text.splitlines(), 1) if ":=" in line or "lambda" in line
         } if ":=" in text or "lambda" in text else set()
         self._bindings: dict[int, dict[str, object]] = {}
+        #: The scope each nested function or lambda is defined in (closures read its names).
+        self._enclosing: dict[int, Scope] = {}
         self._names: dict[tuple[str, int, int], object] = {}
         self._collect_scope(tree)
 
@@ -62,10 +64,10 @@ class NameResolver:
                 _bind(bindings, node.name, node)
                 for deco in node.decorator_list:
                     stack.append(deco)
-                self._collect_scope(node)
+                self._enter_scope(node, scope)
                 continue
             if isinstance(node, ast.Lambda):
-                self._collect_scope(node)
+                self._enter_scope(node, scope)
                 continue
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -111,6 +113,39 @@ class NameResolver:
                             stack.append(sub)
                 else:
                     stack.append(child)
+
+    def _enter_scope(self, node: Scope, outer: Scope) -> None:
+        # A class body is not an enclosing scope for the functions in it (Python skips it).
+        if isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            self._enclosing[id(node)] = outer
+        elif id(outer) in self._enclosing:
+            self._enclosing[id(node)] = self._enclosing[id(outer)]
+        self._collect_scope(node)
+
+    def _frames(self, scope: Scope) -> list[Scope]:
+        """Where a name used in ``scope`` may be bound: the scope, the functions around it
+        (closures), the module."""
+        frames = [scope]
+        outer = self._enclosing.get(id(scope))
+        while outer is not None and len(frames) < _MAX_DEPTH:
+            frames.append(outer)
+            outer = self._enclosing.get(id(outer))
+        if scope is not self.tree:
+            frames.append(self.tree)
+        return frames
+
+    def import_target(self, name: str, scope: Scope | None = None) -> str | None:
+        """The module or object ``name`` imports when an ``import`` binds it where ``scope``
+        reads it (also an import inside a function body), else None."""
+        for frame in self._frames(scope or self.tree):
+            values = self._bindings.get(id(frame), {}).get(name)
+            if values is None:
+                continue
+            if values is _AMBIGUOUS:
+                return None
+            targets = {value[1] if isinstance(value, tuple) else None for value in values}  # type: ignore[union-attr]
+            return targets.pop() if len(targets) == 1 else None
+        return None
 
     def _may_nest(self, expr: ast.expr) -> bool:
         """Whether ``expr``'s lines mention a walrus or lambda (only those are walked)."""
@@ -162,7 +197,7 @@ class NameResolver:
         return known  # type: ignore[return-value]
 
     def _lookup_name(self, name: str, scope: Scope, depth: int) -> str | None:
-        for frame in (scope, self.tree) if scope is not self.tree else (self.tree,):
+        for frame in self._frames(scope):
             values = self._bindings.get(id(frame), {}).get(name)
             if values is None:
                 continue

@@ -10,10 +10,13 @@ masked tree are positions in the real text.
 from __future__ import annotations
 
 import ast
+import sys
 import warnings
 from dataclasses import dataclass, field
 
 import parso
+
+from .fstrings import requote_nested
 
 #: How many extra ``ast`` attempts after parso's pass; past this the tail is dropped.
 MAX_REPAIR_ROUNDS = 40
@@ -38,6 +41,13 @@ def parse(text: str, filename: str = "<buffer>") -> ParseResult:
         return ParseResult(_ast_parse(text, filename))
     except SyntaxError as exc:
         first_error = f"line {exc.lineno}: {exc.msg}"
+    if sys.version_info < (3, 12):  # 3.12 f-strings reusing their quote (PEP 701)
+        requoted = requote_nested(text)
+        if requoted is not None:
+            try:
+                return ParseResult(_ast_parse(requoted, filename))
+            except SyntaxError:
+                text = requoted  # fewer broken statements to mask below
     lines = text.splitlines(keepends=True)
     broken: set[int] = set()
     for start, end in _parso_error_spans(text):

@@ -15,11 +15,19 @@ from functools import lru_cache
 from ..knowledge import Knowledge, Row, declare_section
 from ..source import SourceDoc
 from ..syntax import string_value
+from ._value_flow import destination_names_by_flow
 
 declare_section(
     "sensitive_names",
     "Regular expressions over snake_case names that mark passwords or tokens.",
     required={"pattern": str, "kind": str},
+)
+
+declare_section(
+    "sensitive_stores",
+    "Regular expressions over snake_case names of places whose content is a credential"
+    " (the session, cookies): any value stored there is a token.",
+    required={"pattern": str},
 )
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -43,6 +51,32 @@ def sensitive_kind(knowledge: Knowledge, name: str | None) -> str | None:
         if pattern.search(lowered):
             row.hit()
             return row["kind"]
+    return None
+
+
+@lru_cache(maxsize=4)
+def _stores(knowledge: Knowledge) -> list[tuple[re.Pattern[str], Row]]:
+    return [(re.compile(row["pattern"]), row) for row in knowledge.rows("sensitive_stores")]
+
+
+def store_kind(knowledge: Knowledge, name: str) -> str | None:
+    """``"token"`` when ``name`` is a session or cookie store, else None."""
+    lowered = snake(name)
+    for pattern, row in _stores(knowledge):
+        if pattern.search(lowered):
+            row.hit()
+            return "token"
+    return None
+
+
+def flow_kind(doc: SourceDoc, knowledge: Knowledge, node: ast.expr) -> tuple[str, str] | None:
+    """(kind, the name that gave it away) for where the value of ``node`` goes in its
+    function, followed through local assignments: whatever the value's own variable is
+    called, reaching the session, a cookie, a password file or a ``token`` makes it one."""
+    for name in destination_names_by_flow(doc, node):
+        kind = sensitive_kind(knowledge, name) or store_kind(knowledge, name)
+        if kind:
+            return kind, name
     return None
 
 

@@ -10,7 +10,7 @@ from ..knowledge import declare_section
 from ..model import Applicability, Finding, Severity
 from ..registry import rule
 from ..syntax import call_paths, path_matches
-from ._naming import context_kind, destination_names
+from ._naming import context_kind, destination_names, flow_kind
 
 declare_section(
     "random_functions",
@@ -35,7 +35,9 @@ def insecure_random(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
     What it does:
         Flags calls such as `random.choice`, `random.randint` or `random.choices` whose result
         becomes a value named like a password, token, reset code, OTP, salt, nonce or key
-        (an assignment target, keyword, dict key, or the function that returns it).
+        (an assignment target, keyword, dict key, or the function that returns it), or
+        that flows, through local assignments, into the session, a cookie or such a name,
+        whatever the variable holding it is called.
 
     Why is this bad:
         `random` is a Mersenne Twister: after seeing 624 outputs an attacker can predict every
@@ -92,7 +94,8 @@ def insecure_random(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
 
 def _context(ctx: RuleContext, node: ast.Call) -> tuple[str, str] | None:
     """Where the random value goes; the enclosing function's name counts only when the value
-    is kept (assigned, returned, passed on), never for `random.shuffle(x)` statements."""
+    is kept (assigned, returned, passed on), never for `random.shuffle(x)` statements. Then
+    where it flows: `value = str(random.random())` stored in the session is a token too."""
     if not destination_names(ctx.doc, node) and isinstance(ctx.doc.parent(node), ast.Expr):
         return None
-    return context_kind(ctx.doc, ctx.knowledge, node, include_function=True)
+    return context_kind(ctx.doc, ctx.knowledge, node, include_function=True) or flow_kind(ctx.doc, ctx.knowledge, node)

@@ -10,7 +10,7 @@ from ..knowledge import declare_section
 from ..model import Confidence, Finding, Severity
 from ..registry import rule
 from ..syntax import call_paths, is_constant, keyword, names_in, path_matches, string_value
-from ._naming import context_kind, sensitive_kind
+from ._naming import context_kind, flow_kind, sensitive_kind
 
 declare_section(
     "hash_functions",
@@ -19,6 +19,10 @@ declare_section(
 )
 
 _BROKEN_NAMES = frozenset({"md5", "sha1", "md4", "md5-sha1"})
+#: A broken algorithm is a weak hash (CWE-328); one round of a sound one is too little work
+#: for a password (CWE-916), a different weakness.
+_BROKEN_CWE = (328, 327)
+_FAST_CWE = (916,)
 _FAST_NAMES = frozenset({"sha224", "sha256", "sha384", "sha512", "sha3_256", "sha3_512", "blake2b", "blake2s"})
 
 
@@ -37,6 +41,9 @@ def weak_password_hash(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
         `hashlib.sha256`/`sha512` when what is hashed, or what the digest is stored as, is a
         password (by its name or the function's name, e.g. `hash_password`); and md5/sha1 used
         to make a token, key or signature (`share_token = md5(...)`, `md5(body + SECRET)`).
+        The digest is followed through local assignments to where it is stored: written to a
+        file kept as a password store, put in the session or a cookie. Checksums (cache
+        keys, ETags, file fingerprints) stay clean.
 
     Why is this bad:
         A leaked table of md5 or sha256 password hashes is cracked at billions of guesses per
@@ -88,15 +95,15 @@ def weak_password_hash(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
         if kind != "password":
             if strength == "broken":
                 row.hit()
-                yield ctx.finding(node, f"`{algorithm_text}` makes `{named}`, a security token or signature, with a broken hash; use `secrets` for tokens and HMAC-SHA256 for signatures")
+                yield ctx.finding(node, f"`{algorithm_text}` makes `{named}`, a security token or signature, with a broken hash; use `secrets` for tokens and HMAC-SHA256 for signatures", cwe=_BROKEN_CWE)
             return
         row.hit()
         if strength == "broken":
             message = f"`{algorithm_text}` hashes `{named}`, a password, with a broken hash; use a slow salted KDF (argon2, bcrypt, scrypt, pbkdf2)"
-            yield ctx.finding(node, message)
+            yield ctx.finding(node, message, cwe=_BROKEN_CWE)
         else:
             message = f"`{algorithm_text}` hashes `{named}`, a password, with one round of a fast hash; use a slow salted KDF (argon2, bcrypt, scrypt, pbkdf2)"
-            yield ctx.finding(node, message, confidence=Confidence.MEDIUM)
+            yield ctx.finding(node, message, confidence=Confidence.MEDIUM, cwe=_FAST_CWE)
         return
 
 
@@ -115,4 +122,4 @@ def _sensitive_use(ctx: RuleContext, node: ast.Call) -> tuple[str, str] | None:
     for kind in ("password", "token"):
         if kind in found:
             return kind, found[kind]
-    return context_kind(ctx.doc, ctx.knowledge, node)
+    return context_kind(ctx.doc, ctx.knowledge, node) or flow_kind(ctx.doc, ctx.knowledge, node)

@@ -675,7 +675,7 @@ class _Walker(GuardMixin, SinkMixin):
         if isinstance(func, ast.Attribute):
             return func.attr
         if isinstance(func, ast.Name):
-            target = self.doc.names.imports.get(func.id)
+            target = self.doc.names.import_target(func.id, self.scope)
             return target.rsplit(".", 1)[-1] if target else func.id
         return ""
 
@@ -773,7 +773,7 @@ class _Walker(GuardMixin, SinkMixin):
             current = current.value
         if not isinstance(current, ast.Name):
             return False
-        target = self.doc.names.imports.get(current.id)
+        target = self.doc.names.import_target(current.id, self.scope)
         if target is None:
             return False
         return all(p[:1].islower() for p in [*parts, target.rsplit(".", 1)[-1]])
