@@ -13,7 +13,7 @@ from codeward.checks.config import Config
 from codeward.checks.model import Confidence, Range, Position
 from codeward.checks.project import ProjectIndex, extract_facts
 from codeward.checks.routes.nodes import all_nodes, function_nodes
-from codeward.checks.routes.view import project_view
+from codeward.checks.routes.scope import project_view
 from codeward.checks.scan import scan
 from codeward.checks.source import SourceDoc
 from codeward.checks.taint.labels import Label, Origin, clear
@@ -134,7 +134,7 @@ def test_facts_are_complete_only_when_every_extractor_ran(monkeypatch):
 
 
 def test_project_view_extracts_again_unless_the_index_holds_this_text(monkeypatch):
-    from codeward.checks.routes import view as view_mod
+    from codeward.checks.routes import scope as view_mod
 
     text = "from flask_login import login_required\n\ndef guard(f):\n    return login_required(f)\n"
     doc = SourceDoc(text, "app/auth.py", "python", "app.auth")

@@ -21,7 +21,9 @@ from .behaviour import mentioned_names
 from .data import first_row, glob_any
 from .discover import Route, discover_routes
 from .nodes import function_nodes
-from .view import ProjectView, lookup, project_view
+from .identity import is_user_expr
+from .scope import project_view
+from .view import ProjectView, lookup
 
 _LOGIN_LIBRARIES = ("flask_login", "flask_jwt_extended", "flask_httpauth", "django.contrib.auth", "fastapi.security", "starlette.authentication", "rest_framework.permissions")
 _WORD = re.compile(r"[a-z_]+")
@@ -75,31 +77,6 @@ class Verdict:
     @property
     def admin_checked(self) -> bool:
         return any(g.kind == "admin" for g in self.route.guards)
-
-
-def is_user_expr(expr: ast.AST, user_names: frozenset[str] = frozenset()) -> bool:
-    """``current_user``, ``request.user``, ``g.user``, ``self.request.user`` (or an attribute
-    of one), a FastAPI parameter bound to a user dependency, ``session["user_id"]``, and the
-    ``g.name`` attributes a ``before_request`` hook loads the caller into (in ``user_names``)."""
-    text = dotted(expr.value if isinstance(expr, ast.Subscript) else expr)
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
-        text = dotted(expr.func.value)
-        if text and expr.args and f"{text}.{string_value(expr.args[0])}" in user_names:  # g.get("chef")
-            return True
-        if text and text.rsplit(".", 1)[-1] == "session" and any(isinstance(a, ast.Constant) and ("user" in str(a.value).lower() or "uid" in str(a.value).lower()) for a in expr.args):
-            return True
-        return False
-    if text is None:
-        return False
-    if isinstance(expr, ast.Subscript):
-        if is_user_expr(expr.value, user_names):  # g.user["id"]
-            return True
-        key = ast.unparse(expr.slice).lower()
-        return text.rsplit(".", 1)[-1] == "session" and ("user" in key or "uid" in key)
-    head = text.split(".")
-    if head[0] in ("current_user", *user_names) or len(head) > 1 and f"{head[0]}.{head[1]}" in user_names:
-        return True
-    return "user" in head[1:] and head[0] in ("request", "g", "self", "info")
 
 
 def _may_name_user(node: ast.AST) -> bool:

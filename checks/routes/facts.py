@@ -18,6 +18,7 @@ from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import enforcement
+from .identity import caller_attributes, decorator_injections, is_user_expr, returns_caller
 from .nodes import all_nodes
 
 #: Objects routes are declared on; a call may resolve with or without ``()`` depending on
@@ -129,6 +130,16 @@ class _Extractor:
         kind = enforcement(func, self.knowledge)
         if kind:
             self._put("guards", self._qual(func.name), kind)
+            injects = decorator_injections(func)
+            if injects is not None:
+                self._put("injects", self._qual(func.name), [injects[0], injects[1]])
+            self._add_callers(caller_attributes(func, self.knowledge))
+        if returns_caller(func, self.knowledge):
+            self.facts.setdefault("caller_helpers", []).append(self._qual(func.name))
+
+    def _add_callers(self, attributes: list[str]) -> None:
+        callers = self.facts.setdefault("callers", [])
+        callers.extend(a for a in attributes if a not in callers)
 
     def _is_route_decorator(self, deco: ast.expr) -> bool:
         target = deco.func if isinstance(deco, ast.Call) else deco
@@ -207,7 +218,6 @@ class _Extractor:
     def _dispatch(self, call: ast.Call) -> None:
         """``TABLE[name](args, user)``: the table's functions run on the request's data.
         Records which arguments carry the caller and whether a login check precedes the call."""
-        from .analysis import is_user_expr
         from .behaviour import dispatch_guarded
 
         key = object_key(self.doc, call.func.value)  # type: ignore[attr-defined]
@@ -229,31 +239,11 @@ class _Extractor:
     def _hook(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for deco in func.decorator_list:
             if isinstance(deco, ast.Attribute) and deco.attr in ("before_request", "before_app_request"):
-                self._caller_attributes(func)
+                self._add_callers(caller_attributes(func, self.knowledge))
                 kind = enforcement(func, self.knowledge) or self._decorated_guard(func)
                 key = object_key(self.doc, deco.value)
                 if kind and key:
                     self._put("hooks", key, kind)
-
-    def _caller_attributes(self, hook: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        """``g.operator = <lookup by the session's id>`` in a hook: ``g.operator`` is the caller
-        in every handler (``WHERE team = ?`` with ``g.operator["team"]`` scopes to them)."""
-        from .behaviour import mentioned_names, term_kinds
-
-        identity: set[str] = set()  # locals holding what identifies the caller (op_id = session.get(...))
-        for node in ast.walk(hook):
-            if not isinstance(node, ast.Assign) or len(node.targets) != 1:
-                continue
-            target = node.targets[0]
-            mentioned = mentioned_names([node.value])
-            if not (mentioned & identity or "login" in term_kinds(self.knowledge, mentioned)):
-                continue
-            if isinstance(target, ast.Name):
-                identity.add(target.id)
-            elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "g":
-                callers = self.facts.setdefault("callers", [])
-                if f"g.{target.attr}" not in callers:
-                    callers.append(f"g.{target.attr}")
 
     def _decorated_guard(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
         """A hook that is itself guarded (``@bp.before_request`` over ``@login_required``)."""

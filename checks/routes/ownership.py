@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from ..knowledge import Knowledge, Row
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
-from .analysis import Verdict, is_user_expr
+from .analysis import Verdict
+from .identity import ID_NAME, caller_locals, caller_names, current_user_expression, is_caller, is_user_expr
 from .data import first_row, glob_any
 from .nodes import function_nodes
-from .view import ProjectView, guard_for, lookup
+from .view import ProjectView, lookup
 
-_ID_NAME = re.compile(r"^(id|pk|uuid|.+_(id|pk|uuid)|.+Id)$")
 _REQUEST_READS = ("args", "form", "json", "values", "GET", "POST", "data", "query_params", "view_args", "kwargs", "path_params")
 _SQL_WHERE_ID = re.compile(r"\bwhere\b.*?\b(\w*id)\s*=", re.IGNORECASE | re.DOTALL)
 _PRIVATE_FIELDS = frozenset({"email", "phone", "code", "token", "secret", "address", "body", "message", "amount", "balance"})
@@ -88,7 +88,7 @@ def _id_carriers(value: ast.AST):  # -> Iterator[ast.AST]
 def tainted_names(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, path_params: list[str]) -> set[str]:
     """Names in ``func`` that hold (or derive from) a client-supplied id."""
     args = [a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]]
-    tainted = {a for a in args if a in path_params or _ID_NAME.match(a)}
+    tainted = {a for a in args if a in path_params or ID_NAME.match(a)}
     assigns = [n for n in function_nodes(doc, func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
     for _ in range(2):
         for node in assigns:
@@ -100,7 +100,7 @@ def tainted_names(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, 
                 if isinstance(sub, ast.Name) and sub.id in tainted:
                     hit = True
                 key = _request_read(sub)
-                if key and _ID_NAME.match(key):
+                if key and ID_NAME.match(key):
                     hit = True
             if hit:
                 tainted.update(t.id for t in targets if isinstance(t, ast.Name))
@@ -115,7 +115,7 @@ def _mentions(expr: ast.AST | None, names: set[str], request_ids: bool = True) -
             return sub.id
         if request_ids:
             key = _request_read(sub)
-            if key and _ID_NAME.match(key):
+            if key and ID_NAME.match(key):
                 return key
     return None
 
@@ -241,9 +241,9 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
         for kw in call.keywords:
             field = (kw.arg or "").split("__")[0]
             client = _mentions(kw.value, tainted)
-            if (field in owner_fields or _is_caller(kw.value, user_names)) and not client:
+            if (field in owner_fields or is_caller(kw.value, user_names)) and not client:
                 constrained = True  # user_id=current_user.id, member_id=<the caller's id>
-            elif kw.arg and client and (kw.arg in ("id", "pk") or _ID_NAME.match(kw.arg) or field in owner_fields):
+            elif kw.arg and client and (kw.arg in ("id", "pk") or ID_NAME.match(kw.arg) or field in owner_fields):
                 found = found or client
                 via_owner = via_owner or field in owner_fields
         return found, constrained, via_owner
@@ -257,9 +257,9 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
                 left, right = node.left, node.comparators[0]
                 attr = left.attr if isinstance(left, ast.Attribute) else ""
                 client = _mentions(right, tainted, request_ids=True)
-                if (attr in owner_fields or _is_caller(right, user_names)) and not client:
+                if (attr in owner_fields or is_caller(right, user_names)) and not client:
                     constrained = True
-                elif client and (attr in ("id", "pk") or _ID_NAME.match(attr) or attr in owner_fields):
+                elif client and (attr in ("id", "pk") or ID_NAME.match(attr) or attr in owner_fields):
                     found = found or client
                     via_owner = via_owner or attr in owner_fields
         return found, constrained, via_owner
@@ -271,17 +271,17 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
         bound = [(column, value) for column, value in _sql_bindings(text, call) if value is not None]
         if bound:
             # Each `column = placeholder` of the WHERE clause with the value bound to it.
-            caller = any(_is_caller(value, user_names) for _, value in bound)
+            caller = any(is_caller(value, user_names) for _, value in bound)
             found = None
             via_owner = False
             for column, value in bound:
                 client = _mentions(value, tainted)
-                if client and not _is_caller(value, user_names):
+                if client and not is_caller(value, user_names):
                     found = found or client
                     via_owner = via_owner or column in owner_fields
             return found, caller, via_owner and not caller
         name = next((n for n in (_mentions(a, tainted) for a in rest) if n), None)
-        caller_bound = any(_is_caller(a, user_names) for a in rest)
+        caller_bound = any(is_caller(a, user_names) for a in rest)
         where_part = _SQL_WHERE.split(text, 1)[-1]
         owner_column = any(re.search(rf"\b{re.escape(f)}\s*=", where_part, re.IGNORECASE) for f in owner_fields)
         return name, caller_bound and owner_column, owner_column and not caller_bound
@@ -291,9 +291,9 @@ def _id_argument(call: ast.Call, row: Row, tainted: set[str], owner_fields: list
         found = None
         for key, value in zip(keys, call.args[0].values):
             client = _mentions(value, tainted)
-            if (key in owner_fields or _is_caller(value, user_names)) and not client:
+            if (key in owner_fields or is_caller(value, user_names)) and not client:
                 constrained = True
-            elif client and key and (key in ("_id", "id") or _ID_NAME.match(key) or key in owner_fields):
+            elif client and key and (key in ("_id", "id") or ID_NAME.match(key) or key in owner_fields):
                 found = found or client
                 via_owner = via_owner or key in owner_fields
         return found, constrained, via_owner
@@ -343,49 +343,6 @@ def _sql_bindings(text: str, call: ast.Call) -> list[tuple[str, ast.expr | None]
     return found
 
 
-def _is_caller(expr: ast.AST, user_names: frozenset[str]) -> bool:
-    """Whether ``expr`` is (or contains) the current user, a value bound to it, or an id the
-    login stored in the session (``session["chef_id"]``: signed, set by the server)."""
-    return any(
-        is_user_expr(sub, user_names) or isinstance(sub, ast.Name) and sub.id in user_names or _session_id(sub)
-        for sub in ast.walk(expr)
-    )
-
-
-def _caller_locals(doc: SourceDoc, func: ast.AST, user_names: frozenset[str], tainted: set[str], knowledge: Knowledge) -> frozenset[str]:
-    """``user_names`` plus locals holding the caller or their id: ``member_id =
-    int(get_jwt_identity())``, ``me = Member.query.get(member_id)`` (values built from the
-    caller alone, no client id in them)."""
-    rows = knowledge.rows("access_caller_calls")
-    patterns = rows[0]["calls"] if rows else []
-    names = set(user_names)
-    assigns = [n for n in function_nodes(doc, func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)]
-    for _ in range(2):
-        for node in assigns:
-            target = node.targets[0].id  # type: ignore[attr-defined]
-            if target in names or _mentions(node.value, tainted - names):
-                continue
-            current = frozenset(names)
-            for sub in ast.walk(node.value):
-                called = isinstance(sub, ast.Call) and glob_any(patterns, dotted(sub.func), (dotted(sub.func) or "").rsplit(".", 1)[-1])
-                if called or _is_caller(sub, current):
-                    if called:
-                        rows[0].hit()
-                    names.add(target)
-                    break
-    return frozenset(names)
-
-
-def _session_id(expr: ast.AST) -> bool:
-    if isinstance(expr, ast.Subscript):
-        base, key = expr.value, string_value(expr.slice)
-    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
-        base, key = expr.func.value, string_value(expr.args[0])
-    else:
-        return False
-    return (dotted(base) or "").rsplit(".", 1)[-1] == "session" and bool(key and _ID_NAME.match(key))
-
-
 def _chain_scoped(call: ast.Call, owner_fields: list[str], user_names: frozenset[str]) -> bool:
     """The query goes through the user or filters on an owner field before this call."""
     base: ast.AST | None = call.func.value if isinstance(call.func, ast.Attribute) else None
@@ -408,7 +365,9 @@ def _chain_scoped(call: ast.Call, owner_fields: list[str], user_names: frozenset
 
 
 def _checked_in_body(doc: SourceDoc, func: ast.AST, owner_fields: list[str], user_names: frozenset[str], knowledge: Knowledge) -> bool:
-    """A comparison with the current user or an owner field, or an object-permission call."""
+    """A comparison with the caller's identity or a record's owner field (either branch form:
+    ``if note["user_id"] != uid: abort(403)`` or ``if note.owner == user: ... else: 403``),
+    or an object-permission call."""
     check_rows = knowledge.rows("access_object_checks")
     for node in function_nodes(doc, func):
         if isinstance(node, ast.Compare):
@@ -416,7 +375,7 @@ def _checked_in_body(doc: SourceDoc, func: ast.AST, owner_fields: list[str], use
                 continue  # `g.operator is None`: whether someone is logged in, not whose record
             for side in [node.left, *node.comparators]:
                 for sub in ast.walk(side):
-                    if (isinstance(sub, ast.Attribute) and sub.attr in owner_fields) or is_user_expr(sub, user_names):
+                    if _owner_part(sub, owner_fields) or is_caller(sub, user_names):
                         return True
         elif isinstance(node, ast.Call) and check_rows:
             written = dotted(node.func) or ""
@@ -426,43 +385,11 @@ def _checked_in_body(doc: SourceDoc, func: ast.AST, owner_fields: list[str], use
     return False
 
 
-def user_names_of(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...]) -> frozenset[str]:
-    """Parameters bound to a user dependency (``user: User = Depends(get_current_user)``),
-    and the ``g`` attributes the project's hooks load the caller into."""
-    names: set[str] = set(view.callers)
-    args = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
-    defaults: dict[str, ast.expr] = {}
-    positional = [*func.args.posonlyargs, *func.args.args]
-    for arg, default in zip(positional[len(positional) - len(func.args.defaults):], func.args.defaults):
-        defaults[arg.arg] = default
-    for arg, default in zip(func.args.kwonlyargs, func.args.kw_defaults):
-        if default is not None:
-            defaults[arg.arg] = default
-    for arg in args:
-        exprs = [e for e in (defaults.get(arg.arg), arg.annotation) if e is not None]
-        for expr in exprs:
-            for node in ast.walk(expr):
-                if isinstance(node, ast.Call) and (dotted(node.func) or "").endswith(("Depends", "Security")) and node.args:
-                    target = node.args[0]
-                    if guard_for(knowledge, view, config_guards, doc.resolve(target), dotted(target), "dependency"):
-                        names.add(arg.arg)
-    return frozenset(names)
-
-
-def current_user_expression(doc: SourceDoc, verdict: Verdict, func: ast.FunctionDef | ast.AsyncFunctionDef | None, user_names: frozenset[str]) -> str | None:
-    """How this handler names the caller, for fixes: ``current_user``, ``request.user``..."""
-    framework = verdict.route.framework
-    if user_names:
-        return sorted(user_names)[0]
-    if framework in ("django", "drf"):
-        return "self.request.user" if verdict.route.is_class else "request.user"
-    if framework == "flask":
-        imports = doc.names.imports
-        if imports.get("current_user") == "flask_login.current_user" or any(g.import_line and "flask_login" in g.import_line for g in verdict.route.guards):
-            return "current_user"
-        if "current_user" in doc.text:
-            return "current_user"
-    return None
+def _owner_part(node: ast.AST, owner_fields: list[str]) -> bool:
+    """``note.user_id`` or ``note["user_id"]``: a record's owner field."""
+    if isinstance(node, ast.Attribute):
+        return node.attr in owner_fields
+    return isinstance(node, ast.Subscript) and string_value(node.slice) in owner_fields
 
 
 def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...]) -> list[Unchecked]:
@@ -474,19 +401,20 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
     fetch_rows = knowledge.rows("access_fetch_calls")
     writes = bool(verdict.effects.writes) or any(m in ("PUT", "PATCH", "DELETE") for m in route.methods)
     for func in route.functions:
-        user_names = user_names_of(doc, func, view, knowledge, config_guards)
+        user_names = caller_names(doc, route, func, view, knowledge, config_guards)
         # A parameter bound to the caller (guest_id = Depends(current_guest)) is no client id.
         tainted = tainted_names(doc, func, route.path_params) - user_names
         if route.caller_params is not None:  # OPS[name](args, user): args is the request's data
             user_names = user_names | set(route.caller_params)
             tainted |= {a.arg for a in [*func.args.posonlyargs, *func.args.args]} - user_names
-        user_names = _caller_locals(doc, func, user_names, tainted, knowledge)
+        client = frozenset(tainted)
+        user_names = caller_locals(doc, func, user_names, knowledge, view, lambda value, names: _mentions(value, set(client - names)) is not None)
         tainted -= user_names
         if not tainted and "request" not in doc.text:
             continue
         if _checked_in_body(doc, func, owner_fields, user_names, knowledge):
             continue
-        user_expr = current_user_expression(doc, verdict, func, user_names)
+        user_expr = current_user_expression(doc, route, user_names)
         scoped_ids: set[str] = set()
         candidates: list[tuple[ast.Call, Row, str, bool]] = []
         helper_calls: list[tuple[ast.Call, str, str | None]] = []  # repo.get(claim_id)
@@ -608,7 +536,7 @@ def helper_fact(doc: SourceDoc, call: ast.Call, knowledge: Knowledge) -> tuple[s
 
 
 def _is_id_column(column: str, owner_fields: list[str]) -> bool:
-    return column not in owner_fields and (column in ("id", "pk", "_id") or bool(_ID_NAME.match(column)))
+    return column not in owner_fields and (column in ("id", "pk", "_id") or bool(ID_NAME.match(column)))
 
 
 def _helper_fetch(doc: SourceDoc, call: ast.Call, view: ProjectView, tainted: set[str], user_names: frozenset[str]) -> tuple[str, bool, str | None] | None:
@@ -635,9 +563,9 @@ def _helper_fetch(doc: SourceDoc, call: ast.Call, view: ProjectView, tainted: se
         value = argument(index)
         if value is None:
             continue
-        if _is_caller(value, user_names):
+        if is_caller(value, user_names):
             caller = True
-        elif id_name is None and (column in ("id", "pk", "_id") or _ID_NAME.match(column)):
+        elif id_name is None and (column in ("id", "pk", "_id") or ID_NAME.match(column)):
             id_name = _mentions(value, tainted)
     if id_name is None:
         return None

@@ -84,7 +84,7 @@ def summarise(doc: SourceDoc, project: ProjectIndex | None = None, config: Confi
     knowledge = load()
     view_verdicts = verdicts(doc, project, config, knowledge, memo)
     from .ownership import unchecked_fetches
-    from .view import project_view
+    from .scope import project_view
 
     view = project_view(doc, project, memo)
     out: list[RouteSummary] = []

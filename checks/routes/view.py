@@ -1,7 +1,7 @@
-"""The merged, project-wide view of access facts one document's analysis reads.
+"""The merged, project-wide view of access facts one document's analysis reads, and guard
+look-ups over it (built by :mod:`.scope`).
 
-Facts of every indexed file are merged with fresh facts of the analysed document (its buffer
-may be newer than the index). Names from the index are module paths computed from the
+Names from the index are module paths computed from the
 project root, while names written in imports may be shorter (``from app.auth import x`` in a
 project scanned from a parent folder), so look-ups also accept a dotted suffix.
 """
@@ -12,11 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..knowledge import Knowledge, Row
-from ..project import ProjectIndex
-from ..source import SourceDoc
 from ..syntax import path_matches
 from .data import first_row
-from .facts import access_facts
 
 _MAX_DEPTH = 6
 
@@ -31,6 +28,8 @@ class Guard:
     import_line: str | None = None
     module: str | None = None  # defining module of a project guard (for imports in fixes)
     text: str | None = None  # the guard as written in this file (to copy it onto a sibling)
+    #: What a guard decorator passes its view: (leading positional arguments, keyword names).
+    injects: tuple[int, tuple[str, ...]] | None = None
 
 
 @dataclass
@@ -48,6 +47,9 @@ class ProjectView:
     fetchers: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers loading a record by an argument
     dispatches: dict[str, dict[str, Any]] = field(default_factory=dict)  # TABLE[name](...) calls: guarded, caller args
     fetcher_names: set[str] = field(default_factory=set)  # their last name segments (a cheap filter)
+    injects: dict[str, list] = field(default_factory=dict)  # guard decorator -> [positional count, keywords]
+    caller_helpers: set[str] = field(default_factory=set)  # helpers returning the caller or their id
+    caller_helper_names: set[str] = field(default_factory=set)  # their last name segments
 
     @property
     def account_names(self) -> frozenset[str]:
@@ -68,13 +70,16 @@ class ProjectView:
         self.__dict__.pop("_accounts", None)
         self.__dict__.pop("_public_content", None)
         self.callers.update(facts.get("callers", ()))
+        for key in facts.get("caller_helpers", ()):
+            self.caller_helpers.add(key)
+            self.caller_helper_names.add(key.rsplit(".", 1)[-1])
         for key, value in facts.get("dispatches", {}).items():
             known = self.dispatches.get(key)
             self.dispatches[key] = value if known is None else {**value, "guarded": value["guarded"] and known["guarded"]}
         for key, value in facts.get("fetchers", {}).items():
             self.fetchers[key] = value
             self.fetcher_names.add(key.rsplit(".", 1)[-1])
-        for name in ("guards", "deps", "hooks", "routers", "models", "permissions"):
+        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects"):
             getattr(self, name).update(facts.get(name, {}))
         for key, items in facts.get("includes", {}).items():
             self.includes.setdefault(key, []).extend(items)
@@ -107,67 +112,6 @@ def includes_of(view: ProjectView, name: str | None) -> list[dict[str, Any]]:
     return sorted(found, key=lambda item: not item["prefix"])
 
 
-def project_view(doc: SourceDoc, project: ProjectIndex | None, memo: dict[str, object]) -> ProjectView:
-    """The merged view for ``doc`` (memoised per document analysis)."""
-    cached = memo.get("access.view")
-    if isinstance(cached, ProjectView):
-        return cached
-    own = project.files.get(doc.path) if project is not None else None
-    if own is not None and own.complete and own.digest == doc.digest and own.module == doc.module_name:
-        fresh = own.facts.get("access")  # extracted from this very text: the same again
-    else:
-        fresh = access_facts(doc) if doc.tree is not None else None
-    if project is not None and own is not None and (own.facts.get("access") or {}) == (fresh or {}):
-        # The index already holds this document's facts as they are now (always so in a
-        # scan): every file of the app shares one merged view, built once per index version
-        # instead of once per file (which was quadratic in the number of files).
-        view = _shared_view(project, app_directory(doc.path, _package_dirs(project)))
-    else:
-        view = ProjectView()
-        if project is not None:
-            scope = app_directory(doc.path, _package_dirs(project))
-            for path, facts in project.files.items():
-                if path != doc.path and "access" in facts.facts and _within(path, scope):
-                    view.add(facts.module, facts.facts["access"])
-        if fresh is not None:
-            view.add(doc.module_name, fresh)
-    memo["access.view"] = view
-    return view
-
-
-def _shared_view(project: ProjectIndex, scope: str) -> ProjectView:
-    """The merged facts of every indexed file under ``scope`` (read-only, cached on the index)."""
-    def build() -> ProjectView:
-        view = ProjectView()
-        for path, facts in project.files.items():
-            if "access" in facts.facts and _within(path, scope):
-                view.add(facts.module, facts.facts["access"])
-        return view
-
-    return project.derived(f"access.view {scope}", build)
-
-
-def _package_dirs(project: ProjectIndex) -> frozenset[str]:
-    """Folders holding an ``__init__.py`` (computed once per index version, not per file)."""
-    return project.derived("access.package_dirs", lambda: frozenset(
-        p.replace("\\", "/").rsplit("/", 1)[0] for p in project.files if p.replace("\\", "/").endswith("/__init__.py")
-    ))
-
-
-def app_directory(path: str, package_dirs: frozenset[str]) -> str:
-    """The folder holding the application ``path`` belongs to: above its outermost package
-    (``shop/`` for ``shop/orders/views.py``), or its own folder for a flat app. Facts from
-    other applications scanned together (a monorepo, a corpus) do not leak into this one."""
-    directory = path.replace("\\", "/").rsplit("/", 1)[0] if "/" in path.replace("\\", "/") else ""
-    while directory and directory in package_dirs:
-        directory = directory.rsplit("/", 1)[0] if "/" in directory else ""
-    return directory
-
-
-def _within(path: str, directory: str) -> bool:
-    return not directory or path.replace("\\", "/").startswith(directory + "/")
-
-
 def known_guard(knowledge: Knowledge, resolved: str | None, written: str | None) -> Row | None:
     """The framework guard row for a name, by resolved path (or written ``*.name``)."""
     for row in knowledge.rows("access_guards"):
@@ -198,7 +142,8 @@ def guard_for(
     found = lookup(view.guards, resolved)
     if found is not None:
         key, kind = found
-        return Guard(name, kind, source, module=key.rsplit(".", 1)[0])
+        injects = view.injects.get(key)
+        return Guard(name, kind, source, module=key.rsplit(".", 1)[0], injects=(injects[0], tuple(injects[1])) if injects else None)
     found = lookup(view.deps, resolved)
     if found is not None and depth < _MAX_DEPTH:
         key, targets = found

@@ -18,7 +18,8 @@ from ..routes.fixes import choose_guard, guard_edits, guard_imports, ownership_e
 from ..routes.ownership import unchecked_fetches
 from ..routes.tokens import guessable_values
 from ..routes.facts import default_permission_nodes
-from ..routes.view import known_guard, project_view
+from ..routes.scope import project_view
+from ..routes.view import known_guard
 
 
 def handler_range(ctx: RuleContext, verdict: Verdict) -> Range:
