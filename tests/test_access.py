@@ -136,3 +136,111 @@ def test_facts_of_another_application_scanned_together_do_not_apply() -> None:
 
     assert guards("billing/api/views.py") == ["rest_framework.permissions.IsAuthenticated (settings)"]
     assert guards("shop/api/views.py") == []
+
+
+
+_GUARDED_NOTES = {
+    "orm": """
+from flask import Flask, jsonify
+from flask_login import current_user, login_required
+
+from .models import Note, db
+
+app = Flask(__name__)
+
+
+@app.route("/notes")
+@login_required
+def list_notes():
+    return jsonify([n.body for n in Note.query.filter_by(user_id=current_user.id)])
+""",
+    "sql": """
+import sqlite3
+
+from flask import Flask, jsonify
+from flask_login import current_user, login_required
+
+app = Flask(__name__)
+db = sqlite3.connect("notes.db")
+
+
+@app.route("/notes")
+@login_required
+def list_notes():
+    return jsonify(db.execute("SELECT body FROM notes WHERE user_id = ?", (current_user.id,)).fetchall())
+""",
+}
+
+_PASTED = {
+    "orm": """
+
+@app.route("/notes/<int:note_id>")
+def show_note(note_id):
+    return jsonify(Note.query.get_or_404(note_id).body)
+
+
+@app.route("/notes/<int:note_id>", methods=["DELETE"])
+def delete_note(note_id):
+    db.session.delete(Note.query.get_or_404(note_id))
+    db.session.commit()
+    return jsonify({"ok": True})
+
+
+@app.route("/notes/<int:note_id>/export")
+def export_note(note_id):
+    return jsonify({"body": Note.query.get_or_404(note_id).body})
+""",
+    "sql": """
+
+@app.route("/notes/<int:note_id>")
+def show_note(note_id):
+    return jsonify(db.execute("SELECT body FROM notes WHERE id = ?", (note_id,)).fetchone())
+
+
+@app.route("/notes/<int:note_id>", methods=["DELETE"])
+def delete_note(note_id):
+    db.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+    return jsonify({"ok": True})
+
+
+@app.route("/notes/<int:note_id>/export")
+def export_note(note_id):
+    return jsonify({"body": db.execute("SELECT body FROM notes WHERE id = ?", (note_id,)).fetchone()})
+""",
+}
+
+_NOTE_MODEL = """
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class Note(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    body = db.Column(db.Text)
+"""
+
+
+@pytest.mark.parametrize("style", ["orm", "sql"])
+@pytest.mark.parametrize("pasted", [1, 2, 3])
+def test_unprotected_routes_pasted_together_are_each_reported(style: str, pasted: int) -> None:
+    """An assistant pastes two or three unguarded routes at once: each one's CW301 and CW302
+    stay, whatever the number of unguarded neighbours (they used to outvote the convention)."""
+    blocks = _PASTED[style].split("\n\n\n")
+    text = _GUARDED_NOTES[style] + "\n\n".join(blocks[:pasted]) + "\n"
+    project = ProjectIndex()
+    docs = {
+        "notes/__init__.py": SourceDoc("", "notes/__init__.py", "python", "notes"),
+        "notes/models.py": SourceDoc(_NOTE_MODEL, "notes/models.py", "python", "notes.models"),
+        "notes/app.py": SourceDoc(text, "notes/app.py", "python", "notes.app"),
+    }
+    for rel, doc in docs.items():
+        project.update(rel, doc)
+    config = Config().with_overrides(select=["CW30"], min_confidence="low")
+    findings = analyze(docs["notes/app.py"], config, project, "notes/app.py").findings
+    lines = text.splitlines()
+    handlers = ["show_note", "delete_note", "export_note"][:pasted]
+    reported = {code: sorted(f.range.start.line for f in findings if f.code == code) for code in ("CW301", "CW302")}
+    assert [lines[n].split("(")[0].removeprefix("def ") for n in reported["CW301"]] == handlers
+    assert len(reported["CW302"]) == pasted

@@ -41,6 +41,7 @@ class Effects:
     models: set[str] = field(default_factory=set)  # model_key of capitalised receivers of data calls (Note)
     tables: set[str] = field(default_factory=set)  # model_key of tables named by SQL the route runs
     per_owner: bool = False  # that SQL selects by an owner/tenant column: per-owner data
+    owner_tables: set[str] = field(default_factory=set)  # tables its SQL ties to an owner column
     creates: list[ast.Call] = field(default_factory=list)  # writes that add a new record
 
     @property
@@ -111,8 +112,9 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                             found.models.add(model_key(head))
                         tables, where = _sql_tables(doc, node)
                         found.tables.update(tables)
-                        if where and not found.per_owner:
-                            found.per_owner = any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in owner_fields)
+                        if where and any(re.search(rf"\b{re.escape(f)}\b", where, re.IGNORECASE) for f in owner_fields):
+                            found.owner_tables.update(tables)
+                            found.per_owner = found.per_owner or any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in owner_fields)
                         break
                 else:
                     helper = _helper_effect(doc, node, view)
@@ -181,7 +183,7 @@ _SQL_TABLES = re.compile(r"\b(?:from|join|update|into)\s+[`\"]?(\w+)", re.IGNORE
 def _sql_tables(doc: SourceDoc, call: ast.Call) -> tuple[set[str], str]:
     """Tables named by the SQL a data call runs (``execute(text("SELECT ... FROM loan JOIN
     member ..."))``), also through a local ``sql = "..."`` of the handler, and the text of
-    its WHERE clause."""
+    its WHERE clause (of an INSERT: its column list)."""
     if not call.args:
         return set(), ""
     first = call.args[0]
@@ -199,6 +201,8 @@ def _sql_tables(doc: SourceDoc, call: ast.Call) -> tuple[set[str], str]:
     if not text:
         return set(), ""
     where = re.split(r"\bwhere\b", text, maxsplit=1, flags=re.IGNORECASE)
+    if len(where) == 1 and re.match(r"\s*insert\b", text, re.IGNORECASE):
+        where = re.split(r"\binto\b", text, maxsplit=1, flags=re.IGNORECASE)  # its column list
     return {model_key(t) for t in _SQL_TABLES.findall(text)}, where[1] if len(where) > 1 else ""
 
 
@@ -411,29 +415,42 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
     # Learn the convention from routes of the same sort: apps often serve public pages and
     # guard only the routes that change data (a forum, a blog), so reads are compared with
     # reads and writes with writes. Counted once: files with hundreds of routes stay linear.
-    totals = {True: 0, False: 0}
-    guarded_totals = {True: 0, False: 0}
+    judged = [o for o in result if not o.public and o.route.caller_params is None]
     # Models the guarded routes work on: a public catalogue (Product) next to guarded carts
     # and orders is not the odd one out; an export of the same Notes the others guard is.
+    # SQL tables count when a guarded route ties them to an owner (`WHERE user_id = ?`).
     guarded_models: set[str] = set()
     guarded_data: set[str] = set()  # their models and SQL tables
-    for o in result:
-        if not o.public and o.route.caller_params is None:
-            for sort in _sorts(o):
-                totals[sort] += 1
-                guarded_totals[sort] += o.authenticated
+    private_tables: set[str] = set()
+    for o in judged:
+        if o.authenticated:
+            guarded_models |= o.effects.models
+            guarded_data |= o.effects.models | o.effects.tables
+            private_tables |= o.effects.owner_tables
+
+    def shares_guarded_data(o: Verdict) -> bool:
+        return bool(o.effects.models & guarded_models or o.effects.tables & private_tables)
+
+    # Unguarded routes on the very data the guarded ones protect are not evidence of a public
+    # convention: an assistant often pastes two or three such routes at once, and each must
+    # be reported, not outvote the others.
+    guarded_totals = {True: 0, False: 0}
+    open_totals = {True: 0, False: 0}
+    for o in judged:
+        for sort in _sorts(o):
             if o.authenticated:
-                guarded_models |= o.effects.models
-                guarded_data |= o.effects.models | o.effects.tables
+                guarded_totals[sort] += 1
+            elif not shares_guarded_data(o):
+                open_totals[sort] += 1
     for v in result:
         if v.authenticated or v.public or v.route.caller_params is not None:
             continue  # a dispatched function: the route that dispatches to it is judged
         e = v.effects
         sort = bool(e.writes)
-        others = totals[sort] - 1  # routes of the same sort besides this (unguarded) one
+        same_data = shares_guarded_data(v)
         guarded = guarded_totals[sort]
-        same_data = bool(e.models & guarded_models)
-        if not sort and e.models and (guarded_models and not same_data or e.models <= public_content):
+        others = guarded + open_totals[sort] - (0 if same_data else 1)  # same sort, besides this one
+        if not sort and e.models and (guarded_models and not e.models & guarded_models or e.models <= public_content):
             guarded, same_data = 0, False  # reads other data than the guarded routes, or public content
         elif not sort and not e.models and e.tables and not e.per_owner and guarded_data and not e.tables & guarded_data:
             guarded = 0  # SQL over other tables than the guarded routes use (a public catalogue)
