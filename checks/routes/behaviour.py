@@ -162,8 +162,12 @@ def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledg
     A test of whether something is set that answers 401 or sends to the login page
     (``if g.operator is None: abort(401)``) is a login check whatever the names."""
     found: str | None = None
-    for stmt in func.body[:8]:
+    body = func.body
+    for index, stmt in enumerate(body[:8]):
         if not isinstance(stmt, ast.If):
+            continue
+        if _admits_only_the_logged_in(stmt, body[index + 1:], knowledge):
+            found = found or "login"
             continue
         refusal = rejection(stmt.body, knowledge)
         if refusal is None:
@@ -174,6 +178,18 @@ def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledg
         if ("login" in kinds or refusal == "login") and _is_identity_test(stmt.test):
             found = "login"
     return found
+
+
+def _admits_only_the_logged_in(stmt: ast.If, rest: list[ast.stmt], knowledge: Knowledge) -> bool:
+    """The positive form: ``if request.user.is_authenticated: <the work> else: return
+    redirect("login")`` (or the refusal right after an ``if`` whose branch returns)."""
+    test = stmt.test
+    if isinstance(test, ast.UnaryOp) or not any(isinstance(n, ast.Attribute) and n.attr == "is_authenticated" for n in ast.walk(test)):
+        return False
+    if stmt.orelse:
+        return rejection(stmt.orelse, knowledge) == "login"
+    returns = bool(stmt.body) and isinstance(stmt.body[-1], ast.Return)
+    return returns and bool(rest) and rejection(rest[:1], knowledge) == "login"
 
 
 def dispatch_guarded(doc, call: ast.AST, knowledge: Knowledge) -> bool:  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import body_guard
 from .nodes import all_nodes
-from .facts import dependency_targets, object_key, parameter_dependencies
+from .facts import ANY_APP, dependency_targets, object_key, parameter_dependencies
 from .view import Guard, ProjectView, guard_for, includes_of, known_guard, lookup
 
 Handler = ast.FunctionDef | ast.AsyncFunctionDef
@@ -439,6 +439,8 @@ class _Discovery:
                         self._add_resolved(route, target, "router")
                     next_keys.append(include["parent"])
             keys = next_keys
+        if route.framework == "flask" and self.view.hooks.get(ANY_APP):
+            route.guards.append(Guard("before_request hook of an extension", self.view.hooks[ANY_APP], "hook"))
         if route.framework == "drf" and not route.explicit_permissions:
             for path in self.view.settings.get("drf_permissions", []):
                 self._add_resolved(route, path, "settings")

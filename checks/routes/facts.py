@@ -29,6 +29,8 @@ _ROUTER_TYPES = {
     "flask.Blueprint": "flask",
     "flask.Flask": "flask",
 }
+#: The hooks key of a hook an extension registers on the app it is given (see _hook_key).
+ANY_APP = "<any app>"
 _MODEL_FIELD_CALLS = ("Column", "mapped_column", "ForeignKey", "relationship", "Field", "ReferenceField")
 
 
@@ -241,9 +243,22 @@ class _Extractor:
             if isinstance(deco, ast.Attribute) and deco.attr in ("before_request", "before_app_request"):
                 self._add_callers(caller_attributes(func, self.knowledge))
                 kind = enforcement(func, self.knowledge) or self._decorated_guard(func)
-                key = object_key(self.doc, deco.value)
+                key = self._hook_key(deco.value)
                 if kind and key:
                     self._put("hooks", key, kind)
+
+    def _hook_key(self, receiver: ast.expr) -> str | None:
+        """The app or blueprint a hook is registered on; ``ANY_APP`` when it is registered on
+        a parameter (``def init_app(self, app): @app.before_request ...``, ``self.app``): an
+        extension's hook guards whatever app it is initialised with."""
+        base = receiver.value if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self" else receiver
+        if isinstance(base, ast.Name):
+            scope = self.doc.scope_of(base)
+            if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                params = {a.arg for a in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]}
+                if base.id in params:
+                    return ANY_APP
+        return object_key(self.doc, receiver)
 
     def _decorated_guard(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
         """A hook that is itself guarded (``@bp.before_request`` over ``@login_required``)."""
@@ -274,7 +289,7 @@ class _Extractor:
             target = self.doc.names.binding(call.args[0].id)
             if isinstance(target, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 kind = enforcement(target, self.knowledge)
-                key = object_key(self.doc, func.value)
+                key = self._hook_key(func.value)
                 if kind and key:
                     self._put("hooks", key, kind)
         elif func.attr == "register" and len(call.args) >= 2:
