@@ -130,7 +130,52 @@ def enforcement(func: ast.AST, knowledge: Knowledge) -> str | None:
     kinds = term_kinds(knowledge, mentioned_names(body) | _parameter_names(func))
     if "admin" in kinds and _role_decides(body, refusal, knowledge):
         return "admin"
+    if _refuses_on_role(body, knowledge):
+        return "admin"
     return "login" if kinds or refusal == "login" else None
+
+
+_AUTHENTICATION_ATTRS = frozenset({"is_authenticated", "is_anonymous", "is_active", "id", "pk", "user_id", "uid", "sub"})
+_CALLER_WORDS = ("user", "caller", "member", "account", "principal", "identity", "claims", "payload")
+
+
+def _about_the_caller(node: ast.AST) -> bool:
+    """An expression rooted in something naming the caller (``current_user``, ``g.user``,
+    ``request.user``, ``claims``, ``payload``)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+        if isinstance(node, ast.Attribute) and any(w in node.attr.lower() for w in _CALLER_WORDS):
+            return True
+    return isinstance(node, ast.Name) and any(w in node.id.lower() for w in _CALLER_WORDS)
+
+
+def role_test(test: ast.expr) -> bool:
+    """A test of what the caller may do, beyond whether they are logged in, recognised by its
+    form whatever the words: a call on the caller (``current_user.has_permission(name)``,
+    ``user.can(Permission.ADMIN)``), a flag of the caller other than the authentication ones
+    (``current_user.is_admin``, ``g.user.verified``), or the caller's attribute compared with
+    a constant (``user.role != "owner"``, ``claims["scope"] not in ("write",)``)."""
+    if isinstance(test, ast.BoolOp):
+        return any(role_test(v) for v in test.values)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return role_test(test.operand)
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute):
+        credential = any(w in test.func.attr.lower() for w in ("password", "passwd", "pw", "hash", "token"))
+        return _about_the_caller(test.func.value) and test.func.attr not in _AUTHENTICATION_ATTRS and not credential
+    if isinstance(test, (ast.Attribute, ast.Subscript)):
+        last = test.attr if isinstance(test, ast.Attribute) else ""
+        return isinstance(test, ast.Attribute) and _about_the_caller(test.value) and last not in _AUTHENTICATION_ATTRS
+    if isinstance(test, ast.Compare):
+        sides = [test.left, *test.comparators]
+        constant = any(isinstance(s, ast.Constant) and isinstance(s.value, str) or isinstance(s, (ast.Tuple, ast.List, ast.Set)) and all(isinstance(e, ast.Constant) for e in s.elts) for s in sides)
+        caller_attr = any(isinstance(s, (ast.Attribute, ast.Subscript)) and _about_the_caller(s) and not (isinstance(s, ast.Attribute) and s.attr in _AUTHENTICATION_ATTRS) for s in sides)
+        return constant and caller_attr
+    return False
+
+
+def _refuses_on_role(body: list[ast.stmt], knowledge: Knowledge) -> bool:
+    """An ``if`` that refuses the request on a :func:`role_test`."""
+    return any(isinstance(n, ast.If) and role_test(n.test) and rejects(n.body, knowledge) for root in body for n in ast.walk(root))
 
 
 def _role_decides(body: list[ast.stmt], refusal: str, knowledge: Knowledge) -> bool:
@@ -173,7 +218,7 @@ def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledg
         if refusal is None:
             continue
         kinds = term_kinds(knowledge, mentioned_names([stmt.test]))
-        if "admin" in kinds:
+        if "admin" in kinds or role_test(stmt.test):
             return "admin"
         if ("login" in kinds or refusal == "login") and _is_identity_test(stmt.test):
             found = "login"

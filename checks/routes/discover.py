@@ -20,7 +20,8 @@ from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import body_guard
 from .nodes import all_nodes
-from .facts import ANY_APP, dependency_targets, object_key, parameter_dependencies
+from .dependencies import dependency_parameters, dependency_targets
+from .facts import ANY_APP, object_key
 from .view import Guard, ProjectView, guard_for, includes_of, known_guard, lookup
 
 Handler = ast.FunctionDef | ast.AsyncFunctionDef
@@ -328,8 +329,9 @@ class _Discovery:
             guard = self.guard(deco, "decorator")
             if guard is not None:
                 route.guards.append(guard)
-        for target in parameter_dependencies(self.doc, func):
-            self._add_resolved(route, target, "dependency", written=target.rsplit(".", 1)[-1])
+        for _, target, alias in dependency_parameters(self.doc, func):
+            # A type alias (`user: CurrentUser`) is no callable a fix could copy into Depends().
+            self._add_resolved(route, target, "dependency", written=None if alias else target.rsplit(".", 1)[-1])
         kind = body_guard(func, self.knowledge)
         if kind:
             route.guards.append(Guard("check in the handler body", kind, "body"))

@@ -18,6 +18,7 @@ from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import enforcement
+from .dependencies import dependency_targets, parameter_dependencies
 from .identity import caller_attributes, decorator_injections, is_user_expr, returns_caller
 from .nodes import all_nodes
 
@@ -49,25 +50,6 @@ def object_key(doc: SourceDoc, expr: ast.AST | None) -> str | None:
         base = object_key(doc, expr.value)
         return f"{base}.{expr.attr}" if base else None
     return None
-
-
-def dependency_targets(doc: SourceDoc, exprs: list[ast.expr]) -> list[str]:
-    """Resolved paths of ``Depends(x)``/``Security(x)`` targets found in ``exprs``."""
-    found: list[str] = []
-    for expr in exprs:
-        for node in ast.walk(expr):
-            if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("Depends", "Security") and node.args:
-                path = doc.resolve(node.args[0]) or dotted(node.args[0])
-                if path:
-                    found.append(path)
-    return found
-
-
-def parameter_dependencies(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-    args = func.args
-    exprs: list[ast.expr] = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
-    exprs += [a.annotation for a in [*args.posonlyargs, *args.args, *args.kwonlyargs] if a.annotation is not None]
-    return dependency_targets(doc, exprs)
 
 
 def _list_keyword(call: ast.Call, name: str) -> list[ast.expr]:
@@ -190,6 +172,11 @@ class _Extractor:
     def _assignment(self, name: str, value: ast.expr) -> None:
         if isinstance(value, ast.Dict):
             self._dispatch_table(name, value)
+            return
+        if isinstance(value, ast.Subscript):  # CurrentUser = Annotated[User, Depends(get_user)]
+            deps = dependency_targets(self.doc, [value])
+            if deps:
+                self._put("deps", self._qual(name), deps)
             return
         if not isinstance(value, ast.Call):
             return

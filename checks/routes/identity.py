@@ -26,6 +26,7 @@ from ..knowledge import Knowledge
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
 from .data import glob_any
+from .dependencies import dependency_parameters
 from .nodes import function_nodes
 from .view import ProjectView, guard_for
 
@@ -146,24 +147,10 @@ def caller_names(
 
 def _dependency_parameters(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...]) -> set[str]:
     """``user: User = Depends(get_current_user)``: the parameter holds what the guard returns."""
-    names: set[str] = set()
-    args = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
-    defaults: dict[str, ast.expr] = {}
-    positional = [*func.args.posonlyargs, *func.args.args]
-    for arg, default in zip(positional[len(positional) - len(func.args.defaults):], func.args.defaults):
-        defaults[arg.arg] = default
-    for arg, default in zip(func.args.kwonlyargs, func.args.kw_defaults):
-        if default is not None:
-            defaults[arg.arg] = default
-    for arg in args:
-        exprs = [e for e in (defaults.get(arg.arg), arg.annotation) if e is not None]
-        for expr in exprs:
-            for node in ast.walk(expr):
-                if isinstance(node, ast.Call) and (dotted(node.func) or "").endswith(("Depends", "Security")) and node.args:
-                    target = node.args[0]
-                    if guard_for(knowledge, view, config_guards, doc.resolve(target), dotted(target), "dependency"):
-                        names.add(arg.arg)
-    return names
+    return {
+        name for name, target, _ in dependency_parameters(doc, func)
+        if guard_for(knowledge, view, config_guards, target, target.rsplit(".", 1)[-1], "dependency")
+    }
 
 
 def injected_parameters(route: Route, func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:

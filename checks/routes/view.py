@@ -98,6 +98,13 @@ def lookup(table: dict[str, Any], name: str | None) -> tuple[str, Any] | None:
     for key, value in table.items():
         if key.endswith("." + name) or name.endswith("." + key):
             return key, value
+    # Re-exported by a package (``from auth import verify_jwt`` where auth/__init__.py imports
+    # it from auth/service.py): the same name defined in a module inside that package.
+    if "." in name:
+        package, last = name.rsplit(".", 1)
+        for key, value in table.items():
+            if key.endswith("." + last) and f".{package}." in f".{key.rsplit('.', 1)[0]}.":
+                return key, value
     return None
 
 
