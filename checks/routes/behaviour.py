@@ -174,8 +174,9 @@ def role_test(test: ast.expr) -> bool:
 
 
 def _refuses_on_role(body: list[ast.stmt], knowledge: Knowledge) -> bool:
-    """An ``if`` that refuses the request on a :func:`role_test`."""
-    return any(isinstance(n, ast.If) and role_test(n.test) and rejects(n.body, knowledge) for root in body for n in ast.walk(root))
+    """An ``if`` that forbids the request (403, not 401: a token-type check is authentication)
+    on a :func:`role_test`."""
+    return any(isinstance(n, ast.If) and role_test(n.test) and rejection(n.body, knowledge) == "deny" for root in body for n in ast.walk(root))
 
 
 def _role_decides(body: list[ast.stmt], refusal: str, knowledge: Knowledge) -> bool:
@@ -218,7 +219,7 @@ def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledg
         if refusal is None:
             continue
         kinds = term_kinds(knowledge, mentioned_names([stmt.test]))
-        if "admin" in kinds or role_test(stmt.test):
+        if "admin" in kinds or refusal == "deny" and role_test(stmt.test):
             return "admin"
         if ("login" in kinds or refusal == "login") and _is_identity_test(stmt.test):
             found = "login"
