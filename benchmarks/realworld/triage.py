@@ -29,16 +29,13 @@ class FormatError(ValueError):
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One reported finding, reduced to what triage needs."""
+class Keyed:
+    """What a finding and its verdict share: the key that survives line moves."""
 
     repo: str
     path: str
     rule: str
     handler: str
-    line: int
-    snippet: str
-    message: str
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -46,20 +43,21 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Finding(Keyed):
+    """One reported finding, reduced to what triage needs."""
+
+    line: int
+    snippet: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Verdict(Keyed):
     """One row of ``triage.csv``."""
 
-    repo: str
-    path: str
-    rule: str
-    handler: str
     discriminator: str
     verdict: str
     reason: str
-
-    @property
-    def key(self) -> tuple[str, str, str, str]:
-        return (self.repo, self.path, self.rule, self.handler)
 
 
 @dataclass(frozen=True)
