@@ -29,12 +29,20 @@ _EXTENSION_KINDS = {
     ".py": "python", ".pyw": "python",
     ".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json",
     ".ini": "ini", ".cfg": "ini",
+    ".html": "template", ".htm": "template", ".jinja": "template", ".jinja2": "template", ".j2": "template",
+    ".djhtml": "template",
 }
+#: Extensions that are templates only inside a ``templates`` folder (elsewhere too generic).
+_TEMPLATE_FOLDER_EXTENSIONS = frozenset({".tpl", ".tmpl"})
 
 
 def kind_of(path: Path | str) -> str | None:
-    """The document kind of a file name (``python``, ``toml``, ``env``...), or None."""
-    return _kind_of_name(path.name if isinstance(path, PurePath) else PurePath(path).name)
+    """The document kind of a file name (``python``, ``toml``, ``env``, ``template``...), or None."""
+    pure = path if isinstance(path, PurePath) else PurePath(path)
+    kind = _kind_of_name(pure.name)
+    if kind is None and "templates" in pure.parts[:-1] and pure.suffix.lower() in _TEMPLATE_FOLDER_EXTENSIONS:
+        return "template"
+    return kind
 
 
 @lru_cache(maxsize=4096)
@@ -129,7 +137,7 @@ def _walk(directory: Path, rules: _IgnoreRules, kinds: frozenset[str]) -> Iterat
             if (path / "pyvenv.cfg").exists():
                 continue
             yield from _walk(path, rules, kinds)
-        elif entry.is_file() and kind_of(entry.name) in kinds and not rules.ignored(path, False):
+        elif entry.is_file() and kind_of(path) in kinds and not rules.ignored(path, False):
             yield path
 
 

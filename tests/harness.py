@@ -18,7 +18,8 @@ from codeward.checks.model import Finding
 from codeward.checks.scan import ScanResult, scan
 
 FIXTURES = Path(__file__).parent / "fixtures"
-_ANNOTATION = re.compile(r"^\s*#\s*(cw|ok):\s*(?P<codes>CW\d{3}(?:\s*,\s*CW\d{3})*)\s*$")
+#: ``# cw: CW101`` in code and config files, ``{# cw: CW410 #}`` in templates.
+_ANNOTATION = re.compile(r"^\s*(?:\{)?#\s*(cw|ok):\s*(?P<codes>CW\d{3}(?:\s*,\s*CW\d{3})*)\s*(?:#\})?\s*$")
 
 
 @dataclass(frozen=True)

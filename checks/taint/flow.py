@@ -75,9 +75,15 @@ class ModuleFlow:
         model: TaintModel,
         extra_sanitizers: Iterable[str] = (),
         external: Callable[[str], Summary | None] = lambda path: None,
+        watch: Iterable[ast.AST] = (),
     ) -> None:
         assert doc.tree is not None
         self.doc = doc
+        #: Expressions whose taint a caller wants to know (template context values): id →
+        #: union of what every walk over them saw, in :attr:`watched` after :meth:`run`.
+        self.watch = frozenset(id(node) for node in watch)
+        self.watched: dict[int, frozenset[Label]] = {}
+        self._walker = _WatchingWalker if self.watch else _Walker
         self.model = model
         self.extra_sanitizers = frozenset(extra_sanitizers)
         self.external = external
@@ -116,7 +122,7 @@ class ModuleFlow:
         ``incoming`` are calls from other files passing request data into this module's
         functions; with the calls found here they turn parameter-fed sinks into findings.
         """
-        walker = _Walker(self, None, self.doc.tree, {})
+        walker = self._walker(self, None, self.doc.tree, {})
         walker.block(self.doc.tree.body, walker.env)
         self.module_env = walker.env
         hits = list(walker.hits)
@@ -213,7 +219,7 @@ class ModuleFlow:
             else:
                 continue
             env[arg.arg] = frozenset({Label(origin, alias=arg.arg)})
-        walker = _Walker(self, func, func, env, is_route=returns_html)
+        walker = self._walker(self, func, func, env, is_route=returns_html)
         walker.block(func.body, walker.env)
         returns = []
         sources = []
@@ -855,3 +861,14 @@ class _Walker(GuardMixin, SinkMixin):
         return union(*result)
 
     # -- sinks ----------------------------------------------------------------------
+
+
+class _WatchingWalker(_Walker):
+    """A walker that also notes the taint of the expressions the flow watches (used only
+    when some are watched, so ordinary analyses pay nothing)."""
+
+    def expr(self, node: ast.AST | None, env: Env) -> frozenset[Label]:
+        value = super().expr(node, env)
+        if node is not None and id(node) in self.flow.watch:
+            self.flow.watched[id(node)] = union(self.flow.watched.get(id(node), CLEAN), value)
+        return value

@@ -49,7 +49,12 @@ BIG_INSERT_LINES = 5
 MAX_LOGGED_ONCE = 1_000
 #: Seconds of quiet after an incremental result before the full analysis confirms it.
 CONFIRM_DELAY = 0.75
-LANGUAGE_KINDS = {"python": "python", "toml": "toml", "yaml": "yaml", "json": "json", "ini": "ini", "dockerfile": "dockerfile", "dotenv": "env"}
+LANGUAGE_KINDS = {
+    "python": "python", "toml": "toml", "yaml": "yaml", "json": "json", "ini": "ini", "dockerfile": "dockerfile", "dotenv": "env",
+    # Template buffers (VS Code, Neovim and common extension language ids).
+    "html": "template", "jinja": "template", "jinja-html": "template", "jinja2": "template", "django-html": "template",
+    "htmldjango": "template",
+}
 
 
 class AnalysisCrash:

@@ -1,0 +1,347 @@
+"""The view side of a template: which templates a Python file renders, with which values.
+
+The ``template_renders`` fact holds, per Python file, every render call found through the
+``[[template_renders]]`` data rows (``render_template``, Django ``render``,
+``TemplateResponse``, ``get_template(...).render``), the template names it may render, the
+context names it passes, and which of them carry request data or stored data. Taint comes
+from the taint engine: its flow walks the file once with the context values watched, so a
+value is tainted here exactly when the engine would follow it to a sink. The fact also
+records the template language the file implies and custom filters or tags that mark their
+input safe without escaping it (``Markup(value.replace("\\n", "<br>"))``).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from ..knowledge import Row, declare_section, load
+from ..model import Range
+from ..project import fact_extractor
+from ..source import SourceDoc
+from ..syntax import dotted, string_value
+from ..taint.flow import ModuleFlow
+from ..taint.labels import Label
+from ..taint.model import matches, model_for
+
+declare_section(
+    "template_renders",
+    "Calls that render a template with a context: `name_arg`/`name_keyword` locate the template"
+    " name, `context_arg`/`context_keyword` the context dict; `keywords = true`: other keyword"
+    " arguments are context values too; `engine` = the template language the call implies.",
+    required={"call": str, "name_arg": int},
+    optional={"name_keyword": str, "context_arg": int, "context_keyword": str, "keywords": bool, "engine": str},
+)
+
+#: Keyword arguments of render calls that are not context values.
+_NOT_CONTEXT = frozenset({"status", "status_code", "headers", "media_type", "mimetype", "content_type", "using", "background", "request"})
+#: Imports that say which template language a project's templates are written in.
+_ENGINE_IMPORTS = {"django": "django", "flask": "jinja", "jinja2": "jinja", "quart": "jinja", "starlette": "jinja", "fastapi": "jinja"}
+#: Decorators registering a template filter or tag (the name is the first string argument,
+#: a `name=` keyword, or the function's own name).
+_FILTER_DECORATORS = ("*.template_filter", "*.app_template_filter", "*.filter", "*.simple_tag", "*.template_global")
+_MARK_SAFE = ("markupsafe.Markup", "flask.Markup", "jinja2.Markup", "django.utils.safestring.mark_safe", "django.utils.html.mark_safe")
+#: Calls that escape their argument: a filter applying one to its input escapes it.
+_ESCAPES = ("escape", "conditional_escape", "escape_silent", "clean", "linkify", "format_html", "urlize", "sanitize")
+
+
+@dataclass(frozen=True)
+class Passed:
+    """A context value carrying user data: its name and where the data came from."""
+
+    name: str
+    origin: str  # "user input from `request.args` (line 12)"
+    stored: bool
+
+
+@dataclass(frozen=True)
+class RenderFact:
+    templates: tuple[str, ...]
+    range: Range
+    function: str
+    #: Every context name the call passes (a value not listed is unknown unless complete).
+    names: tuple[str, ...]
+    tainted: tuple[Passed, ...]
+    #: Context names whose every value is a literal the view's author wrote, or user data
+    #: the view escaped (``escape(request.args["q"])``): safe to print marked safe.
+    constants: tuple[str, ...]
+    #: The whole context is known (no ``**kwargs``, ``locals()`` or opaque dict).
+    complete: bool
+
+
+@dataclass(frozen=True)
+class TemplateFacts:
+    renders: tuple[RenderFact, ...] = ()
+    engine: str | None = None
+    #: Names of custom filters and tags that return their input marked safe, unescaped.
+    unsafe_filters: tuple[str, ...] = ()
+
+
+@dataclass
+class _Call:
+    node: ast.Call
+    row: Row
+    templates: tuple[str, ...]
+    function: str
+    #: context name → the expressions whose taint is that value's.
+    values: dict[str, list[ast.AST]]
+    complete: bool
+
+
+@fact_extractor("template_renders")
+def template_facts(doc: SourceDoc) -> TemplateFacts | None:
+    if doc.tree is None or not any(root in doc.names.imported_roots for root in (*_ENGINE_IMPORTS, "markupsafe")):
+        return None
+    engine = next((_ENGINE_IMPORTS[r] for r in sorted(doc.names.imported_roots) if r in _ENGINE_IMPORTS), None)
+    if "django" in doc.names.imported_roots:
+        engine = "django"
+    calls = list(_render_calls(doc))
+    renders: list[RenderFact] = []
+    if calls:
+        flow = ModuleFlow(doc, model_for(load()), watch=[node for call in calls for nodes in call.values.values() for node in nodes])
+        flow.run()
+        for call in calls:
+            tainted = []
+            escaped = set()
+            for name, nodes in call.values.items():
+                seen = [label for node in nodes for label in flow.watched.get(id(node), ())]
+                labels = [label for label in seen if _user_data(label)]
+                if labels:
+                    first = min(labels, key=lambda l: (l.origin.stored, l.origin.range.start, l.origin.what))
+                    tainted.append(Passed(name, _describe(first), first.origin.stored))
+                elif seen and all(_escaped(label) for label in seen):
+                    escaped.add(name)
+            constants = tuple(sorted(escaped | {name for name, nodes in call.values.items() if all(_literal(n) for n in nodes)}))
+            renders.append(RenderFact(call.templates, doc.range_of(call.node), call.function, tuple(sorted(call.values)),
+                                      tuple(sorted(tainted, key=lambda p: p.name)), constants, call.complete))
+    filters = tuple(sorted(_unsafe_filters(doc)))
+    if not renders and not filters and engine is None:
+        return None
+    return TemplateFacts(tuple(renders), engine, filters)
+
+
+def _literal(node: ast.AST) -> bool:
+    """A literal string, number or constant container: text the view's author wrote."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(_literal(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is not None and _literal(k) for k in node.keys) and all(_literal(v) for v in node.values)
+    return False
+
+
+def _user_data(label: Label) -> bool:
+    return (label.origin.proven or label.origin.stored) and label.live_for("html")
+
+
+def _escaped(label: Label) -> bool:
+    return (label.origin.proven or label.origin.stored) and not label.live_for("html")
+
+
+def _describe(label: Label) -> str:
+    origin = label.origin
+    line = origin.range.start.line + 1
+    if origin.stored:
+        return f"stored data from `{origin.what}` (line {line})"
+    if origin.kind == "source":
+        return f"user input from `{origin.what}` (line {line})"
+    return f"route parameter `{origin.name}` (line {line})"
+
+
+def _rows() -> list[Row]:
+    return load().rows("template_renders")
+
+
+def _render_calls(doc: SourceDoc):
+    rows = _rows()
+    names = {row["call"].rsplit(".", 1)[-1] for row in rows}
+    for node in doc.nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        if name not in names:
+            continue
+        for row in rows:
+            if _matches_row(doc, node, row):
+                found = _describe_call(doc, node, row)
+                if found is not None:
+                    row.hit()
+                    yield found
+                break
+
+
+def _matches_row(doc: SourceDoc, node: ast.Call, row: Row) -> bool:
+    pattern = row["call"]
+    if pattern.endswith(".get_template().render"):
+        return isinstance(node.func, ast.Attribute) and _template_loader(doc, node.func.value) is not None
+    return matches(pattern, doc.resolve(node.func), dotted(node.func))
+
+
+def _template_loader(doc: SourceDoc, receiver: ast.AST) -> ast.Call | None:
+    """The ``get_template(...)`` call a ``.render`` receiver is (directly or through a name
+    assigned once in the same function)."""
+    if isinstance(receiver, ast.Name):
+        scope = doc.scope_of(receiver)
+        assigned = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                    and isinstance(n.targets[0], ast.Name) and n.targets[0].id == receiver.id]
+        receiver = assigned[0] if len(assigned) == 1 else receiver
+    if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and receiver.func.attr in ("get_template", "select_template"):
+        return receiver
+    return None
+
+
+def _describe_call(doc: SourceDoc, node: ast.Call, row: Row) -> _Call | None:
+    if row["call"].endswith(".get_template().render"):
+        loader = _template_loader(doc, node.func.value)  # type: ignore[attr-defined]
+        templates = _template_names(loader.args[0]) if loader is not None and loader.args else ()
+    else:
+        name_node = _argument(node, row["name_arg"], row.get("name_keyword"))
+        if name_node is None or not _template_names(name_node):
+            name_node = next((a for a in node.args if _template_names(a)), None)  # TemplateResponse(request, "x.html")
+        templates = _template_names(name_node) if name_node is not None else ()
+    if not templates:
+        return None
+    values: dict[str, list[ast.AST]] = {}
+    complete = True
+    if "context_arg" in row or "context_keyword" in row:
+        context = _argument(node, row.get("context_arg", -1), row.get("context_keyword"))
+        if context is not None and not (isinstance(context, ast.Constant) and isinstance(context.value, str)):
+            complete &= _context_entries(doc, context, values)
+    if row.get("keywords"):
+        for kw in node.keywords:
+            if kw.arg is None:
+                complete &= _context_entries(doc, kw.value, values)
+            elif kw.arg not in _NOT_CONTEXT and kw.arg != row.get("context_keyword") and kw.arg != row.get("name_keyword"):
+                values.setdefault(kw.arg, []).append(kw.value)
+    scope = doc.scope_of(node)
+    function = getattr(scope, "name", "<module>")
+    return _Call(node, row, templates, function, values, complete)
+
+
+def _argument(node: ast.Call, index: int, keyword: str | None) -> ast.AST | None:
+    if keyword is not None:
+        for kw in node.keywords:
+            if kw.arg == keyword:
+                return kw.value
+    if 0 <= index < len(node.args) and not isinstance(node.args[index], ast.Starred):
+        return node.args[index]
+    return None
+
+
+def _template_names(node: ast.AST) -> tuple[str, ...]:
+    """Template names a name argument may hold: a string, or a list/tuple of strings."""
+    text = string_value(node)
+    if text is not None:
+        return (text,) if text else ()
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return tuple(t for t in (string_value(e) for e in node.elts) if t)
+    return ()
+
+
+def _context_entries(doc: SourceDoc, context: ast.AST, values: dict[str, list[ast.AST]]) -> bool:
+    """Add the entries of a context dict (a literal, ``dict(...)``, or a name bound to one
+    in the same function, with its later ``ctx["k"] = v``); False when not fully known."""
+    if isinstance(context, ast.Name):
+        return _named_context(doc, context, values)
+    if isinstance(context, ast.Dict):
+        complete = True
+        for key, value in zip(context.keys, context.values):
+            text = string_value(key) if key is not None else None
+            if text is None:
+                complete = complete and key is not None
+                if key is None:
+                    complete = _context_entries(doc, value, values) and complete
+                continue
+            values.setdefault(text, []).append(value)
+        return complete
+    if isinstance(context, ast.Call) and isinstance(context.func, ast.Name) and context.func.id == "dict" and not context.args:
+        for kw in context.keywords:
+            if kw.arg is not None:
+                values.setdefault(kw.arg, []).append(kw.value)
+        return all(kw.arg is not None for kw in context.keywords)
+    return False
+
+
+def _named_context(doc: SourceDoc, name: ast.Name, values: dict[str, list[ast.AST]]) -> bool:
+    scope = doc.scope_of(name)
+    complete = True
+    bound = False
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id == name.id:
+                bound = True
+                complete = _context_entries(doc, node.value, values) and complete
+            elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == name.id:
+                key = string_value(target.slice)
+                if key is None:
+                    complete = False
+                else:
+                    values.setdefault(key, []).append(node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update" \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == name.id:
+            complete = all(_context_entries(doc, a, values) for a in node.args) and complete
+            for kw in node.keywords:
+                values.setdefault(kw.arg or "", []).append(kw.value)
+    return bound and complete
+
+
+def _unsafe_filters(doc: SourceDoc) -> set[str]:
+    """Filters/tags whose result is their input marked safe without escaping."""
+    found: set[str] = set()
+    functions = {n.name: n for n in doc.nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for func in functions.values():
+        for decorator in func.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if any(matches(p, doc.resolve(target), dotted(target)) for p in _FILTER_DECORATORS) and _marks_input_safe(doc, func):
+                found.add(_registered_name(decorator) or func.name)
+    for node in doc.nodes:  # env.filters["nl2br"] = nl2br
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+            target = node.targets[0]
+            key = string_value(target.slice)
+            if isinstance(target.value, ast.Attribute) and target.value.attr in ("filters", "globals") and key \
+                    and isinstance(node.value, ast.Name) and node.value.id in functions and _marks_input_safe(doc, functions[node.value.id]):
+                found.add(key)
+    return found
+
+
+def _registered_name(decorator: ast.AST) -> str | None:
+    if not isinstance(decorator, ast.Call):
+        return None
+    for kw in decorator.keywords:
+        if kw.arg == "name":
+            return string_value(kw.value)
+    return string_value(decorator.args[0]) if decorator.args else None
+
+
+def _marks_input_safe(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A return of ``Markup(...)``/``mark_safe(...)`` built from the first parameter
+    without an escaping call on the way."""
+    params = [a.arg for a in func.args.args if a.arg not in ("self", "cls", "context", "eval_ctx")]
+    if not params:
+        return False
+    first = params[0]
+    for node in ast.walk(func):
+        if not isinstance(node, ast.Return) or not isinstance(node.value, ast.Call):
+            continue
+        call = node.value
+        if not any(matches(p, doc.resolve(call.func), dotted(call.func)) for p in _MARK_SAFE) or not call.args:
+            continue
+        inner = call.args[0]
+        uses_input = any(isinstance(n, ast.Name) and n.id in _bound_from(func, first) for n in ast.walk(inner))
+        escapes = any(isinstance(n, ast.Call) and (dotted(n.func) or "").rsplit(".", 1)[-1] in _ESCAPES for n in ast.walk(func))
+        if uses_input and not escapes:
+            return True
+    return False
+
+
+def _bound_from(func: ast.AST, name: str) -> set[str]:
+    """``name`` and the local names assigned from expressions using it (one level per
+    assignment, in order): ``text = value.replace(...)`` carries ``value``."""
+    names = {name}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node.value)):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
