@@ -1,0 +1,136 @@
+"""Template analysis: tolerant tag scanning, dialect detection, where values land, the
+view→template join through the taint engine, and template fixes that keep templates whole."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from codeward.checks.config import Config
+from codeward.checks.engine import analyze
+from codeward.checks.files import kind_of
+from codeward.checks.fixes import apply_fix
+from codeward.checks.knowledge import load
+from codeward.checks.project import ProjectIndex
+from codeward.checks.source import SourceDoc
+from codeward.checks.taint.flow import ModuleFlow
+from codeward.checks.taint.model import model_for
+from codeward.checks.templates.document import detect_dialect
+from codeward.checks.templates.html import HtmlMap
+from codeward.checks.templates.lexer import masked, tags
+
+LOW = Config().with_overrides(min_confidence="low")
+
+
+def _analyse(template: str, views: dict[str, str] | None = None, path: str = "app/templates/page.html"):
+    project = ProjectIndex(Path("."))
+    for name, text in (views or {}).items():
+        project.update(name, SourceDoc(text, name, "python", name[:-3].replace("/", ".")))
+    doc = SourceDoc(template, path, "template")
+    return doc, analyze(doc, LOW, project, path).findings
+
+
+def test_template_files_are_recognised() -> None:
+    assert kind_of("app/templates/index.html") == "template"
+    assert kind_of("page.jinja2") == kind_of("mail.j2") == kind_of("x.djhtml") == "template"
+    assert kind_of(Path("blog/templates/blog/list.tpl")) == "template"
+    assert kind_of("notes/list.tpl") is None
+
+
+def test_unclosed_tags_end_at_the_next_tag() -> None:
+    text = "{{ a|safe\n<p>{{ b }}</p>{% if x %\n{{ c }}"
+    found = tags(text)
+    assert [(t.kind, t.closed, t.inner(text).strip()) for t in found] == [
+        ("output", False, "a|safe"), ("output", True, "b"), ("statement", False, "if x %"), ("output", True, "c"),
+    ]
+
+
+def test_raw_regions_print_their_tags_as_text() -> None:
+    text = "{% raw %}{{ a|safe }}{% endraw %}{% verbatim %}{{ b }}{% endverbatim %}{{ c }}"
+    assert [t.inner(text).strip() for t in tags(text) if t.kind == "output"] == ["c"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="{}%#-+ <>ab|\"'\n=/script", max_size=80))
+def test_any_text_scans_and_analyses_without_raising(text: str) -> None:
+    found = tags(text)
+    assert all(0 <= t.start <= t.inner_start <= t.inner_end <= t.end <= len(text) for t in found)
+    assert len(masked(text, found)) == len(text)
+    HtmlMap(masked(text, found))
+    _, findings = _analyse(text)
+    assert all(f.code.startswith("CW4") for f in findings)
+
+
+def test_dialect_from_syntax_then_project() -> None:
+    assert detect_dialect("{% load static %}{{ x|date:'Y' }}", None) == "django"
+    assert detect_dialect("{% set a = 1 %}{{ a|tojson }}", "django") == "jinja"
+    assert detect_dialect("<p>{{ x }}</p>", "django") == "django"
+    assert detect_dialect("<p>{{ x }}</p>", None) == "jinja"
+
+
+def test_where_values_land() -> None:
+    text = '<a href="{{ u }}" title="x {{ t }}" onclick="f({{ i }})">{{ body }}</a><script type="text/template">{{ tpl }}</script><script>var a = "{{ s }}";</script>'
+    html = HtmlMap(masked(text, tags(text)))
+    at = lambda name: text.index("{{ " + name)  # noqa: E731
+    assert html.context(at("u")).url and html.starts_value(html.context(at("u")).attribute, at("u"))
+    assert not html.context(at("t")).url
+    assert html.context(at("i")).event_handler
+    assert html.context(at("body")) == html.context(0) or not html.context(at("body")).script
+    assert not html.context(at("tpl")).script
+    assert html.context(at("s")).script and html.quoted_in_script(at("s"), at("s") + 7) == '"'
+
+
+VIEW = '''from flask import render_template, request
+from markupsafe import escape
+
+
+def search():
+    q = request.args.get("q", "")
+    return render_template("page.html", q=q, clean=escape(q), title="Hello", label=LABEL)
+'''
+
+
+def test_views_decide_the_confidence() -> None:
+    template = "{{ q|safe }}\n{{ clean|safe }}\n{{ title|safe }}\n{{ label|safe }}\n{{ other|safe }}\n"
+    _, findings = _analyse(template, {"app/views.py": VIEW})
+    assert [(f.range.start.line, f.confidence.value) for f in findings] == [(0, "high"), (3, "low"), (4, "medium")]
+    assert findings[0].flow[0].path == "app/views.py" and findings[0].flow[0].range.start.line == 6
+
+
+def test_a_template_of_another_name_is_not_linked() -> None:
+    _, findings = _analyse("{{ q|safe }}", {"app/views.py": VIEW}, path="app/templates/other.html")
+    assert [f.confidence.value for f in findings] == ["medium"]
+
+
+def test_the_taint_engine_reports_watched_expressions() -> None:
+    doc = SourceDoc(VIEW, "views.py", "python", "views")
+    call = next(n for n in ast.walk(doc.tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "render_template")
+    values = {kw.arg: kw.value for kw in call.keywords}
+    flow = ModuleFlow(doc, model_for(load()), watch=values.values())
+    flow.run()
+    assert {label.origin.what for label in flow.watched[id(values["q"])]} == {"request.args"}
+    assert all(not label.live_for("html") for label in flow.watched[id(values["clean"])])
+    assert id(values["title"]) not in flow.watched or not flow.watched[id(values["title"])]
+
+
+def test_template_fixes_keep_every_tag_closed() -> None:
+    root = Path(__file__).parent / "fixtures" / "projects"
+    for template in sorted(root.rglob("*.html")):
+        if ".fixed." in template.name:
+            continue
+        text = template.read_text("utf-8")
+        project = ProjectIndex(template.parents[2])
+        for view in template.parents[2].rglob("*.py"):
+            rel = view.relative_to(project.root).as_posix()
+            project.update(rel, SourceDoc(view.read_text("utf-8"), rel, "python", rel[:-3].replace("/", ".")))
+        rel = template.relative_to(project.root).as_posix()
+        doc = SourceDoc(text, rel, "template")
+        for finding in analyze(doc, LOW, project, rel).findings:
+            if finding.fix is None:
+                continue
+            fixed = apply_fix(doc, finding.fix)
+            before = sorted((t.kind, t.closed) for t in tags(text))
+            assert sorted((t.kind, t.closed) for t in tags(fixed)) == before, (template, finding.code)
