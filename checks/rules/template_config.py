@@ -19,7 +19,8 @@ from ..syntax import keyword, matches_call, string_value
 
 _ENVIRONMENTS = ("jinja2.Environment", "jinja2.environment.Environment", "jinja2.sandbox.SandboxedEnvironment")
 _FORMAT_HTML = ("django.utils.html.format_html",)
-_HTML_HINTS = (".html", ".htm", "FileSystemLoader", "PackageLoader", "templates")
+#: Loaders of template files (an environment without one renders strings: code, SQL, text).
+_HTML_HINTS = ("FileSystemLoader", "PackageLoader", "ChoiceLoader", "PrefixLoader", "templates")
 
 
 @rule("CW414", "template-autoescape-disabled", cwe=(79, 116), severity=Severity.ERROR, nodes=(ast.Call, ast.Assign, ast.Dict),
@@ -28,8 +29,8 @@ def template_autoescape_disabled(node: ast.AST, ctx: RuleContext) -> Iterator[Fi
     """Template autoescaping is switched off (or never switched on) for a whole environment.
 
     What it does:
-        Flags `jinja2.Environment(...)` with `autoescape=False`, or without `autoescape` in a
-        file that loads HTML templates (a file loader, `.html` names); Flask's
+        Flags `jinja2.Environment(...)` with `autoescape=False`, or without `autoescape` when
+        it loads template files (a file or package loader); Flask's
         `app.jinja_env.autoescape = False`; Django's `TEMPLATES` `OPTIONS` with
         `"autoescape": False`.
 
@@ -76,8 +77,9 @@ def _environment(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
                               confidence=Confidence.HIGH, fix=ctx.fix([ctx.replace(option.value, "select_autoescape()")],
                                                                       imports=("from jinja2 import select_autoescape",)))
         return
-    if any(kw.arg is None for kw in node.keywords) or not any(hint in ctx.doc.text for hint in _HTML_HINTS):
-        return  # options from a dict, or an environment for text that is not HTML (code, SQL, e-mail)
+    loader = ctx.doc.source_of(node)
+    if any(kw.arg is None for kw in node.keywords) or not any(hint in loader for hint in _HTML_HINTS):
+        return  # options from a dict, or no file loader: strings rendered as code, SQL, e-mail
     at = _before_paren(ctx, node)
     closing = Edit(Range(at, at), (", " if node.args or node.keywords else "") + "autoescape=select_autoescape()")
     yield ctx.finding(node.func, "this jinja2 environment loads HTML templates without `autoescape`: jinja2 does not escape by default (XSS)",

@@ -193,20 +193,25 @@ def _template_loader(doc: SourceDoc, receiver: ast.AST) -> ast.Call | None:
 
 
 def _describe_call(doc: SourceDoc, node: ast.Call, row: Row) -> _Call | None:
+    shift = 0
     if row["call"].endswith(".get_template().render"):
         loader = _template_loader(doc, node.func.value)  # type: ignore[attr-defined]
         templates = _template_names(loader.args[0]) if loader is not None and loader.args else ()
     else:
         name_node = _argument(node, row["name_arg"], row.get("name_keyword"))
         if name_node is None or not _template_names(name_node):
-            name_node = next((a for a in node.args if _template_names(a)), None)  # TemplateResponse(request, "x.html")
+            # TemplateResponse(request, "x.html", {...}): the name (and the context after it)
+            # one position later than the older TemplateResponse("x.html", {...}).
+            name_node = next((a for a in node.args if _template_names(a)), None)
+            if name_node is not None:
+                shift = node.args.index(name_node) - row["name_arg"]
         templates = _template_names(name_node) if name_node is not None else ()
     if not templates:
         return None
     values: dict[str, list[ast.AST]] = {}
     complete = True
     if "context_arg" in row or "context_keyword" in row:
-        context = _argument(node, row.get("context_arg", -1), row.get("context_keyword"))
+        context = _argument(node, row.get("context_arg", -1) + shift, row.get("context_keyword"))
         if context is not None and not (isinstance(context, ast.Constant) and isinstance(context.value, str)):
             complete &= _context_entries(doc, context, values)
     if row.get("keywords"):
