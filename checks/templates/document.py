@@ -95,20 +95,12 @@ def structure(doc: SourceDoc, project_dialect: str | None = None) -> TemplateStr
 
 def _bind(aliases: dict[str, str], name: str, inner: str) -> None:
     """Record the names a for/set/with statement binds and what they come from."""
-    if name == "for":
-        match = _FOR.match(inner)
-        if match:
-            source = root_name(match.group(2))
-            for target in match.group(1).split(","):
-                if source and target.strip().isidentifier():
-                    aliases[target.strip()] = source
-    elif name == "set":
-        match = _SET.match(inner)
-        if match:
-            source = root_name(match.group(2))
-            for target in match.group(1).split(","):
-                if source and target.strip().isidentifier():
-                    aliases[target.strip()] = source
+    if name in ("for", "set"):  # {% for a, b in source %}, {% set a = source %}
+        match = (_FOR if name == "for" else _SET).match(inner)
+        source = root_name(match.group(2)) if match else None
+        for target in match.group(1).split(",") if match and source else ():
+            if target.strip().isidentifier():
+                aliases[target.strip()] = source
     elif name == "with":
         old_style = _WITH_AS.match(inner)
         if old_style:
