@@ -96,13 +96,50 @@ def search():
 def test_views_decide_the_confidence() -> None:
     template = "{{ q|safe }}\n{{ clean|safe }}\n{{ title|safe }}\n{{ label|safe }}\n{{ other|safe }}\n"
     _, findings = _analyse(template, {"app/views.py": VIEW})
-    assert [(f.range.start.line, f.confidence.value) for f in findings] == [(0, "high"), (3, "low"), (4, "medium")]
+    assert [(f.range.start.line, f.confidence.value) for f in findings] == [(0, "high"), (3, "low"), (4, "low")]
     assert findings[0].flow[0].path == "app/views.py" and findings[0].flow[0].range.start.line == 6
 
 
 def test_a_template_of_another_name_is_not_linked() -> None:
     _, findings = _analyse("{{ q|safe }}", {"app/views.py": VIEW}, path="app/templates/other.html")
-    assert [f.confidence.value for f in findings] == ["medium"]
+    assert [(f.confidence.value, f.flow) for f in findings] == [("low", ())]
+
+
+FORMS = '''from django import forms
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        fields = ["text"]
+'''
+DETAIL = '''from django.shortcuts import get_object_or_404, render
+
+
+def detail(request, pk):
+    return render(request, "page.html", {"comment": get_object_or_404(Comment, pk=pk)})
+'''
+
+
+def test_stored_fields_clients_write_are_user_text() -> None:
+    template = "{{ comment.text|safe }}\n{{ comment.author_id|safe }}\n<script>var t = {{ comment.text }}; var l = {{ comment.link }};</script>"
+    _, findings = _analyse(template, {"app/forms.py": FORMS, "app/views.py": DETAIL})
+    assert [(f.code, f.range.start.line, f.confidence.value) for f in findings] == [
+        ("CW410", 0, "high"), ("CW410", 1, "medium"), ("CW413", 2, "high"), ("CW413", 2, "low"),
+    ]
+    assert "`text`, a field users write" in findings[0].message
+
+
+def test_fields_written_from_request_data_are_user_text() -> None:
+    view = '''from flask import render_template, request
+
+
+def save():
+    note = Note(title=request.form["title"], slug="fixed")
+    note.body = request.form.get("body")
+    return render_template("page.html", note=Note.query.first())
+'''
+    _, findings = _analyse("{{ note.title|safe }}{{ note.body|safe }}{{ note.slug|safe }}", {"app/views.py": view})
+    assert [f.confidence.value for f in findings] == ["high", "high", "medium"]
 
 
 def test_the_taint_engine_reports_watched_expressions() -> None:

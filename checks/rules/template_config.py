@@ -10,6 +10,7 @@ it sees them.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from ..context import RuleContext
@@ -20,7 +21,8 @@ from ..syntax import keyword, matches_call, string_value
 _ENVIRONMENTS = ("jinja2.Environment", "jinja2.environment.Environment", "jinja2.sandbox.SandboxedEnvironment")
 _FORMAT_HTML = ("django.utils.html.format_html",)
 #: Loaders of template files (an environment without one renders strings: code, SQL, text).
-_HTML_HINTS = ("FileSystemLoader", "PackageLoader", "ChoiceLoader", "PrefixLoader", "templates")
+_LOADERS = ("FileSystemLoader", "PackageLoader", "ChoiceLoader", "PrefixLoader")
+_HTML_NAME = re.compile(r"\.(?:html?|xhtml|xml|jinja2?|j2|djhtml)$", re.IGNORECASE)
 
 
 @rule("CW414", "template-autoescape-disabled", cwe=(79, 116), severity=Severity.ERROR, nodes=(ast.Call, ast.Assign, ast.Dict),
@@ -77,13 +79,29 @@ def _environment(node: ast.Call, ctx: RuleContext) -> Iterator[Finding]:
                               confidence=Confidence.HIGH, fix=ctx.fix([ctx.replace(option.value, "select_autoescape()")],
                                                                       imports=("from jinja2 import select_autoescape",)))
         return
-    loader = ctx.doc.source_of(node)
-    if any(kw.arg is None for kw in node.keywords) or not any(hint in loader for hint in _HTML_HINTS):
-        return  # options from a dict, or no file loader: strings rendered as code, SQL, e-mail
+    if any(kw.arg is None for kw in node.keywords) or not _renders_html(ctx, node):
+        return
     at = _before_paren(ctx, node)
     closing = Edit(Range(at, at), (", " if node.args or node.keywords else "") + "autoescape=select_autoescape()")
     yield ctx.finding(node.func, "this jinja2 environment loads HTML templates without `autoescape`: jinja2 does not escape by default (XSS)",
                       confidence=Confidence.MEDIUM, fix=ctx.fix([closing], imports=("from jinja2 import select_autoescape",)))
+
+
+def _renders_html(ctx: RuleContext, node: ast.Call) -> bool:
+    """The environment loads template files, and they are HTML: a template this file asks
+    for by name is, or (no names) the loader reads a ``templates`` folder. An environment
+    for config files, code or e-mail text needs no escaping."""
+    loader = ctx.doc.source_of(node)
+    if not any(name in loader for name in _LOADERS):
+        return False
+    names = [
+        string_value(call.args[0]) for call in ctx.doc.nodes
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "get_template" and call.args
+    ]
+    names = [name for name in names if name]
+    if names:
+        return any(_HTML_NAME.search(name) for name in names)
+    return "templates" in loader
 
 
 def _before_paren(ctx: RuleContext, node: ast.Call) -> Position:

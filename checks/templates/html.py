@@ -23,12 +23,21 @@ _JS_TYPES = frozenset({
     "", "text/javascript", "application/javascript", "module", "text/ecmascript", "application/ecmascript",
     "text/jsx", "text/babel",
 })
-#: Attributes whose value the browser follows as a URL (a ``javascript:`` URL runs).
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "srcdoc", "xlink:href", "poster", "background"})
+#: Attributes whose URL the browser navigates to or loads as a document, by element: a
+#: ``javascript:`` URL runs there (not in ``<img src>`` or ``<link href>``, which never run it).
+URL_ATTRIBUTES = {
+    "href": frozenset({"a", "area"}),
+    "xlink:href": frozenset({"a"}),
+    "action": frozenset({"form"}),
+    "formaction": frozenset({"button", "input"}),
+    "src": frozenset({"iframe", "frame", "embed"}),
+    "data": frozenset({"object"}),
+}
 
 
 @dataclass(frozen=True)
 class Attribute:
+    element: str  # lower case
     name: str  # lower case
     value_start: int  # offset of the value's first character (after the quote)
     value_end: int
@@ -48,7 +57,7 @@ class Context:
 
     @property
     def url(self) -> bool:
-        return self.attribute is not None and self.attribute.name in URL_ATTRIBUTES
+        return self.attribute is not None and self.attribute.element in URL_ATTRIBUTES.get(self.attribute.name, ())
 
 
 class HtmlMap:
@@ -73,7 +82,7 @@ class HtmlMap:
                 quoted = value[:1] in "\"'"
                 start = base + attr.start(2) + (1 if quoted else 0)
                 end = base + attr.end(2) - (1 if quoted else 0)
-                self.attributes.append(Attribute(attr.group(1).lower(), start, end, quoted))
+                self.attributes.append(Attribute(tag.group(1).lower(), attr.group(1).lower(), start, end, quoted))
         self._attribute_starts = [a.value_start for a in self.attributes]
 
     def _in_script(self, offset: int) -> bool:

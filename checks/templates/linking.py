@@ -10,17 +10,24 @@ value no render passes, or values that carry none.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..model import FlowStep
 from .document import TemplateStructure
 from .expression import Printed
+from .stored import field_of, is_written
 from .views import Passed, RenderFact, TemplateFacts
 
 _FACT = "template_renders"
-#: Template globals that are the request itself: printing from them prints user input.
-REQUEST_GLOBALS = frozenset({"request"})
+#: ``request.<part>`` read in a template (Flask, Django and Starlette requests): the parts
+#: the client chooses. Others (``request.scheme``, ``request.user``) are not its text.
+REQUEST_INPUTS = frozenset({
+    "args", "form", "values", "cookies", "headers", "data", "json", "path", "full_path", "url", "query_string",
+    "referrer", "GET", "POST", "COOKIES", "META", "body", "get_full_path", "query_params", "path_params",
+})
+_REQUEST_PART = re.compile(r"^\s*request\s*\.\s*(\w+)")
 
 
 @dataclass(frozen=True)
@@ -38,10 +45,17 @@ class Verdict:
     kind: str
     origin: str = ""
     flow: tuple[FlowStep, ...] = ()
+    #: Stored data of a field clients write (a form's or a view's): user-written text.
+    written: bool = False
 
     @property
     def user_data(self) -> bool:
         return self.kind in ("user", "stored")
+
+    @property
+    def user_written(self) -> bool:
+        """Request data, or stored data of a field clients write."""
+        return self.kind == "user" or self.written
 
 
 class ProjectTemplates:
@@ -53,6 +67,9 @@ class ProjectTemplates:
     def dialect(self) -> str | None:
         engines = {f.engine for f in self.facts.values() if f.engine}
         return "django" if engines == {"django"} else "jinja" if "jinja" in engines else None
+
+    def written_fields(self) -> frozenset[str]:
+        return frozenset(name for f in self.facts.values() for name in f.written_fields)
 
     def unsafe_filters(self) -> frozenset[str]:
         return frozenset(name for f in self.facts.values() for name in f.unsafe_filters)
@@ -71,14 +88,15 @@ def _names(path: str, name: str) -> bool:
     return path == name or path.endswith("/" + name)
 
 
-def verdict(printed: Printed, structure: TemplateStructure, links: list[Link]) -> Verdict:
+def verdict(printed: Printed, structure: TemplateStructure, links: list[Link], written: frozenset[str] = frozenset()) -> Verdict:
     if printed.constant:
         return Verdict("constant")
     root = structure.origin_of(printed.root)
     if root is None:
         return Verdict("unknown")
-    if root in REQUEST_GLOBALS:
-        return Verdict("user", f"user input from the template's `{root}`")
+    part = _REQUEST_PART.match(printed.value)
+    if part is not None and part.group(1) in REQUEST_INPUTS:
+        return Verdict("user", f"user input from the template's `request.{part.group(1)}`")
     passed: list[tuple[Link, Passed]] = [
         (link, p) for link in links for p in link.render.tainted if p.name == root
     ]
@@ -89,7 +107,12 @@ def verdict(printed: Printed, structure: TemplateStructure, links: list[Link]) -
             FlowStep(l.render.range, f"`{p.name}` holds {p.origin}, passed by `{l.render.function}()`", l.view_path)
             for l, p in passed[:4]
         )
-        return Verdict("stored" if first.stored else "user", f"{first.origin} in {link.view_path}", steps)
+        field = field_of(printed.value)
+        user_written = field is not None and is_written(field, first.model, written)
+        origin = f"{first.origin} in {link.view_path}"
+        if first.stored and user_written:
+            origin = f"`{field}`, a field users write, read back as {origin}"
+        return Verdict("stored" if first.stored else "user", origin, steps, user_written)
     if links and all(root in link.render.constants for link in links):
         return Verdict("constant")
     if links and all(root in link.render.names for link in links):

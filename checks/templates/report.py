@@ -8,6 +8,7 @@ region). Constants are never findings: the template's author wrote them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -25,6 +26,9 @@ _ESCAPING = frozenset({"e", "escape", "force_escape", "striptags", "urlencode", 
 _UNSAFE_BUILTINS = frozenset({"safe", "safeseq"})
 #: Template globals that build URLs of the app itself.
 _URL_BUILDERS = ("url_for(", "static(", "url(", "reverse(")
+#: Values named as record ids or counts: numbers (primary keys) when they come from the
+#: database; request data is text whatever its name.
+_NUMERIC_NAME = re.compile(r"(?:^|[._])(?:id|pk|count|total)$|_id$|[a-z]Id$|ID$")
 
 
 @dataclass
@@ -50,7 +54,8 @@ def analysis(ctx: RuleContext) -> TemplateAnalysis:
     shape = structure(ctx.doc, project.dialect())
     links = project.links(ctx.doc.path)
     unsafe_filters = _UNSAFE_BUILTINS | project.unsafe_filters()
-    judged = [_judge(tag, verdict(tag.printed, shape, links), shape, unsafe_filters) for tag in shape.prints]
+    written = project.written_fields()
+    judged = [_judge(tag, verdict(tag.printed, shape, links, written), shape, unsafe_filters) for tag in shape.prints]
     result = TemplateAnalysis(shape, links, judged)
     ctx.memo[_MEMO] = result
     return result
@@ -62,6 +67,8 @@ def _judge(tag: PrintTag, found: Verdict, shape: TemplateStructure, unsafe_filte
     if found.kind == "constant" or any(printed.value.startswith(b) for b in _URL_BUILDERS):
         return Judged(tag, found, "", "")
     if (context.script or context.event_handler) and not printed.filtered(*_SCRIPT_SAFE):
+        if found.kind != "user" and _NUMERIC_NAME.search(printed.value.strip()) and not printed.filtered(*_UNSAFE_BUILTINS):
+            return Judged(tag, found, "", "")  # a record id: a number, printed as one
         return Judged(tag, found, "script", "")
     marked = next((f for f in printed.filters if f in unsafe_filters), None)
     if context.url and shape.html is not None and shape.html.starts_value(context.attribute, tag.tag.start) \
@@ -97,7 +104,9 @@ def unescaped_output(ctx: RuleContext) -> Iterator[Finding]:
         found = judged.verdict
         if judged.tag.unescaped_region and not judged.tag.printed.filters and not found.user_data:
             continue  # the autoescape-off block itself is the finding (CW411)
-        confidence = {"user": Confidence.HIGH, "stored": Confidence.MEDIUM, "clean": Confidence.LOW}.get(found.kind, Confidence.MEDIUM)
+        # A value no view is known to pass is most often the app's own markup (translations,
+        # rendered widgets, CMS content from staff): low, shown when asked for.
+        confidence = Confidence.HIGH if found.user_written else Confidence.MEDIUM if found.user_data else Confidence.LOW
         holds = f": it holds {found.origin}" if found.user_data else ""
         message = f"`{_value_text(ctx, judged)}` is {judged.why}{holds}; the browser runs any markup in it (XSS)"
         yield ctx.finding(
@@ -157,7 +166,8 @@ def url_from_user(ctx: RuleContext) -> Iterator[Finding]:
             continue
         attribute = judged.tag.context.attribute
         assert attribute is not None
-        confidence = Confidence.HIGH if judged.verdict.kind == "user" else Confidence.MEDIUM
+        found = judged.verdict
+        confidence = Confidence.HIGH if found.kind == "user" else Confidence.MEDIUM if found.written else Confidence.LOW
         message = (
             f"`{_value_text(ctx, judged)}` is the whole URL of `{attribute.name}` and holds {judged.verdict.origin}: "
             "escaping does not stop a `javascript:` URL; allow only http(s) and relative URLs"
@@ -190,9 +200,14 @@ def value_in_script(ctx: RuleContext) -> Iterator[Finding]:
         quote = "" if handler else html.quoted_in_script(tag.start, tag.end)
         marked = judged.tag.printed.filtered(*_UNSAFE_BUILTINS)
         found = judged.verdict
-        if found.user_data:
+        if found.user_written:
+            # Escaped quotes keep a value inside a quoted string: request data stays a risk
+            # (a trailing backslash joins two strings), stored text much less so.
             quoted = quote in ("'", '"') and not marked and not handler
-            confidence = Confidence.MEDIUM if quoted else Confidence.HIGH
+            stored = found.kind == "stored"
+            confidence = (Confidence.LOW if stored else Confidence.MEDIUM) if quoted else Confidence.HIGH
+        elif found.user_data:
+            confidence = Confidence.LOW  # stored data of a column clients do not write (ids, app-built values)
         elif marked and not handler:
             confidence = Confidence.MEDIUM
         elif found.kind == "unknown" and not quote:

@@ -23,6 +23,7 @@ from ..syntax import dotted, string_value
 from ..taint.flow import ModuleFlow
 from ..taint.labels import Label
 from ..taint.model import matches, model_for
+from . import stored
 
 declare_section(
     "template_renders",
@@ -37,6 +38,8 @@ declare_section(
 _NOT_CONTEXT = frozenset({"status", "status_code", "headers", "media_type", "mimetype", "content_type", "using", "background", "request"})
 #: Imports that say which template language a project's templates are written in.
 _ENGINE_IMPORTS = {"django": "django", "flask": "jinja", "jinja2": "jinja", "quart": "jinja", "starlette": "jinja", "fastapi": "jinja"}
+#: Imports of files that may declare forms or mark markup safe without rendering anything.
+_FORM_IMPORTS = ("markupsafe", "wtforms", "flask_wtf", "rest_framework")
 #: Decorators registering a template filter or tag (the name is the first string argument,
 #: a `name=` keyword, or the function's own name).
 _FILTER_DECORATORS = ("*.template_filter", "*.app_template_filter", "*.filter", "*.simple_tag", "*.template_global")
@@ -52,6 +55,8 @@ class Passed:
     name: str
     origin: str  # "user input from `request.args` (line 12)"
     stored: bool
+    #: The model class stored data was read from, when the query names it (``Post``).
+    model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class TemplateFacts:
     engine: str | None = None
     #: Names of custom filters and tags that return their input marked safe, unescaped.
     unsafe_filters: tuple[str, ...] = ()
+    #: Record fields clients write (see :mod:`.stored`); ``"*"``: any field.
+    written_fields: tuple[str, ...] = ()
 
 
 @dataclass
@@ -90,34 +97,42 @@ class _Call:
 
 @fact_extractor("template_renders")
 def template_facts(doc: SourceDoc) -> TemplateFacts | None:
-    if doc.tree is None or not any(root in doc.names.imported_roots for root in (*_ENGINE_IMPORTS, "markupsafe")):
+    if doc.tree is None or not any(root in doc.names.imported_roots for root in (*_ENGINE_IMPORTS, *_FORM_IMPORTS)):
         return None
     engine = next((_ENGINE_IMPORTS[r] for r in sorted(doc.names.imported_roots) if r in _ENGINE_IMPORTS), None)
     if "django" in doc.names.imported_roots:
         engine = "django"
     calls = list(_render_calls(doc))
+    writes = stored.write_candidates(doc)
     renders: list[RenderFact] = []
-    if calls:
-        flow = ModuleFlow(doc, model_for(load()), watch=[node for call in calls for nodes in call.values.values() for node in nodes])
+    fields = stored.form_fields(doc)
+    if calls or writes:
+        watch = [node for call in calls for nodes in call.values.values() for node in nodes]
+        flow = ModuleFlow(doc, model_for(load()), watch=[*watch, *(node for nodes in writes.values() for node in nodes)])
         flow.run()
-        for call in calls:
-            tainted = []
-            escaped = set()
-            for name, nodes in call.values.items():
-                seen = [label for node in nodes for label in flow.watched.get(id(node), ())]
-                labels = [label for label in seen if _user_data(label)]
-                if labels:
-                    first = min(labels, key=lambda l: (l.origin.stored, l.origin.range.start, l.origin.what))
-                    tainted.append(Passed(name, _describe(first), first.origin.stored))
-                elif seen and all(_escaped(label) for label in seen):
-                    escaped.add(name)
-            constants = tuple(sorted(escaped | {name for name, nodes in call.values.items() if all(_literal(n) for n in nodes)}))
-            renders.append(RenderFact(call.templates, doc.range_of(call.node), call.function, tuple(sorted(call.values)),
-                                      tuple(sorted(tainted, key=lambda p: p.name)), constants, call.complete))
+        fields |= stored.written(writes, flow.watched)
+        renders = [_render_fact(doc, call, flow.watched) for call in calls]
     filters = tuple(sorted(_unsafe_filters(doc)))
-    if not renders and not filters and engine is None:
+    if not renders and not filters and not fields and engine is None:
         return None
-    return TemplateFacts(tuple(renders), engine, filters)
+    return TemplateFacts(tuple(renders), engine, filters, tuple(sorted(fields)))
+
+
+def _render_fact(doc: SourceDoc, call: _Call, watched: dict[int, frozenset[Label]]) -> RenderFact:
+    tainted = []
+    escaped = set()
+    for name, nodes in call.values.items():
+        seen = [label for node in nodes for label in watched.get(id(node), ())]
+        labels = [label for label in seen if _user_data(label)]
+        if labels:
+            first = min(labels, key=lambda l: (l.origin.stored, l.origin.range.start, l.origin.what))
+            model = stored.model_of(first.origin.what) if first.origin.stored else None
+            tainted.append(Passed(name, _describe(first), first.origin.stored, model))
+        elif seen and all(_escaped(label) for label in seen):
+            escaped.add(name)
+    constants = escaped | {name for name, nodes in call.values.items() if all(_literal(n) for n in nodes)}
+    return RenderFact(call.templates, doc.range_of(call.node), call.function, tuple(sorted(call.values)),
+                      tuple(sorted(tainted, key=lambda p: p.name)), tuple(sorted(constants)), call.complete)
 
 
 def _literal(node: ast.AST) -> bool:
