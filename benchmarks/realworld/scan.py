@@ -57,7 +57,8 @@ def scan_repo(cli: list[str], folder: Path, select: str, jobs: int) -> dict:
     """One codeward JSON report for one extracted repository (``select`` empty: every rule)."""
     cmd = [*cli, "scan", "--format", "json", "--no-cache", "--exit-zero", "--jobs", str(jobs),
            "--config", str(BENCH_CONFIG), *(["--select", select] if select else []), "."]
-    done = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    done = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, check=False,
+                          env={**os.environ, "NO_COLOR": "1"})
     if done.returncode not in (0, 1):
         raise RuntimeError(f"codeward failed on {folder.name}: {done.stderr.strip()[-500:]}")
     return json.loads(done.stdout)
