@@ -104,7 +104,9 @@ def callee_splits(dotted_path: str) -> list[tuple[str, str]]:
     module, _, name = dotted_path.rpartition(".")
     splits = [(module, name)]
     owner, _, klass = module.replace("()", "").rpartition(".")
-    if owner and klass[:1].isupper() and "()" not in owner:
+    # A capitalised name is a class; so is anything called before the method (an instance,
+    # ``request_wrapper(request).get(...)``) whatever its case.
+    if owner and (klass[:1].isupper() or module.endswith("()")) and "()" not in owner:
         splits.append((owner, f"{klass}.{name}"))
     return splits
 

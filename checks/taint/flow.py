@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
+from .constants import UNKNOWN, agreed, assigned_names, evaluate, match_case
 from .guards import GuardMixin
 from .hits import Incoming, SinkHit
 from .labels import CATEGORIES, CLEAN, Label, Origin, clear, mark, step, structured, union
@@ -317,6 +318,8 @@ class _Walker(GuardMixin, SinkMixin):
         self.param_sinks: list[ParamSink] = []
         self.returned: frozenset[Label] = CLEAN
         self._reported: set[tuple[int, str]] = set()
+        #: Names holding a known constant at the current statement (see constants.py).
+        self.known: dict[str, object] = {}
 
     # -- statements -----------------------------------------------------------------
     def block(self, body: list[ast.stmt], env: Env) -> tuple[Env, bool]:
@@ -339,7 +342,10 @@ class _Walker(GuardMixin, SinkMixin):
             if isinstance(node.op, (ast.Add, ast.Mod)):
                 value = mark(value, self._text_kinds(node.value), built=True)
             current = self.expr(node.target, env) if isinstance(node.target, ast.Name) else CLEAN
-            self.assign(node.target, union(current, value), node.value, env)
+            self.assign(node.target, union(current, value), None, env)
+            if isinstance(node.target, ast.Name):
+                combined = ast.BinOp(left=ast.Name(id=node.target.id, ctx=ast.Load()), op=node.op, right=node.value)
+                self._remember(node.target.id, combined, self.known)
         elif isinstance(node, ast.Expr):
             self.expr(node.value, env)
             return self._is_exit_call(node.value)
@@ -348,7 +354,7 @@ class _Walker(GuardMixin, SinkMixin):
                 value = self.expr(node.value, env)
                 self.returned = union(self.returned, value)
                 if self.is_route:
-                    self._check_returned_html(node, value)
+                    self._check_returned_html(node, value, env)
             return True
         elif isinstance(node, ast.Raise):
             if node.exc is not None:
@@ -360,7 +366,7 @@ class _Walker(GuardMixin, SinkMixin):
             return self._if(node, env)
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             iterated = self.expr(node.iter, env)
-            self.assign(node.target, iterated, node.iter, env)
+            self.assign(node.target, iterated, None, env)
             self._loop(node.body, node.orelse, env)
         elif isinstance(node, ast.While):
             self.expr(node.test, env)
@@ -375,47 +381,91 @@ class _Walker(GuardMixin, SinkMixin):
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             return self._try(node, env)
         elif isinstance(node, ast.Match):
-            subject = self.expr(node.subject, env)
-            branches = []
-            for case in node.cases:
-                branch = dict(env)
-                for sub in ast.walk(case.pattern):
-                    name = getattr(sub, "name", None)
-                    if isinstance(name, str):
-                        branch[name] = subject
-                branches.append(self.block(case.body, branch))
-            self._merge_into(env, [(dict(env), False), *branches])
+            return self._match(node, env)
         elif isinstance(node, ast.ClassDef):
+            saved = dict(self.known)  # class attributes are not the function's names
             self.block([s for s in node.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))], dict(env))
+            self.known = saved
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     env.pop(target.id, None)
+                    self.known.pop(target.id, None)
         elif isinstance(node, ast.Assert):
             when_true, _ = self.guards(node.test, env)
             self._apply(env, when_true)
         return False
 
     def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], env: Env) -> None:
+        self._forget(assigned_names(body))  # walked once, their values vary between rounds
         after, _ = self.block(body, dict(env))
+        self._forget(assigned_names(body))
         self._merge_into(env, [(dict(env), False), (after, False)])
         if orelse:
             self.block(orelse, env)
 
     def _if(self, node: ast.If, env: Env) -> bool:
         self.expr(node.test, env)
+        decided = evaluate(node.test, self.known)
+        if decided is not UNKNOWN:  # a constant test: the other branch never runs
+            _, leaves = self.block(node.body if decided else node.orelse, env)
+            return leaves
         when_true, when_false = self.guards(node.test, env)
         body_env = dict(env)
         self._apply(body_env, when_true)
         else_env = dict(env)
         self._apply(else_env, when_false)
+        saved = dict(self.known)
         body = self.block(node.body, body_env)
+        body_known, self.known = self.known, dict(saved)
         orelse = self.block(node.orelse, else_env)
+        self.known = agreed([k for k, (_, leaves) in ((body_known, body), (self.known, orelse)) if not leaves])
         return self._merge_into(env, [body, orelse])
+
+    def _match(self, node: ast.Match, env: Env) -> bool:
+        subject = self.expr(node.subject, env)
+        decided = evaluate(node.subject, self.known)
+        taken = match_case(decided, node.cases) if decided is not UNKNOWN else UNKNOWN
+        if taken is None:
+            return False  # no case matches: nothing runs
+        cases = [taken] if isinstance(taken, ast.match_case) else node.cases
+        saved = dict(self.known)
+        branches, knowns = [], []
+        for case in cases:
+            branch = dict(env)
+            self.known = dict(saved)
+            for sub in ast.walk(case.pattern):
+                name = getattr(sub, "name", None)
+                if isinstance(name, str):
+                    branch[name] = subject
+                    self.known.pop(name, None)
+            outcome = self.block(case.body, branch)
+            branches.append(outcome)
+            if not outcome[1]:
+                knowns.append(self.known)
+        if isinstance(taken, ast.match_case):
+            self.known = knowns[0] if knowns else {}
+            return self._merge_into(env, branches)
+        self.known = agreed([saved, *knowns])
+        return self._merge_into(env, [(dict(env), False), *branches])
+
+    def _remember(self, name: str, source: ast.AST | None, known: dict[str, object]) -> None:
+        """Note the constant ``name`` now holds, or forget it."""
+        value = evaluate(source, known) if source is not None else UNKNOWN
+        if value is UNKNOWN:
+            known.pop(name, None)
+        else:
+            known[name] = value
+
+    def _forget(self, names: set[str]) -> None:
+        for name in names:
+            self.known.pop(name, None)
 
     def _try(self, node: ast.AST, env: Env) -> bool:
         start = dict(env)
+        saved = dict(self.known)
         body_env, body_leaves = self.block(node.body, dict(env))  # type: ignore[attr-defined]
+        self.known = {k: v for k, v in saved.items() if k not in assigned_names([node])}
         outcomes = []
         if node.orelse:  # type: ignore[attr-defined]
             outcomes.append(self.block(node.orelse, dict(body_env)))  # type: ignore[attr-defined]
@@ -459,6 +509,7 @@ class _Walker(GuardMixin, SinkMixin):
     def assign(self, target: ast.AST, value: frozenset[Label], source: ast.AST | None, env: Env) -> None:
         if isinstance(target, ast.Name):
             env[target.id] = step(value, self.doc.range_of(target), target.id) if value else CLEAN
+            self._remember(target.id, source, self.known)
         elif isinstance(target, (ast.Tuple, ast.List)):
             if isinstance(source, (ast.Tuple, ast.List)) and len(source.elts) == len(target.elts):
                 for sub_target, sub_value in zip(target.elts, source.elts):
@@ -533,6 +584,9 @@ class _Walker(GuardMixin, SinkMixin):
             return self._comprehension(node, env)
         if isinstance(node, ast.IfExp):
             self.expr(node.test, env)
+            decided = evaluate(node.test, self.known)
+            if decided is not UNKNOWN:
+                return self.expr(node.body if decided else node.orelse, env)
             when_true, when_false = self.guards(node.test, env)
             body_env, else_env = dict(env), dict(env)
             self._apply(body_env, when_true)
@@ -570,7 +624,9 @@ class _Walker(GuardMixin, SinkMixin):
             return None
         resolved = self.doc.names.resolve(node, self.scope)
         written = dotted(node)
-        for row in rows:
+        # A row naming the resolved type wins over one matching only the written name.
+        ordered = sorted(rows, key=lambda row: row["path"] != resolved) if resolved else rows
+        for row in ordered:
             if source_matches(row, resolved, written):
                 row.hit()
                 what = row.get("what") or (f"{written}()" if is_call and written else written or row["path"])
@@ -661,7 +717,15 @@ class _Walker(GuardMixin, SinkMixin):
             if isinstance(operand, ast.JoinedStr):
                 texts.append(text or "")
             prefix += text or "{}"
-        return mark(union(*parts), self._kinds("".join(texts)), built=True)
+        built = mark(union(*parts), self._kinds("".join(texts)), built=True)
+        if built and any(self._is_markup(operand) for operand in operands):
+            return clear(built, ("html", "markup"))  # Markup("<p>") + text escapes the text
+        return built
+
+    def _is_markup(self, expr: ast.AST) -> bool:
+        """A ``Markup(...)`` value: adding plain text to it escapes that text."""
+        return isinstance(expr, ast.Call) and (self.doc.names.resolve(expr.func, self.scope) or "").endswith(
+            ("markupsafe.Markup", "flask.Markup", "jinja2.Markup"))
 
     def _comprehension(self, node: ast.AST, env: Env) -> frozenset[Label]:
         inner = dict(env)
@@ -709,7 +773,9 @@ class _Walker(GuardMixin, SinkMixin):
         tainted = bool(all_args or receiver)
         consumed: tuple[str, ...] = ()
         if tainted or name in self.model.untainted_sinks:
-            consumed = self._check_sinks(node, name, path, receiver, args, keywords)
+            consumed = self._check_sinks(node, name, path, receiver, args, keywords, env)
+            if self._is_locator(node, name, path):
+                return CLEAN  # the file or page found by a tainted name, not the name
         if not tainted:  # only a function returning request data by itself matters now
             if isinstance(func, (ast.Name, ast.Attribute)):
                 summary = self.flow.summary_for_call(node, self.scope, path)

@@ -152,7 +152,20 @@ def matches(pattern: str, resolved: str | None, written: str | None) -> bool:
     return pattern.startswith("*.") and path_matches(pattern, written)
 
 
+#: How code names the request object besides ``request``: a helper's ``req`` parameter, a
+#: class keeping it as ``self.request`` (Django class-based views, request wrappers).
+_REQUEST_ALIASES = ("self.request.", "req.", "self.req.")
+
+
 def source_matches(row: Row, resolved: str | None, written: str | None) -> bool:
     if row["path"].startswith("*."):
         return matches(row["path"], resolved, written)
-    return resolved == row["path"] or (written is not None and written in row.get("written", ()))
+    if resolved == row["path"]:
+        return True
+    if written is None:
+        return False
+    forms = row.get("written", ())
+    if written in forms:
+        return True
+    alias = next((a for a in _REQUEST_ALIASES if written.startswith(a)), None)
+    return alias is not None and "request." + written[len(alias):] in forms

@@ -19,6 +19,8 @@ from .summaries import OutgoingCall, ParamSink, Summary
 
 from .hits import Incoming, SinkHit
 
+#: Sinks that locate what they return (a file, a URL): their result is not the input.
+_LOCATOR_CATEGORIES = frozenset({"path", "ssrf"})
 #: Categories that are one flaw: markup reported at `mark_safe` is not reported again as HTML.
 _SAME_FLAW = {"markup": ("html",), "html": ("markup",), "code": ("html", "markup")}
 
@@ -38,7 +40,7 @@ class SinkMixin:
                 self._record(row, "session", written or "session", target, None, target, value)
                 return
 
-    def _check_sinks(self, node: ast.Call, name: str, path: Callable[[], str | None], receiver, args, keywords) -> tuple[str, ...]:
+    def _check_sinks(self, node: ast.Call, name: str, path: Callable[[], str | None], receiver, args, keywords, env) -> tuple[str, ...]:
         """Record a hit if ``node`` is a sink fed with live taint; the categories consumed."""
         rows = candidates(self.model.sinks, name) if isinstance(node.func, ast.Attribute) else self.model.sinks.get(name)
         if not rows:
@@ -59,6 +61,10 @@ class SinkMixin:
                     arg = next(kw.value for kw in node.keywords if kw.arg == row["keyword"])
             if arg is None and not row.get("untainted"):
                 continue
+            if row["category"] == "html" and isinstance(arg, ast.Tuple) and arg.elts:
+                # make_response((body, status, headers)): only the body is the page
+                arg = arg.elts[0]
+                value = self.expr(arg, dict(env))
             if row["category"] == "nosql":
                 value = self._nosql_relevant(arg, value)
             shown = written if written and not written.startswith("?.") else f".{name}"
@@ -66,7 +72,18 @@ class SinkMixin:
             return (row["category"], *_SAME_FLAW.get(row["category"], ())) if recorded else ()
         return ()
 
+    def _is_locator(self, node: ast.Call, name: str, path: Callable[[], str | None]) -> bool:
+        """A file or network read whose argument only says where to look (``open(name)``,
+        ``requests.get(url)``): what it returns is the content found there, not the input."""
+        rows = candidates(self.model.sinks, name) if isinstance(node.func, ast.Attribute) else self.model.sinks.get(name)
+        if not rows:
+            return False
+        written = dotted(node.func) or (f"?.{name}" if isinstance(node.func, ast.Attribute) else None)
+        return any(row["category"] in _LOCATOR_CATEGORIES and matches(row["call"], path(), written) for row in rows)
+
     def _sink_applies(self, node: ast.Call, row: Row) -> bool:
+        if row["category"] == "html" and _declares_non_html(node):
+            return False
         receivers = row.get("safe_receivers")
         if receivers and isinstance(node.func, ast.Attribute):
             receiver = self.doc.names.resolve(node.func.value, self.scope) or ""
@@ -192,8 +209,63 @@ class SinkMixin:
                                      self.doc.range_of(node), self.doc.path, self._name())
                     )
 
-    def _check_returned_html(self, node: ast.Return, value: frozenset[Label]) -> None:
-        html = frozenset(label for label in value if "html" in label.text)
-        if html:
-            self._record(None, "html", "the response", node.value, None, node.value, html)
+    def _check_returned_html(self, node: ast.Return, value: frozenset[Label], env) -> None:
+        """A route whose returned strings are sent as HTML (Flask): any text returned is the
+        page, markup in it or not; dicts and lists become JSON, response objects say
+        their own type, and of a ``(body, status, headers)`` tuple only the body counts."""
+        returned = node.value
+        if isinstance(returned, ast.Tuple) and returned.elts:
+            returned = returned.elts[0]
+            value = self.expr(returned, dict(env))
+        # Stored values (read back from the database) count only with markup around them:
+        # they are mostly plain fields (names, labels) written by the app itself.
+        as_text = _is_text(self, returned)
+        value = frozenset(label for label in value if "html" in label.text or (as_text and not label.origin.stored))
+        if value:
+            self._record(None, "html", "the response", node.value, None, node.value, value)
+
+
+_TYPE_KEYWORDS = frozenset({"content_type", "mimetype", "media_type"})
+
+
+def _declares_non_html(call: ast.Call) -> bool:
+    """``HttpResponse(text, content_type="text/csv")``: a response that says it is not HTML."""
+    for kw in call.keywords:
+        if kw.arg in _TYPE_KEYWORDS:
+            declared = string_value(kw.value)
+            return declared is not None and "html" not in declared.lower()
+    return False
+
+
+#: String methods: their result is text.
+_TEXT_METHODS = frozenset({
+    "format", "format_map", "join", "replace", "strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize",
+    "casefold", "swapcase", "decode", "removeprefix", "removesuffix", "center", "ljust", "rjust", "zfill",
+    "expandtabs", "translate",
+})
+#: Shapes a framework serialises as JSON.
+_JSON_SHAPES = (ast.Dict, ast.List, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
+
+
+def _is_text(walker: SinkMixin, expr: ast.AST | None, depth: int = 0) -> bool:
+    """Whether ``expr`` is (as far as its shape or its single local binding shows) a string."""
+    if expr is None or isinstance(expr, _JSON_SHAPES):
+        return False
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, str)
+    if isinstance(expr, (ast.JoinedStr, ast.BinOp)):
+        return True
+    if isinstance(expr, ast.IfExp):
+        return _is_text(walker, expr.body, depth) or _is_text(walker, expr.orelse, depth)
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        if isinstance(func, ast.Attribute):
+            return func.attr in _TEXT_METHODS
+        if isinstance(func, ast.Name) and func.id == "str" and expr.args:
+            return _is_text(walker, expr.args[0], depth + 1)  # str(element) of a parsed tree is its repr
+        return isinstance(func, ast.Name) and func.id == "format"
+    if isinstance(expr, ast.Name) and depth < 4:
+        bound = walker.doc.names.binding(expr.id, walker.scope)
+        return _is_text(walker, bound, depth + 1) if isinstance(bound, ast.expr) else True
+    return True  # a value read from data (attribute, subscript) or of unknown shape
 
