@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
+from .containers import ContainerMixin, is_item_key, merged_item
 from .constants import UNKNOWN, agreed, assigned_names, evaluate, match_case
 from .guards import GuardMixin
 from .hits import Incoming, SinkHit
@@ -269,6 +270,15 @@ def _is_structured(doc: SourceDoc, arg: ast.arg) -> bool:
     return doc.names.resolve(annotation) in _STRUCTURED_TYPES
 
 
+def _small_literal(source: ast.AST | None) -> ast.AST | None:
+    """A dict/list/tuple literal small enough to track item by item."""
+    if isinstance(source, ast.Dict):
+        return source if len(source.keys) <= 64 else None
+    if isinstance(source, (ast.List, ast.Tuple)):
+        return source if len(source.elts) <= 64 else None
+    return None
+
+
 def _function_defs(body: list[ast.stmt]) -> Iterator[FunctionNode]:
     """Every function defined in ``body`` (nested ones too), visiting statements only."""
     stack = list(reversed(body))
@@ -303,7 +313,7 @@ def _param_names(func: FunctionNode) -> tuple[str, ...]:
     return tuple(a.arg for a in _all_args(func))
 
 
-class _Walker(GuardMixin, SinkMixin):
+class _Walker(GuardMixin, SinkMixin, ContainerMixin):
     """Walks the statements of one scope, keeping name → taint."""
 
     def __init__(self, flow: ModuleFlow, func: FunctionNode | None, scope: ast.AST, env: Env, is_route: bool = False) -> None:
@@ -341,7 +351,7 @@ class _Walker(GuardMixin, SinkMixin):
             value = self.expr(node.value, env)
             if isinstance(node.op, (ast.Add, ast.Mod)):
                 value = mark(value, self._text_kinds(node.value), built=True)
-            current = self.expr(node.target, env) if isinstance(node.target, ast.Name) else CLEAN
+            current = self.expr(node.target, env) if isinstance(node.target, (ast.Name, ast.Subscript)) else CLEAN
             self.assign(node.target, union(current, value), None, env)
             if isinstance(node.target, ast.Name):
                 combined = ast.BinOp(left=ast.Name(id=node.target.id, ctx=ast.Load()), op=node.op, right=node.value)
@@ -496,7 +506,10 @@ class _Walker(GuardMixin, SinkMixin):
             return dict(envs[0])
         merged: Env = {}
         for name in set().union(*envs):
-            merged[name] = union(*(e.get(name, CLEAN) for e in envs))
+            if is_item_key(name):  # a branch without the entry holds what its container holds
+                merged[name] = union(*(merged_item(name, e) for e in envs))
+            else:
+                merged[name] = union(*(e.get(name, CLEAN) for e in envs))
         return merged
 
     def _is_exit_call(self, expr: ast.expr) -> bool:
@@ -510,6 +523,7 @@ class _Walker(GuardMixin, SinkMixin):
         if isinstance(target, ast.Name):
             env[target.id] = step(value, self.doc.range_of(target), target.id) if value else CLEAN
             self._remember(target.id, source, self.known)
+            self._set_items(target.id, source if _small_literal(source) else None, env)
         elif isinstance(target, (ast.Tuple, ast.List)):
             if isinstance(source, (ast.Tuple, ast.List)) and len(source.elts) == len(target.elts):
                 for sub_target, sub_value in zip(target.elts, source.elts):
@@ -519,6 +533,7 @@ class _Walker(GuardMixin, SinkMixin):
                     self.assign(elt.value if isinstance(elt, ast.Starred) else elt, value, None, env)
         elif isinstance(target, ast.Subscript):
             self._check_session(target, value)
+            self._store_item(target, value, env)
             self._weak_update(target.value, value, env)
         elif isinstance(target, ast.Attribute):
             self._weak_update(target.value, value, env)
@@ -575,7 +590,8 @@ class _Walker(GuardMixin, SinkMixin):
             return union(left, right)
         if isinstance(node, ast.Subscript):
             self.expr(node.slice, env)
-            return self.expr(node.value, env)
+            item = self._load_item(node, env)
+            return item if item is not None else self.expr(node.value, env)
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             return union(*(self.expr(e, env) for e in node.elts))
         if isinstance(node, ast.Dict):
@@ -762,6 +778,10 @@ class _Walker(GuardMixin, SinkMixin):
         keywords = {kw.arg: self.expr(kw.value, env) for kw in node.keywords}
         if source is not None:
             return source
+        if isinstance(func, ast.Attribute):
+            item = self._container_method(node, func, args, env)
+            if item is not None:
+                return item
         all_args = union(*args, *keywords.values())
         resolved: list[str | None] = []
 

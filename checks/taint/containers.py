@@ -1,0 +1,138 @@
+"""Taint per key and per position of local dicts and lists.
+
+``values = {"a": "safe", "b": user}`` then ``values["a"]`` is clean; ``lst = ["safe", user,
+"more"]``, ``lst.pop(0)`` then ``lst[1]`` is ``"more"``. The walker keeps, next to a local
+container's own taint (the union of everything ever put in it, used when the container is
+used whole), an entry per constant key or index: ``env["values['a']"]``. A list's length is
+kept with the known constants (``lst#len``) so ``append`` and ``pop`` shift the positions.
+Whenever the content is no longer known (a key that is not constant, ``insert``, ``sort``,
+a call that may change it), the entries are dropped and reads fall back to the whole
+container: never less taint than before, only less where the code shows it.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .constants import LENGTH, UNKNOWN, evaluate
+from .labels import CLEAN, Label, union
+
+Env = dict[str, frozenset[Label]]
+
+#: List methods whose effect on positions is known.
+_KNOWN_LIST_METHODS = frozenset({"append", "pop"})
+#: Methods that change a container in ways positions cannot follow.
+_RESHAPING = frozenset({
+    "insert", "extend", "remove", "clear", "sort", "reverse", "update", "setdefault", "popitem", "appendleft",
+    "popleft", "add", "discard", "__setitem__",
+})
+
+
+def item_key(base: str, key: object) -> str:
+    return f"{base}[{key!r}]"
+
+
+def is_item_key(name: str) -> bool:
+    return name.endswith("]") and "[" in name
+
+
+def base_of(name: str) -> str:
+    return name.split("[", 1)[0]
+
+
+class ContainerMixin:
+    """Per-item taint for the flow walker (needs ``known`` and ``expr``)."""
+
+    known: dict[str, object]
+
+    def _forget_items(self, base: str, env: Env) -> None:
+        prefix = base + "["
+        for name in [n for n in env if n.startswith(prefix)]:
+            del env[name]
+        self.known.pop(base + LENGTH, None)
+
+    def _set_items(self, base: str, source: ast.AST | None, env: Env) -> None:
+        """After ``base = source``: entries for a literal dict or list, none otherwise."""
+        self._forget_items(base, env)
+        if isinstance(source, ast.Dict):
+            keys = [evaluate(k, self.known) if k is not None else UNKNOWN for k in source.keys]
+            if all(isinstance(k, (str, int)) for k in keys):
+                for key, value in zip(keys, source.values):
+                    env[item_key(base, key)] = self.expr(value, dict(env))  # type: ignore[attr-defined]
+        elif isinstance(source, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in source.elts):
+            for index, value in enumerate(source.elts):
+                env[item_key(base, index)] = self.expr(value, dict(env))  # type: ignore[attr-defined]
+            self.known[base + LENGTH] = len(source.elts)
+
+    def _store_item(self, target: ast.Subscript, value: frozenset[Label], env: Env) -> None:
+        """``base[key] = value``: the entry for a constant key, else nothing is known."""
+        if not isinstance(target.value, ast.Name):
+            return
+        base = target.value.id
+        key = evaluate(target.slice, self.known)
+        if isinstance(key, int) and not isinstance(key, bool):
+            length = self.known.get(base + LENGTH)
+            key = key + length if key < 0 and isinstance(length, int) else key
+        if isinstance(key, (str, int)) and not isinstance(key, bool):
+            env[item_key(base, key)] = value
+        else:
+            self._forget_items(base, env)
+
+    def _load_item(self, node: ast.Subscript, env: Env) -> frozenset[Label] | None:
+        """The taint of ``base[key]`` when its entry is known, else None."""
+        if not isinstance(node.value, ast.Name) or isinstance(node.slice, ast.Slice):
+            return None
+        base = node.value.id
+        key = evaluate(node.slice, self.known)
+        if isinstance(key, int) and not isinstance(key, bool) and key < 0:
+            length = self.known.get(base + LENGTH)
+            key = key + length if isinstance(length, int) else UNKNOWN
+        if not isinstance(key, (str, int)) or isinstance(key, bool):
+            return None
+        return env.get(item_key(base, key))
+
+    def _container_method(self, node: ast.Call, func: ast.Attribute, args: list, env: Env) -> frozenset[Label] | None:
+        """Follow ``lst.append(x)``, ``lst.pop(i)`` and ``d.get(k)`` on a local container; the
+        call's taint when known (``pop``, ``get``), else None."""
+        if not isinstance(func.value, ast.Name):
+            return None
+        base = func.value.id
+        length = self.known.get(base + LENGTH)
+        if func.attr == "get" and node.args:
+            if not any(n.startswith(base + "[") for n in env):
+                return None
+            key = evaluate(node.args[0], self.known)
+            found = env.get(item_key(base, key)) if isinstance(key, (str, int)) else None
+            if found is None:
+                return None
+            return union(found, *args[1:])
+        if func.attr in _RESHAPING or (func.attr in _KNOWN_LIST_METHODS and not isinstance(length, int)):
+            self._forget_items(base, env)
+            return None
+        if func.attr == "append" and isinstance(length, int) and len(args) == 1:
+            env[item_key(base, length)] = args[0]
+            self.known[base + LENGTH] = length + 1
+            return None
+        if func.attr == "pop" and isinstance(length, int) and length > 0:
+            index = evaluate(node.args[0], self.known) if node.args else length - 1
+            if not isinstance(index, int) or isinstance(index, bool):
+                self._forget_items(base, env)
+                return None
+            index = index + length if index < 0 else index
+            if not 0 <= index < length:
+                return None
+            popped = env.get(item_key(base, index), CLEAN)
+            for position in range(index, length - 1):
+                env[item_key(base, position)] = env.get(item_key(base, position + 1), CLEAN)
+            env.pop(item_key(base, length - 1), None)
+            self.known[base + LENGTH] = length - 1
+            return popped
+        return None
+
+
+def merged_item(name: str, env: Env) -> frozenset[Label]:
+    """An entry's taint in a branch that has no entry for it: the whole container's."""
+    found = env.get(name)
+    if found is not None:
+        return found
+    return env.get(base_of(name), CLEAN) if is_item_key(name) else CLEAN
