@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .model import Confidence, Severity
+from .suppressions import CODE_SHAPE
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,6 +46,8 @@ class Config:
     sanitizers: tuple[str, ...] = ()
     public_routes: tuple[str, ...] = ()
     secrets_in_tests: bool = False
+    #: Other tools' suppression comments honoured for the equivalent rules ("nosec", "noqa").
+    external_suppressions: tuple[str, ...] = ()
     #: Directory paths are relative to (where the pyproject.toml lives); None: the cwd.
     root: Path | None = field(default=None, compare=False)
     source: str = field(default="defaults", compare=False)
@@ -67,9 +70,10 @@ class Config:
                 return severity
         return default
 
-    def with_overrides(self, **changes: Any) -> "Config":
-        """A copy with editor settings applied on top (same validation as the file)."""
-        values = _validate(changes, "editor settings")
+    def with_overrides(self, where: str = "editor settings", **changes: Any) -> "Config":
+        """A copy with editor settings or command-line options applied on top (same
+        validation as the file; ``where`` names them in errors)."""
+        values = _validate(changes, where)
         return dataclasses.replace(self, **values)
 
     @property
@@ -83,7 +87,7 @@ def _glob_match(path: str, pattern: str) -> bool:
     return fnmatch.fnmatch(path, pattern) or pure.match(pattern) or fnmatch.fnmatch(pure.name, pattern)
 
 
-_CODES = "a list of rule codes or prefixes such as [\"CW1\", \"CW501\"]"
+_CODES = "a list of rule codes or prefixes such as [\"CW\", \"CW1\", \"CW501\"]"
 
 
 def _str_list(value: Any, where: str, key: str, what: str = "a list of strings") -> tuple[str, ...]:
@@ -92,12 +96,24 @@ def _str_list(value: Any, where: str, key: str, what: str = "a list of strings")
     return tuple(value)
 
 
+def check_code(code: str, where: str, key: str) -> str:
+    """``code`` upper-cased when it is a rule code or a prefix of one (``CW``, ``CW1``, ``CW50``).
+
+    A code that names no rule is an error, never an empty selection: a typo in ``select``
+    would otherwise switch a CI gate off without a word (ruff and bandit refuse them too).
+    """
+    from .registry import all_rules
+
+    upper = code.strip().upper()
+    if not CODE_SHAPE.match(upper):
+        raise ConfigError(f"{where}: '{key}' has {code!r}, which is not {_CODES}")
+    if not any(known.startswith(upper) for known in all_rules()):
+        raise ConfigError(f"{where}: '{key}' has {code!r}, which matches no rule (run `codeward rules` for the list)")
+    return upper
+
+
 def _codes(value: Any, where: str, key: str) -> tuple[str, ...]:
-    codes = _str_list(value, where, key, _CODES)
-    for code in codes:
-        if not code.upper().startswith("CW") or not code[2:].isdigit() or len(code) > 5:
-            raise ConfigError(f"{where}: '{key}' has {code!r}, which is not {_CODES}")
-    return tuple(c.upper() for c in codes)
+    return tuple(check_code(code, where, key) for code in _str_list(value, where, key, _CODES))
 
 
 def _validate(raw: dict[str, Any], where: str) -> dict[str, Any]:
@@ -117,9 +133,9 @@ def _validate(raw: dict[str, Any], where: str) -> dict[str, Any]:
                 raise ConfigError(f"{where}: '{key}' must be a table of CODE = \"error|warning|note\"")
             pairs = []
             for code, level in value.items():
-                _codes([code], where, f"{key}.{code}")
+                prefix = check_code(code, where, f"{key}.{code}")
                 try:
-                    pairs.append((code.upper(), Severity(level)))
+                    pairs.append((prefix, Severity(level)))
                 except ValueError:
                     raise ConfigError(f"{where}: '{key}.{code}' must be \"error\", \"warning\" or \"note\"") from None
             values[name] = tuple(pairs)
@@ -136,12 +152,17 @@ def _validate(raw: dict[str, Any], where: str) -> dict[str, Any]:
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{where}: '{key}' must be a positive number of seconds")
             values[name] = float(value)
+        elif name == "external_suppressions":
+            tools = _str_list(value, where, key, 'a list of "nosec" and/or "noqa"')
+            if not set(tools) <= {"nosec", "noqa"}:
+                raise ConfigError(f"{where}: '{key}' must be a list of \"nosec\" (bandit) and/or \"noqa\" (ruff)")
+            values[name] = tools
         elif name == "secrets_in_tests":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: '{key}' must be true or false")
             values[name] = value
         else:
-            known = "select, ignore, per-file-ignores, exclude, severity, min-confidence, max-file-size, timeout, auth-guards, sanitizers, public-routes, secrets-in-tests"
+            known = "select, ignore, per-file-ignores, exclude, severity, min-confidence, max-file-size, timeout, auth-guards, sanitizers, public-routes, secrets-in-tests, external-suppressions"
             raise ConfigError(f"{where}: unknown key '{key}' (known keys: {known})")
     return values
 
@@ -157,7 +178,7 @@ def load_file(path: Path) -> Config:
     table = data.get("tool", {}).get("codeward", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.codeward] must be a table")
-    return Config(**_validate(table, f"{path} [tool.codeward]"), root=path.parent, source=str(path))
+    return Config(**_validate(table, f"{path} [tool.codeward]"), root=path.resolve().parent, source=str(path))
 
 
 def find_pyproject(start: Path) -> Path | None:

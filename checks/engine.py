@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import fixes, knowledge
+from . import fixes, knowledge, suppressions
 from .config import Config
 from .context import RuleContext
 from .model import Finding, RuleFailure
@@ -44,6 +44,8 @@ class Analysis:
     failures: list[RuleFailure] = field(default_factory=list)
     #: Set when the document could not be analysed (too slow, too complex).
     not_analysed: str | None = None
+    #: Findings a suppression comment silenced (``properties["suppressed"]`` holds its reason).
+    suppressed: list[Finding] = field(default_factory=list)
 
 
 def enabled_rules(config: Config, kind: str, relative_path: str | None) -> list[Rule]:
@@ -75,9 +77,12 @@ def analyze(
     result = Analysis()
     deadline = _Deadline(time.monotonic() + config.timeout, cancelled)
     raw: list[Finding] = []
+    ctx.memo[suppressions.RAW_FINDINGS] = raw
+    ctx.memo[suppressions.ACTIVE_CODES] = frozenset(r.code for r in active)
     try:
         _run_node_rules(ctx, [r for r in active if r.nodes], raw, result, deadline)
-        for rule in (r for r in active if not r.nodes):
+        # CW003 judges the other rules' findings, so it runs last
+        for rule in sorted((r for r in active if not r.nodes), key=lambda r: r.code in suppressions.LATE_RULES):
             _check_deadline(deadline)
             _call(ctx, rule, (ctx,), raw, result)
     except AnalysisCancelled:
@@ -89,7 +94,7 @@ def analyze(
     except RecursionError:
         result.not_analysed = "code is nested too deeply to analyse"
         return result
-    result.findings = _finalise(doc, config, raw, relative)
+    result.findings = _finalise(doc, config, raw, relative, result.suppressed)
     return result
 
 
@@ -131,8 +136,7 @@ def _check_deadline(deadline: _Deadline) -> None:
         raise AnalysisTimeout
 
 
-def _finalise(doc: SourceDoc, config: Config, raw: list[Finding], relative: str) -> list[Finding]:
-    suppressed = doc.suppressions
+def _finalise(doc: SourceDoc, config: Config, raw: list[Finding], relative: str, suppressed: list[Finding]) -> list[Finding]:
     kept: list[Finding] = []
     seen: set[tuple] = set()
     for finding in raw:
@@ -140,8 +144,11 @@ def _finalise(doc: SourceDoc, config: Config, raw: list[Finding], relative: str)
             continue
         if finding.confidence.rank < config.min_confidence.rank:
             continue
-        lines = {finding.range.start.line, finding.range.end.line}
-        if any(finding.code in suppressed.get(line, ()) for line in lines):
+        comment = suppressions.suppressing(doc, finding)
+        external = suppressions.suppressed_externally(doc, config, finding) if comment is None else None
+        if comment is not None or external is not None:
+            finding.properties["suppressed"] = comment.reason if comment is not None else f"`{external}`"
+            suppressed.append(finding)
             continue
         key = (finding.code, finding.range)
         if key in seen:

@@ -25,6 +25,10 @@ SKIP_DIRS = frozenset({
     ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".eggs", "build", "dist",
 })
 
+#: Rules files AI assistants read (checked for hidden characters that smuggle instructions).
+_INSTRUCTION_FILES = frozenset({
+    "agents.md", "claude.md", "gemini.md", "copilot-instructions.md", ".cursorrules", ".windsurfrules", ".clinerules",
+})
 _EXTENSION_KINDS = {
     ".py": "python", ".pyw": "python",
     ".toml": "toml", ".yaml": "yaml", ".yml": "yaml", ".json": "json",
@@ -53,6 +57,8 @@ def _kind_of_name(name: str) -> str | None:
         return "dockerfile"
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
         return "env"
+    if lower in _INSTRUCTION_FILES or lower.endswith((".mdc", ".instructions.md", ".prompt.md")):
+        return "instructions"
     return _EXTENSION_KINDS.get(Path(lower).suffix)
 
 
@@ -146,7 +152,7 @@ def read_source(path: Path, config: Config) -> str | NotAnalysed:
     try:
         size = path.stat().st_size
         if size > config.max_file_size:
-            return NotAnalysed(str(path), f"file is larger than the {config.max_file_size // 1024} KiB limit ({size // 1024} KiB)")
+            return NotAnalysed(str(path), f"file is larger than the {_size(config.max_file_size)} limit ({_size(size)})")
         data = path.read_bytes()
     except OSError as exc:
         return NotAnalysed(str(path), f"cannot read file: {exc.strerror or exc}")
@@ -177,3 +183,12 @@ def decode(data: bytes, path: str, python: bool) -> str | NotAnalysed:
     if "\x00" in text:
         return NotAnalysed(path, "binary file (contains NUL bytes)")
     return text
+
+
+def _size(count: int) -> str:
+    """A byte count people can read: "900 bytes", "12 KiB", "2.5 MiB" (never "0 KiB")."""
+    if count < 1024:
+        return f"{count} byte{'s' if count != 1 else ''}"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.3g} KiB"
+    return f"{count / (1024 * 1024):.3g} MiB"

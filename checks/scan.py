@@ -35,6 +35,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     failures: list[RuleFailure] = field(default_factory=list)
     not_analysed: NotAnalysed | None = None
+    suppressed: list[Finding] = field(default_factory=list)
 
 
 @dataclass
@@ -44,6 +45,8 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     failures: list[RuleFailure] = field(default_factory=list)
     not_analysed: list[NotAnalysed] = field(default_factory=list)
+    #: Findings silenced by a suppression comment (its reason in ``properties["suppressed"]``).
+    suppressed: list[Finding] = field(default_factory=list)
     #: The project index the analysis used (fixes and follow-up analyses reuse it).
     project: ProjectIndex | None = None
 
@@ -150,7 +153,7 @@ def _analyse_task(target: _Target) -> FileResult:
     analysis = analyze(doc, config, _WORKER["project"], doc.path)
     if analysis.not_analysed:
         return FileResult(doc.path, failures=analysis.failures, not_analysed=NotAnalysed(doc.path, analysis.not_analysed))
-    return FileResult(doc.path, analysis.findings, analysis.failures)
+    return FileResult(doc.path, analysis.findings, analysis.failures, suppressed=analysis.suppressed)
 
 
 def _run(task: Callable[[_Target], Any], targets: list[_Target], jobs: int, init_args: tuple) -> list[Any]:
@@ -180,11 +183,15 @@ def _size(path: Path) -> int:
 
 # -- cache ----------------------------------------------------------------------------
 def cache_home() -> Path:
-    """The user's own cache folder (``$XDG_CACHE_HOME/codeward`` or ``~/.cache/codeward``).
+    """The user's own cache folder (``$CODEWARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/codeward``
+    or ``~/.cache/codeward``).
 
     Never inside the scanned tree: a repository must not be able to plant a cache file that
     the scanner would unpickle.
     """
+    chosen = os.environ.get("CODEWARD_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "codeward"
 
@@ -196,10 +203,10 @@ class _Cache:
     carry a secret (the value a fix moves to ``.env``) are never stored.
     """
 
-    def __init__(self, root: Path, config: Config, enabled: bool) -> None:
+    def __init__(self, root: Path, config: Config, enabled: bool, folder: Path | None = None) -> None:
         self.enabled = enabled
         key = f"{__version__}|{root}|{config.fingerprint}|{sorted(all_rules())}"
-        self.file = cache_home() / f"scan-{hashlib.blake2b(key.encode(), digest_size=12).hexdigest()}.pickle"
+        self.file = (folder or cache_home()) / f"scan-{hashlib.blake2b(key.encode(), digest_size=12).hexdigest()}.pickle"
         self.facts: dict[str, tuple[Any, ...]] = {}  # path → (digest, module, facts, complete)
         self.results: dict[str, tuple[str, FileResult]] = {}
         if enabled and _trusted(self.file):
@@ -248,14 +255,16 @@ def scan(
     jobs: int = 1,
     use_cache: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
+    cache_dir: Path | None = None,
 ) -> ScanResult:
-    """Scan files and folders; never raises for a problem in a scanned file."""
+    """Scan files and folders; never raises for a problem in a scanned file. ``cache_dir``:
+    where the results cache lives instead of :func:`cache_home` (``--cache-dir``)."""
     path_list = list(paths) or [Path(".")]
     root = scan_root(path_list)
     kinds = frozenset(k for r in all_rules().values() for k in r.kinds if config.is_enabled(r.code))
     files = list(discover(path_list, config, kinds))
     result = ScanResult(root=root, files=len(files))
-    cache = _Cache(root, config, use_cache)
+    cache = _Cache(root, config, use_cache, cache_dir)
     digests = {p: _digest_file(p) for p in files} if use_cache else {}
 
     project = ProjectIndex(root)
@@ -299,8 +308,10 @@ def scan(
     for file_result in sorted(results, key=lambda r: r.path):
         result.findings.extend(file_result.findings)
         result.failures.extend(file_result.failures)
+        result.suppressed.extend(file_result.suppressed)
         if file_result.not_analysed:
             result.not_analysed.append(file_result.not_analysed)
     result.findings.sort(key=lambda f: f.sort_key)
+    result.suppressed.sort(key=lambda f: f.sort_key)
     result.project = project
     return result

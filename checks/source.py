@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import re
 from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
@@ -14,6 +13,8 @@ from .lines import LineIndex
 from .model import Range
 from .inference import Inference
 from .names import NameResolver, Scope
+from .suppressions import Suppression
+from .suppressions import parse as parse_suppressions
 
 
 class _Structure(NamedTuple):
@@ -25,8 +26,6 @@ class _Structure(NamedTuple):
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
-_SUPPRESSION = re.compile(r"#\s*codeward:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
-_CODE = re.compile(r"^CW\d{3}$")
 
 
 class SourceDoc:
@@ -223,17 +222,6 @@ class SourceDoc:
         return self.lines.slice(self.range_of(node))
 
     @cached_property
-    def suppressions(self) -> dict[int, frozenset[str]]:
-        """0-based line → codes suppressed there by ``# codeward: ignore[CW101, ...]``."""
-        found: dict[int, frozenset[str]] = {}
-        if "codeward" not in self.text:
-            return found
-        for line_no in range(self.lines.line_count):
-            line = self.lines.line_text(line_no)
-            if "codeward" not in line:
-                continue
-            match = _SUPPRESSION.search(line)
-            if match and match.group("codes"):
-                codes = {c.strip().upper() for c in match.group("codes").split(",")}
-                found[line_no] = frozenset(c for c in codes if _CODE.match(c))
-        return found
+    def suppressions(self) -> dict[int, Suppression]:
+        """0-based line → its ``# codeward: ignore[CW101, ...]`` comment (see :mod:`.suppressions`)."""
+        return parse_suppressions(self)

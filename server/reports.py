@@ -46,15 +46,27 @@ def to_json(scan: ScanResult) -> str:
         "files": scan.files,
         "findings": [finding_to_json(f) for f in scan.findings],
         "not_analysed": [{"path": n.path, "reason": n.reason} for n in scan.not_analysed],
+        "suppressed": [finding_to_json(f) | {"reason": str(f.properties.get("suppressed", ""))} for f in scan.suppressed],
         "rule_failures": [{"code": f.code, "path": f.path, "error": f.error} for f in scan.failures],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def to_text(scan: ScanResult, display_path: Any = lambda p: p) -> str:
-    """ruff-like lines: ``path:line:col: CODE message`` and the fix title when there is one."""
+def to_text(
+    scan: ScanResult,
+    display_path: Any = lambda p: p,
+    paint: Any = None,
+    snippet_lines: Any = None,
+    quiet: bool = False,
+) -> str:
+    """ruff-like lines: ``path:line:col: CODE [*] severity: message``, a source snippet when
+    ``snippet_lines(finding)`` gives one, and the fix title when there is one. ``quiet``:
+    the finding lines only, no snippet, fix line or summary."""
+    from codeward.server.text_style import Painter
+
+    paint = paint or Painter(False)
     lines: list[str] = []
-    safe = 0
+    safe = unsafe = 0
     for finding in scan.findings:
         rng = finding.range
         marker = ""
@@ -62,20 +74,35 @@ def to_text(scan: ScanResult, display_path: Any = lambda p: p) -> str:
             if finding.fix.applicability is Applicability.SAFE:
                 safe += 1
                 marker = " [*]"
-        lines.append(f"{display_path(finding.path)}:{rng.start.line + 1}:{rng.start.column + 1}: {finding.code}{marker} {finding.message}")
+            else:
+                unsafe += 1
+        where = paint.path(f"{display_path(finding.path)}:{rng.start.line + 1}:{rng.start.column + 1}:")
+        lines.append(f"{where} {paint.code(finding.code, finding.severity)}{marker} {finding.severity.value}: {finding.message}")
+        if quiet:
+            continue
+        if snippet_lines is not None:
+            lines += snippet_lines(finding)
         if finding.fix is not None:
-            unsafe = "" if finding.fix.applicability is Applicability.SAFE else " (unsafe)"
-            lines.append(f"  fix{unsafe}: {finding.fix.title}")
+            kind = "" if finding.fix.applicability is Applicability.SAFE else " (unsafe)"
+            lines.append(paint.dim(f"  fix{kind}: {finding.fix.title}"))
     for item in scan.not_analysed:
         lines.append(f"{display_path(item.path)}: not analysed: {item.reason}")
     for failure in scan.failures:
         lines.append(f"{display_path(failure.path)}: internal error in {failure.code}: {failure.error}")
-    count = len(scan.findings)
-    if count:
-        summary = f"Found {count} finding{'s' if count != 1 else ''} in {scan.files} file{'s' if scan.files != 1 else ''}."
-        if safe:
-            summary += f"\n[*] {safe} fixable with `codeward scan --fix`."
-        lines.append(summary)
-    else:
-        lines.append(f"No findings in {scan.files} file{'s' if scan.files != 1 else ''}.")
+    if quiet:
+        return "".join(line + "\n" for line in lines)
+    lines.append(summary(len(scan.findings), scan.files, safe, unsafe, len(scan.suppressed)))
     return "\n".join(lines) + "\n"
+
+
+def summary(count: int, files: int, safe: int, unsafe: int, suppressed: int) -> str:
+    """The closing lines: how many findings, and how many fixes each flag would apply."""
+    plural = lambda n, word: f"{n} {word}{'s' if n != 1 else ''}"  # noqa: E731
+    text = f"Found {plural(count, 'finding')} in {plural(files, 'file')}." if count else f"No findings in {plural(files, 'file')}."
+    if suppressed:
+        text += f" ({suppressed} suppressed by comments)"
+    if safe:
+        text += f"\n[*] {safe} fixable with `codeward scan --fix`."
+    if unsafe:
+        text += f"\n{unsafe} more fix{'es' if unsafe != 1 else ''} with `codeward scan --fix --unsafe-fixes` (unsafe: review them)."
+    return text

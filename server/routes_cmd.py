@@ -32,6 +32,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 def collect(path: Path, config: Config) -> list[RouteSummary]:
     """Route summaries of every Python file under ``path``, analysed with the whole project."""
+    return summaries_of(*index_project(path, config), config)
+
+
+def summaries_of(docs: list[SourceDoc], project: ProjectIndex, config: Config) -> list[RouteSummary]:
+    summaries: list[RouteSummary] = []
+    for doc in docs:
+        summaries.extend(summarise(doc, project, config))
+    return sorted(summaries, key=lambda s: (s.path, s.range.start.line))
+
+
+def index_project(path: Path, config: Config) -> tuple[list[SourceDoc], ProjectIndex]:
+    """Every Python file under ``path`` parsed, and the project index built from them."""
     root = scan_root([path])
     project = ProjectIndex(root)
     docs: list[SourceDoc] = []
@@ -45,10 +57,7 @@ def collect(path: Path, config: Config) -> list[RouteSummary]:
             continue
         project.update(doc.path, doc)
         docs.append(doc)
-    summaries: list[RouteSummary] = []
-    for doc in docs:
-        summaries.extend(summarise(doc, project, config))
-    return sorted(summaries, key=lambda s: (s.path, s.range.start.line))
+    return docs, project
 
 
 def render_text(summaries: list[RouteSummary]) -> str:

@@ -54,19 +54,27 @@ def _location(path: str, region: dict[str, int]) -> dict[str, Any]:
     return {"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}, "region": region}}
 
 
-def _fingerprint(finding: Finding, occurrence: int) -> str:
-    key = f"{finding.code}|{finding.path}|{finding.fingerprint_text}|{occurrence}"
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+def fingerprints(findings: list[Finding]) -> list[str]:
+    """A fingerprint per finding that survives unrelated edits and moved lines: rule, path and
+    the flagged code, numbered when the same code repeats in a file (SARIF, GitLab)."""
+    occurrences: Counter[tuple[str, str, str]] = Counter()
+    found = []
+    for finding in findings:
+        key = (finding.code, finding.path, finding.fingerprint_text)
+        text = f"{finding.code}|{finding.path}|{finding.fingerprint_text}|{occurrences[key]}"
+        found.append(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32])
+        occurrences[key] += 1
+    return found
 
 
-def _result(finding: Finding, rule_index: int, occurrence: int) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": _LEVEL[finding.severity],
         "message": {"text": finding.message},
         "locations": [_location(finding.path, _region(finding))],
-        "partialFingerprints": {"codeward/v1": _fingerprint(finding, occurrence)},
+        "partialFingerprints": {"codeward/v1": fingerprint},
         "properties": {"confidence": finding.confidence.value, "cwe": [f"CWE-{c}" for c in finding.cwe]},
     }
     if finding.flow:
@@ -91,12 +99,12 @@ def to_sarif(scan: ScanResult) -> dict[str, Any]:
     rules = all_rules()
     used = sorted({f.code for f in scan.findings} | set(rules))
     index = {code: i for i, code in enumerate(used)}
-    occurrences: Counter[tuple[str, str, str]] = Counter()
-    results = []
-    for finding in scan.findings:
-        key = (finding.code, finding.path, finding.fingerprint_text)
-        results.append(_result(finding, index[finding.code], occurrences[key]))
-        occurrences[key] += 1
+    results = [_result(f, index[f.code], fp) for f, fp in zip(scan.findings, fingerprints(scan.findings))]
+    for finding, fingerprint in zip(scan.suppressed, fingerprints(scan.suppressed)):
+        if finding.code in index:  # shown as suppressed (closed) alerts, with the comment's reason
+            result = _result(finding, index[finding.code], fingerprint)
+            result["suppressions"] = [{"kind": "inSource", "justification": str(finding.properties.get("suppressed", ""))}]
+            results.append(result)
     notifications = [
         {
             "level": "warning",

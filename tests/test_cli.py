@@ -35,7 +35,7 @@ def test_text_output_and_exit_code(project: Path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(project)
     code, out, _ = run(capsys, "scan", "--no-cache")
     assert code == 1
-    assert "app.py:5:30: CW502 [*] `verify=...` here" in out
+    assert "app.py:5:30: CW502 [*] error: `verify=...` here" in out
     assert "  fix: Remove the argument that disables certificate verification" in out
     assert "Found 1 finding in 2 files." in out
 

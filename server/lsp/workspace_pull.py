@@ -37,7 +37,7 @@ class WorkspaceReports:
         #: Files the last workspace scan covered (URIs): the ones re-checked when closed or changed.
         self.scanned: set[str] = set()
         self._reports: dict[str, tuple[str, list[types.Diagnostic]]] = {}
-        self._ids = itertools.count(1)  # codeward: ignore[CW303] -- result ids, not credentials
+        self._ids = itertools.count(1)
         self._changed = asyncio.Event()
 
     def put(self, uri: str, diagnostics: list[types.Diagnostic], force: bool = False) -> None:

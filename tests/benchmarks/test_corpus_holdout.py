@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import sys
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -118,7 +119,10 @@ def test_secrets_are_not_repeated_in_the_labels_file() -> None:
 
 
 def test_holdout_is_kept_out_of_pytest_and_the_repo_scan() -> None:
-    import tomllib
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10
+        import tomli as tomllib
 
     root = HOLDOUT.parents[1]
     config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
