@@ -49,6 +49,8 @@ class ContainerMixin:
         prefix = base + "["
         for name in [n for n in env if n.startswith(prefix)]:
             del env[name]
+        for name in [n for n in self.known if n.startswith(prefix)]:
+            del self.known[name]
         self.known.pop(base + LENGTH, None)
 
     def _set_items(self, base: str, source: ast.AST | None, env: Env) -> None:
@@ -62,6 +64,7 @@ class ContainerMixin:
         elif isinstance(source, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in source.elts):
             for index, value in enumerate(source.elts):
                 env[item_key(base, index)] = self.expr(value, dict(env))  # type: ignore[attr-defined]
+                self._remember_item(base, index, value)
             self.known[base + LENGTH] = len(source.elts)
 
     def _store_item(self, target: ast.Subscript, value: frozenset[Label], env: Env) -> None:
@@ -101,16 +104,30 @@ class ContainerMixin:
         if func.attr == "get" and node.args:
             if not any(n.startswith(base + "[") for n in env):
                 return None
+            # configparser's get(section, option), else a dict's get(key, default)
+            whole = evaluate(ast.Tuple(elts=node.args, ctx=ast.Load()), self.known)
+            found = env.get(item_key(base, whole)) if whole is not UNKNOWN and len(node.args) > 1 else None
+            if found is not None:
+                return found
             key = evaluate(node.args[0], self.known)
             found = env.get(item_key(base, key)) if isinstance(key, (str, int)) else None
             if found is None:
                 return None
             return union(found, *args[1:])
+        if func.attr == "set" and len(node.args) >= 2:  # configparser's set(section, option, value)
+            key = evaluate(ast.Tuple(elts=node.args[:-1], ctx=ast.Load()), self.known)
+            if key is UNKNOWN:
+                self._forget_items(base, env)
+            else:
+                env[item_key(base, key if len(node.args) > 2 else key[0])] = args[-1]  # type: ignore[index]
+            env[base] = union(env.get(base, CLEAN), args[-1])
+            return CLEAN
         if func.attr in _RESHAPING or (func.attr in _KNOWN_LIST_METHODS and not isinstance(length, int)):
             self._forget_items(base, env)
             return None
         if func.attr == "append" and isinstance(length, int) and len(args) == 1:
             env[item_key(base, length)] = args[0]
+            self._remember_item(base, length, node.args[0])
             self.known[base + LENGTH] = length + 1
             return None
         if func.attr == "pop" and isinstance(length, int) and length > 0:
@@ -122,12 +139,32 @@ class ContainerMixin:
             if not 0 <= index < length:
                 return None
             popped = env.get(item_key(base, index), CLEAN)
+            for name in [n for n in self.known if n.startswith(base + "[")]:
+                del self.known[name]  # constant items shift: forget them
             for position in range(index, length - 1):
                 env[item_key(base, position)] = env.get(item_key(base, position + 1), CLEAN)
             env.pop(item_key(base, length - 1), None)
             self.known[base + LENGTH] = length - 1
             return popped
         return None
+
+
+    def _remember_item(self, base: str, index: int, value: ast.AST) -> None:
+        """Keep a list item's constant value (``["sh", "-c", cmd]``) for sinks that read it."""
+        constant = evaluate(value, self.known)
+        if constant is UNKNOWN:
+            self.known.pop(item_key(base, index), None)
+        else:
+            self.known[item_key(base, index)] = constant
+
+    def constant_items(self, expr: ast.AST, count: int) -> list[object]:
+        """The first ``count`` items of a list literal or a tracked local list, each a
+        constant or UNKNOWN (an empty list when the list itself is unknown)."""
+        if isinstance(expr, (ast.List, ast.Tuple)):
+            return [evaluate(e, self.known) for e in expr.elts[:count]]
+        if isinstance(expr, ast.Name) and isinstance(self.known.get(expr.id + LENGTH), int):
+            return [self.known.get(item_key(expr.id, i), UNKNOWN) for i in range(count)]
+        return []
 
 
 def merged_item(name: str, env: Env) -> frozenset[Label]:

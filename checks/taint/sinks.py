@@ -92,7 +92,8 @@ class SinkMixin:
         required = row.get("requires_keyword")
         if required is not None:
             kw = next((k for k in node.keywords if k.arg == required), None)
-            if kw is None or not (isinstance(kw.value, ast.Constant) and kw.value.value is True):
+            enabled = kw is not None and isinstance(kw.value, ast.Constant) and kw.value.value is True
+            if not enabled and not (required == "shell" and node.args and self._runs_shell(node.args[0])):
                 return False
         safe = row.get("safe_keyword")
         if safe is not None:
@@ -109,6 +110,16 @@ class SinkMixin:
                 if resolved in allowed or dotted(value) in allowed or constant in allowed:
                     return False
         return True
+
+    def _runs_shell(self, argv: ast.AST) -> bool:
+        """``["sh", "-c", command]``: a shell reads the command text even without shell=True."""
+        items = self.constant_items(argv, 2)  # type: ignore[attr-defined]
+        if len(items) < 2 or not isinstance(items[1], str) or items[1].lower() not in ("-c", "/c", "-command"):
+            return False
+        if not isinstance(items[0], str):  # a program picked per platform (cmd.exe or sh)
+            return True
+        program = items[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
+        return program.removesuffix(".exe") in _SHELLS
 
     def _bound_value(self, value: ast.AST) -> ast.AST:
         """What a name holds (its single binding in this scope or the module), else ``value``."""
@@ -225,6 +236,7 @@ class SinkMixin:
             self._record(None, "html", "the response", node.value, None, node.value, value)
 
 
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "cmd", "powershell", "pwsh"})
 _TYPE_KEYWORDS = frozenset({"content_type", "mimetype", "media_type"})
 
 
