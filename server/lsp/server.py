@@ -26,9 +26,11 @@ from codeward.checks.incremental import IncrementalAnalyser
 from codeward.checks.project import FACT_EXTRACTORS, module_name_for
 from codeward.checks.registry import all_rules
 from codeward.checks.routes import summaries_for
+from codeward.server.baseline import BaselineError
 
 from . import actions, secret_edits, workspace_pull
 from .analysis import DocResult, Snapshot, has_rules, run_analysis
+from .baselined import BaselineView, mark_baselined
 from .diagnostics import hover_text, to_diagnostic
 from .documents import LspWorkspace
 from .positions import ClientPositions
@@ -67,6 +69,7 @@ class CodewardServer(LanguageServer):
             "codeward", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental, protocol_cls=CodewardProtocol
         )
         self.settings = Settings()
+        self.baseline = BaselineView()
         self.results: dict[str, DocResult] = {}
         #: Per open document: the state that lets an edit re-check only what it touched.
         self.analysers: dict[str, IncrementalAnalyser] = {}
@@ -185,9 +188,16 @@ class CodewardServer(LanguageServer):
         if result.incremental and previous is not None:
             result.used_facts |= previous.used_facts  # the re-check read only part of the module
         rules = all_rules()
+        root = self.root or snapshot.config.root
+        try:
+            known = self.baseline.known(result.findings, self.settings.baseline, root)
+        except BaselineError as exc:
+            self.log(f"codeward: {exc}", types.MessageType.Warning, once=("baseline", str(exc)))
+            known = set()
+        shown = [f for f in result.findings if not (id(f) in known and self.settings.baseline_findings == "hide")]
         result.diagnostics = [
-            to_diagnostic(f, result.positions, snapshot.uri, rules, self.related_support, self.root or snapshot.config.root)
-            for f in result.findings
+            mark_baselined(to_diagnostic(f, result.positions, snapshot.uri, rules, self.related_support, root), id(f) in known)
+            for f in shown
         ]
         return result
 

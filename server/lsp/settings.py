@@ -31,6 +31,10 @@ class Settings:
     workspace_diagnostics: bool = False
     #: Used only when the user sets it; the server never runs a workspace interpreter itself.
     interpreter: str | None = None
+    #: A ``codeward scan --write-baseline`` file (relative to the workspace root): findings it
+    #: records are shown as hints (``baseline_findings = "hint"``) or not at all (``"hide"``).
+    baseline: str | None = None
+    baseline_findings: str = "hint"
 
     @property
     def debounce(self) -> float:
@@ -81,6 +85,16 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, li
                 values["interpreter"] = value
             else:
                 problems.append("'interpreter' must be a path to a Python executable")
+        elif key == "baseline":
+            if value is None or isinstance(value, str):
+                values["baseline"] = (value or "").strip() or None
+            else:
+                problems.append("'baseline' must be the path of a codeward baseline file")
+        elif key == "baselineFindings":
+            if value in ("hint", "hide"):
+                values["baseline_findings"] = value
+            else:
+                problems.append(f"'baselineFindings' must be \"hint\" or \"hide\", not {value!r}")
         else:
             problems.append(f"unknown setting '{key}'")
     return dataclasses.replace(base or Settings(), **values), problems
