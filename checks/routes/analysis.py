@@ -21,11 +21,12 @@ from .behaviour import mentioned_names
 from .data import first_row, glob_any
 from .discover import Route, discover_routes
 from .nodes import function_nodes
+from .public import magic_value, public_reason
+from .facts import LOGIN_LIBRARIES
 from .identity import is_user_expr
 from .scope import project_view
 from .view import ProjectView, lookup
 
-_LOGIN_LIBRARIES = ("flask_login", "flask_jwt_extended", "flask_httpauth", "django.contrib.auth", "fastapi.security", "starlette.authentication", "rest_framework.permissions")
 _WORD = re.compile(r"[a-z_]+")
 _ADMIN_ATTRS = ("is_admin", "is_staff", "is_superuser", "role", "roles")
 
@@ -41,8 +42,9 @@ class Effects:
     models: set[str] = field(default_factory=set)  # model_key of capitalised receivers of data calls (Note)
     tables: set[str] = field(default_factory=set)  # model_key of tables named by SQL the route runs
     per_owner: bool = False  # that SQL selects by an owner/tenant column: per-owner data
-    owner_tables: set[str] = field(default_factory=set)  # tables its SQL ties to an owner column
+    owner_tables: set[str] = field(default_factory=set)  # tables its SQL selects by a user/tenant column
     creates: list[ast.Call] = field(default_factory=list)  # writes that add a new record
+    created_models: set[str] = field(default_factory=set)  # model_key of what they add (User(...), INSERT INTO users)
 
     @property
     def creates_only(self) -> bool:
@@ -63,6 +65,7 @@ class Verdict:
     confidence: Confidence = Confidence.MEDIUM
     reason: str = ""
     unsigned_webhook: bool = False  # needs a signature check, not a login
+    magic_token: tuple[str, str] | None = None  # (capability in the URL, fixed value it also accepts)
 
     @property
     def auth(self) -> str:
@@ -95,6 +98,7 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
     data_rows = sorted(knowledge.rows("access_data_calls"), key=lambda r: r["effect"] != "write")
     signature_rows = knowledge.rows("access_signature_checks")
     owner_fields = [n for row in knowledge.rows("access_owner_fields") for n in row["names"]]
+    private_fields = [n for row in knowledge.rows("access_owner_fields") if row["kind"] != "author" for n in row["names"]]
     for func in route.functions:
         for node in function_nodes(doc, func):
             if isinstance(node, ast.Call):
@@ -107,14 +111,16 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                         (found.writes if write else found.reads).append(node)
                         if write and _creates(node, written):
                             found.creates.append(node)
+                            found.created_models |= _created_models(doc, node)
                         head = (written or "").split(".", 1)[0]
                         if head[:1].isupper():
                             found.models.add(model_key(head))
                         tables, where = _sql_tables(doc, node)
                         found.tables.update(tables)
-                        if where and any(re.search(rf"\b{re.escape(f)}\b", where, re.IGNORECASE) for f in owner_fields):
+                        if where and not found.per_owner:
+                            found.per_owner = any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in owner_fields)
+                        if where and any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in private_fields):
                             found.owner_tables.update(tables)
-                            found.per_owner = found.per_owner or any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in owner_fields)
                         break
                 else:
                     helper = _helper_effect(doc, node, view)
@@ -168,6 +174,22 @@ def _creates(call: ast.Call, written: str | None) -> bool:
     return bool(re.match(r"\s*insert\b", string_value(first) or "", re.IGNORECASE)) if first is not None else False
 
 
+def _created_models(doc: SourceDoc, call: ast.Call) -> set[str]:
+    """What a create call adds: ``User.objects.create(...)`` / ``create_user``, ``session.add(
+    User(...))`` or of a local bound to one, ``INSERT INTO users``."""
+    head = (dotted(call.func) or "").split(".", 1)[0]
+    if head[:1].isupper():
+        return {model_key(head)}
+    found: set[str] = set()
+    for arg in call.args[:1]:
+        value = doc.names.binding(arg.id, doc.scope_of(arg)) if isinstance(arg, ast.Name) else arg  # type: ignore[arg-type]
+        if isinstance(value, ast.Call) and (dotted(value.func) or "")[:1].isupper():
+            found.add(model_key((dotted(value.func) or "").rsplit(".", 1)[-1]))
+    if not found:
+        found = _sql_tables(doc, call)[0]
+    return found
+
+
 def _is_commit(call: ast.Call) -> bool:
     return isinstance(call.func, ast.Attribute) and call.func.attr == "commit"
 
@@ -183,7 +205,7 @@ _SQL_TABLES = re.compile(r"\b(?:from|join|update|into)\s+[`\"]?(\w+)", re.IGNORE
 def _sql_tables(doc: SourceDoc, call: ast.Call) -> tuple[set[str], str]:
     """Tables named by the SQL a data call runs (``execute(text("SELECT ... FROM loan JOIN
     member ..."))``), also through a local ``sql = "..."`` of the handler, and the text of
-    its WHERE clause (of an INSERT: its column list)."""
+    its WHERE clause."""
     if not call.args:
         return set(), ""
     first = call.args[0]
@@ -201,8 +223,6 @@ def _sql_tables(doc: SourceDoc, call: ast.Call) -> tuple[set[str], str]:
     if not text:
         return set(), ""
     where = re.split(r"\bwhere\b", text, maxsplit=1, flags=re.IGNORECASE)
-    if len(where) == 1 and re.match(r"\s*insert\b", text, re.IGNORECASE):
-        where = re.split(r"\binto\b", text, maxsplit=1, flags=re.IGNORECASE)  # its column list
     return {model_key(t) for t in _SQL_TABLES.findall(text)}, where[1] if len(where) > 1 else ""
 
 
@@ -280,45 +300,6 @@ def _input_key(doc: SourceDoc, node: ast.Constant) -> bool:
 _LOOKUP_CALLS = frozenset({"find_one", "find", "count_documents", "delete_one", "delete_many"})
 
 
-def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: Config) -> str | None:
-    if any(g.kind == "public" for g in route.guards) and not opens_changes(route, effects):
-        return "explicitly public"
-    parts = [s for s in route.url.strip("^$").split("/") if s]
-    # Only the last segment names the page (``/auth/login``); ``/docs/<id>`` is a record.
-    segments = parts[-1:] if parts and not parts[-1].startswith(("<", "{", "(")) else []
-    for pattern in config.public_routes:
-        from fnmatch import fnmatchcase
-
-        if fnmatchcase(route.handler, pattern) or fnmatchcase(route.url, pattern):
-            return "listed in public-routes"
-    if route.url.strip("/^$") == "" and not effects.writes:
-        return "index page"
-    static = [p.replace("-", "_") for p in parts if not p.startswith(("<", "{", "("))]
-    names = [route.handler, route.handler.replace("View", "").lower(), *(s.replace("-", "_") for s in segments), "_".join(static)]
-    row = first_row(knowledge, "access_public_routes", "names", *names)
-    if row is None:
-        return None
-    if row.get("needs_signature") and not effects.signature_checked:
-        return None  # _decide treats it as an unsigned webhook
-    if effects.writes and any(_RECORD_ID.match(p) for p in route.path_params):
-        # `/employees/<employee_id>/reset`: a reset *request* is public, changing the
-        # password of a record the URL picks is not (a token would pick it, not an id).
-        return None
-    return str(row["reason"])
-
-
-_RECORD_ID = re.compile(r"^(id|pk|.+_(id|pk)|.+Id)$")
-
-
-def opens_changes(route: Route, effects: Effects) -> bool:
-    """An explicit opt-out (``AllowAny``) on a route that changes existing records: a record
-    picked by the URL, a PUT/PATCH/DELETE, or one it loads and then changes. Opening
-    sign-up or a contact form (adding records only) is a decision; opening edits is not."""
-    if not effects.writes or effects.creates_only:
-        return False
-    return bool(route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in route.methods) or bool(effects.reads)
-
-
 _PRIVILEGED_AREAS = ("admin", "debug", "internal")
 
 
@@ -343,8 +324,10 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     view = project_view(doc, project, memo)
     routes = discover_routes(doc, view, knowledge, config)
     result = [Verdict(r, effects_of(doc, r, knowledge, view)) for r in routes]
+    accounts = view.account_names
     for v in result:
-        v.public = public_reason(v.route, v.effects, knowledge, config)
+        v.public = public_reason(v.route, v.effects, knowledge, config, accounts)
+        v.magic_token = magic_value(v.route, knowledge) if v.public is None else None
         v.admin_route = _is_admin_route(v.route, v.effects)
     _decide(result, has_auth_concept(doc, view, result), _public_content(view, knowledge))
     memo["access.verdicts"] = result
@@ -360,13 +343,13 @@ def analysed_route_nodes(memo: dict[str, object]) -> list[ast.AST]:
 
 def has_auth_concept(doc: SourceDoc, view: ProjectView, result: list[Verdict]) -> bool:
     """Whether the app knows who is calling at all: a guard anywhere in the project, a
-    guarded route here, or a login library imported. Apps without any are not told route by
+    guarded route here, or a login library imported by any of its modules. Apps without any are not told route by
     route that they lack authentication (that would flag every route of a demo app)."""
     if view.guards or view.hooks or any(v.authenticated for v in result):
         return True
     if any("LoginRequired" in m for m in view.settings.get("middleware", [])) or view.settings.get("drf_permissions"):
         return True
-    return any(i.startswith(_LOGIN_LIBRARIES) for i in doc.names.imports.values())
+    return view.login_library or any(i.startswith(LOGIN_LIBRARIES) for i in doc.names.imports.values())
 
 
 def _is_webhook(route: Route) -> bool:
@@ -460,6 +443,9 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
         modifies = bool(e.writes) and not e.creates_only and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
         if v.admin_route:
             v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin, debug or internal route"
+        elif v.magic_token:
+            v.needs_login, v.confidence = True, Confidence.HIGH
+            v.reason = f"its capability `{v.magic_token[0]}` also accepts the fixed value {v.magic_token[1]!r}, which skips the check"
         elif any(g.kind == "public" for g in v.route.guards):
             v.needs_login, v.confidence = True, Confidence.MEDIUM
             v.reason = "it is explicitly opened to anonymous callers but changes existing records"
@@ -469,7 +455,7 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
         elif (guarded and guarded * 2 > others or same_data) and (e.reads or e.writes or user):
             v.needs_login, v.confidence = True, Confidence.HIGH
             v.reason = f"the other routes here require a login and this one {'changes' if e.writes else 'reads'} stored data"
-        elif (mutating or v.route.path_params and not (e.models and e.models <= public_content)) and guarded_totals[True] + guarded_totals[False] >= 2 and _mostly_guarded(result):
+        elif (mutating or v.route.path_params and e.reads and not (e.models and e.models <= public_content)) and guarded_totals[True] + guarded_totals[False] >= 2 and _mostly_guarded(result):
             v.needs_login, v.confidence = True, Confidence.MEDIUM
             what = "accepts changes" if mutating else "serves a particular record"
             v.reason = f"it {what} and the other routes here require a login"

@@ -238,6 +238,27 @@ def _admits_only_the_logged_in(stmt: ast.If, rest: list[ast.stmt], knowledge: Kn
     return returns and bool(rest) and rejection(rest[:1], knowledge) == "login"
 
 
+def owner_gate(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledge) -> bool:
+    """The handler changes data only for the record's owner: ``if note.user_id ==
+    current_user.id: <change>`` (or ``!=`` then refuse). An anonymous caller has no identity
+    to match, so this protects the route as a login check does."""
+    from .identity import is_caller
+
+    owner_fields = {n for row in knowledge.rows("access_owner_fields") for n in row["names"]}
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and len(node.test.ops) == 1):
+            continue
+        sides = [node.test.left, node.test.comparators[0]]
+        owner = any(isinstance(s, ast.Attribute) and s.attr in owner_fields or isinstance(s, ast.Subscript) and isinstance(s.slice, ast.Constant) and s.slice.value in owner_fields for s in sides)
+        caller = any(is_caller(s, frozenset()) for s in sides)
+        if not (owner and caller):
+            continue
+        op = node.test.ops[0]
+        if isinstance(op, (ast.Eq, ast.Is)) and not rejects(node.body, knowledge) or isinstance(op, (ast.NotEq, ast.IsNot)) and rejects(node.body, knowledge):
+            return True
+    return False
+
+
 def dispatch_guarded(doc, call: ast.AST, knowledge: Knowledge) -> bool:  # type: ignore[no-untyped-def]
     """Whether a login check runs before ``call`` in its function: an ``if`` that tests
     whether someone is logged in and directly refuses, among the statements before the call's

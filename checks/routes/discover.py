@@ -18,7 +18,7 @@ from ..config import Config
 from ..knowledge import Knowledge
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
-from .behaviour import body_guard
+from .behaviour import body_guard, owner_gate
 from .nodes import all_nodes
 from .dependencies import dependency_parameters, dependency_targets
 from .facts import ANY_APP, object_key
@@ -276,6 +276,10 @@ class _Discovery:
         if not urls and not is_view_class and not is_api_view:
             if not (self.imports_django and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _takes_request(node) and self._is_views_module()):
                 return
+        flask_rule = next((entry for _, entry in urls if entry.get("flask")), None)
+        if flask_rule is not None:  # add_url_rule in another module (facts._imported_view_rule)
+            self._route_for(node, "flask", flask_rule["url"], tuple(flask_rule["methods"]) or ("GET",), None)
+            return
         url = self._django_url(urls) if urls else ""
         framework = "drf" if is_api_view or (isinstance(node, ast.ClassDef) and self._is_drf_class(node)) else "django"
         methods: tuple[str, ...] = ("GET", "POST")
@@ -335,6 +339,8 @@ class _Discovery:
         kind = body_guard(func, self.knowledge)
         if kind:
             route.guards.append(Guard("check in the handler body", kind, "body"))
+        elif owner_gate(func, self.knowledge):
+            route.guards.append(Guard("owner check in the handler body", "login", "body"))
         route.guards.extend(self._guard_calls(func))
 
     def _guard_calls(self, func: Handler) -> list[Guard]:

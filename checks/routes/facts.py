@@ -30,6 +30,8 @@ _ROUTER_TYPES = {
     "flask.Blueprint": "flask",
     "flask.Flask": "flask",
 }
+#: Libraries whose import shows the application authenticates its callers.
+LOGIN_LIBRARIES = ("flask_login", "flask_jwt_extended", "flask_httpauth", "django.contrib.auth", "fastapi.security", "starlette.authentication", "rest_framework.permissions")
 #: The hooks key of a hook an extension registers on the app it is given (see _hook_key).
 ANY_APP = "<any app>"
 _MODEL_FIELD_CALLS = ("Column", "mapped_column", "ForeignKey", "relationship", "Field", "ReferenceField")
@@ -84,6 +86,8 @@ class _Extractor:
                     self.facts.setdefault("fetchers", {}).setdefault(helper[0], helper[1])
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
                 self._hook(node)
+        if any(i.startswith(LOGIN_LIBRARIES) for i in self.doc.names.imports.values()):
+            self.facts["login_library"] = True
         from ..rules._settings import is_settings_file  # here: importing rules registers them
 
         if is_settings_file(self.doc):
@@ -279,11 +283,29 @@ class _Extractor:
                 key = self._hook_key(func.value)
                 if kind and key:
                     self._put("hooks", key, kind)
+        elif func.attr == "add_url_rule" and call.args:
+            self._imported_view_rule(call)
         elif func.attr == "register" and len(call.args) >= 2:
             prefix = string_value(call.args[0])
             view = self.doc.resolve(call.args[1]) or dotted(call.args[1])
             if prefix is not None and view:
                 self.facts.setdefault("urls", []).append({"url": prefix.strip("^$"), "view": view, "viewset": True, "router": dotted(func.value) or ""})
+
+    def _imported_view_rule(self, call: ast.Call) -> None:
+        """``app.add_url_rule("/user/<id>", view_func=UserAPI.as_view("user"))`` with the view
+        imported from another module: that module's discovery needs the URL (a view defined
+        here is discovered with this module)."""
+        url = string_value(call.args[0])
+        kw = keyword(call, "view_func")
+        target = kw.value if kw is not None else (call.args[2] if len(call.args) >= 3 else None)
+        if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and target.func.attr == "as_view":
+            target = target.func.value
+        if url is None or not isinstance(target, ast.Name) or not isinstance(self.doc.names.binding(target.id, self.doc.scope_of(target)), tuple):
+            return
+        methods_kw = keyword(call, "methods")
+        methods = [str(string_value(e)).upper() for e in methods_kw.value.elts if string_value(e)] if methods_kw is not None and isinstance(methods_kw.value, (ast.List, ast.Tuple)) else []
+        view = self.doc.resolve(target) or target.id
+        self.facts.setdefault("urls", []).append({"url": url, "view": view, "flask": True, "methods": methods})
 
     def _settings(self, tree: ast.Module) -> None:
         for stmt in tree.body:

@@ -85,6 +85,14 @@ def is_caller(expr: ast.AST, user_names: frozenset[str]) -> bool:
     )
 
 
+def holds_caller(expr: ast.AST, user_names: frozenset[str], knowledge: Knowledge, view: ProjectView | None) -> bool:
+    """:func:`is_caller`, or a call returning the caller anywhere in ``expr``
+    (``token_auth.current_user().id``, ``int(get_jwt_identity())``, a project helper)."""
+    rows = knowledge.rows("access_caller_calls")
+    patterns = rows[0]["calls"] if rows else []
+    return is_caller(expr, user_names) or any(_caller_call(sub, patterns, view) for sub in ast.walk(expr))
+
+
 def _caller_call(call: ast.AST, patterns: list[str], view: ProjectView | None) -> bool:
     """``get_jwt_identity()`` (a data row) or a call of a project helper returning the caller."""
     if not isinstance(call, ast.Call):

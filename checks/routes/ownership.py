@@ -17,7 +17,7 @@ from ..knowledge import Knowledge, Row
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
 from .analysis import Verdict
-from .identity import ID_NAME, caller_locals, caller_names, current_user_expression, is_caller, is_user_expr
+from .identity import ID_NAME, caller_locals, caller_names, current_user_expression, holds_caller, is_caller, is_user_expr
 from .data import first_row, glob_any
 from .nodes import function_nodes
 from .view import ProjectView, lookup
@@ -364,32 +364,26 @@ def _chain_scoped(call: ast.Call, owner_fields: list[str], user_names: frozenset
     return False
 
 
-def _checked_in_body(doc: SourceDoc, func: ast.AST, owner_fields: list[str], user_names: frozenset[str], knowledge: Knowledge) -> bool:
-    """A comparison with the caller's identity or a record's owner field (either branch form:
-    ``if note["user_id"] != uid: abort(403)`` or ``if note.owner == user: ... else: 403``),
-    or an object-permission call."""
+def _checked_in_body(doc: SourceDoc, func: ast.AST, user_names: frozenset[str], knowledge: Knowledge, view: ProjectView) -> bool:
+    """A comparison with the caller's identity outside a query (either branch form: ``if
+    note["user_id"] != uid: abort(403)``, ``if note.owner == user: ... else: 403``), or an
+    object-permission call. A comparison inside a query's filter is judged with the query: a
+    filter on the owner column with the client's value (``user_id == id``) is no check."""
     check_rows = knowledge.rows("access_object_checks")
     for node in function_nodes(doc, func):
         if isinstance(node, ast.Compare):
             if any(isinstance(c, ast.Constant) and c.value is None for c in node.comparators):
                 continue  # `g.operator is None`: whether someone is logged in, not whose record
-            for side in [node.left, *node.comparators]:
-                for sub in ast.walk(side):
-                    if _owner_part(sub, owner_fields) or is_caller(sub, user_names):
-                        return True
+            if isinstance(doc.parent(node), ast.Call) or isinstance(doc.parent(node), ast.keyword):
+                continue  # Note.query.filter(Note.user_id == id): a query condition
+            if any(holds_caller(side, user_names, knowledge, view) for side in [node.left, *node.comparators]):
+                return True
         elif isinstance(node, ast.Call) and check_rows:
             written = dotted(node.func) or ""
             if glob_any(check_rows[0]["calls"], written, written.rsplit(".", 1)[-1]):
                 check_rows[0].hit()
                 return True
     return False
-
-
-def _owner_part(node: ast.AST, owner_fields: list[str]) -> bool:
-    """``note.user_id`` or ``note["user_id"]``: a record's owner field."""
-    if isinstance(node, ast.Attribute):
-        return node.attr in owner_fields
-    return isinstance(node, ast.Subscript) and string_value(node.slice) in owner_fields
 
 
 def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...]) -> list[Unchecked]:
@@ -412,7 +406,7 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
         tainted -= user_names
         if not tainted and "request" not in doc.text:
             continue
-        if _checked_in_body(doc, func, owner_fields, user_names, knowledge):
+        if _checked_in_body(doc, func, user_names, knowledge, view):
             continue
         user_expr = current_user_expression(doc, route, user_names)
         scoped_ids: set[str] = set()

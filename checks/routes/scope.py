@@ -61,11 +61,17 @@ def _package_dirs(project: ProjectIndex) -> frozenset[str]:
 
 def app_directory(path: str, package_dirs: frozenset[str]) -> str:
     """The folder holding the application ``path`` belongs to: above its outermost package
-    (``shop/`` for ``shop/orders/views.py``), or its own folder for a flat app. Facts from
+    (``shop/`` for ``shop/orders/views.py``, also through a folder without ``__init__.py``
+    inside it), or its own folder for a flat app. Facts from
     other applications scanned together (a monorepo, a corpus) do not leak into this one."""
-    directory = path.replace("\\", "/").rsplit("/", 1)[0] if "/" in path.replace("\\", "/") else ""
-    while directory and directory in package_dirs:
-        directory = directory.rsplit("/", 1)[0] if "/" in directory else ""
+    def parent(folder: str) -> str:
+        return folder.rsplit("/", 1)[0] if "/" in folder else ""
+
+    directory = parent(path.replace("\\", "/"))
+    # A folder without __init__.py inside a package (app/controller/ under app/) is a
+    # namespace subpackage of the same application.
+    while directory and (directory in package_dirs or parent(directory) in package_dirs):
+        directory = parent(directory)
     return directory
 
 

@@ -50,6 +50,7 @@ class ProjectView:
     injects: dict[str, list] = field(default_factory=dict)  # guard decorator -> [positional count, keywords]
     caller_helpers: set[str] = field(default_factory=set)  # helpers returning the caller or their id
     caller_helper_names: set[str] = field(default_factory=set)  # their last name segments
+    login_library: bool = False  # a module of the app imports a login library
 
     @property
     def account_names(self) -> frozenset[str]:
@@ -70,6 +71,7 @@ class ProjectView:
         self.__dict__.pop("_accounts", None)
         self.__dict__.pop("_public_content", None)
         self.callers.update(facts.get("callers", ()))
+        self.login_library = self.login_library or bool(facts.get("login_library"))
         for key in facts.get("caller_helpers", ()):
             self.caller_helpers.add(key)
             self.caller_helper_names.add(key.rsplit(".", 1)[-1])

@@ -1,0 +1,115 @@
+"""What is public by design: routes anonymous callers are meant to reach.
+
+One part of the protection question (DESIGN.md §8): a route nobody guards is still fine when
+it is explicitly opened, listed in ``public-routes``, the index page, a capability link (the
+record is picked by an unguessable value in the URL: CW303 judges how that value is made, not
+CW301), sign-up (it only creates an account), or a login, logout, password-reset, health or
+signed-webhook page.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
+
+from ..config import Config
+from ..knowledge import Knowledge
+from .behaviour import rejects
+from .data import first_row, glob_any
+
+if TYPE_CHECKING:
+    from .analysis import Effects
+    from .discover import Route
+
+
+def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: Config, accounts: frozenset[str] = frozenset()) -> str | None:
+    """Why ``route`` is public by intent (None when it is not): explicitly opened, listed in
+    ``public-routes``, the index page, a capability link, sign-up, or a page named like login,
+    logout, registration, password reset, health check or a signed webhook."""
+    if any(g.kind == "public" for g in route.guards) and not opens_changes(route, effects):
+        return "explicitly public"
+    parts = [s for s in route.url.strip("^$").split("/") if s]
+    # Only the last segment names the page (``/auth/login``); ``/docs/<id>`` is a record.
+    segments = parts[-1:] if parts and not parts[-1].startswith(("<", "{", "(")) else []
+    for pattern in config.public_routes:
+        if fnmatchcase(route.handler, pattern) or fnmatchcase(route.url, pattern):
+            return "listed in public-routes"
+    if route.url and route.url.strip("/^$") == "" and not effects.writes:
+        return "index page"  # (a view wired in no URL conf has an unknown URL, not this one)
+    capability = capability_parameter(route, knowledge)
+    if capability is not None and magic_value(route, knowledge) is None:
+        return f"capability link: the record is picked by the `{capability}` in the URL"
+    if effects.creates_only and accounts and effects.created_models and effects.created_models <= accounts:
+        return "registration: it only creates an account"
+    static = [p.replace("-", "_") for p in parts if not p.startswith(("<", "{", "("))]
+    names = [route.handler, route.handler.replace("View", "").lower(), *(s.replace("-", "_") for s in segments), "_".join(static)]
+    row = first_row(knowledge, "access_public_routes", "names", *names)
+    if row is None:
+        return None
+    if row.get("needs_signature") and not effects.signature_checked:
+        return None  # _decide treats it as an unsigned webhook
+    if effects.writes and any(_RECORD_ID.match(p) for p in route.path_params):
+        # `/employees/<employee_id>/reset`: a reset *request* is public, changing the
+        # password of a record the URL picks is not (a token would pick it, not an id).
+        return None
+    return str(row["reason"])
+
+
+_RECORD_ID = re.compile(r"^(id|pk|.+_(id|pk)|.+Id)$")
+
+
+def opens_changes(route: Route, effects: Effects) -> bool:
+    """An explicit opt-out (``AllowAny``) on a route that changes existing records: a record
+    picked by the URL, a PUT/PATCH/DELETE, or one it loads and then changes. Opening
+    sign-up or a contact form (adding records only) is a decision; opening edits is not."""
+    if not effects.writes or effects.creates_only:
+        return False
+    return bool(route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in route.methods) or bool(effects.reads)
+
+
+def capability_parameter(route: Route, knowledge: Knowledge) -> str | None:
+    """The URL parameter of a capability link (``/shares/<token>``, ``/invite/{invite_code}``)
+    that the handler uses: a token name (data rows ``access_token_names``)."""
+    rows = knowledge.rows("access_token_names")
+    if not rows:
+        return None
+    for param in route.path_params:
+        if glob_any(rows[0]["names"], param.lower()) and _used(route, param):
+            rows[0].hit()
+            return param
+    return None
+
+
+def _used(route: Route, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for f in route.functions for n in ast.walk(f))
+
+
+def magic_value(route: Route, knowledge: Knowledge) -> tuple[str, str] | None:
+    """``(parameter, value)`` when a capability in the URL is compared with a fixed string and
+    that branch skips the verification the other branch does (``if token == "preview": <no
+    check> else: obj = Token.verify(token)``): anyone who knows the value gets in."""
+    capability = next((p for p in route.path_params if glob_any(_token_names(knowledge), p.lower())), None)
+    if capability is None:
+        return None
+    for func in route.functions:
+        for node in ast.walk(func):
+            if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and len(node.test.ops) == 1 and isinstance(node.test.ops[0], ast.Eq)):
+                continue
+            sides = [node.test.left, node.test.comparators[0]]
+            names = [s.id for s in sides if isinstance(s, ast.Name)]
+            fixed = [s.value for s in sides if isinstance(s, ast.Constant) and isinstance(s.value, str)]
+            if names == [capability] and fixed and not rejects(node.body, knowledge) and _checks(node.orelse, capability) and not _checks(node.body, capability):
+                return capability, fixed[0]
+    return None
+
+
+def _checks(body: list[ast.stmt], name: str) -> bool:
+    """Whether ``body`` passes ``name`` to a call (a verification or a look-up by it)."""
+    return any(isinstance(n, ast.Call) and any(isinstance(a, ast.Name) and a.id == name for a in [*n.args, *(k.value for k in n.keywords)]) for stmt in body for n in ast.walk(stmt))
+
+
+def _token_names(knowledge: Knowledge) -> list[str]:
+    rows = knowledge.rows("access_token_names")
+    return rows[0]["names"] if rows else []
