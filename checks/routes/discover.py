@@ -22,7 +22,7 @@ from .behaviour import body_guard, owner_gate
 from .nodes import all_nodes
 from .dependencies import dependency_parameters, dependency_targets
 from .facts import ANY_APP, object_key
-from .view import Guard, ProjectView, guard_for, includes_of, known_guard, lookup
+from .view import Guard, ProjectView, guard_for, includes_of, known_guard, lookup, same_object
 
 Handler = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -276,6 +276,8 @@ class _Discovery:
         if not urls and not is_view_class and not is_api_view:
             if not (self.imports_django and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _takes_request(node) and self._is_views_module()):
                 return
+        if not urls and is_view_class and self.imports_django and any("view" in entry for _, entry in self.view.urls):
+            return  # the app's URL confs wire other views, not this one: it is not reachable
         flask_rule = next((entry for _, entry in urls if entry.get("flask")), None)
         if flask_rule is not None:  # add_url_rule in another module (facts._imported_view_rule)
             self._route_for(node, "flask", flask_rule["url"], tuple(flask_rule["methods"]) or ("GET",), None)
@@ -459,7 +461,7 @@ class _Discovery:
 
 
 def _same(a: str, b: str) -> bool:
-    return a == b or a.endswith("." + b) or b.endswith("." + a)
+    return same_object(b, a)
 
 
 def _takes_request(func: Handler) -> bool:

@@ -62,6 +62,8 @@ def is_user_expr(expr: ast.AST, user_names: frozenset[str] = frozenset()) -> boo
         return True
     if len(head) > 2 and head[1] == "state" and f"request.state.{head[2]}" in user_names:
         return True
+    if head[0] == "g" and len(head) > 1 and "user" in head[1].lower():
+        return True  # g.current_user, set by an auth callback the hooks do not show
     return "user" in head[1:] and head[0] in _CALLER_HOLDERS
 
 

@@ -152,6 +152,8 @@ def model_info(name: str | None, view: ProjectView, knowledge: Knowledge, depth:
     if facts is None:
         return Model(name, None, False, user_row is not None)
     field, kind = _owner_field_of(facts["fields"], knowledge)
+    if field is not None and kind == "user" and _keys_a_non_account(facts, field, view):
+        field, kind = None, "user"  # customer_id of a hotel's Customer: not whoever logs in
     if field is None and not facts.get("user_fks"):
         # `member_id = ForeignKey("member.id")` where Member holds the passwords: the field
         # named after the account model is the owner (a `seller` key to it would be an author).
@@ -174,6 +176,18 @@ def model_info(name: str | None, view: ProjectView, knowledge: Knowledge, depth:
             if parent.known and parent.owner_field and parent.owner_kind != "author":
                 return Model(name, fk, True, user_row is not None, parent.owner_kind, ambiguous=True)
     return Model(name, field, True, user_row is not None, kind)
+
+
+def _keys_a_non_account(facts: dict, field: str, view: ProjectView) -> bool:
+    """Whether ``field`` is a foreign key to a model of the app that holds no password
+    while another model does: it names a record's customer or member, not the caller."""
+    target = facts.get("fks", {}).get(field)
+    accounts = view.account_names
+    if not target or not accounts:
+        return False
+    wanted = target.lower().removesuffix("s")
+    known = any(name.lower().removesuffix("s") == wanted or str(info.get("table") or "").lower().removesuffix("s") == wanted for name, info in view.models.items())
+    return known and not any(a.removesuffix("s") == wanted for a in accounts)
 
 
 def _model_name(call: ast.Call, row: Row) -> str | None:
@@ -343,8 +357,19 @@ def _sql_bindings(text: str, call: ast.Call) -> list[tuple[str, ast.expr | None]
     return found
 
 
-def _chain_scoped(call: ast.Call, owner_fields: list[str], user_names: frozenset[str]) -> bool:
-    """The query goes through the user or filters on an owner field before this call."""
+def _chain_scoped(call: ast.Call, owner_fields: list[str], user_names: frozenset[str], doc: SourceDoc | None = None) -> bool:
+    """The query goes through the user or filters on an owner field before this call, or a
+    call chained after it filters on an owner field with the caller
+    (``query(Todo).filter(Todo.id == id).filter(Todo.owner_id == user.id)``)."""
+    outer = doc.parent(call) if doc is not None else None
+    while isinstance(outer, ast.Attribute) and doc is not None:
+        chained = doc.parent(outer)
+        if not isinstance(chained, ast.Call):
+            break
+        values = [*chained.args, *(k.value for k in chained.keywords if k.arg in owner_fields)]
+        if any(is_caller(v, user_names) for v in values) and (any(k.arg in owner_fields for k in chained.keywords) or any(isinstance(s, ast.Attribute) and s.attr in owner_fields for a in chained.args for s in ast.walk(a))):
+            return True
+        outer = doc.parent(chained)
     base: ast.AST | None = call.func.value if isinstance(call.func, ast.Attribute) else None
     while base is not None:
         if is_user_expr(base, user_names):
@@ -432,7 +457,7 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             id_name, constrained, via_owner = _id_argument(node, row, tainted, owner_fields, user_names)
             if id_name is None:
                 continue
-            if constrained or _chain_scoped(node, owner_fields, user_names):
+            if constrained or _chain_scoped(node, owner_fields, user_names, doc):
                 scoped_ids.add(id_name)  # ownership established for this id in this handler
                 continue
             candidates.append((node, row, id_name, via_owner))
@@ -445,7 +470,9 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             if via_owner and not model.owner_field:
                 # `WHERE user_id = :u` with the client's user id: per-user records by definition.
                 model = Model(model.name, None, model.known, model.is_user_model, "user", per_user=True)
-            changes = _changes_fetched(doc, func, node) if model.owner_kind == "author" else writes
+            # Authored content and another user's account (follow them, message them) are
+            # only a finding when the handler changes the very record it fetched.
+            changes = _changes_fetched(doc, func, node) if model.owner_kind == "author" or model.is_user_model and not model.owner_field else writes
             if not _worth_flagging(model, verdict, changes):
                 continue
             row.hit()

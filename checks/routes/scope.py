@@ -61,18 +61,15 @@ def _package_dirs(project: ProjectIndex) -> frozenset[str]:
 
 def app_directory(path: str, package_dirs: frozenset[str]) -> str:
     """The folder holding the application ``path`` belongs to: above its outermost package
-    (``shop/`` for ``shop/orders/views.py``, also through a folder without ``__init__.py``
-    inside it), or its own folder for a flat app. Facts from
-    other applications scanned together (a monorepo, a corpus) do not leak into this one."""
-    def parent(folder: str) -> str:
-        return folder.rsplit("/", 1)[0] if "/" in folder else ""
-
-    directory = parent(path.replace("\\", "/"))
-    # A folder without __init__.py inside a package (app/controller/ under app/) is a
-    # namespace subpackage of the same application.
-    while directory and (directory in package_dirs or parent(directory) in package_dirs):
-        directory = parent(directory)
-    return directory
+    ancestor (``shop/`` for ``shop/orders/views.py``, also through folders without
+    ``__init__.py`` inside it: ``app/api/endpoints/`` under the package ``app/``), or its own
+    folder for a flat app. Facts from other applications scanned together (a monorepo, a
+    corpus) do not leak into this one."""
+    parts = path.replace("\\", "/").split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        if "/".join(parts[:depth]) in package_dirs:
+            return "/".join(parts[: depth - 1])
+    return "/".join(parts)
 
 
 def _within(path: str, directory: str) -> bool:

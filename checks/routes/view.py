@@ -91,6 +91,18 @@ class ProjectView:
             self.settings.setdefault(key, []).extend(value)
 
 
+def same_object(key: str, name: str) -> bool:
+    """Whether two dotted names denote the same object: equal, one a dotted suffix of the
+    other, or ``name`` a re-export by a package of ``key`` (``auth.verify_jwt`` for
+    ``auth.service.verify_jwt``, imported through auth/__init__.py)."""
+    if key == name or key.endswith("." + name) or name.endswith("." + key):
+        return True
+    if "." not in name:
+        return False
+    package, last = name.rsplit(".", 1)
+    return key.endswith("." + last) and f".{package}." in f".{key.rsplit('.', 1)[0]}."
+
+
 def lookup(table: dict[str, Any], name: str | None) -> tuple[str, Any] | None:
     """``(key, value)`` for ``name`` in ``table``, exactly or as a dotted suffix either way."""
     if not name:
@@ -100,13 +112,9 @@ def lookup(table: dict[str, Any], name: str | None) -> tuple[str, Any] | None:
     for key, value in table.items():
         if key.endswith("." + name) or name.endswith("." + key):
             return key, value
-    # Re-exported by a package (``from auth import verify_jwt`` where auth/__init__.py imports
-    # it from auth/service.py): the same name defined in a module inside that package.
-    if "." in name:
-        package, last = name.rsplit(".", 1)
-        for key, value in table.items():
-            if key.endswith("." + last) and f".{package}." in f".{key.rsplit('.', 1)[0]}.":
-                return key, value
+    for key, value in table.items():  # re-exported by a package (checked after exact names)
+        if same_object(key, name):
+            return key, value
     return None
 
 
