@@ -262,11 +262,7 @@ def current_user_expression(doc: SourceDoc, route: Route, user_names: frozenset[
         return own[0] if own else sorted(user_names)[0]
     if framework in ("django", "drf"):
         return "self.request.user" if route.is_class else "request.user"
-    if framework == "flask":
-        imports = doc.names.imports
-        if imports.get("current_user") == "flask_login.current_user" or any(g.import_line and "flask_login" in g.import_line for g in route.guards):
-            return "current_user"
-        if "current_user" in doc.text:
-            return "current_user"
+    if framework == "flask" and "current_user" in doc.names.imports:
+        return "current_user"  # flask_login's, or a project's own proxy imported by that name
     return None
 
