@@ -9,6 +9,7 @@ All of these change behaviour, so they are UNSAFE: offered one at a time, never 
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -152,6 +153,8 @@ def ownership_edits(doc: SourceDoc, item: Unchecked) -> tuple[list[Edit], tuple[
     user = item.user_expr
     if item.model.ambiguous:
         return None
+    if item.row is not None and item.row["style"] == "add_sql_condition" and item.call is not None and user is not None:
+        return sql_owner_edits(doc, item.call, item.model.name, field, user)
     if user is None or item.row is None and item.call is not None:
         return None
     if field is None:
@@ -222,3 +225,80 @@ def _check_after(doc: SourceDoc, item: Unchecked, field: str, value: str) -> tup
 
 def token_edit(doc: SourceDoc, value: ast.expr) -> Edit:
     return Edit(doc.range_of(value), "secrets.token_urlsafe(32)")
+
+
+_CLAUSE_END = re.compile(r"\s+(?:order\s+by|group\s+by|limit|returning|for\s+update)\b|\s*;?\s*$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\?|%s|%\((\w+)\)s|(?<![:\w]):(\w+)")
+_QUOTES = ('"""', "'" * 3, '"', "'")
+
+
+def sql_owner_edits(doc: SourceDoc, call: ast.Call, table: str, field: str | None, user: str) -> tuple[list[Edit], tuple[str, ...]] | None:
+    """Raw SQL: ``AND <owner column> = <placeholder>`` at the end of the WHERE clause, in the
+    statement's own placeholder style, with the caller's id bound as one more parameter
+    (``?``/``%s`` append to the parameter tuple, ``:name``/``%(name)s`` add a dict key). The
+    owner column is the model's, else the one the module's other SQL on that table uses."""
+    if not call.args or len(call.args) != 2:
+        return None
+    literal = call.args[0]
+    if isinstance(literal, ast.Call) and literal.args and (doc.source_of(literal.func) or "").rsplit(".", 1)[-1] == "text":
+        literal = literal.args[0]
+    text = literal.value if isinstance(literal, ast.Constant) and isinstance(literal.value, str) else None
+    source = doc.source_of(literal) or ""
+    quote = next((q for q in _QUOTES if len(source) >= 2 * len(q) and source.startswith(q) and source.endswith(q)), None)
+    if text is None or quote is None or source[len(quote):-len(quote)] != text:
+        return None  # f-strings, concatenations, escapes: no sound place to insert
+    column = field or _owner_column_of(doc, table)
+    where = re.search(r"\bwhere\b", text, re.IGNORECASE)
+    if column is None or where is None or re.search(rf"\b{re.escape(column)}\s*=", text[where.end():], re.IGNORECASE):
+        return None
+    end = _CLAUSE_END.search(text, where.end())
+    at = end.start() if end else len(text)
+    styles = {"?" if m.group(0) == "?" else "%s" if m.group(0) == "%s" else "named" for m in _PLACEHOLDER.finditer(text)}
+    if len(styles) != 1 or "\n" in text[:at]:
+        return None
+    style = styles.pop()
+    value = _caller_id(doc, user)
+    params = call.args[1]
+    start = doc.range_of(literal).start
+    condition_at = Position(start.line, start.column + len(quote) + at)
+    if style in ("?", "%s"):
+        if not isinstance(params, (ast.Tuple, ast.List)):
+            return None
+        items = [doc.source_of(e) or "" for e in params.elts] + [value]
+        opening, closing = ("(", ")") if isinstance(params, ast.Tuple) else ("[", "]")
+        condition = f" AND {column} = {style}"
+        params_text = opening + ", ".join(items) + closing
+    else:
+        if not isinstance(params, ast.Dict) or "owner_id" in text:
+            return None
+        condition = f" AND {column} = " + ("%(owner_id)s" if "%(" in text else ":owner_id")
+        params_text = (doc.source_of(params) or "{}")[:-1].rstrip().rstrip(",") + f', "owner_id": {value}}}'
+    return [Edit(Range(condition_at, condition_at), condition), Edit(doc.range_of(params), params_text)], ()
+
+
+def _caller_id(doc: SourceDoc, user: str) -> str:
+    """The caller's id as the module spells it: the name itself when it holds an id
+    (``current_user_id``), ``user["id"]`` when the module indexes it so (a dict or row),
+    else ``user.id``."""
+    if re.search(r"(^|_)(id|uid)$", user):
+        return user
+    for spelling in (f'{user}["id"]', f"{user}['id']"):
+        if spelling in doc.text:
+            return spelling
+    return f"{user}.id"
+
+
+def _owner_column_of(doc: SourceDoc, table: str) -> str | None:
+    """The owner column the module's other SQL uses on ``table`` (``WHERE user_id = ?`` in
+    the list route, ``INSERT INTO notes (user_id, body)``)."""
+    wanted = table.lower().removesuffix("s")
+    for node in doc.nodes_depth_first:
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 2000):
+            continue
+        tables = {t.lower().removesuffix("s") for t in re.findall(r"\b(?:from|into|update|join)\s+[`\"]?(\w+)", node.value, re.IGNORECASE)}
+        if wanted not in tables:
+            continue
+        for column in ("user_id", "owner_id", "account_id", "customer_id"):
+            if re.search(rf"\b{column}\b", node.value, re.IGNORECASE):
+                return column
+    return None
