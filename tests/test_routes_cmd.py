@@ -32,24 +32,26 @@ def test_json_lists_every_route_with_auth_ownership_inputs_and_findings(flask_ap
     routes = {(" ".join(r["methods"]), r["url"]): r for r in json.loads(capsys.readouterr().out)}
     show = routes[("GET", "/notes/<int:note_id>")]
     assert show["handler"] == "show_note" and show["path"].endswith("app/notes.py")
-    assert show["authentication"] == "login_required (login, decorator)"
-    assert show["ownership"] == "not checked"
+    assert show["authentication"] == "checked: login_required (login, decorator)"
+    assert show["ownership"] == "not checked: `note_id` loads a Note with no owner filter or comparison with the caller"
     assert show["inputs"] == ["path:note_id"]
     assert [f["code"] for f in show["findings"]] == ["CW302"]
     delete = routes[("POST", "/notes/<int:note_id>/delete")]
-    assert delete["authentication"] == "none"
+    assert delete["authentication"].startswith("none: no decorator, dependency, hook, middleware")
     assert sorted(f["code"] for f in delete["findings"]) == ["CW301", "CW302"]
     admin = routes[("POST", "/admin/users/<int:user_id>/delete")]
-    assert admin["authentication"] == "before_request hook on admin_bp (admin, hook)"
-    assert admin["ownership"] == "n/a (admin only)" and admin["findings"] == []
+    assert admin["authentication"] == "checked: before_request hook on admin_bp (admin, hook)"
+    assert admin["ownership"].startswith("not judged: admin route") and admin["findings"] == []
     assert routes[("GET POST", "/login")]["authentication"] == "public: login"
-    assert routes[("PUT", "/notes/<int:note_id>")]["ownership"] == "scoped to the caller or checked"
+    assert routes[("PUT", "/notes/<int:note_id>")]["ownership"] == "checked: a comparison with the caller or an object-permission call in the handler"
+    # Nothing decided is said as such, never as a pass.
+    assert routes[("GET", "/export")]["ownership"] == "not judged: no record fetched by a client-supplied id was recognised"
 
 
 def test_text_and_markdown(flask_app: Path, capsys) -> None:
     assert main(["routes", str(flask_app)]) == 0
     text = capsys.readouterr().out
-    assert "GET /export" in text and "  authentication: none" in text
+    assert "GET /export" in text and "  authentication: none: " in text
     assert text.rstrip().endswith("with access-control findings.")
     assert main(["routes", str(flask_app), "--format", "markdown"]) == 0
     markdown = capsys.readouterr().out

@@ -28,6 +28,7 @@ class GuardChoice:
     text: str  # as it is written on the route (decorator text, dependency callable, class name)
     style: str  # decorator | dependency | permission | mixin
     imports: tuple[str, ...]
+    source: str = "default"  # sibling (the neighbouring routes use it) | project | default
 
 
 def relative_import(module: str, target_module: str, name: str) -> str:
@@ -59,7 +60,7 @@ def choose_guard(doc: SourceDoc, verdict: Verdict, siblings: list[Verdict], view
                 counts[(guard.text, guard.source)] += weight
     if counts:
         (text, source), _ = counts.most_common(1)[0]
-        return GuardChoice(text, _STYLE_OF[source], ())
+        return GuardChoice(text, _STYLE_OF[source], (), "sibling")
     if framework == "fastapi":
         return _project_dependency(doc, view, kind)
     style_for = {"flask": "decorator", "django": "decorator", "starlette": "decorator", "drf": "permission"}
@@ -79,7 +80,7 @@ def _project_dependency(doc: SourceDoc, view: ProjectView, kind: str) -> GuardCh
     for key in candidates:
         module, name = key.rsplit(".", 1)
         imports = () if module == doc.module_name else (relative_import(doc.module_name, module, name),)
-        return GuardChoice(name, "dependency", (*imports, "from fastapi import Depends"))
+        return GuardChoice(name, "dependency", (*imports, "from fastapi import Depends"), "project")
     return None
 
 

@@ -411,8 +411,12 @@ def _checked_in_body(doc: SourceDoc, func: ast.AST, user_names: frozenset[str], 
     return False
 
 
-def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...]) -> list[Unchecked]:
+def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...], checked: list[str] | None = None) -> list[Unchecked]:
+    """The fetches by a client-supplied id that nothing ties to the caller. ``checked``, when
+    given, receives one line per id or handler that was tied to the caller, saying how (the
+    route checklist prints them)."""
     route = verdict.route
+    checked = [] if checked is None else checked
     if verdict.admin_checked or verdict.admin_route or route.object_permission or verdict.public:
         return []
     owner_fields = _owner_fields(knowledge)
@@ -432,6 +436,7 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
         if not tainted and "request" not in doc.text:
             continue
         if _checked_in_body(doc, func, user_names, knowledge, view):
+            checked.append("a comparison with the caller or an object-permission call in the handler")
             continue
         user_expr = current_user_expression(doc, route, user_names)
         scoped_ids: set[str] = set()
@@ -451,6 +456,7 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
                 id_name, constrained, table = helper
                 if constrained:
                     scoped_ids.add(id_name)
+                    checked.append(f"`{id_name}` is passed with the caller to `{dotted(node.func)}`")
                 else:
                     helper_calls.append((node, id_name, table))
                 continue
@@ -459,6 +465,7 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
                 continue
             if constrained or _chain_scoped(node, owner_fields, user_names, doc):
                 scoped_ids.add(id_name)  # ownership established for this id in this handler
+                checked.append(f"the query by `{id_name}` is bound to the caller")
                 continue
             candidates.append((node, row, id_name, via_owner))
         reported: set[str] = set()  # one finding per client id and handler: its first fetch
@@ -485,7 +492,7 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             reported.add(id_name)
             found.append(Unchecked(node, node, None, id_name, model, func, user_expr, writes))
     if route.is_class:
-        found.extend(_class_queryset(doc, verdict, view, knowledge, owner_fields))
+        found.extend(_class_queryset(doc, verdict, view, knowledge, owner_fields, checked))
     return found
 
 
@@ -645,14 +652,16 @@ def _worth_flagging(model: Model, verdict: Verdict, writes: bool) -> bool:
     return verdict.authenticated or verdict.needs_login
 
 
-def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, owner_fields: list[str]) -> list[Unchecked]:
+def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, owner_fields: list[str], checked: list[str]) -> list[Unchecked]:
     """A detail/update/delete class view whose queryset is not scoped to the user."""
     cls = verdict.route.node
     assert isinstance(cls, ast.ClassDef)
     if not any((dotted(b) or "").rsplit(".", 1)[-1] in _DETAIL_BASES for b in cls.bases):
         return []
     methods = {s.name for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    if methods & {"get_queryset", "get_object", "has_object_permission"}:
+    own = methods & {"get_queryset", "get_object", "has_object_permission"}
+    if own:
+        checked.append(f"the view's own {', '.join(sorted(own))}")
         return []
     for stmt in cls.body:
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
@@ -664,6 +673,7 @@ def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowled
             base = base.value if isinstance(base, ast.Attribute) else base.func
         name = base.id if isinstance(base, ast.Name) else None
         if isinstance(stmt.value, ast.Call) and any(kw.arg in owner_fields for kw in stmt.value.keywords):
+            checked.append("the queryset filters on an owner field")
             return []
         model = model_info(name, view, knowledge)
         if not _worth_flagging(model, verdict, True):

@@ -15,6 +15,9 @@ from ..knowledge import load
 from ..model import Finding, Range
 from ..project import ProjectIndex
 from ..source import SourceDoc
+from .analysis import Verdict, verdicts
+from .ownership import Unchecked, unchecked_fetches
+from .scope import project_view
 
 
 @dataclass
@@ -34,7 +37,10 @@ class RouteSummary:
     def lens(self) -> str:
         """One line for an editor CodeLens above the handler."""
         status = "; ".join(f["code"] for f in self.findings) or "no access-control findings"
-        return f"{' '.join(self.methods)} {self.url or '?'} · auth: {self.authentication} · ownership: {self.ownership} · {status}"
+        verdict, _, detail = self.authentication.partition(": ")
+        auth = detail.split(" (", 1)[0] if verdict == "checked" else verdict  # the guard's name
+        ownership = self.ownership.partition(": ")[0]
+        return f"{' '.join(self.methods)} {self.url or '?'} · auth: {auth} · ownership: {ownership} · {status}"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -73,7 +79,6 @@ def summarise(doc: SourceDoc, project: ProjectIndex | None = None, config: Confi
     """Every route of ``doc`` with its checklist (runs the CW3xx rules on ``doc``)."""
     from ..engine import analyze
     from ..registry import all_rules
-    from .analysis import verdicts
 
     config = config or Config()
     if doc.tree is None:
@@ -83,9 +88,6 @@ def summarise(doc: SourceDoc, project: ProjectIndex | None = None, config: Confi
     memo: dict[str, object] = {}
     knowledge = load()
     view_verdicts = verdicts(doc, project, config, knowledge, memo)
-    from .ownership import unchecked_fetches
-    from .scope import project_view
-
     view = project_view(doc, project, memo)
     out: list[RouteSummary] = []
     for v in view_verdicts:
@@ -95,17 +97,10 @@ def summarise(doc: SourceDoc, project: ProjectIndex | None = None, config: Confi
         last = (node.end_lineno or node.lineno) - 1
         start_line = min([first, *((d.lineno - 1) for d in node.decorator_list)])
         mine = [f for f in findings if start_line <= f.range.start.line <= last]
-        unchecked = unchecked_fetches(doc, v, view, knowledge, config.auth_guards)
-        touches_data = bool(v.effects.reads or v.effects.writes)
-        if unchecked:
-            ownership = "not checked"
-        elif v.admin_checked:
-            ownership = "n/a (admin only)"
-        elif route.object_permission:
-            ownership = "object permission"
-        else:
-            ownership = "scoped to the caller or checked" if touches_data and route.path_params else "n/a"
-        auth = v.auth if v.route.guards else ("public: " + v.public if v.public else "none")
+        how: list[str] = []
+        unchecked = unchecked_fetches(doc, v, view, knowledge, config.auth_guards, how)
+        out_ownership = _ownership_line(v, unchecked, how)
+        auth = _authentication_line(v)
         out.append(RouteSummary(
             framework=route.framework,
             methods=list(route.methods),
@@ -114,11 +109,41 @@ def summarise(doc: SourceDoc, project: ProjectIndex | None = None, config: Confi
             path=doc.path,
             range=Range.of(first, node.col_offset, first, node.col_offset),
             authentication=auth,
-            ownership=ownership,
+            ownership=out_ownership,
             inputs=_inputs(route.functions, route.path_params),
             findings=[_finding_dict(f) for f in mine],
         ))
     return out
+
+
+def _authentication_line(verdict: Verdict) -> str:
+    """``checked: <guard>``, ``public: <why>`` or ``none: <what was looked for>``."""
+    if verdict.route.guards:
+        return f"checked: {verdict.auth}"
+    if verdict.public:
+        return f"public: {verdict.public}"
+    return "none: no decorator, dependency, hook, middleware or check in the body protects it"
+
+
+def _ownership_line(verdict: Verdict, unchecked: list[Unchecked], how: list[str]) -> str:
+    """``checked: <how>`` when the route's fetches by a client id are tied to the caller,
+    ``not checked: <which fetch>``, or ``not judged: <why>`` when nothing was decided."""
+    if unchecked:
+        item = unchecked[0]
+        name = item.model.name
+        record = f"a {name}" if name[:1].isupper() else f"a record of `{name}`"
+        return f"not checked: `{item.id_name}` loads {record} with no owner filter or comparison with the caller"
+    if verdict.admin_checked or verdict.admin_route:
+        return "not judged: admin route (a role check, not ownership, decides)"
+    if verdict.route.object_permission:
+        return "checked: object permission class"
+    if verdict.public:
+        return f"not judged: public by design ({verdict.public})"
+    if how:
+        return "checked: " + "; ".join(dict.fromkeys(how))
+    if not verdict.route.path_params and not (verdict.effects.reads or verdict.effects.writes):
+        return "not judged: it reads or changes no stored data"
+    return "not judged: no record fetched by a client-supplied id was recognised"
 
 
 def _finding_dict(finding: Finding) -> dict[str, str]:

@@ -14,7 +14,7 @@ from ..model import Applicability, Confidence, Finding, Position, Range, Severit
 from ..registry import rule
 from ..routes import facts as _facts  # noqa: F401  (registers the "access" fact extractor)
 from ..routes.analysis import Verdict, verdicts
-from ..routes.fixes import choose_guard, guard_edits, guard_imports, ownership_edits, token_edit
+from ..routes.fixes import GuardChoice, choose_guard, guard_edits, guard_imports, ownership_edits, token_edit
 from ..routes.ownership import unchecked_fetches
 from ..routes.tokens import guessable_values
 from ..routes.facts import default_permission_nodes
@@ -38,9 +38,13 @@ def _route_text(verdict: Verdict) -> str:
     return f"{'/'.join(route.methods)} {route.url or route.handler}"
 
 
-def _guard_fix(ctx: RuleContext, verdict: Verdict, all_verdicts: list[Verdict], kind: str):
+def _guard_choice(ctx: RuleContext, verdict: Verdict, all_verdicts: list[Verdict], kind: str) -> GuardChoice | None:
     view = project_view(ctx.doc, ctx.project, ctx.memo)
-    choice = choose_guard(ctx.doc, verdict, all_verdicts, view, ctx.knowledge, kind)
+    return choose_guard(ctx.doc, verdict, all_verdicts, view, ctx.knowledge, kind)
+
+
+def _guard_fix(ctx: RuleContext, verdict: Verdict, all_verdicts: list[Verdict], kind: str, choice: GuardChoice | None = None):
+    choice = choice or _guard_choice(ctx, verdict, all_verdicts, kind)
     if choice is None:
         return None
     edits = guard_edits(ctx.doc, verdict, choice)
@@ -106,15 +110,30 @@ def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
         kind = "admin" if v.admin_route else "login"
         # A login guard alone would leave a privileged route open to every user (CW304), so
         # those get a fix only when an admin guard exists.
-        fix = None if v.unsigned_webhook else _guard_fix(ctx, v, results, kind)
+        choice = None if v.unsigned_webhook else _guard_choice(ctx, v, results, kind)
+        fix = _guard_fix(ctx, v, results, kind, choice) if choice is not None else None
         what = "privileged route" if v.admin_route else "route"
         yield ctx.finding(
             handler_range(ctx, v),
-            f"{what} `{_route_text(v)}` has no authentication: {v.reason}",
+            f"{what} `{_route_text(v)}` has no authentication: {_missing_guard_reason(v, choice)}",
             fix=fix,
             confidence=v.confidence,
             properties={"route": _route_text(v)},
         )
+
+
+_NOTHING_FOUND = "no decorator, dependency, hook, middleware or check in its body protects it"
+_CONVENTION = "the other routes here require a login and "
+
+
+def _missing_guard_reason(verdict: Verdict, choice: GuardChoice | None) -> str:
+    """What was looked for and not found, why the route needs it, and the guard the
+    neighbouring routes use when there is one."""
+    if choice is None or choice.source != "sibling":
+        return f"{_NOTHING_FOUND}, and {verdict.reason}"
+    if verdict.reason.startswith(_CONVENTION):
+        return f"{_NOTHING_FOUND}, while the other routes here use `{choice.text}` and {verdict.reason.removeprefix(_CONVENTION)}"
+    return f"{_NOTHING_FOUND}, and {verdict.reason} (the other routes use `{choice.text}`)"
 
 
 def _open_api_default(ctx: RuleContext) -> Iterator[Finding]:
@@ -184,7 +203,7 @@ def missing_ownership_check(ctx: RuleContext) -> Iterator[Finding]:
             confidence = Confidence.HIGH if item.model.owner_field else Confidence.MEDIUM
             yield ctx.finding(
                 item.anchor if item.call is None else item.call,
-                f"`{_route_text(v)}` {what} {record} by the client-supplied `{item.id_name}` without checking it belongs to the current user{owner}: any user can {anyone} anyone's records",
+                f"`{_route_text(v)}` {what} {record} by the client-supplied `{item.id_name}` with no owner filter bound to the caller and no comparison with the caller{owner}: any user can {anyone} anyone's records",
                 fix=fix,
                 confidence=confidence,
             )
