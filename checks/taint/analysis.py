@@ -38,7 +38,7 @@ def taint_summaries(doc: SourceDoc) -> TaintFacts | None:
     # through an instance or an annotated parameter in another.
     for name, func in [*flow.functions.items(), *flow.methods.items()]:
         summary = flow.function(func).summary
-        if summary.returns or summary.sinks or summary.sources:
+        if summary.returns or summary.sinks or summary.sources or summary.returns_type:
             summaries[name] = summary
     if not summaries and not flow.outgoing and not flow.functions:
         return None

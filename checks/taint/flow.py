@@ -239,8 +239,33 @@ class ModuleFlow:
             tuple(sorted(dict.fromkeys(sources), key=_source_order)),
             method=bool(params) and params[0] in ("self", "cls"),
             path=self.doc.path,
+            returns_type=self._returned_type(func),
         )
         return FunctionResult(summary, walker.hits)
+
+    def _returned_type(self, func: FunctionNode) -> str:
+        """The one type every ``return`` of ``func`` gives back (``ldap3.Connection`` for
+        ``return ldap3.Connection(...)`` or a local bound to it), else ""."""
+        found = set()
+        for node in _own_returns(func.body):
+            resolved = self.doc.names.resolve(node.value, func) if node.value is not None else None
+            if resolved is None or "." not in resolved:
+                return ""
+            owner, _, last = resolved.removesuffix("()").rpartition(".")
+            found.add(resolved.removesuffix("()") if resolved.endswith("()") and last[:1].isupper() else resolved)
+        return found.pop() if len(found) == 1 else ""
+
+    def retyped(self, resolved: str) -> str | None:
+        """``helpers.ldap.get_connection().search`` as ``ldap3.Connection.search`` when the
+        project function returns an ``ldap3.Connection``; None when unknown."""
+        called, marker, rest = resolved.partition("().")
+        if not marker or not rest:
+            return None
+        local = self.functions.get(called.removeprefix(self.doc.module_name + ".") if self.doc.module_name else called)
+        summary = self.function(local).summary if local is not None else self.external(called)
+        if summary is None or not summary.returns_type:
+            return None
+        return f"{summary.returns_type}.{rest}"
 
 
 def _return_order(item: ParamReturn) -> tuple:
@@ -268,6 +293,20 @@ def _is_structured(doc: SourceDoc, arg: ast.arg) -> bool:
     if isinstance(annotation, ast.Subscript):
         annotation = annotation.value
     return doc.names.resolve(annotation) in _STRUCTURED_TYPES
+
+
+def _own_returns(body: list[ast.stmt]) -> Iterator[ast.Return]:
+    """The ``return`` statements of a function body, not of functions nested in it."""
+    stack = list(body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.Return):
+            yield stmt
+        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for name in _block_fields(type(stmt)):
+                children = getattr(stmt, name, None)
+                if isinstance(children, list):
+                    stack.extend(c for c in children if isinstance(c, (ast.stmt, ast.excepthandler, ast.match_case)))
 
 
 def _small_literal(source: ast.AST | None) -> ast.AST | None:
@@ -330,6 +369,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         self._reported: set[tuple[int, str]] = set()
         #: Names holding a known constant at the current statement (see constants.py).
         self.known: dict[str, object] = {}
+        #: Per enclosing loop, the environments a ``break``/``continue`` leaves it with.
+        self._loop_exits: list[list[Env]] = []
 
     # -- statements -----------------------------------------------------------------
     def block(self, body: list[ast.stmt], env: Env) -> tuple[Env, bool]:
@@ -371,6 +412,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
                 self.expr(node.exc, env)
             return True
         elif isinstance(node, (ast.Continue, ast.Break)):
+            if self._loop_exits:  # what was assigned before it reaches the loop's end
+                self._loop_exits[-1].append(dict(env))
             return True
         elif isinstance(node, ast.If):
             return self._if(node, env)
@@ -408,9 +451,11 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
 
     def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], env: Env) -> None:
         self._forget(assigned_names(body))  # walked once, their values vary between rounds
-        after, _ = self.block(body, dict(env))
+        self._loop_exits.append([])
+        after, leaves = self.block(body, dict(env))
+        exits = self._loop_exits.pop()
         self._forget(assigned_names(body))
-        self._merge_into(env, [(dict(env), False), (after, False)])
+        self._merge_into(env, [(dict(env), False), (after, leaves), *((e, False) for e in exits)])
         if orelse:
             self.block(orelse, env)
 
@@ -787,7 +832,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
 
         def path() -> str | None:
             if not resolved:
-                resolved.append(self.doc.names.resolve(func, self.scope))
+                found = self.doc.names.resolve(func, self.scope)
+                resolved.append(self.flow.retyped(found) or found if found and "()." in found else found)
             return resolved[0]
 
         tainted = bool(all_args or receiver)

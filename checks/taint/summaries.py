@@ -55,6 +55,9 @@ class Summary:
     method: bool = False
     #: The file defining the function.
     path: str = ""
+    #: What every ``return`` gives back, as a dotted type (``ldap3.Connection`` for a helper
+    #: returning a connection), so sinks on the result are found in the caller.
+    returns_type: str = ""
 
     def param_index(self, keyword: str) -> int:
         try:
