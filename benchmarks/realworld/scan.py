@@ -53,12 +53,18 @@ def load_manifest(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def scan_repo(cli: list[str], folder: Path, select: str, jobs: int) -> dict:
-    """One codeward JSON report for one extracted repository (``select`` empty: every rule)."""
+def scan_repo(cli: list[str], folder: Path, select: str, jobs: int, timeout: float) -> dict:
+    """One codeward JSON report for one extracted repository (``select`` empty: every rule).
+
+    A scan that outlives ``timeout`` seconds is stopped and reported, so one pathological file
+    (a regular expression that backtracks forever) cannot stall the whole corpus run."""
     cmd = [*cli, "scan", "--format", "json", "--no-cache", "--exit-zero", "--jobs", str(jobs),
            "--config", str(BENCH_CONFIG), *(["--select", select] if select else []), "."]
-    done = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, check=False,
-                          env={**os.environ, "NO_COLOR": "1"})
+    try:
+        done = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, check=False, timeout=timeout,
+                              env={**os.environ, "NO_COLOR": "1"})
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"codeward did not finish {folder.name} within {timeout:g} s") from None
     if done.returncode not in (0, 1):
         raise RuntimeError(f"codeward failed on {folder.name}: {done.stderr.strip()[-500:]}")
     return json.loads(done.stdout)
@@ -107,7 +113,7 @@ def collect(args: argparse.Namespace, families: tuple[str, ...]) -> tuple[list[F
         else:
             every_rule = any(len(prefix) <= 2 for prefix in families)
             try:
-                report = scan_repo(cli, folder, "" if every_rule else ",".join(families), args.jobs)
+                report = scan_repo(cli, folder, "" if every_rule else ",".join(families), args.jobs, args.timeout)
             except (RuntimeError, json.JSONDecodeError) as error:
                 problems.append(f"{repo}: {error}")
                 continue
@@ -172,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repo", action="append", help="scan only this owner/name (repeatable)")
     ap.add_argument("--codeward", help="codeward executable (default: next to this python, then PATH)")
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=300, help="seconds one repository's scan may take")
     ap.add_argument("--save-reports", type=Path, help="keep each repository's JSON report here")
     ap.add_argument("--reports", type=Path, help="reuse JSON reports saved with --save-reports")
     ap.add_argument("--quiet", action="store_true", help="do not list the false positives still firing")
