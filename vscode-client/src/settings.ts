@@ -12,7 +12,7 @@ import * as vscode from "vscode";
 export const SECTION = "codeward";
 
 /** Keys the language server understands; anything else would be reported there as unknown. */
-const SERVER_KEYS = ["enable", "run", "select", "ignore", "severity", "debounce", "workspaceDiagnostics"] as const;
+const SERVER_KEYS = ["enable", "run", "select", "ignore", "severity", "debounce", "workspaceDiagnostics", "baseline", "baselineFindings"] as const;
 
 /** Settings whose change needs a new server process, not just a configuration notification. */
 export const RESTART_KEYS = ["interpreter", "importStrategy"].map((key) => `${SECTION}.${key}`);
