@@ -43,6 +43,9 @@ class GuardMixin:
             return [], [(test.id, ("*",))]
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             op, right = test.ops[0], test.comparators[0]
+            absent = self._absent_text(test.left, op, right)
+            if absent is not None:
+                return absent
             if isinstance(op, (ast.In, ast.NotIn)) and self._is_fixed_collection(right, env):
                 guarded = self._membership_subject(test.left)
                 if guarded:
@@ -52,6 +55,9 @@ class GuardMixin:
                 return ([guarded], []) if isinstance(op, ast.Eq) else ([], [guarded])
             return [], []
         if isinstance(test, ast.Call):
+            quote = _quote_edge(test)
+            if quote is not None:
+                return [quote], []
             prefix = self._local_path_check(test)
             if prefix is not None:
                 return prefix
@@ -68,6 +74,27 @@ class GuardMixin:
         if isinstance(test, ast.NamedExpr):
             return self.guards(test.value, env)
         return [], []
+
+    def _absent_text(self, left: ast.expr, op: ast.cmpop, right: ast.expr) -> tuple[list, list] | None:
+        """``"../" in name`` is false: name holds no ``../`` (safe for paths, by the
+        ``[[taint_rejected_text]]`` rows); ``"'" in name[1:-1]`` is false: no inner quote."""
+        text = string_value(left)
+        if text is None or not isinstance(op, (ast.In, ast.NotIn)):
+            return None
+        subject = right.value if isinstance(right, ast.Subscript) and _is_inner_slice(right.slice) else right
+        if not isinstance(subject, ast.Name):
+            return None
+        if subject is not right:
+            facts: tuple[str, ...] = (f"no-inner:{text}",) if text in ("'", '"') else ()
+        else:
+            row = self.model.rejections.get(text)
+            if row is not None:
+                row.hit()
+            facts = tuple(row["clears"]) if row is not None else ()
+        if not facts:
+            return None
+        proven = [(subject.id, facts)]
+        return ([], proven) if isinstance(op, ast.In) else (proven, [])
 
     def _is_fixed_collection(self, expr: ast.expr, env: Env) -> bool:
         if isinstance(expr, (ast.Set, ast.List, ast.Tuple)):
@@ -182,6 +209,27 @@ def _common(alternatives: list[list[tuple[str, tuple[str, ...]]]]) -> list[tuple
             elif "*" not in current[name]:
                 merged[name] &= current[name]
     return [(name, tuple(sorted(cats))) for name, cats in (merged or {}).items() if cats]
+
+
+def _quote_edge(call: ast.Call) -> tuple[str, tuple[str, ...]] | None:
+    """``x.startswith("'")`` / ``x.endswith("'")``: one edge of a quoted literal."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in ("startswith", "endswith") and isinstance(func.value, ast.Name)):
+        return None
+    quote = string_value(call.args[0]) if len(call.args) == 1 else None
+    if quote not in ("'", '"'):
+        return None
+    return func.value.id, (f"{'starts' if func.attr == 'startswith' else 'ends'}-with:{quote}",)
+
+
+def _is_inner_slice(node: ast.expr) -> bool:
+    """``[1:-1]``: everything between the first and the last character."""
+    if not isinstance(node, ast.Slice) or node.step is not None:
+        return False
+    lower = node.lower.value if isinstance(node.lower, ast.Constant) else None
+    upper = node.upper
+    upper_value = -upper.operand.value if isinstance(upper, ast.UnaryOp) and isinstance(upper.op, ast.USub) and isinstance(upper.operand, ast.Constant) else None
+    return lower == 1 and upper_value == -1
 
 
 def _innermost_name(expr: ast.AST | None) -> ast.AST | None:

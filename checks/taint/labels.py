@@ -18,6 +18,10 @@ from ..model import Range
 LOCAL_PREFIX = "starts-with:/"
 NOT_PROTOCOL_RELATIVE = "not-starts-with://"
 
+#: Guard facts that together make a value one quoted string literal: it starts and ends with
+#: the quote and holds no other (``eval`` of it can only give back a string).
+QUOTE_FACTS = ("starts-with:", "ends-with:", "no-inner:")
+
 #: Every sink category (for sources that only matter to some: ``only_for``).
 CATEGORIES = frozenset({
     "sql", "nosql", "command", "code", "path", "ssrf", "redirect", "deserialization", "xxe", "ldap", "xpath",
@@ -87,6 +91,8 @@ class Label:
 
     def live_for(self, category: str) -> bool:
         if category == "redirect" and LOCAL_PREFIX in self.cleared and NOT_PROTOCOL_RELATIVE in self.cleared:
+            return False
+        if category == "code" and any(all(f"{fact}{quote}" in self.cleared for fact in QUOTE_FACTS) for quote in "'\""):
             return False
         return category not in self.cleared and "*" not in self.cleared
 

@@ -69,6 +69,12 @@ declare_section(
     optional={"arg": int, "keyword": str},
 )
 declare_section(
+    "taint_rejected_text",
+    "Text whose absence a check proves (`if \"../\" in name: return`): the value is then safe"
+    " for the `clears` categories.",
+    required={"text": str, "clears": list},
+)
+declare_section(
     "taint_routes",
     "Decorators marking route handlers; `params` = \"path\" (only <x>/{x} path names) or \"all\".",
     required={"decorator": str, "params": str},
@@ -104,6 +110,8 @@ class TaintModel:
     exclusions: list[Row] = field(default_factory=list)
     parsers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     unescaped_renders: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    #: Rejected text (``".."``) -> the rows saying what its absence makes safe.
+    rejections: dict[str, Row] = field(default_factory=dict)
     #: Names of sinks reported even without user data (``yaml.load``).
     untainted_sinks: set[str] = field(default_factory=set)
 
@@ -129,6 +137,8 @@ def model_for(knowledge: Knowledge) -> TaintModel:
             else:
                 index[last_segment(row["call"])].append(row)
     model.untainted_sinks = {last_segment(r["call"]) for r in knowledge.rows("taint_sinks") if r.get("untainted")}
+    for row in knowledge.rows("taint_rejected_text"):
+        model.rejections[row["text"]] = row
     for row in knowledge.rows("taint_routes"):
         model.routes[last_segment(row["decorator"])].append(row)
     model.views = knowledge.rows("taint_views")
