@@ -577,7 +577,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
                 for elt in target.elts:
                     self.assign(elt.value if isinstance(elt, ast.Starred) else elt, value, None, env)
         elif isinstance(target, ast.Subscript):
-            self._check_session(target, value)
+            # A key the user chooses is as much a trust-boundary flaw as a value.
+            self._check_session(target, union(value, self.expr(target.slice, dict(env))))
             self._store_item(target, value, env)
             self._weak_update(target.value, value, env)
         elif isinstance(target, ast.Attribute):
