@@ -26,6 +26,8 @@ from codeward.server import writes
 from codeward.server.fixing import source_encoding
 
 DEFAULT_REASON = "TODO: say why this is safe"
+#: Rules about suppression comments (bare, unknown code, unused): fixed, never suppressed.
+SUPPRESSION_RULES = "CW00"
 
 
 @dataclass
@@ -37,10 +39,15 @@ class Added:
 
 
 def add_ignores(root: Path, findings: list[Finding], reason: str) -> Added:
+    """Suppress ``findings`` in place; findings about suppression comments themselves
+    (CW001-CW003) are left to their fixes: a comment suppressing them would hide nothing real."""
     by_file: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        by_file[finding.path].append(finding)
     added = Added()
+    for finding in findings:
+        if finding.code.startswith(SUPPRESSION_RULES):
+            added.skipped += 1
+        else:
+            by_file[finding.path].append(finding)
     for rel, found in sorted(by_file.items()):
         kind = kind_of(rel)
         if kind not in ("python", "toml"):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from codeward.checks.config import Config, ConfigError, discover, load_file
 from codeward.checks.scan import ScanResult, batch_gc, scan
+from codeward.server.add_ignore import DEFAULT_REASON
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 #: Severities from lowest to highest (``--exit-on`` picks the lowest that fails a run).
@@ -53,7 +54,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     fixing.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, include unsafe fixes")
     fixing.add_argument("--diff", "--show-fixes", dest="diff", action="store_true", help="print the fixes as a unified diff instead of writing them")
     fixing.add_argument(
-        "--add-ignore", nargs="?", const="TODO: say why this is safe", metavar="REASON",
+        "--add-ignore", nargs="?", const=DEFAULT_REASON, metavar="REASON",
         help="add '# codeward: ignore[CODE] -- REASON' to the line of every current finding",
     )
     run = p.add_argument_group("running")
@@ -142,13 +143,13 @@ def run_scan(args: argparse.Namespace) -> int:
         for refused in added.refused:
             print(f"codeward: not changed: {refused}", file=sys.stderr)
         if added.skipped:
-            _say(args, f"{added.skipped} finding{'s' if added.skipped != 1 else ''} could not take a comment on their line (a string, a continuation, or a file kind without inline comments).")
+            _say(args, f"{added.skipped} finding{'s' if added.skipped != 1 else ''} left as they are: a comment cannot go on their line (a string, a continuation, a file kind without inline comments), or they are about suppression comments themselves (fix those with --fix).")
         result = scan(args.paths, config, jobs=jobs, use_cache=False)
     if args.write_baseline:
         return _write_baseline(args, result)
     result = _gate(args, result)
     if args.verbose:
-        _say(args, f"configuration: {config.source}; root: {result.root}; {result.files} files in {time.monotonic() - started:.2f} s")
+        _say(args, f"configuration: {config.source}; root: {result.root}; {result.files} file{'s' if result.files != 1 else ''} in {time.monotonic() - started:.2f} s")
     return _report(args, result)
 
 

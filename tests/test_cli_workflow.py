@@ -136,6 +136,15 @@ def test_add_ignore_merges_into_an_existing_comment(project: Path, capsys) -> No
     assert (project / "app.py").read_text().splitlines()[1] == "requests.get(u, verify=False)  # codeward: ignore[CW101, CW502] -- why"
 
 
+def test_add_ignore_fills_a_bare_comment_and_leaves_suppression_findings_to_their_fixes(project: Path, capsys) -> None:
+    (project / "app.py").write_text("import requests\nrequests.get(u, verify=False)  # codeward: ignore\nx = 1  # codeward: ignore[CW101]\n")
+    _, _, err = run(capsys, "scan", "--no-cache", "--add-ignore", "reviewed", ".")
+    lines = (project / "app.py").read_text().splitlines()
+    assert lines[1] == "requests.get(u, verify=False)  # codeward: ignore[CW502] -- reviewed"
+    assert lines[2] == "x = 1  # codeward: ignore[CW101]" and "2 findings left as they are" in err
+    assert [f["code"] for f in findings(capsys, ".")] == ["CW003"]  # the unused one: for --fix
+
+
 # -- fixes preview, statistics, verbosity, colour ------------------------------------------
 def test_diff_previews_fixes_without_writing(project: Path, capsys) -> None:
     code, out, err = run(capsys, "scan", "--no-cache", "--diff", ".")
@@ -156,7 +165,7 @@ def test_quiet_and_verbose(project: Path, capsys) -> None:
     _, out, err = run(capsys, "scan", "--no-cache", "-q", ".")
     assert out.count("\n") == 1 and out.startswith("app.py:5:30: CW502 [*] error: ") and err == ""
     _, _, err = run(capsys, "scan", "--no-cache", "-v", ".")
-    assert "configuration: defaults" in err and "1 files in" in err
+    assert "configuration: defaults" in err and "1 file in" in err
 
 
 def test_text_shows_a_snippet_and_colour_follows_no_color(project: Path, capsys, monkeypatch) -> None:
