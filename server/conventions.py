@@ -79,9 +79,8 @@ def detect(docs: list[SourceDoc], routes: list[RouteSummary], config: Config) ->
 def _guards(found: Conventions, docs: list[SourceDoc], routes: list[RouteSummary]) -> None:
     kinds: dict[str, Counter[str]] = {"login": Counter(), "admin": Counter()}
     for route in routes:
-        match = re.match(r"(?P<name>[\w.]+) \((?P<kind>login|admin), (?:decorator|dependency)\)", route.authentication)
-        if match:
-            kinds[match["kind"]][match["name"]] += 1
+        if route.guard is not None and route.guard[1] in kinds and route.guard[2] in ("decorator", "dependency"):
+            kinds[route.guard[1]][route.guard[0]] += 1
     if kinds["login"]:
         found.guard = kinds["login"].most_common(1)[0][0]
         found.guard_import = _import_of(found.guard, docs)

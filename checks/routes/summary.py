@@ -32,6 +32,9 @@ class RouteSummary:
     ownership: str
     inputs: list[str]
     findings: list[dict[str, str]] = field(default_factory=list)
+    #: The strongest guard as data (name, kind: login/admin, source: decorator, dependency...),
+    #: for tools that reuse the project's own guard; ``authentication`` is its display form.
+    guard: tuple[str, str, str] | None = None
 
     @property
     def lens(self) -> str:
@@ -112,8 +115,14 @@ def summarise(doc: SourceDoc, project: ProjectIndex | None = None, config: Confi
             ownership=out_ownership,
             inputs=_inputs(route.functions, route.path_params),
             findings=[_finding_dict(f) for f in mine],
+            guard=_strongest_guard(v),
         ))
     return out
+
+
+def _strongest_guard(verdict: Verdict) -> tuple[str, str, str] | None:
+    guard = verdict.route.strongest()
+    return None if guard is None else (guard.name, guard.kind, guard.source)
 
 
 def _authentication_line(verdict: Verdict) -> str:
