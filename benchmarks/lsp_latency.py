@@ -7,7 +7,8 @@ body, a line typed key by key into a function body (with the brackets and quotes
 closes), and in module-level code (an import line); the clock runs from sending the edit to receiving
 ``textDocument/publishDiagnostics`` for that document version (or, for a server that does
 not send versions, the first publication after the edit). codeward runs with its debounce
-at 0. Reported: p50/p95 latency, the server's peak RSS (``VmHWM``), and for codeward the
+at 0. Reported: p50/p95 latency, the cold start (``didOpen`` to first diagnostics on a
+fresh server, sent right after ``initialized``), the server's peak RSS (``VmHWM``), and for codeward the
 RSS over 10,000 edits (memory must stay flat).
 
 ``ruff server`` and ``pylsp`` are measured in the same run when found (``--tools-bin``, by
@@ -99,6 +100,9 @@ class Result:
     p95_ms: float | None = None
     max_ms: float | None = None
     peak_rss_mb: float | None = None
+    #: Cold start: from ``didOpen`` (sent right after ``initialized`` to a fresh process) to
+    #: the first diagnostics of the file.
+    first_ms: float | None = None
     note: str = ""
     samples_ms: list[float] = field(default_factory=list, repr=False)
 
@@ -308,8 +312,9 @@ async def measure(
     client = await start(command, root, options)
     try:
         pid = client.pid
+        opened = time.perf_counter()
         client.notify("textDocument/didOpen", _open(uri, text))
-        await client.wait(uri, 0, 1)
+        result.first_ms = round((await client.wait(uri, 0, 1) - opened) * 1000, 1)
         version = 1
         changes = _changes(text, lines, scenario)
         for number in range(edits + 3):  # the first 3 are warm-up
@@ -405,7 +410,7 @@ def _row(r: Result) -> str:
     if r.p50_ms is None:
         return f"{r.server:<12} {r.scenario:<14} {r.lines:>6} lines  {r.note}"
     return (f"{r.server:<12} {r.scenario:<14} {r.lines:>6} lines  p50 {r.p50_ms:>7.1f} ms  p95 {r.p95_ms:>7.1f} ms  "
-            f"max {r.max_ms:>7.1f} ms  peak RSS {r.peak_rss_mb} MB  ({r.edits} edits) {r.note}")
+            f"max {r.max_ms:>7.1f} ms  first {r.first_ms:>7.1f} ms  peak RSS {r.peak_rss_mb} MB  ({r.edits} edits) {r.note}")
 
 
 def main() -> None:

@@ -51,15 +51,13 @@ from typing import Any
 from .config import Config
 from .engine import Analysis, analyze
 from .model import Finding, Position, Range
+from .moves import lines_of, moved, shift_map
 from .project import ProjectIndex, extract_facts
 from .routes.analysis import analysed_route_nodes
 from . import recovery
 from .source import SourceDoc
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-#: How messages refer to a line of the same file: "(line 12)" or "at line 12" (see
-#: taint/report.py); a reference to another file reads "(other.py line 12)" and stays.
-_SAME_FILE_LINE = re.compile(r"(?:(?<=\()|(?<=\bat ))line (\d+)\b")
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
@@ -458,45 +456,7 @@ def _carried_over(
         new_index = index if index < first else index + (len(chunks) - len(state.chunks))
         if new_index in owners:
             continue
-        if any(edit_start <= line < edit_end for line in _lines_of(finding)):
+        if any(edit_start <= line < edit_end for line in lines_of(finding)):
             return None
-        kept.append(_moved(finding, edit_end, delta) if delta else finding)
+        kept.append(moved(finding, shift_map(edit_end, delta)) if delta else finding)  # type: ignore[arg-type]
     return kept
-
-
-def _lines_of(finding: Finding) -> list[int]:
-    lines = [finding.range.start.line, finding.range.end.line]
-    for step in finding.flow:
-        if not step.path or step.path == finding.path:
-            lines += [step.range.start.line, step.range.end.line]
-    if finding.fix is not None:
-        for edit in finding.fix.edits:
-            lines += [edit.range.start.line, edit.range.end.line]
-    return lines
-
-
-def _moved(finding: Finding, after: int, delta: int) -> Finding:
-    def position(p: Position) -> Position:
-        return Position(p.line + delta, p.column) if p.line >= after else p
-
-    def rng(r: Range) -> Range:
-        return Range(position(r.start), position(r.end))
-
-    def text(message: str) -> str:
-        def shift(match: re.Match[str]) -> str:
-            number = int(match.group(1))
-            return f"line {number + delta}" if number - 1 >= after else match.group(0)
-
-        return _SAME_FILE_LINE.sub(shift, message)
-
-    fix = finding.fix
-    if fix is not None:
-        fix = dataclasses.replace(fix, edits=tuple(dataclasses.replace(e, range=rng(e.range)) for e in fix.edits))
-    flow = tuple(
-        dataclasses.replace(step, range=rng(step.range), message=text(step.message))
-        if not step.path or step.path == finding.path else dataclasses.replace(step, message=text(step.message))
-        for step in finding.flow
-    )
-    return dataclasses.replace(finding, message=text(finding.message), range=rng(finding.range), fix=fix, flow=flow)
-
-

@@ -10,7 +10,9 @@ masked tree are positions in the real text.
 from __future__ import annotations
 
 import ast
+import io
 import sys
+import tokenize
 import warnings
 from dataclasses import dataclass, field
 
@@ -41,6 +43,8 @@ def parse(text: str, filename: str = "<buffer>") -> ParseResult:
         return ParseResult(_ast_parse(text, filename))
     except SyntaxError as exc:
         first_error = f"line {exc.lineno}: {exc.msg}"
+    except TooComplexError:
+        return _without_deep_statements(text, filename)
     if sys.version_info < (3, 12):  # 3.12 f-strings reusing their quote (PEP 701)
         requoted = requote_nested(text)
         if requoted is not None:
@@ -57,18 +61,78 @@ def parse(text: str, filename: str = "<buffer>") -> ParseResult:
         try:
             return ParseResult(_ast_parse(candidate, filename), broken, first_error)
         except SyntaxError as exc:
-            line = (exc.lineno or 1) - 1
-            if line in broken or line >= len(lines):
-                # Masking did not help (e.g. an unterminated triple-quoted string): give
-                # up on everything from the first unparsable line down.
+            line = min((exc.lineno or 1) - 1, len(lines) - 1)
+            span = set(_statement_span(lines, line))
+            if span <= broken:
+                # Masking did not help: an open bracket or string reaches further than
+                # parso said. Mask the statement it opens, up to the next statement that
+                # starts at its indentation or less (later definitions still analyse).
+                span = set(_open_statement(lines, candidate, line))
+            if span <= broken:
                 break
-            broken.update(_statement_span(lines, line))
+            broken |= span
     first_bad = min(broken) if broken else 0
     broken.update(range(first_bad, len(lines)))
     try:
         return ParseResult(_ast_parse(_mask(lines, broken), filename), broken, first_error)
     except SyntaxError:
         return ParseResult(ast.Module(body=[], type_ignores=[]), set(range(len(lines))), first_error)
+
+
+def _without_deep_statements(text: str, filename: str) -> ParseResult:
+    """Parse with the top-level statements the parser cannot nest masked (generated code
+    chains thousands of ``+``): the rest of the module still analyses.
+
+    Python's tokenizer, which does not recurse, finds where each top-level statement starts;
+    each is parsed alone to find the ones too deep. Raises TooComplexError when it finds none.
+    """
+    lines = text.splitlines(keepends=True)
+    starts = _top_level_starts(text)
+    deep: set[int] = set()
+    for start, end in zip(starts, [*starts[1:], len(lines)]):
+        try:
+            _ast_parse("".join(lines[start:end]), filename)
+        except TooComplexError:
+            deep.update(range(start, end))
+        except SyntaxError:
+            pass  # the ordinary recovery below deals with it
+    if not deep:
+        raise TooComplexError("nesting too deep for the parser")
+    first = min(deep)
+    result = parse(_mask(lines, deep), filename)
+    result.broken_lines |= deep
+    result.error = result.error or f"line {first + 1}: nesting too deep for the parser"
+    return result
+
+
+def _top_level_starts(text: str) -> list[int]:
+    """0-based first lines of the module's top-level statements (decorators included)."""
+    starts = [0]
+    level = 0
+    at_line_start = True
+    decorated = False  # the statement above is a decorator: what follows belongs to it
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.INDENT:
+                level += 1
+            elif token.type == tokenize.DEDENT:
+                level -= 1
+            elif token.type == tokenize.NEWLINE:
+                at_line_start = True
+            elif token.type not in (tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER) and at_line_start:
+                at_line_start = False
+                if level == 0:
+                    if token.start[0] - 1 > starts[-1] and not decorated and not _continues_block(token.string):
+                        starts.append(token.start[0] - 1)
+                    decorated = token.string == "@"
+    except (tokenize.TokenError, SyntaxError):
+        pass  # an open bracket or string at the end: the rest is one statement
+    return starts
+
+
+def _continues_block(word: str) -> bool:
+    """Clauses that continue the statement above (``else``, ``except``...), not new ones."""
+    return word in ("else", "elif", "except", "finally", "case")
 
 
 def _ast_parse(text: str, filename: str) -> ast.Module:
@@ -106,13 +170,48 @@ def _parso_error_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _statement_span(lines: list[str], line: int) -> range:
-    """Lines of the logical statement around ``line``: continuation lines up to a dedent."""
+    """Lines of the logical statement at ``line``: continuation lines while a bracket it
+    opened is open, but never into a line that starts a new statement (see :func:`_ends`)."""
     end = line
     depth = _bracket_delta(lines[line])
-    while depth > 0 and end + 1 < len(lines):
+    while depth > 0 and end + 1 < len(lines) and not _ends(lines, line, end + 1):
         end += 1
         depth += _bracket_delta(lines[end])
     return range(line, end + 1)
+
+
+def _open_statement(lines: list[str], masked: str, line: int) -> range:
+    """The statement an unclosed bracket or string opened, as seen in the ``masked`` text.
+
+    Python's tokenizer tells where the last complete logical line ended; the open statement
+    starts after it (at or before ``line``) and runs to the next line that starts a new
+    statement, or to the end of the text.
+    """
+    start = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(masked).readline):
+            if token.type == tokenize.NEWLINE and token.end[0] - 1 <= line:
+                start = token.end[0]
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    while start < line and not lines[start].strip():
+        start += 1
+    end = start + 1
+    while end < len(lines) and not _ends(lines, start, end):
+        end += 1
+    return range(start, end)
+
+
+def _ends(lines: list[str], start: int, line: int) -> bool:
+    """Whether ``line`` starts a new statement rather than continuing the one at ``start``:
+    code at the first line's indentation or less that does not close a bracket. Code in
+    brackets is indented deeper (or closes them), so a half-typed call stops at the next
+    definition instead of swallowing the rest of the file."""
+    text = lines[line]
+    code = text.strip()
+    if not code or code.startswith("#") or code[0] in ")]}":
+        return False
+    return len(_indent(text).expandtabs()) <= len(_indent(lines[start]).expandtabs())
 
 
 def _bracket_delta(line: str) -> int:
@@ -125,18 +224,27 @@ def _indent(line: str) -> str:
 
 
 def _mask(lines: list[str], broken: set[int]) -> str:
+    """The text with each run of broken lines replaced, line for line: a statement's first
+    line becomes ``pass`` (``if True:`` when it heads a block), its continuation lines
+    (inside its brackets, or indented deeper than a masked line that heads no block) blank."""
     out: list[str] = []
+    depth = 0  # brackets left open by the masked lines above
+    statement: int | None = None  # indentation of the masked statement above, if it heads no block
     for i, line in enumerate(lines):
         if i not in broken:
             out.append(line)
+            depth, statement = 0, None
             continue
         ending = line[len(line.rstrip("\r\n")) :]
-        previous_masked = i - 1 in broken
-        if previous_masked and _indent(line) != _indent(lines[i - 1]) or not line.strip():
-            out.append(ending or "")
+        width = len(_indent(line).expandtabs())
+        continuation = depth > 0 or (statement is not None and width > statement)
+        depth = max(depth + _bracket_delta(line), 0)
+        if continuation or not line.strip() or line.lstrip().startswith("#"):
+            out.append(ending)
             continue
-        filler = "if True:" if _heads_block(lines, i, broken) else "pass"
-        out.append(_indent(line) + filler + ending)
+        heads = _heads_block(lines, i, broken)
+        statement = None if heads else width
+        out.append(_indent(line) + ("if True:" if heads else "pass") + ending)
     return "".join(out)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +71,74 @@ def test_pep701_fstrings_parse_on_new_pythons() -> None:
     doc = SourceDoc(text, "buf.py")
     assert not doc.broken_lines
     assert [f.code for f in analyze(doc).findings] == ["CW502"]
+
+
+#: Real modules (the demo app and labelled apps of the benchmark corpus) cut while typing.
+PREFIX_MODULES = [
+    "examples/demo_app/app.py",
+    "benchmarks/corpus/starlette_chat/app.py",
+    "benchmarks/corpus/fastapi_integrations/main.py",
+    "benchmarks/corpus/flask_invoice_download/invoices.py",
+    "benchmarks/corpus/django_shop_cart/shop/views.py",
+]
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _innermost_statement_end(tree: ast.Module, line: int) -> int | None:
+    """0-based last line of the innermost simple statement holding ``line``."""
+    end = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not hasattr(node, "body") and node.lineno - 1 <= line <= node.end_lineno - 1:  # type: ignore[operator]
+            end = node.end_lineno - 1  # type: ignore[operator]
+    return end
+
+
+@pytest.mark.parametrize("module", PREFIX_MODULES)
+def test_every_prefix_keeps_the_findings_of_complete_statements(module: str) -> None:
+    """An assistant streams code into the buffer: cut the module in the middle of every
+    line; each finding whose statement is complete before the cut is still reported.
+
+    Access-control findings (CW3xx) are left out: they judge a whole route, whose rest is
+    not typed yet (an ownership check may depend on a later ``save()``)."""
+    text = (REPO / module).read_text()
+    lines = text.split("\n")
+    tree = ast.parse(text)
+    full = [(f.code, f.range.start.line) for f in analyze(SourceDoc(text, module)).findings if not f.code.startswith("CW3")]
+    ends = {finding: _innermost_statement_end(tree, finding[1]) for finding in full}
+    assert full, "the module must have findings to lose"
+    lost = []
+    for cut in range(1, len(lines)):
+        expected = {f for f in full if ends[f] is not None and ends[f] < cut}  # type: ignore[operator]
+        if not expected:
+            continue
+        prefix = "\n".join(lines[:cut]) + "\n" + lines[cut][: len(lines[cut]) // 2]
+        got = {(f.code, f.range.start.line) for f in analyze(SourceDoc(prefix, module)).findings}
+        lost += [(cut + 1, code, line + 1) for code, line in sorted(expected - got)]
+    assert not lost, f"findings lost (cut at line, code, line): {lost[:10]}"
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "    data = [",  # the issue's case: an unclosed bracket at the end of a nested block
+        "    token = requests.post(\n        'https://a.example',\n        data={'code': code,",
+        "    return {'a': [",
+        "    x = '''never closed",
+    ],
+)
+def test_open_statement_at_the_end_keeps_everything_before(tail: str) -> None:
+    text = f"import requests\ndef first(url):\n    {CALL}\ndef second(url, code):\n    if url:\n        {CALL}\n{tail}"
+    assert _codes_by_line(text) == {2: ["CW502"], 5: ["CW502"]}
+
+
+def test_open_bracket_mid_module_keeps_the_later_definitions() -> None:
+    text = f"import requests\ndef first(url):\n    data = [\n    {CALL}\n\ndef second(url):\n    {CALL}\n"
+    assert _codes_by_line(text) == {6: ["CW502"]}
+
+
+def test_typed_attribute_chain_keeps_the_sink_finding() -> None:
+    """``db.execute(...).fetchall`` before its parentheses are typed (no flicker)."""
+    head = 'import sqlite3\nfrom flask import request\ndef users():\n    name = request.args.get("name")\n    db = sqlite3.connect("x.db")\n'
+    for tail in (".fetchall()", ".fetchall", ".fetchone", ""):
+        text = head + f"    rows = db.execute(f\"SELECT * FROM users WHERE name = '{{name}}'\"){tail}\n    return rows\n"
+        assert _codes_by_line(text) == {5: ["CW101"]}, tail

@@ -128,13 +128,12 @@ def caller_locals(
             current = frozenset(names)
             if target in names or is_client(node.value, current):
                 continue
-            for sub in ast.walk(node.value):
-                called = _caller_call(sub, patterns, view)
-                if called or is_caller(sub, current):
-                    if called and rows:
-                        rows[0].hit()
-                    names.add(target)
-                    break
+            # One walk each (a check per sub-expression re-walked it: quadratic on long chains).
+            called = any(_caller_call(sub, patterns, view) for sub in ast.walk(node.value))
+            if called or is_caller(node.value, current):
+                if called and rows:
+                    rows[0].hit()
+                names.add(target)
     return frozenset(names)
 
 

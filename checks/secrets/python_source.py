@@ -50,17 +50,18 @@ def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[tuple[Literal, Verdict]]:
     """Every secret literal of ``doc`` with its verdict."""
     assert doc.tree is not None
     docstrings: set[int] = set()
+    folded: dict[int, str | bytes | None] = {}
     for node in doc.nodes:  # breadth first: a body's owner comes before its docstring
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             docstrings.update(_docstring_id(node))
         literal: Literal | None = None
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
-            if len(node.value) >= _MIN_LENGTH and not _in_concatenation(doc, node):
+            if len(node.value) >= _MIN_LENGTH and not _in_concatenation(doc, node, folded):
                 literal = _literal(doc, node, catalog, id(node) in docstrings, node.value)
-        elif isinstance(node, ast.BinOp) and not _in_concatenation(doc, node):
-            folded = _concatenated(node)
-            if folded is not None:
-                literal = _literal(doc, node, catalog, False, folded)
+        elif isinstance(node, ast.BinOp) and not _in_concatenation(doc, node, folded):
+            value = _concatenated(node, folded)
+            if value is not None:
+                literal = _literal(doc, node, catalog, False, value)
         elif isinstance(node, ast.JoinedStr):
             literal = _fstring(doc, node)
         if literal is None:
@@ -86,21 +87,34 @@ def _text(value: str | bytes) -> str | None:
         return None
 
 
-def _concatenated(node: ast.AST) -> str | bytes | None:
-    """The value of ``"whsec_" + "5h2w..."`` (keys split to dodge push protection)."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
-        return node.value
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _concatenated(node.left), _concatenated(node.right)
-        if left is not None and right is not None and type(left) is type(right):
-            return left + right  # type: ignore[operator]
-    return None
+def _concatenated(node: ast.AST, folded: dict[int, str | bytes | None]) -> str | bytes | None:
+    """The value of ``"whsec_" + "5h2w..."`` (keys split to dodge push protection).
+
+    Folded without recursion (generated code chains thousands of ``+``), remembering every
+    sub-chain's value in ``folded`` so that asking again for a part costs nothing.
+    """
+    stack: list[tuple[ast.AST, bool]] = [(node, False)]
+    while stack:
+        current, children_done = stack.pop()
+        if id(current) in folded:
+            continue
+        if isinstance(current, ast.Constant) and isinstance(current.value, (str, bytes)):
+            folded[id(current)] = current.value
+        elif not (isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add)):
+            folded[id(current)] = None
+        elif not children_done:
+            stack += [(current, True), (current.right, False), (current.left, False)]
+        else:
+            left, right = folded[id(current.left)], folded[id(current.right)]
+            same = left is not None and right is not None and type(left) is type(right)
+            folded[id(current)] = left + right if same else None  # type: ignore[operator]
+    return folded[id(node)]
 
 
-def _in_concatenation(doc: SourceDoc, node: ast.AST) -> bool:
+def _in_concatenation(doc: SourceDoc, node: ast.AST, folded: dict[int, str | bytes | None]) -> bool:
     """``node`` is part of a larger all-literal ``+`` chain (judged as a whole)."""
     parent = doc.parent(node)
-    return isinstance(parent, ast.BinOp) and _concatenated(parent) is not None
+    return isinstance(parent, ast.BinOp) and _concatenated(parent, folded) is not None
 
 
 def _literal(doc: SourceDoc, node: ast.Constant | ast.BinOp, catalog: Catalog, docstring: bool, raw: str | bytes) -> Literal | None:

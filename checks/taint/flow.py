@@ -604,10 +604,12 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
                 found = self.flow.module_env.get(node.id)
             return found or CLEAN
         if isinstance(node, ast.Attribute):
+            # The value first, even when the attribute is a source: a sink in it must be
+            # checked (``db.execute(sql).fetchall``, typed before its parentheses).
+            value = self.expr(node.value, env)
             source = self._source(node, node.attr)
             if source is not None:
                 return source
-            value = self.expr(node.value, env)
             if value and node.attr in self.model.attribute_sanitizers:
                 resolved, written = self.doc.names.resolve(node, self.scope), dotted(node)
                 for row in self.model.attribute_sanitizers[node.attr]:

@@ -21,9 +21,11 @@ from codeward.server import writes
 
 from . import secret_edits
 from .analysis import DocResult
+from .diagnostics import SOURCE
 from .positions import ClientPositions
 
 FIX_ALL_KIND = "source.fixAll.codeward"
+SHOW_DOCUMENTATION = "codeward.showRuleDocumentation"
 QUICKFIX = types.CodeActionKind.QuickFix.value
 _SUPPRESSION = re.compile(r"#\s*codeward:\s*ignore\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
 SUPPRESSIBLE_KINDS = frozenset({"python"})
@@ -130,7 +132,7 @@ def quick_fix(
         others, left = [], []
     else:
         others, left = file_operations(fix.file_edits, root, support, open_text, result.snapshot.codec)
-    title = fix.title
+    title = f"{SOURCE} ({finding.code}): {fix.title}"
     if fix.applicability is Applicability.UNSAFE:
         title += " (unsafe)"
     if left:
@@ -166,7 +168,7 @@ def suppress(result: DocResult, finding: Finding, diagnostic: types.Diagnostic, 
             content = text.rstrip()
             edit = Edit(Range.of(number, len(content), number, len(text)), f"  # codeward: ignore[{finding.code}]")
         return types.CodeAction(
-            title=f"Suppress {finding.code} on this line",
+            title=f"{SOURCE} ({finding.code}): Suppress on this line",
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[diagnostic],
             edit=workspace_edit(result, text_edits(result.positions, [edit]), support),
@@ -174,11 +176,26 @@ def suppress(result: DocResult, finding: Finding, diagnostic: types.Diagnostic, 
     return None
 
 
-def fix_all_placeholder(result: DocResult) -> types.CodeAction:
+def fix_all_placeholder(result: DocResult, kind: str = FIX_ALL_KIND) -> types.CodeAction:
+    """Fix-all, resolved lazily (see the server's ``codeAction/resolve``): as the source
+    action editors run on save, and as a quick fix so that it is in the Ctrl+. menu."""
     return types.CodeAction(
-        title="Fix all safe codeward findings",
-        kind=FIX_ALL_KIND,
-        data={"uri": result.uri, "version": result.version},
+        title=f"{SOURCE}: Fix all safe findings",
+        kind=kind,
+        data={"uri": result.uri, "version": result.version, "fixAll": True},
+    )
+
+
+def is_fix_all(action: types.CodeAction) -> bool:
+    return isinstance(action.data, dict) and bool(action.data.get("fixAll"))
+
+
+def show_documentation(code: str, href: str) -> types.CodeAction:
+    """Open the rule's section of the documentation (as ESLint offers it, last in the menu)."""
+    return types.CodeAction(
+        title=f"{SOURCE} ({code}): Show rule documentation",
+        kind=types.CodeActionKind.QuickFix,
+        command=types.Command(title="Show rule documentation", command=SHOW_DOCUMENTATION, arguments=[href]),
     )
 
 
@@ -205,10 +222,13 @@ def actions_for(
     open_text: dict[str, str],
 ) -> list[types.CodeAction]:
     actions: list[types.CodeAction] = []
-    in_range = [(f, d) for f, d in zip(result.findings, result.diagnostics) if overlaps(f.range, rng)]
+    in_range = [(f, d) for f, d in zip(result.findings, result.diagnostics) if overlaps(reach(result, f), rng)]
+    safe = any(f.fix is not None and f.fix.applicability is Applicability.SAFE for f in result.findings)
     if wanted(QUICKFIX, only):
         fixes = [quick_fix(result, f, d, support, root, open_text) for f, d in in_range]
         actions += [a for a in fixes if a is not None]
+        if safe and any(f.fix is not None for f, _ in in_range):
+            actions.append(fix_all_placeholder(result, QUICKFIX))
         seen: set[tuple[str, int]] = set()
         for f, d in in_range:
             if (f.code, f.range.start.line) in seen:
@@ -217,6 +237,17 @@ def actions_for(
             action = suppress(result, f, d, support)
             if action is not None:
                 actions.append(action)
-    if wanted(FIX_ALL_KIND, only) and any(f.fix is not None and f.fix.applicability is Applicability.SAFE for f in result.findings):
+        for code, href in dict.fromkeys((d.code, d.code_description.href) for _, d in in_range if d.code_description):
+            actions.append(show_documentation(str(code), href))
+    if wanted(FIX_ALL_KIND, only) and safe:
         actions.append(fix_all_placeholder(result))
     return actions
+
+
+def reach(result: DocResult, finding: Finding) -> Range:
+    """Where the cursor finds a finding's actions: its range, and for access control (a
+    verdict on a whole route) also the route's decorators above it."""
+    if not finding.code.startswith("CW3"):
+        return finding.range
+    first = result.decorator_starts.get(finding.range.start.line)
+    return finding.range if first is None else Range.of(first, 0, finding.range.end.line, finding.range.end.column)

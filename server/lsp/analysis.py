@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from codeward.checks.engine import analyze, enabled_rules
 from codeward.checks.incremental import IncrementalAnalyser
 from codeward.checks.lines import LineIndex
 from codeward.checks.model import Finding, RuleFailure
+from codeward.checks.moves import moved_all
 from codeward.checks.project import ProjectIndex
 from codeward.checks.source import SourceDoc
 
@@ -115,6 +116,15 @@ class DocResult:
         return ClientPositions(self.snapshot.text, self.snapshot.codec, self.lines)
 
     @cached_property
+    def decorator_starts(self) -> dict[int, int]:
+        """0-based line of each decorated definition's ``def``/``class`` → its first decorator's."""
+        starts: dict[int, int] = {}
+        for node in ast.walk(self.doc.tree) if self.doc.tree is not None else ():
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.decorator_list:
+                starts[node.lineno - 1] = min(d.lineno for d in node.decorator_list) - 1
+        return starts
+
+    @cached_property
     def lines_ending_in_strings(self) -> frozenset[int]:
         """0-based lines whose end lies inside a string literal or continues with ``\\``.
 
@@ -131,6 +141,17 @@ class DocResult:
             if self.doc.lines.line_text(number).endswith("\\"):
                 blocked.add(number)
         return frozenset(blocked)
+
+
+def carried(result: DocResult, text: str, version: int | None) -> DocResult:
+    """``result`` moved to an edited text of the same document (see checks.moves): the
+    findings on unchanged lines, at their new lines; those on edited lines are dropped.
+    Diagnostics are left for the caller to convert."""
+    snapshot = replace(result.snapshot, text=text, version=version)
+    return DocResult(
+        snapshot=snapshot, parsed=None, findings=moved_all(result.findings, result.snapshot.text, text),
+        failures=result.failures, not_analysed=result.not_analysed, used_facts=result.used_facts,
+    )
 
 
 def has_rules(config: Config, kind: str, relative: str) -> bool:

@@ -1,9 +1,11 @@
-"""Finding → LSP Diagnostic.
+"""Finding → LSP Diagnostic, and the hover shown on it.
 
-The message says what is wrong and why in one sentence (the rule's own message); the
-documentation of the rule is served as hover text (there is no public docs site to link
-to, and a ``codeDescription.href`` must be a URL the editor can open); the steps of a data
-flow become ``relatedInformation`` when the client can show it.
+The message is the rule's own sentence (what is wrong, where the data came from), without
+the rule's name or CWE, which the Problems panel shows as the code. The rule's full
+documentation is one click away, never inlined: ``codeDescription.href`` points at the
+rule's section of ``docs/rules.md`` when that file is installed with the server (a source
+checkout), and the hover shows per finding the message, the data flow in one line and the
+fix. The steps of a data flow also become ``relatedInformation`` when the client can show it.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from codeward.checks.model import Finding, Severity
+from codeward.checks.model import Applicability, Finding, Severity
 from codeward.checks.registry import Rule
 
 from .positions import ClientPositions
 
 SOURCE = "codeward"
+#: The generated rule documentation (``codeward rules --format markdown``), when the server
+#: runs from a source checkout; a wheel has no docs folder.
+RULES_DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -46,16 +51,24 @@ def to_diagnostic(
             )
             for step in finding.flow
         ]
-    name = f" ({rule.name})" if rule else ""
+    href = rule_doc_url(rule)
     return types.Diagnostic(
         range=positions.range_to_client(finding.range),
-        message=f"{finding.message}{name}" + (f" [{cwe}]" if cwe else ""),
+        message=finding.message,
         severity=_SEVERITY[finding.severity],
         code=finding.code,
+        code_description=types.CodeDescription(href=href) if href else None,
         source=SOURCE,
         related_information=related,
         data={"fixable": finding.fix is not None, "confidence": finding.confidence.value},
     )
+
+
+def rule_doc_url(rule: Rule | None) -> str | None:
+    """``file:///.../docs/rules.md#cw101-sql-injection`` (the heading's anchor), if installed."""
+    if rule is None or not RULES_DOC.is_file():
+        return None
+    return f"{RULES_DOC.as_uri()}#{rule.code.lower()}-{rule.name.lower()}"
 
 
 def _flow_uri(path: str | None, uri: str, root: Path | None) -> str:
@@ -79,10 +92,21 @@ def _flow_range(step, positions: ClientPositions, uri: str, root: Path | None) -
 
 
 def hover_text(findings: list[Finding], rules: dict[str, Rule]) -> str | None:
-    """Markdown documentation for the rules of the findings under the cursor."""
+    """Per finding under the cursor: the message, its data flow in one line, the fix and
+    a link to the rule's documentation (a few lines, however long the documentation)."""
     parts = []
-    for code in dict.fromkeys(f.code for f in findings):
-        rule = rules.get(code)
-        if rule is not None:
-            parts.append(rule.documentation)
-    return "\n---\n".join(parts) if parts else None
+    for finding in findings:
+        rule = rules.get(finding.code)
+        lines = [f"**{finding.code}** {finding.message}"]
+        if finding.flow:
+            lines.append("Flow: " + " → ".join(step.message for step in finding.flow))
+        if finding.fix is not None:
+            unsafe = " (unsafe: changes behaviour)" if finding.fix.applicability is Applicability.UNSAFE else ""
+            lines.append(f"Fix: {finding.fix.title}{unsafe}")
+        about = ", ".join(f"CWE-{c}" for c in finding.cwe)
+        href = rule_doc_url(rule)
+        name = rule.name if rule else finding.code
+        docs = f"[{finding.code} {name}]({href})" if href else f"`codeward rules {finding.code}`"
+        lines.append(f"Documentation: {docs}" + (f" · {about}" if about else ""))
+        parts.append("  \n".join(lines))
+    return "\n\n---\n\n".join(parts) if parts else None

@@ -4,13 +4,17 @@ Each document has at most one timer and one analysis in flight. A change restart
 document's timer; when it fires, the text and version are snapshot on the event loop (so
 they always belong together) and analysed on a single worker thread. A change that lands
 while an analysis runs marks the document dirty, and it is analysed again as soon as the
-running one ends. Results whose version is no longer the document's are thrown away.
+running one ends (whose result is then dropped: it may predate a settings change). Results
+whose version is no longer the document's are thrown away, unless the document
+``keeps_stale`` results (on-save mode: the saved text's result is wanted even when the user
+typed since; it is carried to the current lines on delivery).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Generic, TypeVar
@@ -19,6 +23,8 @@ from .analysis import DocResult, Snapshot
 
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=DocResult)
+#: Weight of the newest analysis in a document's running cost estimate.
+COST_WEIGHT = 0.3
 
 
 class Scheduler(Generic[R]):
@@ -30,6 +36,7 @@ class Scheduler(Generic[R]):
         deliver: Callable[[R], None],
         on_error: Callable[[str, BaseException], None],
         executor: Executor,
+        keeps_stale: Callable[[str], bool] = lambda uri: False,
     ) -> None:
         self._snapshot = snapshot
         self._current_version = current_version
@@ -37,10 +44,13 @@ class Scheduler(Generic[R]):
         self._deliver = deliver
         self._on_error = on_error
         self._executor = executor
+        self._keeps_stale = keeps_stale
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._running: dict[str, asyncio.Future] = {}
         self._dirty: set[str] = set()
         self._waiters: dict[str, list[asyncio.Future]] = {}
+        #: Seconds an analysis of each document takes (a running average).
+        self._cost: dict[str, float] = {}
 
     def schedule(self, uri: str, delay: float) -> None:
         """Analyse ``uri`` after ``delay`` seconds of quiet (0: as soon as possible)."""
@@ -53,11 +63,20 @@ class Scheduler(Generic[R]):
         else:
             self._timers[uri] = loop.call_later(delay, self._start, uri)
 
+    def debounce(self, uri: str, longest: float) -> float:
+        """How long to wait after an edit: as long as the document's analysis takes, at most
+        ``longest``. A cheap document is analysed at once (the wait was most of what a user
+        saw); an expensive one waits for a pause in typing instead of starting analyses that
+        the next keystroke makes stale. Unknown cost: ``longest``."""
+        cost = self._cost.get(uri)
+        return longest if cost is None else min(longest, cost)
+
     def cancel(self, uri: str) -> None:
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
         self._dirty.discard(uri)
+        self._cost.pop(uri, None)
         for waiter in self._waiters.pop(uri, []):
             if not waiter.done():
                 waiter.set_result(None)
@@ -87,9 +106,20 @@ class Scheduler(Generic[R]):
         future.add_done_callback(lambda done: self._finished(uri, done))
 
     def _run(self, snapshot: Snapshot) -> R | None:
-        if self._current_version(snapshot.uri) != snapshot.version:
+        if self.stale(snapshot.uri, snapshot.version):
             return None  # a newer version is already queued; skip the wasted work
-        return self._analyse(snapshot)
+        started = time.perf_counter()
+        result = self._analyse(snapshot)
+        if not result.not_analysed:  # (a cancelled analysis says nothing about the cost)
+            cost = time.perf_counter() - started
+            previous = self._cost.get(snapshot.uri)
+            self._cost[snapshot.uri] = cost if previous is None else previous + COST_WEIGHT * (cost - previous)
+        return result
+
+    def stale(self, uri: str, version: int | None) -> bool:
+        """Whether a result for ``version`` is no longer wanted."""
+        current = self._current_version(uri)
+        return current != version and (current is False or not self._keeps_stale(uri))  # False: closed
 
     def _finished(self, uri: str, future: asyncio.Future) -> None:
         self._running.pop(uri, None)
@@ -101,9 +131,12 @@ class Scheduler(Generic[R]):
         except Exception as exc:  # an engine bug: report it, keep serving
             self._on_error(uri, exc)
         if uri in self._dirty:
+            # Asked again while this ran (an edit, or a re-check after the settings or the
+            # index changed): this result may be outdated even for the same version.
             self._dirty.discard(uri)
             self._start(uri)
-        if result is None or self._current_version(uri) != result.version:
+            return
+        if result is None or self.stale(uri, result.version):
             if self._waiters.get(uri) and not self.busy(uri):
                 self._start(uri)  # someone waits for the current version: keep going
             return

@@ -23,15 +23,16 @@ from codeward.checks import __version__, inference
 from codeward.checks.autofix import fix_document
 from codeward.checks.files import kind_of
 from codeward.checks.incremental import IncrementalAnalyser
+from codeward.checks.model import Range
 from codeward.checks.project import FACT_EXTRACTORS, module_name_for
 from codeward.checks.registry import all_rules
 from codeward.checks.routes import summaries_for
 from codeward.server.baseline import BaselineError
 
 from . import actions, secret_edits, workspace_pull
-from .analysis import DocResult, Snapshot, has_rules, run_analysis
+from .analysis import DocResult, Snapshot, carried, has_rules, run_analysis
 from .baselined import BaselineView, mark_baselined
-from .diagnostics import hover_text, to_diagnostic
+from .diagnostics import RULES_DOC, hover_text, to_diagnostic
 from .documents import LspWorkspace
 from .positions import ClientPositions
 from .protocol import CodewardProtocol
@@ -49,6 +50,9 @@ BIG_INSERT_LINES = 5
 #: Distinct "logged once" keys remembered (a rule failing with a new message per edit would
 #: otherwise grow the set for as long as the server runs).
 MAX_LOGGED_ONCE = 1_000
+#: Seconds after ``initialized`` to start the warm-up and the workspace index when no
+#: document has been analysed first.
+BACKGROUND_DELAY = 1.0
 #: Seconds of quiet after an incremental result before the full analysis confirms it.
 CONFIRM_DELAY = 0.75
 LANGUAGE_KINDS = {
@@ -76,7 +80,8 @@ class CodewardServer(LanguageServer):
         self.analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="codeward-analysis")
         self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="codeward-index")
         self.scheduler: Scheduler[DocResult] = Scheduler(
-            self._snapshot, self._current_version, self._analyse, self._deliver, self._analysis_error, self.analysis_pool
+            self._snapshot, self._current_version, self._analyse, self._deliver, self._analysis_error, self.analysis_pool,
+            keeps_stale=lambda uri: self.settings.run == "onSave",
         )
         self.configs = ConfigResolver(None)
         self.workspace_index = WorkspaceIndex(None)
@@ -92,6 +97,7 @@ class CodewardServer(LanguageServer):
         #: Documents re-checked for an outside reason whose cached result is still the old one.
         self._outdated: set[str] = set()
         self._index_task: asyncio.Task | None = None
+        self._background_started = False
         self._published_closed: set[str] = set()
         #: Last (version, diagnostics) pushed per document: a re-check with the same outcome is not re-sent.
         self._published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
@@ -183,29 +189,48 @@ class CodewardServer(LanguageServer):
     def _analyse(self, snapshot: Snapshot) -> DocResult:
         """Worker thread: analyse and convert to diagnostics (keeps the event loop free)."""
         analyser = self.analysers.setdefault(snapshot.uri, IncrementalAnalyser())
-        result = run_analysis(snapshot, analyser, cancelled=lambda: self._current_version(snapshot.uri) != snapshot.version)
+        result = run_analysis(snapshot, analyser, cancelled=lambda: self.scheduler.stale(snapshot.uri, snapshot.version))
         previous = self.results.get(snapshot.uri)
         if result.incremental and previous is not None:
             result.used_facts |= previous.used_facts  # the re-check read only part of the module
+        result.diagnostics = self._diagnostics(result)
+        return result
+
+    def _diagnostics(self, result: DocResult) -> list[types.Diagnostic]:
+        """Diagnostics of ``result``'s findings, marked when the baseline records them; the
+        findings it hides are dropped from the result too (actions and hovers pair findings
+        with diagnostics)."""
         rules = all_rules()
-        root = self.root or snapshot.config.root
+        root = self.root or result.snapshot.config.root
         try:
             known = self.baseline.known(result.findings, self.settings.baseline, root)
         except BaselineError as exc:
             self.log(f"codeward: {exc}", types.MessageType.Warning, once=("baseline", str(exc)))
             known = set()
-        shown = [f for f in result.findings if not (id(f) in known and self.settings.baseline_findings == "hide")]
-        result.diagnostics = [
-            mark_baselined(to_diagnostic(f, result.positions, snapshot.uri, rules, self.related_support, root), id(f) in known)
-            for f in shown
+        result.findings = [f for f in result.findings if not (id(f) in known and self.settings.baseline_findings == "hide")]
+        return [
+            mark_baselined(to_diagnostic(f, result.positions, result.uri, rules, self.related_support, root), id(f) in known)
+            for f in result.findings
         ]
-        return result
 
     def _not_analysed(self, uri: str, relative: str, reason: str, kind: str | None = None) -> None:
         """Told once per document and kind of reason, until the document analyses again."""
         self.log(f"codeward: {relative} is not analysed: {reason}", types.MessageType.Warning, once=("not-analysed", uri, kind or reason))
 
+    def start_background(self) -> None:
+        """Warm up jedi and index the workspace, once."""
+        if self._background_started:
+            return
+        self._background_started = True
+        self.analysis_pool.submit(_warm_up)  # jedi's first inference: not on the first keystroke
+        self.start_workspace_scan()
+
     def _deliver(self, result: DocResult) -> None:
+        self.start_background()
+        doc = self.open_document(result.uri)
+        if doc is not None and doc.version != result.version:
+            result = carried(result, doc.source, doc.version)  # on-save mode: typed since the save
+            result.diagnostics = self._diagnostics(result)
         for failure in result.failures:
             self.log(
                 f"codeward: rule {failure.code} failed on {failure.path}: {failure.error} (other rules still ran)",
@@ -231,10 +256,24 @@ class CodewardServer(LanguageServer):
                 self._needs_refresh.discard(result.uri)
                 self._request_refresh()
         elif self._published.get(result.uri) != (result.version, result.diagnostics):
-            self._published[result.uri] = (result.version, result.diagnostics)
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=result.uri, diagnostics=result.diagnostics, version=result.version)
-            )
+            self._publish(result)
+
+    def _publish(self, result: DocResult) -> None:
+        self._published[result.uri] = (result.version, result.diagnostics)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=result.uri, diagnostics=result.diagnostics, version=result.version)
+        )
+
+    def show_carried(self, uri: str) -> None:
+        """On-save mode, push clients: the last result on the lines of the edited buffer (a
+        pull client asks for it itself after the edit)."""
+        if self.pull or uri not in self.results:
+            return
+        shown = self._published.get(uri)
+        result = self.current_result(uri)
+        if result is None or (not result.diagnostics and not (shown and shown[1])):
+            return
+        self._publish(result)
 
     def _request_refresh(self) -> None:
         if self.refresh_support:
@@ -244,11 +283,20 @@ class CodewardServer(LanguageServer):
                 self.log(f"codeward: diagnostic refresh failed: {exc}", types.MessageType.Warning)
 
     def current_result(self, uri: str) -> DocResult | None:
-        """The cached result if it belongs to the version the editor shows."""
+        """The cached result if it belongs to the version the editor shows.
+
+        In on-save mode the last result is of the saved text: the buffer has usually moved
+        on, and its findings are carried to the lines the editor shows now.
+        """
         result = self.results.get(uri)
         doc = self.open_document(uri)
-        if result is None or doc is None or result.version != doc.version:
+        if result is None or doc is None:
             return None
+        if result.version != doc.version:
+            if self.settings.run != "onSave" or uri in self._outdated:
+                return None
+            result = self.results[uri] = carried(result, doc.source, doc.version)
+            result.diagnostics = self._diagnostics(result)
         return result
 
     def recheck(self, uris: list[str] | None = None) -> None:
@@ -341,6 +389,12 @@ class CodewardServer(LanguageServer):
         await run_workspace_scan(self)
 
 
+def _above_decorators(result: DocResult, rng: Range) -> Range:
+    """A handler's lens goes above its first decorator (editors draw a lens above its line)."""
+    first = result.decorator_starts.get(rng.start.line)
+    return rng if first is None else Range.of(first, 0, first, 0)
+
+
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())
@@ -362,8 +416,12 @@ def create_server() -> CodewardServer:
         # that splits lines like the editor does (see documents.py).
         ls.protocol._workspace = LspWorkspace.replacing(ls.workspace)
         caps = params.capabilities
-        ls.pull = bool(caps.text_document and caps.text_document.diagnostic is not None)
         ls.refresh_support = bool(caps.workspace and caps.workspace.diagnostics and caps.workspace.diagnostics.refresh_support)
+        # Pull only from clients that can be asked to pull again: results that come without
+        # an edit (a save in on-save mode, the workspace index, a settings change) would
+        # otherwise wait for the next keystroke. Neovim 0.11 pulls but has no refresh: it
+        # gets pushed diagnostics (the protocol then does not offer pulling at all).
+        ls.pull = bool(caps.text_document and caps.text_document.diagnostic is not None) and ls.refresh_support
         publish = caps.text_document.publish_diagnostics if caps.text_document else None
         ls.related_support = bool(publish and publish.related_information)
         ls.configuration_support = bool(caps.workspace and caps.workspace.configuration)
@@ -393,10 +451,12 @@ def create_server() -> CodewardServer:
                 )]))
             except Exception as exc:
                 ls.log(f"codeward: cannot watch files ({exc}); pyproject.toml is re-read on save", types.MessageType.Warning)
-        ls.analysis_pool.submit(_warm_up)  # rules and knowledge load before the first keystroke
         ls.check_interpreter()  # set in initializationOptions (a later change is checked when applied)
         await ls.pull_settings()
-        ls.start_workspace_scan()
+        # The first open document is analysed before the warm-up and the workspace index
+        # compete for the CPU (its first result is what the user waits for); without one,
+        # they start shortly after.
+        asyncio.get_running_loop().call_later(BACKGROUND_DELAY, ls.start_background)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: CodewardServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -410,9 +470,11 @@ def create_server() -> CodewardServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: CodewardServer, params: types.DidChangeTextDocumentParams) -> None:
         if ls.settings.run != "onType":
+            ls.show_carried(params.text_document.uri)
             return
         big = max((_inserted_lines(c) for c in params.content_changes), default=0) >= BIG_INSERT_LINES - 1
-        ls.scheduler.schedule(params.text_document.uri, 0 if big else ls.settings.debounce)
+        uri = params.text_document.uri
+        ls.scheduler.schedule(uri, 0 if big else ls.scheduler.debounce(uri, ls.settings.debounce))
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.TextDocumentSaveRegistrationOptions(include_text=False))
     def did_save(ls: CodewardServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -422,6 +484,8 @@ def create_server() -> CodewardServer:
         if path is not None and path.name == "pyproject.toml":
             ls.config_changed()
             return
+        if ls.settings.run == "onSave" and ls.pull:
+            ls._needs_refresh.add(uri)  # the client pulls on edits only: ask it for the saved text's result
         current = ls.current_result(uri)
         if ls.settings.run != "onType" or current is None or current.incremental or ls.scheduler.busy(uri):
             # (On type, a full result for the saved text is already shown: editors that save
@@ -447,15 +511,13 @@ def create_server() -> CodewardServer:
         if not ls.settings.enable or ls.open_document(uri) is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
         result = ls.current_result(uri) if uri not in ls._outdated else None
-        if result is None and ls.settings.run == "onSave" and uri in ls.results and uri not in ls._outdated:
-            result = ls.results[uri]  # on-save mode: the last saved version's findings
         if result is None:
             if ls._snapshot(uri) is None:
                 return types.RelatedFullDocumentDiagnosticReport(items=[])
-            while result is None or result.version != ls._current_version(uri):
-                result = await ls.scheduler.wait_for(uri)
-                if result is None:  # closed meanwhile
+            while result is None:
+                if await ls.scheduler.wait_for(uri) is None:  # closed meanwhile
                     return types.RelatedFullDocumentDiagnosticReport(items=[])
+                result = ls.current_result(uri) if uri not in ls._outdated else None
         result_id = f"{result.version}:{id(result)}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
@@ -477,13 +539,13 @@ def create_server() -> CodewardServer:
         found = actions.actions_for(result, rng, params.context.only, ls.edit_support, ls.root or result.snapshot.config.root, open_text)
         resolve = ls.client_capabilities.text_document.code_action.resolve_support if ls.client_capabilities.text_document and ls.client_capabilities.text_document.code_action else None
         if not (resolve and "edit" in resolve.properties):
-            found = [a if a.kind != actions.FIX_ALL_KIND else resolve_fix_all(ls, a) for a in found]
+            found = [resolve_fix_all(ls, a) if actions.is_fix_all(a) else a for a in found]
             found = [a for a in found if a is not None]
         return found or None
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def resolve_code_action(ls: CodewardServer, action: types.CodeAction) -> types.CodeAction:
-        if action.kind != actions.FIX_ALL_KIND or action.edit is not None:
+        if not actions.is_fix_all(action) or action.edit is not None:
             return action
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(ls.analysis_pool, resolve_fix_all, ls, action) or action
@@ -504,6 +566,16 @@ def create_server() -> CodewardServer:
                 message=f"codeward: {failed[0]}. Undo the fix to get the value back, or set it yourself.",
             ))
 
+    @server.command(actions.SHOW_DOCUMENTATION)
+    async def show_rule_documentation(ls: CodewardServer, href: str) -> None:
+        """Open a rule's section of docs/rules.md in the editor (the code action's command)."""
+        if not str(href).startswith(RULES_DOC.as_uri()):
+            return  # only ever our own documentation
+        try:
+            await ls.window_show_document_async(types.ShowDocumentParams(uri=str(href), take_focus=True))
+        except Exception as exc:
+            ls.log(f"codeward: cannot open the rule documentation ({exc}); see {href}", types.MessageType.Warning)
+
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
     def code_lens(ls: CodewardServer, params: types.CodeLensParams) -> list[types.CodeLens] | None:
         """The route's security checklist (auth, ownership, inputs, findings) above each
@@ -517,7 +589,7 @@ def create_server() -> CodewardServer:
             ls.log(f"codeward: route summary failed: {type(exc).__name__}: {exc}", types.MessageType.Error, once=("lens", str(exc)))
             return None
         return [
-            types.CodeLens(range=result.positions.range_to_client(rng), command=types.Command(title=text, command=""))
+            types.CodeLens(range=result.positions.range_to_client(_above_decorators(result, rng)), command=types.Command(title=text, command=""))
             for rng, text in summaries
         ]
 

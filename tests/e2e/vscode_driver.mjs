@@ -20,6 +20,9 @@ import * as path from "node:path";
  *    "codeward: Show Logs" must show the extension's log
  *  - closedCode: when set, a Problems entry with this code must appear without running any
  *    command (workspace diagnostics of a file that is not open)
+ *  - edits: typed before the squiggle is awaited, each {line, column, text, save} (1-based
+ *    position; the text is inserted as typed, without auto-closed brackets; save: Ctrl+S after)
+ *  - editsAfterProblems: the same, once the Problems entry is there (before the quick fix)
  *  - shots: folder for the step screenshots
  */
 const spec = JSON.parse(process.argv[2]);
@@ -68,6 +71,19 @@ async function runCommand(title) {
   await page.keyboard.press("Enter");
 }
 
+/** Put the cursor at a 1-based line:column (Go to Line/Column) and insert text there. */
+async function typeAt(edit) {
+  await editor.click({ position: { x: 300, y: 10 } });
+  await page.keyboard.press("Control+G");
+  await page.keyboard.type(`${edit.line}:${edit.column}`);
+  await page.keyboard.press("Enter");
+  await page.keyboard.insertText(edit.text);
+  if (edit.save) {
+    await page.keyboard.press("Control+S");
+    await page.locator(".tab.active.dirty").waitFor({ state: "detached" });
+  }
+}
+
 const editor = page.locator(".editor-instance .monaco-editor").first();
 const squiggle = editor.locator(".squiggly-error, .squiggly-warning, .squiggly-info");
 const problemRow = page.locator(".markers-panel .monaco-list-row", { hasText: spec.code });
@@ -91,6 +107,9 @@ try {
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: spec.file }).first().click();
     await editor.locator(".view-lines").waitFor();
   });
+  for (const [index, edit] of (spec.edits ?? []).entries()) {
+    await step(`edit-${index + 1}`, async () => typeAt(edit));
+  }
   await step("squiggle", async () => {
     await squiggle.first().waitFor();
   });
@@ -100,6 +119,9 @@ try {
     await problemRow.first().waitFor();
     result.problems = await problemRows();
   });
+  for (const [index, edit] of (spec.editsAfterProblems ?? []).entries()) {
+    await step(`edit-after-${index + 1}`, async () => typeAt(edit));
+  }
   if (spec.closedCode) {
     await step("closed-file-problem", async () => {
       await page.locator(".markers-panel .monaco-list-row", { hasText: spec.closedCode }).first().waitFor();

@@ -165,15 +165,21 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 def drive(server: CodeServer, folder: Path, file: str, finding: Finding, name: str, *, fix: bool = False,
           notice: str | None = None, notice_button: str | None = None, scan_code: str | None = None,
-          closed_code: str | None = None) -> dict:
-    """Run one scenario in a fresh browser (see vscode_driver.mjs for the steps)."""
+          closed_code: str | None = None, fix_title: str | None = None, edits: list[dict] | None = None,
+          edits_after_problems: list[dict] | None = None, line: int | None = None) -> dict:
+    """Run one scenario in a fresh browser (see vscode_driver.mjs for the steps).
+
+    ``fix_title``: the quick fix to apply (default: the finding's own fix, with ``fix``);
+    ``edits``/``edits_after_problems``: text typed before the squiggle / before the fix;
+    ``line``: where the finding is by then (1-based; default: where the engine found it)."""
     shots = ARTIFACTS / name
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
     spec = {
         "url": server.url, "folder": str(folder), "file": file, "code": finding.code,
-        "line": finding.range.start.line + 1, "column": finding.range.start.column + 1,
-        "fixTitle": finding.fix.title if fix and finding.fix else None,
+        "line": line or finding.range.start.line + 1, "column": finding.range.start.column + 1,
+        "fixTitle": fix_title or (finding.fix.title if fix and finding.fix else None),
+        "edits": edits or [], "editsAfterProblems": edits_after_problems or [],
         "notice": notice, "noticeButton": notice_button, "scanCode": scan_code, "closedCode": closed_code, "shots": str(shots), "timeoutMs": 60_000,
     }
     proc = subprocess.run(["node", str(DRIVER), json.dumps(spec)], capture_output=True, text=True,

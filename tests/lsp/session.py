@@ -34,6 +34,8 @@ class RecordingClient(LanguageClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.published: dict[str, list[tuple[int | None, list[types.Diagnostic]]]] = {}
+        #: How many ``workspace/diagnostic/refresh`` requests the server sent.
+        self.refreshes = 0
         self.changed = asyncio.Event()
 
 
@@ -53,6 +55,11 @@ def _record_progress(client: RecordingClient, params: types.ProgressParams) -> N
     client.changed.set()
 
 
+def _record_refresh(client: RecordingClient, params: None) -> None:
+    client.refreshes += 1
+    client.changed.set()
+
+
 def _apply_edit(client: RecordingClient, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
     return types.ApplyWorkspaceEditResult(applied=False, failure_reason="not used in tests")
 
@@ -63,18 +70,29 @@ def make_client() -> RecordingClient:
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _record_diagnostics
     features[types.WINDOW_LOG_MESSAGE] = _record_log
     features[types.PROGRESS] = _record_progress
+    features[types.WORKSPACE_DIAGNOSTIC_REFRESH] = _record_refresh
     register_lsp_features(client, features)
     return client
 
 
 def capabilities(profile: str, pull: bool | None = None) -> types.ClientCapabilities:
-    """A replayed client profile; ``pull`` forces pull (True) or push (False) diagnostics."""
+    """A replayed client profile; ``pull`` forces pull (True: with ``workspace/diagnostic/refresh``,
+    as VS Code 1.100 has it) or push (False) diagnostics."""
     caps = copy.deepcopy(client_capabilities(profile))
     if pull is False and caps.text_document is not None:
         caps.text_document.diagnostic = None
     if pull is True and caps.text_document is not None:
         caps.text_document.diagnostic = types.DiagnosticClientCapabilities(dynamic_registration=False)
+        caps.workspace = caps.workspace or types.WorkspaceClientCapabilities()
+        caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
     return caps
+
+
+def pulls(caps: types.ClientCapabilities) -> bool:
+    """Whether the server uses pull diagnostics with this client: only when it can also ask
+    it to pull again (Neovim 0.11 pulls but has no refresh: it is pushed to)."""
+    refresh = caps.workspace and caps.workspace.diagnostics and caps.workspace.diagnostics.refresh_support
+    return bool(caps.text_document and caps.text_document.diagnostic and refresh)
 
 
 class Session:
@@ -90,7 +108,7 @@ class Session:
 
     @property
     def pull(self) -> bool:
-        return bool(self.caps.text_document and self.caps.text_document.diagnostic)
+        return pulls(self.caps)
 
     @property
     def encoding(self) -> str:
@@ -222,6 +240,8 @@ async def start_session(profile: str, root: Path, pull: bool | None = None,
                         init_options: dict[str, Any] | None = None,
                         configuration: dict[str, Any] | None = None,
                         server: list[str] | None = None) -> Session:
+    if pull is None and profile == "visual_studio_code":
+        pull = True  # the extension needs VS Code 1.100, which pulls (the replayed 1.65 profile pushes)
     config = ClientServerConfig(server_command=server or SERVER, client_factory=make_client)
     client = await config.start()
     assert isinstance(client, RecordingClient)

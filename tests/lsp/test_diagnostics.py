@@ -24,7 +24,14 @@ async def test_open_reports_finding_with_rule_details(session) -> None:
     assert diag.range.end == position_of(VULNERABLE, start + len("verify=False"), session.encoding)
     hover = await session.client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=diag.range.start))
-    assert hover is not None and "## Why is this bad" in hover.contents.value
+    assert hover is not None
+    text = hover.contents.value
+    assert "## Why is this bad" not in text and len(text.splitlines()) <= 6, "a hover is a summary, not the documentation"
+    assert diag.message in text and "Fix: Remove the argument" in text
+    assert diag.code_description is not None
+    href = diag.code_description.href
+    assert "/docs/rules.md#cw502-" in href and href in text, "the full documentation is a link away"
+    assert "CWE-" not in diag.message and href.split("#cw502-")[1] not in diag.message, "no rule name or CWE in the Problems text"
 
 
 async def test_incremental_edits_update_diagnostics_for_the_new_version(session) -> None:

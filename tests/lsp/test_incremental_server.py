@@ -87,7 +87,7 @@ async def test_code_actions_work_on_an_incremental_result(tmp_path: Path, monkey
     })
     titles = [a["title"] for a in actions or []]
     assert any("verif" in t.lower() for t in titles), titles  # the TLS quick fix
-    assert any(t.startswith("Suppress CW502") for t in titles), titles
+    assert any(t == "codeward (CW502): Suppress on this line" for t in titles), titles
     await client.shutdown()
 
 

@@ -37,7 +37,7 @@ async def test_settings_from_init_options_then_workspace_configuration(profile: 
 
 @pytest.mark.parametrize(("profile", "pull"), [("visual_studio_code", True), ("neovim", False)])
 async def test_pull_or_push_never_both(profile: str, pull: bool, tmp_path: Path) -> None:
-    """The profiles' defaults (VS Code 1.65 push, Neovim 0.11 pull) are covered elsewhere;
+    """The profiles' defaults (VS Code pull, Neovim 0.11 push) are covered elsewhere;
     here each profile is forced the other way."""
     session = await start_session(profile, tmp_path, pull=pull)
     try:
@@ -53,23 +53,8 @@ async def test_pull_or_push_never_both(profile: str, pull: bool, tmp_path: Path)
         await stop_session(session)
 
 
-async def test_on_save_mode_waits_for_the_save(tmp_path: Path) -> None:
-    session = await start_session("visual_studio_code", tmp_path, init_options={"run": "onSave"})
-    try:
-        await session.log_containing("codeward: indexed")  # no re-check of the index in between
-        uri = session.open("app.py", VULNERABLE)
-        assert [d.code for d in await session.diagnostics(uri)] == ["CW502"]
-        session.replace_all(uri, "x = 1\n")
-        session.replace_all(uri, "y = 2\n")
-        session.save(uri)
-        assert await session.diagnostics(uri) == []
-        assert sorted({v for v, _ in session.client.published[uri]}) == [1, 3], "nothing was analysed while typing"
-    finally:
-        await stop_session(session)
-
-
 async def test_big_paste_skips_the_debounce_and_stale_versions_are_never_published(tmp_path: Path) -> None:
-    session = await start_session("visual_studio_code", tmp_path, init_options={"debounce": 10000})
+    session = await start_session("visual_studio_code", tmp_path, pull=False, init_options={"debounce": 10000})
     try:
         uri = session.open("app.py", "import requests\n")
         assert await session.diagnostics(uri) == []
@@ -134,7 +119,7 @@ async def test_index_progress_and_dependents_rechecked_on_save(tmp_path: Path) -
 
 async def test_pyproject_change_and_workspace_diagnostics(tmp_path: Path) -> None:
     (tmp_path / "closed.py").write_text(VULNERABLE)
-    session = await start_session("visual_studio_code", tmp_path, init_options={"workspaceDiagnostics": True})
+    session = await start_session("visual_studio_code", tmp_path, pull=False, init_options={"workspaceDiagnostics": True})
     try:
         closed = from_fs_path(str(tmp_path / "closed.py"))
         await session.until(lambda: session.client.published.get(closed), "workspace diagnostics for a closed file")
@@ -174,8 +159,24 @@ async def test_route_code_lens_summarises_each_handler(profile: str, tmp_path: P
             types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
         )
         by_line = {lens.range.start.line: lens.command.title for lens in lenses}
-        assert sorted(by_line) == [8, 13], by_line  # the two `def` lines
-        assert by_line[8].startswith("GET /notes · auth: login_required")
-        assert by_line[13].startswith("GET /health · auth: public")
+        assert sorted(by_line) == [6, 12], by_line  # above each first decorator, not between them and `def`
+        assert by_line[6].startswith("GET /notes · auth: login_required")
+        assert by_line[12].startswith("GET /health · auth: public")
+    finally:
+        await stop_session(session)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_debounce_adapts_to_the_documents_analysis_cost(profile: str, tmp_path: Path) -> None:
+    """The setting is the longest wait: a cheap document is analysed about as soon as its
+    analysis would take, not after the configured 10 s."""
+    session = await start_session(profile, tmp_path, init_options={"debounce": 10000})
+    try:
+        uri = session.open("app.py", VULNERABLE)
+        assert [d.code for d in await session.diagnostics(uri)] == ["CW502"]
+        started = time.monotonic()
+        session.replace_all(uri, "x = 1\n")
+        assert await session.diagnostics(uri) == []
+        assert time.monotonic() - started < 5, "the edit waited for the configured 10 s debounce"
     finally:
         await stop_session(session)
