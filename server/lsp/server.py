@@ -678,9 +678,24 @@ def resolve_fix_all(ls: CodewardServer, action: types.CodeAction) -> types.CodeA
     )
 
 
+class _NormalTraffic(logging.Filter):
+    """Drops pygls's warning for a ``$/cancelRequest`` of a request already answered: editors
+    cancel every superseded request (several per typed line) and it is not a problem; VS Code
+    showed each one as an error in the output."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Cancel notification for unknown message id")
+
+
+def configure_logging() -> None:
+    """Warnings and errors to stderr (the editor's output panel), without normal traffic."""
+    logging.basicConfig(level=logging.WARNING, format="codeward-lsp %(levelname)s %(message)s")
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_NormalTraffic())
+
+
 def serve() -> None:
     """Run the language server on stdin/stdout until the client says exit."""
-    logging.basicConfig(level=logging.WARNING, format="codeward-lsp %(levelname)s %(message)s")
+    configure_logging()
     tune_gc()
     create_server().start_io()
 

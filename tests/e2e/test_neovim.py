@@ -78,14 +78,20 @@ def nvim(tmp_path: Path):
         editor.close()
 
 
-def test_user_fixes_a_finding_in_neovim(nvim, tmp_path: Path) -> None:
+def open_project_file(nvim, tmp_path: Path, text: str, setup: str = SETUP) -> Path:
+    """``client.py`` of a new project, holding ``text``, open in Neovim with codeward attached."""
     project = tmp_path / "project"
     project.mkdir()
     source = project / "client.py"
-    source.write_text('import requests\n\nresponse = requests.get("https://api.example", timeout=5, verify=False)\n')
-    nvim.exec_lua(SETUP, sys.executable, str(project))
+    source.write_text(text)
+    nvim.exec_lua(setup, sys.executable, str(project))
     nvim.command(f"edit {source}")
     nvim.command("set filetype=python")
+    return source
+
+
+def test_user_fixes_a_finding_in_neovim(nvim, tmp_path: Path) -> None:
+    source = open_project_file(nvim, tmp_path, 'import requests\n\nresponse = requests.get("https://api.example", timeout=5, verify=False)\n')
 
     found = nvim.exec_lua(WAIT_DIAGNOSTIC, 1)
     assert found[0], "no codeward diagnostic appeared in Neovim"
@@ -110,13 +116,7 @@ end, 20)
 
 def test_on_save_mode_shows_the_saved_findings_on_the_current_lines(nvim, tmp_path: Path) -> None:
     """run = "onSave": a save shows the saved text's finding; lines typed above it move it."""
-    project = tmp_path / "project"
-    project.mkdir()
-    source = project / "client.py"
-    source.write_text("import requests\n\n")
-    nvim.exec_lua(SETUP_ON_SAVE, sys.executable, str(project))
-    nvim.command(f"edit {source}")
-    nvim.command("set filetype=python")
+    source = open_project_file(nvim, tmp_path, "import requests\n\n", SETUP_ON_SAVE)
     assert nvim.exec_lua("return vim.wait(20000, function() return #vim.lsp.get_clients({bufnr = 0}) > 0 end, 20)")
     nvim.current.buffer.append('response = requests.get("https://api.example", timeout=5, verify=False)')
     nvim.command("silent write")
@@ -131,15 +131,9 @@ def test_on_save_mode_shows_the_saved_findings_on_the_current_lines(nvim, tmp_pa
 
 def test_half_typed_statement_keeps_the_findings_above(nvim, tmp_path: Path) -> None:
     """An assistant is still streaming: the last statement's bracket is open."""
-    project = tmp_path / "project"
-    project.mkdir()
-    source = project / "client.py"
-    source.write_text(
+    open_project_file(nvim, tmp_path, (
         "import requests\n\n\ndef fetch(url):\n    return requests.get(url, timeout=5, verify=False)\n\n\n"
         "def later(rows):\n    if rows:\n        data = [\n"
-    )
-    nvim.exec_lua(SETUP, sys.executable, str(project))
-    nvim.command(f"edit {source}")
-    nvim.command("set filetype=python")
+    ))
     found = nvim.exec_lua(WAIT_DIAGNOSTIC, 1)
     assert found[0] and found[1:3] == ["CW502", 4], found

@@ -180,3 +180,18 @@ async def test_debounce_adapts_to_the_documents_analysis_cost(profile: str, tmp_
         assert time.monotonic() - started < 5, "the edit waited for the configured 10 s debounce"
     finally:
         await stop_session(session)
+
+
+def test_cancelling_an_answered_request_is_not_logged(caplog) -> None:
+    """Editors cancel superseded requests all the time; pygls warned about each one that was
+    already answered, and VS Code showed every warning as an error."""
+    import logging
+
+    from codeward.server.lsp.server import configure_logging
+
+    configure_logging()
+    pygls_log = logging.getLogger("pygls.protocol.json_rpc")
+    with caplog.at_level(logging.WARNING):
+        pygls_log.warning('Cancel notification for unknown message id "%s"', 41)
+        pygls_log.warning("Failed to handle request %s", 42)
+    assert [r.getMessage() for r in caplog.records] == ["Failed to handle request 42"]

@@ -210,7 +210,7 @@ export class ServerController implements vscode.Disposable {
     const command = installCommand(python);
     const message =
       `codeward is not installed for ${python} (from the ${interpreter.source}). ` +
-      `Run \`${command}\`, or use the server bundled with the extension.`;
+      `Use the server bundled with the extension, or install codeward there from a checkout: \`${command}\`.`;
     this.log.warn(`${message} Import error: ${probed.importError}`);
     this.setStatus("not installed", vscode.LanguageStatusSeverity.Error);
     this.status.detail = message;

@@ -142,8 +142,12 @@ export function versionOk(version: readonly number[] | undefined): boolean {
   return major > MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor >= MIN_PYTHON[1]);
 }
 
-/** The exact command a user runs to install codeward for this interpreter. */
+/**
+ * The command a user runs to install codeward for this interpreter. codeward is not on a
+ * package index yet, so it installs from a checkout of its source: the path is left for
+ * the user to fill in.
+ */
 export function installCommand(python: string): string {
   const quoted = /[\s"'$]/.test(python) ? `"${python}"` : python;
-  return `${quoted} -m pip install codeward`;
+  return `${quoted} -m pip install <path to your codeward checkout>`;
 }
