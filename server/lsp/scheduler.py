@@ -23,8 +23,6 @@ from .analysis import DocResult, Snapshot
 
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=DocResult)
-#: Weight of the newest analysis in a document's running cost estimate.
-COST_WEIGHT = 0.3
 
 
 class Scheduler(Generic[R]):
@@ -49,8 +47,10 @@ class Scheduler(Generic[R]):
         self._running: dict[str, asyncio.Future] = {}
         self._dirty: set[str] = set()
         self._waiters: dict[str, list[asyncio.Future]] = {}
-        #: Seconds an analysis of each document takes (a running average).
-        self._cost: dict[str, float] = {}
+        #: Per document: seconds its latest analysis of a new version took, and that version
+        #: (a re-check of the same version, such as the confirmation of an incremental
+        #: result, is a full analysis no keystroke waits for: it does not count).
+        self._cost: dict[str, tuple[float, int | None]] = {}
 
     def schedule(self, uri: str, delay: float) -> None:
         """Analyse ``uri`` after ``delay`` seconds of quiet (0: as soon as possible)."""
@@ -64,12 +64,12 @@ class Scheduler(Generic[R]):
             self._timers[uri] = loop.call_later(delay, self._start, uri)
 
     def debounce(self, uri: str, longest: float) -> float:
-        """How long to wait after an edit: as long as the document's analysis takes, at most
-        ``longest``. A cheap document is analysed at once (the wait was most of what a user
+        """How long to wait after an edit: as long as the document's latest analysis took, at
+        most ``longest``. A cheap document is analysed at once (the wait was most of what a user
         saw); an expensive one waits for a pause in typing instead of starting analyses that
         the next keystroke makes stale. Unknown cost: ``longest``."""
         cost = self._cost.get(uri)
-        return longest if cost is None else min(longest, cost)
+        return longest if cost is None else min(longest, cost[0])
 
     def cancel(self, uri: str) -> None:
         timer = self._timers.pop(uri, None)
@@ -110,10 +110,10 @@ class Scheduler(Generic[R]):
             return None  # a newer version is already queued; skip the wasted work
         started = time.perf_counter()
         result = self._analyse(snapshot)
-        if not result.not_analysed:  # (a cancelled analysis says nothing about the cost)
-            cost = time.perf_counter() - started
-            previous = self._cost.get(snapshot.uri)
-            self._cost[snapshot.uri] = cost if previous is None else previous + COST_WEIGHT * (cost - previous)
+        previous = self._cost.get(snapshot.uri)
+        # (A cancelled analysis says nothing about the cost.)
+        if not result.not_analysed and (previous is None or previous[1] != snapshot.version):
+            self._cost[snapshot.uri] = (time.perf_counter() - started, snapshot.version)
         return result
 
     def stale(self, uri: str, version: int | None) -> bool:
