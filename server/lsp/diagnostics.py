@@ -3,13 +3,15 @@
 The message is the rule's own sentence (what is wrong, where the data came from), without
 the rule's name or CWE, which the Problems panel shows as the code. The rule's full
 documentation is one click away, never inlined: ``codeDescription.href`` points at the
-rule's section of ``docs/rules.md`` when that file is installed with the server (a source
-checkout), and the hover shows per finding the message, the data flow in one line and the
+rule's section of ``docs/rules.md`` (the checkout's file, else the package's documentation
+URL), and the hover shows per finding the message, the data flow in one line and the
 fix. The steps of a data flow also become ``relatedInformation`` when the client can show it.
 """
 
 from __future__ import annotations
 
+import functools
+from importlib.metadata import PackageNotFoundError, metadata
 from pathlib import Path
 
 from lsprotocol import types
@@ -24,6 +26,23 @@ SOURCE = "codeward"
 #: The generated rule documentation (``codeward rules --format markdown``), when the server
 #: runs from a source checkout; a wheel has no docs folder.
 RULES_DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+
+
+@functools.cache
+def rules_doc_base() -> str | None:
+    """Where the rule documentation is: the checkout's ``docs/rules.md`` (the installed
+    version's, offline), else the package's ``Documentation`` URL when it names that file."""
+    if RULES_DOC.is_file():
+        return RULES_DOC.as_uri()
+    try:
+        urls = metadata("codeward").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return None
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "documentation" and url.strip().endswith("rules.md"):
+            return url.strip()
+    return None
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -65,10 +84,11 @@ def to_diagnostic(
 
 
 def rule_doc_url(rule: Rule | None) -> str | None:
-    """``file:///.../docs/rules.md#cw101-sql-injection`` (the heading's anchor), if installed."""
-    if rule is None or not RULES_DOC.is_file():
+    """``.../docs/rules.md#cw101-sql-injection`` (the rule heading's anchor), if known."""
+    base = rules_doc_base()
+    if rule is None or base is None:
         return None
-    return f"{RULES_DOC.as_uri()}#{rule.code.lower()}-{rule.name.lower()}"
+    return f"{base}#{rule.code.lower()}-{rule.name.lower()}"
 
 
 def _flow_uri(path: str | None, uri: str, root: Path | None) -> str:

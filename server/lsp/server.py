@@ -32,7 +32,7 @@ from codeward.server.baseline import BaselineError
 from . import actions, secret_edits, workspace_pull
 from .analysis import DocResult, Snapshot, carried, has_rules, run_analysis
 from .baselined import BaselineView, mark_baselined
-from .diagnostics import RULES_DOC, hover_text, to_diagnostic
+from .diagnostics import hover_text, rules_doc_base, to_diagnostic
 from .documents import LspWorkspace
 from .positions import ClientPositions
 from .protocol import CodewardProtocol
@@ -568,11 +568,15 @@ def create_server() -> CodewardServer:
 
     @server.command(actions.SHOW_DOCUMENTATION)
     async def show_rule_documentation(ls: CodewardServer, href: str) -> None:
-        """Open a rule's section of docs/rules.md in the editor (the code action's command)."""
-        if not str(href).startswith(RULES_DOC.as_uri()):
+        """Open a rule's section of docs/rules.md (the code action's command): the checkout's
+        file in the editor, the documentation URL in the browser."""
+        base = rules_doc_base()
+        if base is None or not str(href).startswith(base + "#"):
             return  # only ever our own documentation
         try:
-            await ls.window_show_document_async(types.ShowDocumentParams(uri=str(href), take_focus=True))
+            await ls.window_show_document_async(types.ShowDocumentParams(
+                uri=str(href), take_focus=True, external=not base.startswith("file:"),
+            ))
         except Exception as exc:
             ls.log(f"codeward: cannot open the rule documentation ({exc}); see {href}", types.MessageType.Warning)
 

@@ -195,3 +195,21 @@ def test_cancelling_an_answered_request_is_not_logged(caplog) -> None:
         pygls_log.warning('Cancel notification for unknown message id "%s"', 41)
         pygls_log.warning("Failed to handle request %s", 42)
     assert [r.getMessage() for r in caplog.records] == ["Failed to handle request 42"]
+
+
+def test_rule_documentation_link_without_a_checkout(monkeypatch) -> None:
+    """Installed from a wheel (the VS Code extension's bundled server) there is no docs
+    folder: the link goes to the package's documentation URL, at the rule's heading."""
+    from codeward.checks.registry import all_rules
+    from codeward.server.lsp import diagnostics
+
+    rule = all_rules()["CW502"]
+    local = diagnostics.rule_doc_url(rule)
+    assert local is not None and local.startswith("file://") and local.endswith("#cw502-" + rule.name.lower())
+    monkeypatch.setattr(diagnostics, "RULES_DOC", diagnostics.RULES_DOC.with_name("absent.md"))
+    diagnostics.rules_doc_base.cache_clear()
+    try:
+        remote = diagnostics.rule_doc_url(rule)
+    finally:
+        diagnostics.rules_doc_base.cache_clear()
+    assert remote is not None and remote.startswith("https://") and remote.endswith("/docs/rules.md#cw502-" + rule.name.lower())
