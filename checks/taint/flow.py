@@ -222,6 +222,8 @@ class ModuleFlow:
                 continue
             env[arg.arg] = frozenset({Label(origin, alias=arg.arg)})
         walker = self._walker(self, func, func, env, is_route=returns_html)
+        # A route whose URL rule has no text parameter answers one path only.
+        walker.fixed_path = route is not None and not route and _rule_is_fixed(func)
         walker.block(func.body, walker.env)
         returns = []
         sources = []
@@ -293,6 +295,17 @@ def _is_structured(doc: SourceDoc, arg: ast.arg) -> bool:
     if isinstance(annotation, ast.Subscript):
         annotation = annotation.value
     return doc.names.resolve(annotation) in _STRUCTURED_TYPES
+
+
+#: Sources that are the request's path alone (no query string, no host).
+_PATH_OF_ROUTE = frozenset({"flask.request.path"})
+
+
+def _rule_is_fixed(func: FunctionNode) -> bool:
+    """Every route decorator's URL rule is literal text, with no ``<variable>`` part."""
+    rules = [d.args[0] for d in func.decorator_list if isinstance(d, ast.Call) and d.args]
+    texts = [string_value(rule) for rule in rules]
+    return bool(texts) and all(text is not None and "<" not in text and "{" not in text for text in texts)
 
 
 def _own_returns(body: list[ast.stmt]) -> Iterator[ast.Return]:
@@ -369,6 +382,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         self._reported: set[tuple[int, str]] = set()
         #: Names holding a known constant at the current statement (see constants.py).
         self.known: dict[str, object] = {}
+        #: The function is a route with a fixed URL rule: ``request.path`` is that rule.
+        self.fixed_path = False
         #: Per enclosing loop, the environments a ``break``/``continue`` leaves it with.
         self._loop_exits: list[list[Env]] = []
 
@@ -693,6 +708,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         for row in ordered:
             if source_matches(row, resolved, written):
                 row.hit()
+                if self.fixed_path and row["path"] in _PATH_OF_ROUTE:
+                    return CLEAN  # the router only let this one path through
                 what = row.get("what") or (f"{written}()" if is_call and written else written or row["path"])
                 origin = Origin("source", what, self.doc.source_of(node), self.doc.range_of(node),
                                 structured=row.get("structured", False), stored=row.get("stored", False))

@@ -86,7 +86,7 @@ class GuardMixin:
             return None
         if subject is not right:
             facts: tuple[str, ...] = (f"no-inner:{text}",) if text in ("'", '"') else ()
-        else:
+        else:  # nothing but the rejected text is known: it says which sinks that protects
             row = self.model.rejections.get(text)
             if row is not None:
                 row.hit()
