@@ -69,7 +69,7 @@ def dependency_wheels() -> list[Path]:
         WHEELS.mkdir(parents=True, exist_ok=True)
         pip("download", "--quiet", "--no-deps", *PURE, "-d", str(WHEELS), "-r", str(REQUIREMENTS))
         # The project's own build requirements ([build-system]), for offline rebuilds.
-        pip("download", "--quiet", "-d", str(WHEELS), "setuptools>=68", "wheel")
+        pip("download", "--quiet", "-d", str(WHEELS), "setuptools>=77", "wheel")
     wheels = []
     for name, version in pins():
         wheel = cached_wheel(name, version)
@@ -87,7 +87,7 @@ def project_wheel(workdir: Path) -> Path:
     """
     listed = subprocess.run(
         ["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others", "--exclude-standard",
-         "--", "pyproject.toml", "README.md", "checks", "server"],
+         "--", "pyproject.toml", "README.md", "LICENSE", "launcher", "checks", "server"],
         check=True, capture_output=True,
     ).stdout.decode().split("\0")
     source = workdir / "src"
@@ -99,7 +99,7 @@ def project_wheel(workdir: Path) -> Path:
     try:
         pip("wheel", "--quiet", "--no-deps", "--no-index", "--find-links", str(WHEELS), "-w", str(out), str(source))
     except subprocess.CalledProcessError:  # build requirements not cached yet
-        pip("download", "--quiet", "-d", str(WHEELS), "setuptools>=68", "wheel")
+        pip("download", "--quiet", "-d", str(WHEELS), "setuptools>=77", "wheel")
         pip("wheel", "--quiet", "--no-deps", "--no-index", "--find-links", str(WHEELS), "-w", str(out), str(source))
     return next(out.glob("codeward-*.whl"))
 
