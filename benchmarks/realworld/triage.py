@@ -161,10 +161,17 @@ def compare(findings: list[Finding], verdicts: list[Verdict], misses: list[Miss]
             used.add(id(verdict))
     result.gone = [v for v in verdicts
                    if id(v) not in used and v.repo in repos and v.rule.startswith(families)]
-    fired = {(f.repo, f.path, f.rule, f.handler) for f in findings}
-    result.misses = [(m, (m.repo, m.path, m.rule, m.handler) in fired) for m in misses
+    result.misses = [(m, any(_covers(f, m) for f in findings)) for m in misses
                       if m.repo in repos and m.rule.startswith(families)]
     return result
+
+
+def _covers(finding: Finding, miss: Miss) -> bool:
+    """A finding of the miss's rule in its handler, or on the class that holds it (a view class
+    such as a MethodView is reported on the class line, the miss names the method)."""
+    if (finding.repo, finding.path, finding.rule) != (miss.repo, miss.path, miss.rule):
+        return False
+    return finding.handler == miss.handler or miss.handler.startswith(finding.handler + ".")
 
 
 def proposed_rows(untriaged: list[Finding], all_findings: list[Finding]) -> list[list[str]]:

@@ -76,12 +76,14 @@ def test_untriaged_gone_and_misses() -> None:
     rows = [verdict(value="true", handler="delete"), verdict(value="false", handler="edit"),
             verdict(value="true", handler="elsewhere", rule="CW999")]
     misses = [Miss("o/r", "app.py", "NoteView.get", "CW302", "reads any note"),
+              Miss("o/r", "app.py", "NoteView.get.inner", "CW302", "a finding on the enclosing method covers it"),
               Miss("o/r", "app.py", "share", "CW301", "no login"), Miss("x/y", "a.py", "f", "CW301", "other repo")]
     result = compare([finding()], rows, misses, {"o/r"}, ("CW3",))
     assert result.untriaged == [finding()]
     # Verdicts of rules that were not scanned are neither lost nor fixed.
     assert [(v.handler, v.verdict) for v in result.gone] == [("delete", "true"), ("edit", "false")]
-    assert [(m.handler, now) for m, now in result.misses] == [("NoteView.get", True), ("share", False)]
+    assert [(m.handler, now) for m, now in result.misses] == [
+        ("NoteView.get", True), ("NoteView.get.inner", True), ("share", False)]
 
 
 def test_counts_and_precision() -> None:
