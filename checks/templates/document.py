@@ -22,7 +22,7 @@ _WITH_AS = re.compile(r"^\s*with\s+(.+?)\s+as\s+(\w+)\s*$", re.S)
 _ASSIGNMENT = re.compile(r"(\w+)\s*=\s*")
 #: Syntax only one of the two languages has.
 _DJANGO_ONLY = re.compile(r"\{%-?\s*(load|url\s+['\"]|csrf_token|static\s|empty\s*%|now\s|firstof|cycle\s|verbatim|autoescape\s+(?:on|off))|\|\w+:")
-_JINJA_ONLY = re.compile(r"\{%-?\s*(set\s|macro\s|call\b|raw\s*-?%|import\s|from\s+\S+\s+import|autoescape\s+(?:true|false))|\{[{%]-|-[}%]\}|\|\s*tojson|\w\((?:[^)]|\n)*\)\s*[|}]|\bloop\.")
+_JINJA_ONLY = re.compile(r"\{%-?\s*(set\s|macro\s|call\b|raw\s*-?%|import\s|from\s+\S+\s+import|autoescape\s+(?:true|false))|\{[{%]-|-[}%]\}|\|\s*tojson|\w\([^()]*\)\s*[|}]|\bloop\.")
 
 
 @dataclass(frozen=True)
