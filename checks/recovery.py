@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import sys
 import tokenize
 import warnings
@@ -35,6 +36,30 @@ class ParseResult:
     broken_lines: set[int] = field(default_factory=set)
     #: The first syntax error, for messages ("line 3: '(' was never closed").
     error: str | None = None
+
+    def newer_syntax(self, text: str) -> dict[int, str]:
+        """Masked lines written in syntax newer than the running Python (0-based line → what),
+        so that they are reported as not analysed for that reason, not as typing mistakes."""
+        if sys.version_info >= (3, 12) or not self.broken_lines:
+            return {}
+        lines = text.splitlines()
+        found = {}
+        for number in sorted(self.broken_lines):
+            if number < len(lines):
+                for pattern, what in _NEWER_SYNTAX:
+                    if pattern.match(lines[number]):
+                        found[number] = what
+                        break
+        return found
+
+
+#: Statements Python 3.12 added (PEP 695), recognised by how they start. (PEP 701
+#: f-strings are re-quoted for older parsers instead, see fstrings.py.)
+_NEWER_SYNTAX = (
+    (re.compile(r"\s*type\s+[A-Za-z_]\w*\s*[\[=]"), "a `type` alias statement (Python 3.12)"),
+    (re.compile(r"\s*(?:async\s+)?def\s+[A-Za-z_]\w*\s*\["), "a function with type parameters (Python 3.12)"),
+    (re.compile(r"\s*class\s+[A-Za-z_]\w*\s*\["), "a class with type parameters (Python 3.12)"),
+)
 
 
 def parse(text: str, filename: str = "<buffer>") -> ParseResult:

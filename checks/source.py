@@ -54,12 +54,15 @@ class SourceDoc:
         self.memo: dict[str, object] = {}
         self.broken_lines: set[int] = set()
         self.syntax_error: str | None = None
+        self.newer_syntax: dict[int, str] = {}
         self.tree: ast.Module | None = None
         if kind == "python":
             result = recovery.parse(text, path)
             self.tree = result.tree
             self.broken_lines = result.broken_lines
             self.syntax_error = result.error
+            #: Masked lines whose syntax the running Python is too old for (line → what).
+            self.newer_syntax = result.newer_syntax(text)
 
     @cached_property
     def digest(self) -> str:

@@ -142,3 +142,14 @@ def test_typed_attribute_chain_keeps_the_sink_finding() -> None:
     for tail in (".fetchall()", ".fetchall", ".fetchone", ""):
         text = head + f"    rows = db.execute(f\"SELECT * FROM users WHERE name = '{{name}}'\"){tail}\n    return rows\n"
         assert _codes_by_line(text) == {5: ["CW101"]}, tail
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12+ parses PEP 695 statements")
+def test_newer_syntax_is_told_apart_from_typos() -> None:
+    text = f"import requests\ntype Rows = list[dict]\ndef first[T](url: T):\n    {CALL}\nclass Box[T]:\n    pass\nx = (\n"
+    doc = SourceDoc(text, "buf.py")
+    assert doc.newer_syntax == {
+        1: "a `type` alias statement (Python 3.12)",
+        2: "a function with type parameters (Python 3.12)",
+        4: "a class with type parameters (Python 3.12)",
+    }  # (the half-typed `x = (` is a typo, not newer syntax)

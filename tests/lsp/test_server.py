@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -213,3 +214,21 @@ def test_rule_documentation_link_without_a_checkout(monkeypatch) -> None:
     finally:
         diagnostics.rules_doc_base.cache_clear()
     assert remote is not None and remote.startswith("https://") and remote.endswith("/docs/rules.md#cw502-" + rule.name.lower())
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12+ parses PEP 695 statements")
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_newer_syntax_is_reported_as_not_analysed(profile: str, tmp_path: Path) -> None:
+    """Under an older Python a 3.12 statement is masked like a typo; the user is told why
+    it is not analysed, once, and the rest of the module still is."""
+    session = await start_session(profile, tmp_path)
+    try:
+        uri = session.open("app.py", "type Rows = list[dict]\n" + VULNERABLE)
+        assert [d.code for d in await session.diagnostics(uri)] == ["CW502"]
+        message = await session.log_containing("line 1 is not analysed")
+        assert "a `type` alias statement (Python 3.12)" in message.message
+        session.replace_all(uri, "type Rows = list[dict]\n" + VULNERABLE + "\n")
+        await session.diagnostics(uri)
+        assert len([m for m in session.client.log_messages if "line 1 is not analysed" in m.message]) == 1
+    finally:
+        await stop_session(session)
