@@ -1,0 +1,58 @@
+"""CW601 judged by what the project shows: declarations, installed metadata (read, never run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codeward.checks.config import Config
+from codeward.checks.engine import analyze
+from codeward.checks.invented.dependencies import declared
+from codeward.checks.project import ProjectIndex
+from codeward.checks.source import SourceDoc
+
+CODE = "import requests\nimport yaml\nimport flask_xss_sanitizer\nimport os\nfrom .local import x\n"
+
+
+def _venv(root: Path) -> Path:
+    venv = root / ".venv"
+    site = venv / "lib" / "python3.11" / "site-packages"
+    (site / "requests-2.32.0.dist-info").mkdir(parents=True)
+    (site / "requests-2.32.0.dist-info" / "top_level.txt").write_text("requests\n")
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    return venv
+
+
+def _findings(root: Path, interpreter: str | None = None):
+    doc = SourceDoc(CODE, "app.py", "python", "app", root, interpreter)
+    config = Config(root=root).with_overrides(min_confidence="low", select=["CW601"])
+    return [(f.range.start.line, f.confidence.value, f.severity.value) for f in analyze(doc, config, ProjectIndex(root), "app.py").findings]
+
+
+def test_installed_metadata_of_the_project_venv(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("requests==2.32\nPyYAML\n")
+    _venv(tmp_path)
+    assert _findings(tmp_path) == [(1, "low", "note"), (2, "high", "warning")]
+
+
+def test_the_configured_interpreter_wins(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("requests\n")
+    other = _venv(tmp_path / "elsewhere")
+    assert _findings(tmp_path, str(other / "bin" / "python")) == [(1, "high", "warning"), (2, "high", "warning")]
+
+
+def test_only_declarations_give_low_confidence(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["requests>=2", "PyYAML"]\n')
+    assert _findings(tmp_path) == [(2, "low", "warning")]
+
+
+def test_nothing_to_judge_by(tmp_path: Path) -> None:
+    assert _findings(tmp_path) == []
+
+
+def test_declaration_formats(tmp_path: Path) -> None:
+    (tmp_path / "setup.cfg").write_text("[options]\ninstall_requires =\n    Flask_Login>=0.6\n")
+    (tmp_path / "setup.py").write_text("from setuptools import setup\nsetup(install_requires=['itsdangerous'])\n")
+    (tmp_path / "Pipfile").write_text("[packages]\nrequests = '*'\n")
+    (tmp_path / "requirements-dev.txt").write_text("-r requirements.txt\ngit+https://x/y.git#egg=internal_lib\npytest # tests\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.poetry.dependencies]\npython = "^3.11"\nhttpx = "*"\n')
+    assert declared(tmp_path) == {"flask-login", "itsdangerous", "requests", "internal-lib", "pytest", "httpx"}
