@@ -56,3 +56,10 @@ def test_declaration_formats(tmp_path: Path) -> None:
     (tmp_path / "requirements-dev.txt").write_text("-r requirements.txt\ngit+https://x/y.git#egg=internal_lib\npytest # tests\n")
     (tmp_path / "pyproject.toml").write_text('[tool.poetry.dependencies]\npython = "^3.11"\nhttpx = "*"\n')
     assert declared(tmp_path) == {"flask-login", "itsdangerous", "requests", "internal-lib", "pytest", "httpx"}
+
+
+def test_import_names_that_drop_the_distribution_prefix(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("django-filter\ndjango-simple-captcha\nflask\n")
+    doc = SourceDoc("import django_filters\nimport captcha\nimport flask_xss_sanitizer\n", "app.py", "python", "app", tmp_path)
+    config = Config(root=tmp_path).with_overrides(min_confidence="low", select=["CW601"])
+    assert [f.range.start.line for f in analyze(doc, config, ProjectIndex(tmp_path), "app.py").findings] == [2]

@@ -87,7 +87,7 @@ def _judge(ctx: RuleContext, module: str) -> tuple[str, Confidence, Severity | N
     package = next((index for index, (_, names) in enumerate(found) if names is not None), len(folders) - 1)
     declarations = found[package][1] if found else None
     providers = _providers(module)
-    is_declared = declarations is not None and bool(providers & declarations)
+    is_declared = declarations is not None and (bool(providers & declarations) or _named_after(module, declarations))
     # A virtualenv of this package: beside its dependency files or below them, not above.
     installed = importable(ctx.doc.interpreter) or next(filter(None, map(_project_venv, folders[: package + 1])), None)
     if installed is not None:
@@ -104,6 +104,20 @@ def _judge(ctx: RuleContext, module: str) -> tuple[str, Confidence, Severity | N
     return (f"`{module}` is not declared in the project's dependencies; if it is not a real, intended package "
             "(assistants invent names, attackers register them), remove it. Check it before installing.",
             Confidence.LOW, None)
+
+
+def _named_after(module: str, declarations: frozenset[str]) -> bool:
+    """A declared distribution whose name holds every word of the import name
+    (``captcha`` in ``django-simple-captcha``, ``django_comments`` in
+    ``django-contrib-comments``, ``django_filters`` in ``django-filter``): import names
+    often drop the distribution's prefix. An invented ``flask_xss_sanitizer`` is not
+    covered by a declared ``flask``: its words are not all there."""
+    words = {_singular(w) for w in normalise(module).split("-") if w}
+    return any(words <= {_singular(w) for w in name.split("-")} for name in declarations)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
 def _providers(module: str) -> frozenset[str]:
