@@ -1,4 +1,4 @@
-"""CW601 judged by what the project shows: declarations, installed metadata (read, never run)."""
+"""CW610 judged by what the project shows: declarations, installed metadata (read, never run)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _venv(root: Path) -> Path:
 
 def _findings(root: Path, interpreter: str | None = None):
     doc = SourceDoc(CODE, "app.py", "python", "app", root, interpreter)
-    config = Config(root=root).with_overrides(min_confidence="low", select=["CW601"])
+    config = Config(root=root).with_overrides(min_confidence="low", select=["CW610"])
     return [(f.range.start.line, f.confidence.value, f.severity.value) for f in analyze(doc, config, ProjectIndex(root), "app.py").findings]
 
 
@@ -61,5 +61,5 @@ def test_declaration_formats(tmp_path: Path) -> None:
 def test_import_names_that_drop_the_distribution_prefix(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("django-filter\ndjango-simple-captcha\nflask\n")
     doc = SourceDoc("import django_filters\nimport captcha\nimport flask_xss_sanitizer\n", "app.py", "python", "app", tmp_path)
-    config = Config(root=tmp_path).with_overrides(min_confidence="low", select=["CW601"])
+    config = Config(root=tmp_path).with_overrides(min_confidence="low", select=["CW610"])
     assert [f.range.start.line for f in analyze(doc, config, ProjectIndex(tmp_path), "app.py").findings] == [2]

@@ -1,4 +1,4 @@
-"""CW601: imports of packages the project neither declares nor has installed.
+"""CW610: imports of packages the project neither declares nor has installed.
 
 Assistants invent plausible package names (``flask_sanitizer``, ``django-secure-forms``),
 and attackers register such names on PyPI ("slopsquatting"): installing the import's
@@ -35,7 +35,7 @@ _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
 _PROJECT_VENVS = (".venv", "venv", "env", ".env")
 
 
-@rule("CW601", "unknown-package-import", cwe=(1357, 829), severity=Severity.WARNING, confidence=Confidence.MEDIUM,
+@rule("CW610", "unknown-package-import", cwe=(1357, 829), severity=Severity.WARNING, confidence=Confidence.MEDIUM,
       nodes=(ast.Import, ast.ImportFrom))
 def unknown_package_import(node: ast.Import | ast.ImportFrom, ctx: RuleContext) -> Iterator[Finding]:
     """An import names a package that is neither declared nor installed.
