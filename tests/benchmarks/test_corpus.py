@@ -149,6 +149,8 @@ def _statement_index(rel: str) -> dict[int, list[ast.stmt]]:
 
 
 def _statements_starting_at(rel: str, line: int) -> list[ast.stmt]:
+    if not rel.endswith(".py"):
+        return []  # template labels: no Python statements to span
     return _statement_index(rel).get(line, [])
 
 
