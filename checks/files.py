@@ -192,3 +192,9 @@ def _size(count: int) -> str:
     if count < 1024 * 1024:
         return f"{count / 1024:.3g} KiB"
     return f"{count / (1024 * 1024):.3g} MiB"
+
+
+def kinds_to_read(rule_kinds: frozenset[str]) -> frozenset[str]:
+    """The document kinds a scan must read for rules of ``rule_kinds``: templates are judged
+    with the views that render them, so Python files are read (and indexed) too."""
+    return rule_kinds | {"python"} if "template" in rule_kinds else rule_kinds

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from . import __version__
 from .config import Config
 from .engine import analyze
-from .files import discover, kind_of, read_source
+from .files import discover, kind_of, kinds_to_read, read_source
 from .model import Finding, NotAnalysed, RuleFailure
 from .project import FACT_EXTRACTORS, ProjectIndex, extract_facts, module_name_of
 from .registry import all_rules
@@ -261,7 +261,7 @@ def scan(
     where the results cache lives instead of :func:`cache_home` (``--cache-dir``)."""
     path_list = list(paths) or [Path(".")]
     root = scan_root(path_list)
-    kinds = frozenset(k for r in all_rules().values() for k in r.kinds if config.is_enabled(r.code))
+    kinds = kinds_to_read(frozenset(k for r in all_rules().values() for k in r.kinds if config.is_enabled(r.code)))
     files = list(discover(path_list, config, kinds))
     result = ScanResult(root=root, files=len(files))
     cache = _Cache(root, config, use_cache, cache_dir)

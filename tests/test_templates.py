@@ -171,3 +171,28 @@ def test_template_fixes_keep_every_tag_closed() -> None:
             fixed = apply_fix(doc, finding.fix)
             before = sorted((t.kind, t.closed) for t in tags(text))
             assert sorted((t.kind, t.closed) for t in tags(fixed)) == before, (template, finding.code)
+
+
+def test_a_record_updated_from_the_request_is_user_text_only_in_those_fields() -> None:
+    view = '''from django.shortcuts import get_object_or_404, render
+
+
+def edit(request, pk):
+    item = get_object_or_404(Item, pk=pk)
+    item.note = request.POST.get("note", "")
+    item.save()
+    return render(request, "page.html", {"item": item})
+'''
+    template = '{{ item.note|safe }}\n<a href="{{ item.receipt.url }}">r</a>\n<button onclick="del({{ item.id }})">x</button>'
+    _, findings = _analyse(template, {"app/views.py": view})
+    assert [(f.code, f.range.start.line, f.confidence.value) for f in findings] == [("CW410", 0, "high"), ("CW412", 1, "low")]
+
+
+def test_selecting_only_template_rules_still_reads_the_views(tmp_path: Path) -> None:
+    from codeward.checks.scan import scan
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "app.py").write_text(VIEW)
+    (tmp_path / "templates" / "page.html").write_text("{{ q|safe }}")
+    result = scan([tmp_path], Config(root=tmp_path).with_overrides(select=["CW410"]))
+    assert [(f.code, f.confidence.value) for f in result.findings] == [("CW410", "high")]

@@ -29,7 +29,8 @@ def normalise(name: str) -> str:
 
 def declared(root: Path | None) -> frozenset[str] | None:
     """Normalised names of every declared distribution under ``root``; None when the
-    project has no dependency file at all (nothing to judge an import by)."""
+    project declares none (no dependency file, or only tool settings in pyproject.toml):
+    nothing to judge an import by."""
     if root is None:
         return None
     files = _dependency_files(root)
@@ -42,7 +43,7 @@ def declared(root: Path | None) -> frozenset[str] | None:
         except OSError:
             continue
         names |= _declared_in(str(path), stamp)
-    return frozenset(names)
+    return frozenset(names) or None  # a pyproject.toml for tool settings only declares nothing
 
 
 def _dependency_files(root: Path) -> list[Path]:

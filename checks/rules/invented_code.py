@@ -134,8 +134,13 @@ def _providers(module: str) -> frozenset[str]:
 
 
 def _root(ctx: RuleContext) -> Path | None:
-    root = getattr(ctx.project, "root", None) if ctx.project is not None else None
-    return Path(root) if root is not None else ctx.config.root
+    """Where the walk up from the file stops: the folder of the configuration in use when
+    the file is inside it (a project within a larger repository), else the scan root."""
+    scan_root = getattr(ctx.project, "root", None) if ctx.project is not None else None
+    config_root = ctx.config.root
+    if config_root is not None and Path(config_root) in _file(ctx, scan_root or config_root).parents:
+        return Path(config_root)
+    return Path(scan_root) if scan_root is not None else None
 
 
 def _folders_up(ctx: RuleContext) -> list[Path]:
@@ -144,11 +149,20 @@ def _folders_up(ctx: RuleContext) -> list[Path]:
     root = _root(ctx)
     if root is None:
         return []
-    here = (root / ctx.doc.path).parent
+    scan_root = getattr(ctx.project, "root", None) if ctx.project is not None else None
+    here = _file(ctx, scan_root or root).parent
     folders = [here, *here.parents]
     if root in folders:
         return folders[: folders.index(root) + 1]
     return [root]
+
+
+def _file(ctx: RuleContext, base: Path | None) -> Path:
+    """The analysed file's path on disk (``doc.path`` is relative to the scan root)."""
+    path = Path(ctx.doc.path)
+    if path.is_absolute() or base is None:
+        return path
+    return Path(base) / path
 
 
 def _project_venv(folder: Path) -> tuple[frozenset[str], frozenset[str]] | None:
@@ -165,11 +179,7 @@ def _in_project(ctx: RuleContext, module: str) -> bool:
     project = ctx.project
     if project is not None and project.import_target(ctx.doc.path, module) is not None:
         return True
-    root = _root(ctx)
-    here = Path(ctx.doc.path).parent
-    bases = [here, *here.parents]
-    for base in bases:
-        folder = (root / base) if root is not None and not base.is_absolute() else base
+    for folder in _folders_up(ctx):
         for candidate in (folder / f"{module}.py", folder / module, folder / "src" / module):
             if candidate.exists():
                 return True

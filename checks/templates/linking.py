@@ -107,9 +107,12 @@ def verdict(printed: Printed, structure: TemplateStructure, links: list[Link], w
             FlowStep(l.render.range, f"`{p.name}` holds {p.origin}, passed by `{l.render.function}()`", l.view_path)
             for l, p in passed[:4]
         )
-        field = field_of(printed.value)
+        field = field_of(printed.value) if "." in printed.value else None
         user_written = field is not None and is_written(field, first.model, written)
         origin = f"{first.origin} in {link.view_path}"
+        if first.record and field is not None and not user_written:
+            # A record the view filled or updated from user data: this field is not one of them.
+            return Verdict("stored", f"a field of a record holding {origin}", steps, False)
         if first.stored and user_written:
             origin = f"`{field}`, a field users write, read back as {origin}"
         return Verdict("stored" if first.stored else "user", origin, steps, user_written)

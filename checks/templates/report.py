@@ -26,8 +26,8 @@ _ESCAPING = frozenset({"e", "escape", "force_escape", "striptags", "urlencode", 
 _UNSAFE_BUILTINS = frozenset({"safe", "safeseq"})
 #: Template globals that build URLs of the app itself.
 _URL_BUILDERS = ("url_for(", "static(", "url(", "reverse(")
-#: Values named as record ids or counts: numbers (primary keys) when they come from the
-#: database; request data is text whatever its name.
+#: Values named as record ids or counts: numbers (primary keys) when they are a record's
+#: field or come from the database; a request value itself is text whatever its name.
 _NUMERIC_NAME = re.compile(r"(?:^|[._])(?:id|pk|count|total)$|_id$|[a-z]Id$|ID$")
 
 
@@ -67,7 +67,8 @@ def _judge(tag: PrintTag, found: Verdict, shape: TemplateStructure, unsafe_filte
     if found.kind == "constant" or any(printed.value.startswith(b) for b in _URL_BUILDERS):
         return Judged(tag, found, "", "")
     if (context.script or context.event_handler) and not printed.filtered(*_SCRIPT_SAFE):
-        if found.kind != "user" and _NUMERIC_NAME.search(printed.value.strip()) and not printed.filtered(*_UNSAFE_BUILTINS):
+        value = printed.value.strip()
+        if ("." in value or found.kind != "user") and _NUMERIC_NAME.search(value) and not printed.filtered(*_UNSAFE_BUILTINS):
             return Judged(tag, found, "", "")  # a record id: a number, printed as one
         return Judged(tag, found, "script", "")
     marked = next((f for f in printed.filters if f in unsafe_filters), None)

@@ -57,6 +57,9 @@ class Passed:
     stored: bool
     #: The model class stored data was read from, when the query names it (``Post``).
     model: str | None = None
+    #: The value is a record (built, fetched or updated by the view) that user data reached
+    #: through some of its fields: only those fields are user text.
+    record: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ class _Call:
     #: context name → the expressions whose taint is that value's.
     values: dict[str, list[ast.AST]]
     complete: bool
+    #: context name → the expression its variable was assigned from in the view.
+    bindings: dict[str, ast.AST]
 
 
 @fact_extractor("template_renders")
@@ -107,7 +112,7 @@ def template_facts(doc: SourceDoc) -> TemplateFacts | None:
     renders: list[RenderFact] = []
     fields = stored.form_fields(doc)
     if calls or writes:
-        watch = [node for call in calls for nodes in call.values.values() for node in nodes]
+        watch = [node for call in calls for nodes in [*call.values.values(), list(call.bindings.values())] for node in nodes]
         flow = ModuleFlow(doc, model_for(load()), watch=[*watch, *(node for nodes in writes.values() for node in nodes)])
         flow.run()
         fields |= stored.written(writes, flow.watched)
@@ -126,8 +131,10 @@ def _render_fact(doc: SourceDoc, call: _Call, watched: dict[int, frozenset[Label
         labels = [label for label in seen if _user_data(label)]
         if labels:
             first = min(labels, key=lambda l: (l.origin.stored, l.origin.range.start, l.origin.what))
-            model = stored.model_of(first.origin.what) if first.origin.stored else None
-            tainted.append(Passed(name, _describe(first), first.origin.stored, model))
+            bound = call.bindings.get(name)
+            record = bound is not None and _is_record(bound, watched)
+            model = _record_class(bound) if record else stored.model_of(first.origin.what) if first.origin.stored else None
+            tainted.append(Passed(name, _describe(first), first.origin.stored, model, record))
         elif seen and all(_escaped(label) for label in seen):
             escaped.add(name)
     constants = escaped | {name for name, nodes in call.values.items() if all(_literal(n) for n in nodes)}
@@ -194,14 +201,38 @@ def _matches_row(doc: SourceDoc, node: ast.Call, row: Row) -> bool:
     return matches(pattern, doc.resolve(node.func), dotted(node.func))
 
 
+def _single_binding(doc: SourceDoc, name: ast.Name) -> ast.AST | None:
+    """The value ``name`` is assigned, when its function assigns it exactly once."""
+    scope = doc.scope_of(name)
+    assigned = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                and isinstance(n.targets[0], ast.Name) and n.targets[0].id == name.id]
+    return assigned[0] if len(assigned) == 1 else None
+
+
+def _is_record(bound: ast.AST, watched: dict[int, frozenset[Label]]) -> bool:
+    """A record object: built by a model class (``Note(title=...)``) or bound to a value
+    without user data that the view then updates field by field (``obj.title = ...``)."""
+    if isinstance(bound, ast.Call) and _record_class(bound) is not None:
+        return True
+    return not any(_user_data(label) and not label.origin.stored for label in watched.get(id(bound), ()))
+
+
+def _record_class(bound: ast.AST | None) -> str | None:
+    """The model class of a record expression: ``Note`` of ``Note(...)``/``Note.objects.get(...)``,
+    ``Item`` of ``get_object_or_404(Item, ...)``."""
+    if not isinstance(bound, ast.Call):
+        return None
+    model = stored.model_of(dotted(bound.func) or "")
+    if model is None and bound.args and isinstance(bound.args[0], ast.Name):
+        model = stored.model_of(bound.args[0].id)
+    return model
+
+
 def _template_loader(doc: SourceDoc, receiver: ast.AST) -> ast.Call | None:
     """The ``get_template(...)`` call a ``.render`` receiver is (directly or through a name
     assigned once in the same function)."""
     if isinstance(receiver, ast.Name):
-        scope = doc.scope_of(receiver)
-        assigned = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign) and len(n.targets) == 1
-                    and isinstance(n.targets[0], ast.Name) and n.targets[0].id == receiver.id]
-        receiver = assigned[0] if len(assigned) == 1 else receiver
+        receiver = _single_binding(doc, receiver) or receiver
     if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and receiver.func.attr in ("get_template", "select_template"):
         return receiver
     return None
@@ -237,7 +268,12 @@ def _describe_call(doc: SourceDoc, node: ast.Call, row: Row) -> _Call | None:
                 values.setdefault(kw.arg, []).append(kw.value)
     scope = doc.scope_of(node)
     function = getattr(scope, "name", "<module>")
-    return _Call(node, row, templates, function, values, complete)
+    bindings = {}
+    for name, nodes in values.items():
+        bound = _single_binding(doc, nodes[0]) if len(nodes) == 1 and isinstance(nodes[0], ast.Name) else None
+        if bound is not None:
+            bindings[name] = bound
+    return _Call(node, row, templates, function, values, complete, bindings)
 
 
 def _argument(node: ast.Call, index: int, keyword: str | None) -> ast.AST | None:

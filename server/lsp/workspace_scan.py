@@ -15,7 +15,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 
 from codeward.checks.engine import analyze
-from codeward.checks.files import kind_of
+from codeward.checks.files import kind_of, kinds_to_read
 from codeward.checks.project import FACT_EXTRACTORS, module_name_for
 from codeward.checks.registry import all_rules
 from codeward.checks.source import SourceDoc
@@ -76,7 +76,7 @@ async def run_workspace_scan(ls: "CodewardServer") -> None:
     loop = asyncio.get_running_loop()
     base, _ = ls.configs.base_config(root / "pyproject.toml")
     config, _ = effective_config(base, ls.settings)
-    kinds = frozenset(k for r in all_rules().values() for k in r.kinds if config.is_enabled(r.code))
+    kinds = kinds_to_read(frozenset(k for r in all_rules().values() for k in r.kinds if config.is_enabled(r.code)))
     progress = _Progress(ls, "codeward: indexing the workspace")
     await progress.begin()
     paths = await loop.run_in_executor(ls.index_pool, ls.workspace_index.workspace_files, config, kinds)
