@@ -177,13 +177,22 @@ def _in_project(ctx: RuleContext, module: str) -> bool:
     """A module or package of the project: indexed, or a file/folder of that name beside
     the importing file, in a folder above it, or at the project root (``src/`` too)."""
     project = ctx.project
-    if project is not None and project.import_target(ctx.doc.path, module) is not None:
+    if project is not None and (project.import_target(ctx.doc.path, module) is not None or module in _module_names(project)):
         return True
     for folder in _folders_up(ctx):
         for candidate in (folder / f"{module}.py", folder / module, folder / "src" / module):
             if candidate.exists():
                 return True
     return False
+
+
+def _module_names(project: object) -> frozenset[str]:
+    """Every module and package name of the project, at any depth: scripts and tests put
+    folders on ``sys.path`` (``import scoring`` for ``benchmarks/scoring.py``)."""
+    def build() -> frozenset[str]:
+        return frozenset(part for facts in project.files.values() for part in facts.module.split(".") if part)
+
+    return project.derived("invented.module_names", build)  # type: ignore[attr-defined]
 
 
 def _optional(ctx: RuleContext, node: ast.AST) -> bool:
