@@ -196,3 +196,16 @@ def test_selecting_only_template_rules_still_reads_the_views(tmp_path: Path) -> 
     (tmp_path / "templates" / "page.html").write_text("{{ q|safe }}")
     result = scan([tmp_path], Config(root=tmp_path).with_overrides(select=["CW410"]))
     assert [(f.code, f.confidence.value) for f in result.findings] == [("CW410", "high")]
+
+
+def test_links_the_app_builds_are_not_user_urls() -> None:
+    view = '''from flask import render_template, request, url_for
+
+
+def index():
+    page = request.args.get("page", 1)
+    next_url = url_for("index", page=page) if page else None
+    return render_template("page.html", next_url=next_url, back=request.args.get("back"))
+'''
+    _, findings = _analyse('<a href="{{ next_url }}">next</a><a href="{{ back }}">back</a>', {"app/views.py": view})
+    assert [(f.code, f.confidence.value, f.range.start.column) for f in findings] == [("CW412", "high", 42)]

@@ -126,7 +126,13 @@ def template_facts(doc: SourceDoc) -> TemplateFacts | None:
 def _render_fact(doc: SourceDoc, call: _Call, watched: dict[int, frozenset[Label]]) -> RenderFact:
     tainted = []
     escaped = set()
+    authored = {  # literals and the app's own URLs: whatever request data went into them
+        name for name, nodes in call.values.items()
+        if all(_literal(n) or _app_url(call.bindings.get(name) if isinstance(n, ast.Name) else n) for n in nodes)
+    }
     for name, nodes in call.values.items():
+        if name in authored:
+            continue
         seen = [label for node in nodes for label in watched.get(id(node), ())]
         labels = [label for label in seen if _user_data(label)]
         if labels:
@@ -137,9 +143,22 @@ def _render_fact(doc: SourceDoc, call: _Call, watched: dict[int, frozenset[Label
             tainted.append(Passed(name, _describe(first), first.origin.stored, model, record))
         elif seen and all(_escaped(label) for label in seen):
             escaped.add(name)
-    constants = escaped | {name for name, nodes in call.values.items() if all(_literal(n) for n in nodes)}
     return RenderFact(call.templates, doc.range_of(call.node), call.function, tuple(sorted(call.values)),
-                      tuple(sorted(tainted, key=lambda p: p.name)), tuple(sorted(constants)), call.complete)
+                      tuple(sorted(tainted, key=lambda p: p.name)), tuple(sorted(escaped | authored)), call.complete)
+
+
+#: Calls building a URL of the app itself (a path it routes): no scheme a user could choose.
+_URL_BUILDERS = frozenset({"url_for", "reverse", "reverse_lazy", "url_path_for", "static"})
+
+
+def _app_url(node: ast.AST | None) -> bool:
+    """``url_for(...)``, ``reverse(...)``, or a choice between such URLs and constants
+    (``url_for("index", page=n) if more else None``): the app's own link."""
+    if isinstance(node, ast.IfExp):
+        return all(_app_url(branch) or _literal(branch) for branch in (node.body, node.orelse))
+    if isinstance(node, ast.Call):
+        return (dotted(node.func) or "").rsplit(".", 1)[-1] in _URL_BUILDERS
+    return False
 
 
 def _literal(node: ast.AST) -> bool:
