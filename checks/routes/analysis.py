@@ -171,6 +171,10 @@ def _creates(call: ast.Call, written: str | None) -> bool:
     first = call.args[0] if call.args else None
     if isinstance(first, ast.Call) and first.args and (dotted(first.func) or "").rsplit(".", 1)[-1] == "text":
         first = first.args[0]
+    while isinstance(first, ast.BinOp):  # "INSERT ... VALUES ('%s')" % (...), "INSERT " + ...
+        first = first.left
+    if isinstance(first, ast.JoinedStr) and first.values:
+        first = first.values[0]
     return bool(re.match(r"\s*insert\b", string_value(first) or "", re.IGNORECASE)) if first is not None else False
 
 
@@ -234,6 +238,8 @@ def _sql_effect(call: ast.Call) -> bool | None:
     first = call.args[0]
     if isinstance(first, ast.Call) and first.args and (dotted(first.func) or "").rsplit(".", 1)[-1] == "text":
         first = first.args[0]
+    while isinstance(first, ast.BinOp):  # "UPDATE ... '%s'" % (...)
+        first = first.left
     if isinstance(first, ast.JoinedStr):
         first = first.values[0] if first.values else first
     text = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
@@ -329,7 +335,10 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
         v.public = public_reason(v.route, v.effects, knowledge, config, accounts)
         v.magic_token = magic_value(v.route, knowledge) if v.public is None else None
         v.admin_route = _is_admin_route(v.route, v.effects)
-    _decide(result, has_auth_concept(doc, view, result), _public_content(view, knowledge))
+    own_app = app_object(doc) is not None and not _imports_project_modules(doc, project)
+    concept = has_auth_concept(doc, view, result, own_app)
+    _decide(result, concept, _public_content(view, knowledge))
+    memo["access.auth_concept"] = concept
     memo["access.verdicts"] = result
     memo["access.view"] = view
     return result
@@ -341,15 +350,50 @@ def analysed_route_nodes(memo: dict[str, object]) -> list[ast.AST]:
     return [v.route.node for v in cached] if isinstance(cached, list) else []
 
 
-def has_auth_concept(doc: SourceDoc, view: ProjectView, result: list[Verdict]) -> bool:
+def has_auth_concept(doc: SourceDoc, view: ProjectView, result: list[Verdict], own_app: bool = False) -> bool:
     """Whether the app knows who is calling at all: a guard anywhere in the project, a
-    guarded route here, or a login library imported by any of its modules. Apps without any are not told route by
-    route that they lack authentication (that would flag every route of a demo app)."""
-    if view.guards or view.hooks or any(v.authenticated for v in result):
+    guarded route here, or a login library imported by any of its modules. Apps without any
+    are not told route by route that they lack authentication (one app-level finding says
+    it). A module that builds its own app object and imports no module of the project is an
+    app of its own (a tutorial's books.py beside a TodoApp package): only its own signs count."""
+    if any(v.authenticated for v in result) or any(i.startswith(LOGIN_LIBRARIES) for i in doc.names.imports.values()):
+        return True
+    if own_app:
+        return False
+    if view.guards or view.hooks:
         return True
     if any("LoginRequired" in m for m in view.settings.get("middleware", [])) or view.settings.get("drf_permissions"):
         return True
-    return view.login_library or any(i.startswith(LOGIN_LIBRARIES) for i in doc.names.imports.values())
+    return view.login_library
+
+
+_APP_TYPES = ("flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette")
+
+
+def app_object(doc: SourceDoc) -> ast.Assign | None:
+    """The module-level ``app = Flask(__name__)`` / ``FastAPI()`` assignment, if any."""
+    if doc.tree is None:
+        return None
+    for stmt in doc.tree.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+            resolved = (doc.resolve(stmt.value.func) or "").removesuffix("()")
+            if resolved in _APP_TYPES:
+                return stmt
+    return None
+
+
+def _imports_project_modules(doc: SourceDoc, project: ProjectIndex | None) -> bool:
+    """Whether ``doc`` imports a module of the indexed project (relative imports count)."""
+    if project is None:
+        return False
+    modules = project.derived("access.modules", lambda: frozenset(f.module for f in project.files.values() if f.module))
+    for target in doc.names.imports.values():
+        parts = target.split(".")
+        prefixes = {".".join(parts[:n]) for n in range(1, len(parts) + 1)}
+        # the index names modules from the scan root (corpus.app.api.x for `import api.x`)
+        if prefixes & modules or any(m.endswith("." + p) for m in modules for p in prefixes):
+            return True
+    return False
 
 
 def _is_webhook(route: Route) -> bool:

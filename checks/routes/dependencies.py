@@ -18,6 +18,9 @@ def dependency_targets(doc: SourceDoc, exprs: list[ast.expr]) -> list[str]:
     for expr in exprs:
         for node in ast.walk(expr):
             if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("Depends", "Security") and node.args:
+                factory = node.args[0]
+                if isinstance(factory, ast.Call) and any(isinstance(k.value, ast.Constant) and k.value.value is False for k in factory.keywords):
+                    continue  # get_current_user_authorizer(required=False): optional authentication
                 path = doc.resolve(node.args[0]) or dotted(node.args[0])
                 if path:
                     found.append(path)

@@ -361,6 +361,13 @@ class _Discovery:
             row = known_guard(self.knowledge, self.doc.resolve(base), dotted(base))
             if row is not None:
                 route.guards.append(Guard(dotted(base) or row["path"], row["kind"], "mixin", row.get("import"), text=self.doc.source_of(base)))
+                continue
+            inherited = lookup(self.view.class_decorators, self.doc.resolve(base) or dotted(base))
+            for path in inherited[1] if inherited is not None else []:
+                guard = guard_for(self.knowledge, self.view, self.config.auth_guards, path, path.rsplit(".", 1)[-1], "decorator")
+                if guard is not None and guard.kind != "public":
+                    guard.name = f"{guard.name} (from {dotted(base)})"
+                    route.guards.append(guard)
         for deco in cls.decorator_list:
             if isinstance(deco, ast.Call) and (dotted(deco.func) or "").endswith("method_decorator") and deco.args:
                 guard = self.guard(deco.args[0], "decorator")

@@ -17,9 +17,9 @@ from .. import knowledge as knowledge_mod
 from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
-from .behaviour import enforcement
+from .behaviour import body_guard, enforcement
 from .dependencies import dependency_targets, parameter_dependencies
-from .identity import caller_attributes, decorator_injections, is_user_expr, returns_caller
+from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller
 from .nodes import all_nodes
 
 #: Objects routes are declared on; a call may resolve with or without ``()`` depending on
@@ -111,6 +111,8 @@ class _Extractor:
 
     def _function(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         if any(self._is_route_decorator(d) for d in func.decorator_list):
+            self._record_change_route(func)
+            self._record_listed_models(func)
             return
         deps = parameter_dependencies(self.doc, func)
         if deps:
@@ -122,12 +124,61 @@ class _Extractor:
             if injects is not None:
                 self._put("injects", self._qual(func.name), [injects[0], injects[1]])
             self._add_callers(caller_attributes(func, self.knowledge))
+        returned = [r for r in _returned_functions(func) if isinstance(self.doc.names.binding(r.id), (ast.FunctionDef, ast.AsyncFunctionDef, tuple))]
+        if returned:  # a dependency factory: Depends(get_authorizer()) runs what it returns
+            self._put("deps", self._qual(func.name) + "()", [self.doc.resolve(r) or r.id for r in returned])
         if returns_caller(func, self.knowledge):
             self.facts.setdefault("caller_helpers", []).append(self._qual(func.name))
 
     def _add_callers(self, attributes: list[str]) -> None:
         callers = self.facts.setdefault("callers", [])
         callers.extend(a for a in attributes if a not in callers)
+
+    def _record_change_route(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """``changing_routes``: per router or app, the routes declared on it that change an
+        existing record (PUT/PATCH/DELETE, or a POST to a URL with a parameter), for the
+        app-level finding of an app without authentication (CW301)."""
+        for deco in func.decorator_list:
+            if not (isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.args):
+                continue
+            url = string_value(deco.args[0]) or ""
+            methods = {deco.func.attr.upper()}
+            kw = keyword(deco, "methods")
+            if kw is not None and isinstance(kw.value, (ast.List, ast.Tuple)):
+                methods = {str(string_value(e)).upper() for e in kw.value.elts}
+            changes = methods & {"PUT", "PATCH", "DELETE"} or "POST" in methods and ("<" in url or "{" in url)
+            key = object_key(self.doc, deco.func.value)
+            if changes and key:
+                self.facts.setdefault("changing_routes", {}).setdefault(key, []).append(f"{'/'.join(sorted(methods))} {url}")
+
+    def _record_listed_models(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """``listed_models``: models a route lists in full (``Code.query.order_by(...).all()``,
+        also through a local ``query = Code.query`` narrowed by optional filters, or
+        ``.paginate()``, ``Model.objects.all()``) with no filter tying them to the caller: the
+        app shows every user all of them, so they are shared records, not private ones."""
+        kinds = {self._decorated_guard_row(d) for d in func.decorator_list}
+        if "login" not in kinds or "admin" in kinds or body_guard(func, self.knowledge) == "admin":
+            return  # only a route any logged-in user may call shows that every user sees them all
+        nodes = list(ast.walk(func))
+        if any(isinstance(n, ast.Call) and any(is_caller(a, frozenset()) for a in [*n.args, *(k.value for k in n.keywords)]) for n in nodes):
+            return  # some query of the route is tied to the caller
+        roots: dict[str, str] = {}  # local -> model (query = Code.query)
+        for node in nodes:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                model = _query_root(node.value)
+                if model:
+                    roots.setdefault(node.targets[0].id, model)
+        listed = self.facts.setdefault("listed_models", [])
+        for node in nodes:
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("all", "paginate"):
+                base = node.func.value
+                while isinstance(base, (ast.Call, ast.Attribute)) and not _query_root(base):
+                    base = base.func if isinstance(base, ast.Call) else base.value
+                model = _query_root(base) or (roots.get(base.id) if isinstance(base, ast.Name) else None)
+                if model and model not in listed:
+                    listed.append(model)
+        if not listed:
+            self.facts.pop("listed_models")
 
     def _is_route_decorator(self, deco: ast.expr) -> bool:
         target = deco.func if isinstance(deco, ast.Call) else deco
@@ -167,11 +218,23 @@ class _Extractor:
             if fks:
                 info["fks"] = fks
             self._put("models", cls.name, info)
+        inherited = self._class_decorators(cls)
+        if inherited:
+            self._put("class_decorators", self._qual(cls.name), inherited)
         if any(b.endswith("BasePermission") for b in bases):
             kind = None
             if "has_permission" in methods:
                 kind = enforcement(methods["has_permission"], self.knowledge) or _permission_kind(methods["has_permission"], self.knowledge)
             self._put("permissions", self._qual(cls.name), {"kind": kind, "object": "has_object_permission" in methods})
+
+    def _class_decorators(self, cls: ast.ClassDef) -> list[str]:
+        """Resolved names in a class view's ``decorators = [...]``: subclasses (a project's
+        ``BaseView(MethodView)``) get them too."""
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "decorators" for t in stmt.targets) and isinstance(stmt.value, (ast.List, ast.Tuple)):
+                targets = [e.func if isinstance(e, ast.Call) else e for e in stmt.value.elts]
+                return [n for n in (self.doc.resolve(t) or dotted(t) for t in targets) if n]
+        return []
 
     def _assignment(self, name: str, value: ast.expr) -> None:
         if isinstance(value, ast.Dict):
@@ -238,6 +301,19 @@ class _Extractor:
                 if kind and key:
                     self._put("hooks", key, kind)
 
+    def _hook_function(self, expr: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The function ``app.before_request(x)`` registers: a module function, or a method
+        of the enclosing class (``app.before_request(self.check)`` in an extension)."""
+        if isinstance(expr, ast.Name):
+            target = self.doc.names.binding(expr.id)
+            return target if isinstance(target, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
+            scope = self.doc.scope_of(expr)
+            cls = self.doc.parent(scope) if scope is not None else None
+            if isinstance(cls, ast.ClassDef):
+                return next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == expr.attr), None)
+        return None
+
     def _hook_key(self, receiver: ast.expr) -> str | None:
         """The app or blueprint a hook is registered on; ``ANY_APP`` when it is registered on
         a parameter (``def init_app(self, app): @app.before_request ...``, ``self.app``): an
@@ -253,17 +329,18 @@ class _Extractor:
 
     def _decorated_guard(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
         """A hook that is itself guarded (``@bp.before_request`` over ``@login_required``)."""
+        return next((kind for kind in map(self._decorated_guard_row, func.decorator_list) if kind), None)
+
+    def _decorated_guard_row(self, deco: ast.expr) -> str | None:
+        """The kind of a library or well-named guard decorator (its definition may be elsewhere)."""
         from .data import first_row
         from .view import known_guard
 
-        for deco in func.decorator_list:
-            target = deco.func if isinstance(deco, ast.Call) else deco
-            row = known_guard(self.knowledge, self.doc.resolve(target), dotted(target))
-            if row is None:
-                row = first_row(self.knowledge, "access_guard_names", "names", (dotted(target) or "").rsplit(".", 1)[-1])
-            if row is not None and row["kind"] != "public":
-                return str(row["kind"])
-        return None
+        target = deco.func if isinstance(deco, ast.Call) else deco
+        row = known_guard(self.knowledge, self.doc.resolve(target), dotted(target))
+        if row is None:
+            row = first_row(self.knowledge, "access_guard_names", "names", (dotted(target) or "").rsplit(".", 1)[-1])
+        return str(row["kind"]) if row is not None and row["kind"] != "public" else None
 
     def _call(self, call: ast.Call) -> None:
         func = call.func
@@ -276,9 +353,9 @@ class _Extractor:
                 prefix = string_value((keyword(call, "prefix") or keyword(call, "url_prefix") or ast.Constant(None)).value) or ""
                 deps = dependency_targets(self.doc, _list_keyword(call, "dependencies"))
                 self.facts.setdefault("includes", {}).setdefault(child, []).append({"parent": parent, "prefix": prefix, "deps": deps})
-        elif func.attr == "before_request" and call.args and isinstance(call.args[0], ast.Name):
-            target = self.doc.names.binding(call.args[0].id)
-            if isinstance(target, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        elif func.attr == "before_request" and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)):
+            target = self._hook_function(call.args[0])
+            if target is not None:
                 kind = enforcement(target, self.knowledge)
                 key = self._hook_key(func.value)
                 if kind and key:
@@ -320,6 +397,25 @@ class _Extractor:
                     if string_value(key) == "DEFAULT_PERMISSION_CLASSES" and isinstance(value, (ast.List, ast.Tuple)):
                         items = [string_value(e) for e in value.elts]
                         self.facts.setdefault("settings", {})["drf_permissions"] = [i for i in items if i]
+
+
+def _query_root(expr: ast.AST) -> str | None:
+    """``Code`` for ``Code.query`` / ``Code.objects``: the model a query starts from."""
+    if isinstance(expr, ast.Attribute) and expr.attr in ("query", "objects") and isinstance(expr.value, ast.Name) and expr.value.id[:1].isupper():
+        return expr.value.id
+    return None
+
+
+def _returned_functions(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Name]:
+    """The functions a factory returns by default: ``return _get_user if required else
+    _get_optional`` gives ``_get_user`` (the branch taken with the defaults)."""
+    found: list[ast.Name] = []
+    for stmt in func.body:
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            value = stmt.value.body if isinstance(stmt.value, ast.IfExp) else stmt.value
+            if isinstance(value, ast.Name):
+                found.append(value)
+    return found
 
 
 def default_permission_nodes(doc: SourceDoc) -> list[ast.Constant]:

@@ -20,6 +20,7 @@ from .analysis import Verdict
 from .identity import ID_NAME, caller_locals, caller_names, current_user_expression, holds_caller, is_caller, is_user_expr
 from .data import first_row, glob_any
 from .nodes import function_nodes
+from .public import flag_of
 from .view import ProjectView, lookup
 
 _REQUEST_READS = ("args", "form", "json", "values", "GET", "POST", "data", "query_params", "view_args", "kwargs", "path_params")
@@ -118,6 +119,24 @@ def _mentions(expr: ast.AST | None, names: set[str], request_ids: bool = True) -
             if key and ID_NAME.match(key):
                 return key
     return None
+
+
+def _public_flag(doc: SourceDoc, call: ast.Call) -> str | None:
+    """A public flag (:func:`.public.flag_of`) the query requires, in the call or the calls
+    chained to it (``.where(Job.uuid == id, Job.published)``, ``filter_by(id=id,
+    is_public=True)``, ``WHERE id = ? AND is_public = 1``)."""
+    chain: list[ast.Call] = [call]
+    outer = doc.parent(call)
+    while isinstance(outer, ast.Attribute) and isinstance(doc.parent(outer), ast.Call):
+        chain.append(doc.parent(outer))  # type: ignore[arg-type]
+        outer = doc.parent(doc.parent(outer))
+    base = call.func.value if isinstance(call.func, ast.Attribute) else None
+    while isinstance(base, (ast.Call, ast.Attribute)):
+        if isinstance(base, ast.Call):
+            chain.append(base)
+            base = base.func
+        base = base.value if isinstance(base, ast.Attribute) else None
+    return next((flag for flag in map(flag_of, chain) if flag), None)
 
 
 def _owner_fields(knowledge: Knowledge) -> list[str]:
@@ -473,7 +492,14 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
         for node, row, id_name, via_owner in candidates:
             if id_name in scoped_ids or id_name in reported:
                 continue
+            flag = _public_flag(doc, node)
+            if flag is not None:
+                checked.append(f"public by design: the query by `{id_name}` requires `{flag}`")
+                continue
             model = model_info(_model_name(node, row), view, knowledge)
+            if model.name in view.listed_models and not via_owner:
+                checked.append(f"shared records: a route of the app lists every {model.name}")
+                continue
             if via_owner and not model.owner_field:
                 # `WHERE user_id = :u` with the client's user id: per-user records by definition.
                 model = Model(model.name, None, model.known, model.is_user_model, "user", per_user=True)

@@ -38,6 +38,9 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
             return "listed in public-routes"
     if route.url and route.url.strip("/^$") == "" and not effects.writes:
         return "index page"  # (a view wired in no URL conf has an unknown URL, not this one)
+    flag = public_flag(route) if not effects.writes else None
+    if flag is not None:
+        return f"records public by a flag: it only serves those with `{flag}`"
     capability = capability_parameter(route, knowledge)
     if capability is not None and magic_value(route, knowledge) is None:
         return f"capability link: the record is picked by the `{capability}` in the URL"
@@ -67,6 +70,38 @@ def opens_changes(route: Route, effects: Effects) -> bool:
     if not effects.writes or effects.creates_only:
         return False
     return bool(route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in route.methods) or bool(effects.reads)
+
+
+_PUBLIC_FLAGS = frozenset({"published", "is_published", "public", "is_public", "visible", "is_visible", "listed", "is_listed"})
+_SQL_FLAG = re.compile(r"\b(is_public|published|is_published|visible|is_visible)\s*=\s*(1|true)\b", re.IGNORECASE)
+
+
+def flag_of(call: ast.Call) -> str | None:
+    """A public flag a query call requires: ``filter_by(is_public=True)``, ``where(...,
+    Job.published)``, SQL ``AND published = 1``."""
+    for kw in call.keywords:
+        if kw.arg in _PUBLIC_FLAGS and isinstance(kw.value, ast.Constant) and kw.value.value in (True, 1):
+            return kw.arg
+    for arg in call.args:
+        for node in ast.walk(arg):
+            if isinstance(node, ast.Attribute) and node.attr in _PUBLIC_FLAGS:
+                return node.attr
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found = _SQL_FLAG.search(node.value)
+                if found:
+                    return found.group(1)
+    return None
+
+
+def public_flag(route: Route) -> str | None:
+    """A public flag some read of the route requires: records public by intent."""
+    for func in route.functions:
+        for node in ast.walk(func):
+            if isinstance(node, ast.Call):
+                flag = flag_of(node)
+                if flag:
+                    return flag
+    return None
 
 
 def capability_parameter(route: Route, knowledge: Knowledge) -> str | None:

@@ -48,6 +48,9 @@ class ProjectView:
     dispatches: dict[str, dict[str, Any]] = field(default_factory=dict)  # TABLE[name](...) calls: guarded, caller args
     fetcher_names: set[str] = field(default_factory=set)  # their last name segments (a cheap filter)
     injects: dict[str, list] = field(default_factory=dict)  # guard decorator -> [positional count, keywords]
+    class_decorators: dict[str, list[str]] = field(default_factory=dict)  # view base class -> its decorators
+    changing_routes: dict[str, list[str]] = field(default_factory=dict)  # router -> routes changing records
+    listed_models: set[str] = field(default_factory=set)  # models some route lists in full (shared records)
     caller_helpers: set[str] = field(default_factory=set)  # helpers returning the caller or their id
     caller_helper_names: set[str] = field(default_factory=set)  # their last name segments
     login_library: bool = False  # a module of the app imports a login library
@@ -71,6 +74,7 @@ class ProjectView:
         self.__dict__.pop("_accounts", None)
         self.__dict__.pop("_public_content", None)
         self.callers.update(facts.get("callers", ()))
+        self.listed_models.update(facts.get("listed_models", ()))
         self.login_library = self.login_library or bool(facts.get("login_library"))
         for key in facts.get("caller_helpers", ()):
             self.caller_helpers.add(key)
@@ -81,8 +85,10 @@ class ProjectView:
         for key, value in facts.get("fetchers", {}).items():
             self.fetchers[key] = value
             self.fetcher_names.add(key.rsplit(".", 1)[-1])
-        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects"):
+        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators"):
             getattr(self, name).update(facts.get(name, {}))
+        for key, items in facts.get("changing_routes", {}).items():
+            self.changing_routes.setdefault(key, []).extend(items)
         for key, items in facts.get("includes", {}).items():
             self.includes.setdefault(key, []).extend(items)
         for entry in facts.get("urls", []):
