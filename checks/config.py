@@ -15,7 +15,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .model import Confidence, Severity
+from .paths import real_path
+from .reading import read_regular_text
 from .suppressions import CODE_SHAPE
+
+#: A pyproject.toml larger than this is not read (a FIFO or a device is never read).
+_MAX_PYPROJECT = 4 * 1024 * 1024
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -170,7 +175,7 @@ def _validate(raw: dict[str, Any], where: str) -> dict[str, Any]:
 def load_file(path: Path) -> Config:
     """Read ``[tool.codeward]`` from one pyproject.toml."""
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        data = tomllib.loads(read_regular_text(path, _MAX_PYPROJECT))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
@@ -178,17 +183,17 @@ def load_file(path: Path) -> Config:
     table = data.get("tool", {}).get("codeward", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.codeward] must be a table")
-    return Config(**_validate(table, f"{path} [tool.codeward]"), root=path.resolve().parent, source=str(path))
+    return Config(**_validate(table, f"{path} [tool.codeward]"), root=real_path(path).parent, source=str(path))
 
 
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above ``start`` with a [tool.codeward] table."""
-    start = start.resolve()
+    start = real_path(start)
     for directory in [start, *start.parents] if start.is_dir() else list(start.parents):
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
             try:
-                text = candidate.read_text("utf-8")
+                text = read_regular_text(candidate, _MAX_PYPROJECT)
             except (OSError, UnicodeDecodeError):
                 continue
             if "[tool.codeward" in text:
@@ -200,6 +205,6 @@ def discover(start: Path) -> Config:
     """Configuration for a scan of ``start``: the nearest [tool.codeward], else defaults."""
     found = find_pyproject(start)
     if found is None:
-        root = start.resolve() if start.is_dir() else start.resolve().parent
+        root = real_path(start) if start.is_dir() else real_path(start).parent
         return Config(root=root)
     return load_file(found)

@@ -1,9 +1,11 @@
 """Run the enabled rules on one document: one shared tree walk, failures isolated.
 
 A rule that raises is recorded as a :class:`RuleFailure` and the other rules still report. A
-document whose analysis passes the configured time limit is reported as not analysed; the
-check happens between rule calls, so one pathological rule call can overrun it, but never
-silently. Findings are filtered by config (select/ignore/per-file, minimum confidence),
+rule that runs out of interpreter stack on deep but valid code stops for this document only:
+the others' findings are kept and the document is reported as partly analysed, never silently
+clean. A document whose analysis passes the configured time limit is reported as not
+analysed; the check happens between rule calls and inside the long loops of each family (see
+:mod:`.deadline`). Findings are filtered by config (select/ignore/per-file, minimum confidence),
 inline suppressions and severity overrides, and fixes whose result does not parse are
 dropped before anyone can offer them.
 """
@@ -18,32 +20,22 @@ from dataclasses import dataclass, field
 from . import fixes, knowledge, suppressions
 from .config import Config
 from .context import RuleContext
+from .deadline import AnalysisCancelled, AnalysisTimeout, Deadline, bounded
 from .model import Finding, RuleFailure
 from .project import ProjectIndex
 from .registry import Rule, all_rules
 from .source import SourceDoc
 
 
-class AnalysisTimeout(Exception):
-    pass
-
-
-class AnalysisCancelled(AnalysisTimeout):
-    pass
-
-
-@dataclass(frozen=True)
-class _Deadline:
-    at: float
-    cancelled: Callable[[], bool] | None
-
-
 @dataclass
 class Analysis:
     findings: list[Finding] = field(default_factory=list)
     failures: list[RuleFailure] = field(default_factory=list)
-    #: Set when the document could not be analysed (too slow, too complex).
+    #: Set when the document could not be analysed (too slow, too complex), or only partly
+    #: (then ``findings`` holds what the other rules found).
     not_analysed: str | None = None
+    #: Rules that stopped on this document because its code is nested too deeply.
+    too_deep: list[str] = field(default_factory=list)
     #: Findings a suppression comment silenced (``properties["suppressed"]`` holds its reason).
     suppressed: list[Finding] = field(default_factory=list)
 
@@ -75,30 +67,35 @@ def analyze(
     if memo is not None:
         ctx.memo = memo
     result = Analysis()
-    deadline = _Deadline(time.monotonic() + config.timeout, cancelled)
+    deadline = Deadline(time.monotonic() + config.timeout, cancelled)
     raw: list[Finding] = []
     ctx.memo[suppressions.RAW_FINDINGS] = raw
     ctx.memo[suppressions.ACTIVE_CODES] = frozenset(r.code for r in active)
     try:
-        _run_node_rules(ctx, [r for r in active if r.nodes], raw, result, deadline)
-        # CW003 judges the other rules' findings, so it runs last
-        for rule in sorted((r for r in active if not r.nodes), key=lambda r: r.code in suppressions.LATE_RULES):
-            _check_deadline(deadline)
-            _call(ctx, rule, (ctx,), raw, result)
+        with bounded(deadline):
+            _run_node_rules(ctx, [r for r in active if r.nodes], raw, result, deadline)
+            # CW003 judges the other rules' findings, so it runs last
+            for rule in sorted((r for r in active if not r.nodes), key=lambda r: r.code in suppressions.LATE_RULES):
+                deadline.check()
+                _call(ctx, rule, (ctx,), raw, result)
     except AnalysisCancelled:
         result.not_analysed = "analysis cancelled: the text changed"
         return result
     except AnalysisTimeout:
         result.not_analysed = f"analysis took longer than {config.timeout:g} s"
         return result
-    except RecursionError:
-        result.not_analysed = "code is nested too deeply to analyse"
-        return result
-    result.findings = _finalise(doc, config, raw, relative, result.suppressed)
+    result.findings = _finalise(doc, config, raw, relative, result.suppressed, deadline)
+    if result.too_deep:
+        result.not_analysed = (
+            f"partly analysed: code is nested too deeply for {', '.join(sorted(result.too_deep))}"
+            " (the other rules' findings are shown)"
+        )
+    elif doc.too_deep:
+        result.not_analysed = f"partly analysed: {doc.too_deep} (the rest of the file is analysed)"
     return result
 
 
-def _run_node_rules(ctx: RuleContext, rules: list[Rule], raw: list[Finding], result: Analysis, deadline: _Deadline) -> None:
+def _run_node_rules(ctx: RuleContext, rules: list[Rule], raw: list[Finding], result: Analysis, deadline: Deadline) -> None:
     if not rules or ctx.doc.tree is None:
         return
     by_type: dict[type, list[Rule]] = defaultdict(list)
@@ -109,7 +106,7 @@ def _run_node_rules(ctx: RuleContext, rules: list[Rule], raw: list[Finding], res
     wanted = by_type.get
     for count, node in enumerate(ctx.doc.nodes):  # ast.walk order, without a generator per node
         if count % 512 == 0:
-            _check_deadline(deadline)
+            deadline.check()
         for rule in wanted(type(node), ()):
             if rule.code not in failed and not _call(ctx, rule, (node, ctx), raw, result):
                 failed.add(rule.code)
@@ -122,21 +119,21 @@ def _call(ctx: RuleContext, rule: Rule, args: tuple, raw: list[Finding], result:
         if found:
             raw.extend(found)
         return True
-    except (AnalysisTimeout, RecursionError):
+    except AnalysisTimeout:
         raise
+    except RecursionError:  # deep but valid code: this rule stops here, the others go on
+        result.too_deep.append(rule.code)
+        return False
     except Exception as exc:  # a bug in one rule must not hide the others' findings
         result.failures.append(RuleFailure(rule.code, ctx.doc.path, f"{type(exc).__name__}: {exc}"))
         return False
 
 
-def _check_deadline(deadline: _Deadline) -> None:
-    if deadline.cancelled is not None and deadline.cancelled():
-        raise AnalysisCancelled
-    if time.monotonic() > deadline.at:
-        raise AnalysisTimeout
-
-
-def _finalise(doc: SourceDoc, config: Config, raw: list[Finding], relative: str, suppressed: list[Finding]) -> list[Finding]:
+def _finalise(
+    doc: SourceDoc, config: Config, raw: list[Finding], relative: str, suppressed: list[Finding], deadline: Deadline
+) -> list[Finding]:
+    """The findings to report. Fixes are checked for soundness (each may re-parse the file)
+    only within the time limit; past it a fix is dropped, never its finding."""
     kept: list[Finding] = []
     seen: set[tuple] = set()
     for finding in raw:
@@ -155,7 +152,7 @@ def _finalise(doc: SourceDoc, config: Config, raw: list[Finding], relative: str,
             continue
         seen.add(key)
         finding.severity = config.severity_for(finding.code, finding.severity)
-        if finding.fix is not None and not fixes.is_sound(doc, finding.fix):
+        if finding.fix is not None and (time.monotonic() > deadline.at or not fixes.is_sound(doc, finding.fix)):
             finding.fix = None
         kept.append(finding)
     kept.sort(key=lambda f: f.sort_key)

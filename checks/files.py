@@ -19,6 +19,10 @@ import pathspec
 
 from .config import Config
 from .model import NotAnalysed
+from .reading import TooLarge, read_regular, read_regular_text
+
+#: A .gitignore larger than this is not read (real ones are a few KB).
+_MAX_IGNORE_FILE = 1024 * 1024
 
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
@@ -75,7 +79,7 @@ class _IgnoreRules:
         gitignore = directory / ".gitignore"
         if gitignore.is_file():
             try:
-                lines = gitignore.read_text("utf-8", errors="replace").splitlines()
+                lines = read_regular_text(gitignore, _MAX_IGNORE_FILE, errors="replace").splitlines()
             except OSError:
                 return
             self.specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
@@ -91,31 +95,49 @@ class _IgnoreRules:
         return False
 
 
-def discover(paths: list[Path], config: Config, kinds: frozenset[str]) -> Iterator[Path]:
+def discover(
+    paths: list[Path], config: Config, kinds: frozenset[str], skipped: list[NotAnalysed] | None = None
+) -> Iterator[Path]:
     """Files of the given kinds under ``paths``, sorted, without ignored ones.
 
     A file named explicitly is always yielded (like ruff and git, naming it is intent).
+    Folders and files that cannot be listed or looked at (no permission, a path longer than
+    the system allows) are added to ``skipped`` with the reason, and the walk goes on.
     """
     seen: set[Path] = set()
     for start in paths:
-        if start.is_file():
+        try:
+            named_file = start.is_file()
+        except OSError as exc:
+            _skip(skipped, start, exc)
+            continue
+        if named_file:
             if start not in seen:
                 seen.add(start)
                 yield start
             continue
         start = start.absolute()  # ignore rules are anchored at absolute folders
         rules = _IgnoreRules(start, config)
-        for parent in reversed([start, *start.resolve().parents][: _repo_depth(start)]):
-            rules.load_dir(parent)
-        if rules.ignored(start, True):
-            # Naming an ignored folder is intent (like naming a file): scan it, honouring only
-            # the .gitignore files inside it.
-            rules = _IgnoreRules(start, Config())
-            rules.load_dir(start)
-        for found in _walk(start, rules, kinds):
+        try:
+            for parent in reversed([start, *start.resolve().parents][: _repo_depth(start)]):
+                rules.load_dir(parent)
+            if rules.ignored(start, True):
+                # Naming an ignored folder is intent (like naming a file): scan it, honouring
+                # only the .gitignore files inside it.
+                rules = _IgnoreRules(start, Config())
+                rules.load_dir(start)
+        except OSError as exc:
+            _skip(skipped, start, exc)
+            continue
+        for found in _walk(start, rules, kinds, skipped):
             if found not in seen:
                 seen.add(found)
                 yield found
+
+
+def _skip(skipped: list[NotAnalysed] | None, path: Path, exc: OSError) -> None:
+    if skipped is not None:
+        skipped.append(NotAnalysed(str(path), f"cannot read: {exc.strerror or exc}"))
 
 
 def _repo_depth(start: Path) -> int:
@@ -126,34 +148,51 @@ def _repo_depth(start: Path) -> int:
     return 1
 
 
-def _walk(directory: Path, rules: _IgnoreRules, kinds: frozenset[str]) -> Iterator[Path]:
-    if directory != rules.root:
-        rules.load_dir(directory)
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        path = Path(entry.path)
-        if entry.is_symlink():
+def _walk(top: Path, rules: _IgnoreRules, kinds: frozenset[str], skipped: list[NotAnalysed] | None) -> Iterator[Path]:
+    """Depth first in name order, from a stack of folder listings rather than recursion (a
+    hostile tree can be thousands of folders deep)."""
+    stack = [_listing(top, rules, skipped)]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
             continue
-        if entry.is_dir():
-            if entry.name in SKIP_DIRS or entry.name.endswith(".egg-info") or rules.ignored(path, True):
+        path = Path(entry.path)
+        try:
+            if entry.is_symlink():
                 continue
-            if (path / "pyvenv.cfg").exists():
-                continue
-            yield from _walk(path, rules, kinds)
-        elif entry.is_file() and kind_of(path) in kinds and not rules.ignored(path, False):
-            yield path
+            if entry.is_dir():
+                if entry.name in SKIP_DIRS or entry.name.endswith(".egg-info") or rules.ignored(path, True):
+                    continue
+                if (path / "pyvenv.cfg").exists():
+                    continue
+                stack.append(_listing(path, rules, skipped))
+            elif entry.is_file() and kind_of(path) in kinds and not rules.ignored(path, False):
+                yield path
+        except OSError as exc:
+            _skip(skipped, path, exc)
+
+
+def _listing(directory: Path, rules: _IgnoreRules, skipped: list[NotAnalysed] | None) -> Iterator[os.DirEntry]:
+    """The entries of ``directory`` in name order (none, noted in ``skipped``, when it
+    cannot be read), after loading its .gitignore."""
+    try:
+        if directory != rules.root:
+            rules.load_dir(directory)
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        _skip(skipped, directory, exc)
+        return iter(())
+    return iter(entries)
 
 
 def read_source(path: Path, config: Config) -> str | NotAnalysed:
     """The text of ``path``, or why it cannot be analysed."""
     try:
-        size = path.stat().st_size
-        if size > config.max_file_size:
-            return NotAnalysed(str(path), f"file is larger than the {_size(config.max_file_size)} limit ({_size(size)})")
-        data = path.read_bytes()
+        data = read_regular(path, config.max_file_size)
+    except TooLarge as exc:
+        return NotAnalysed(str(path), f"file is larger than the {_size(config.max_file_size)} limit ({_size(exc.size)})")
     except OSError as exc:
         return NotAnalysed(str(path), f"cannot read file: {exc.strerror or exc}")
     return decode(data, str(path), kind_of(path) == "python")

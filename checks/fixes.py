@@ -7,6 +7,8 @@ imports and the leading import block, and only when the name is not already impo
 from __future__ import annotations
 
 import ast
+import bisect
+import math
 from collections.abc import Iterable
 
 from .model import Edit, Fix, Position, Range
@@ -126,16 +128,21 @@ def _locally_sound(doc: SourceDoc, edits: list[Edit]) -> bool | None:
 
 
 def _statement_span(doc: SourceDoc, rng: Range) -> tuple[int, int] | None:
-    """(first, last) 0-based lines of the top-level statement holding all of ``rng``."""
-    for first, last in _top_level_spans(doc):
-        if first <= rng.start.line and rng.end.line <= last:
-            # An insertion at column 0 of the first line is between statements, not inside.
-            if rng.start == rng.end and rng.start.column == 0 and rng.start.line == first:
-                return None
-            return first, last
-        if first > rng.end.line:
-            break
-    return None
+    """(first, last) 0-based lines of the top-level statement holding all of ``rng``.
+
+    A binary search: every fix of a file asks, and a generated module has thousands of
+    statements and of findings (a linear scan made fixing them quadratic)."""
+    spans = _top_level_spans(doc)
+    index = bisect.bisect_right(spans, (rng.start.line, math.inf)) - 1
+    if index < 0:
+        return None
+    first, last = spans[index]
+    if not (first <= rng.start.line and rng.end.line <= last):
+        return None
+    # An insertion at column 0 of the first line is between statements, not inside.
+    if rng.start == rng.end and rng.start.column == 0 and rng.start.line == first:
+        return None
+    return first, last
 
 
 def _top_level_spans(doc: SourceDoc) -> list[tuple[int, int]]:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import re
 
 from .model import Position, Range
+
+#: Line ends as Python's parser sees them (``\r\n``, ``\r``, ``\n``; not form feeds or U+2028).
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 class LineIndex:
@@ -16,12 +20,17 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0]
-        find = text.find
-        at = find("\n")
-        while at != -1:
-            self.starts.append(at + 1)
-            at = find("\n", at + 1)
+        if "\r" in text:
+            # Python ends a line at a lone carriage return too, and ast numbers lines so:
+            # counted here as well, or every position after one would land lines too high.
+            self.starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
+        else:
+            self.starts = [0]
+            find = text.find
+            at = find("\n")
+            while at != -1:
+                self.starts.append(at + 1)
+                at = find("\n", at + 1)
         self._ascii = text.isascii()
 
     def line_text(self, line: int) -> str:
@@ -48,8 +57,10 @@ class LineIndex:
         line = line_1based - 1
         if self._ascii:
             return Position(line, utf8_col)
-        text = self.line_text(line)
-        return Position(line, len(text.encode("utf-8")[:utf8_col].decode("utf-8", "replace")))
+        # A lone surrogate (parsed as U+FFFD, see recovery.without_surrogates) is 3 UTF-8
+        # bytes either way: "surrogatepass" keeps the columns after it right.
+        prefix = self.line_text(line).encode("utf-8", "surrogatepass")[:utf8_col]
+        return Position(line, len(prefix.decode("utf-8", "surrogatepass" if len(prefix) == utf8_col else "replace")))
 
     def node_range(self, node: object) -> Range:
         """The code-point range of an ``ast`` node (which must carry positions)."""

@@ -47,10 +47,19 @@ class NameResolver:
         #: The scope each nested function or lambda is defined in (closures read its names).
         self._enclosing: dict[int, Scope] = {}
         self._names: dict[tuple[str, int, int], object] = {}
-        self._collect_scope(tree)
+        self._collect_scopes(tree)
 
     # -- building ---------------------------------------------------------------------
-    def _collect_scope(self, scope: Scope) -> None:
+    def _collect_scopes(self, tree: ast.Module) -> None:
+        """Every scope's bindings, from a worklist (not recursion): 2,000 nested lambdas or
+        functions are valid code, and must not exhaust the interpreter's stack."""
+        pending: list[Scope] = [tree]
+        while pending:
+            pending.extend(self._collect_scope(pending.pop()))
+
+    def _collect_scope(self, scope: Scope) -> list[Scope]:
+        """Bind the names of ``scope``; returns the scopes nested directly in it."""
+        nested: list[Scope] = []
         bindings: dict[str, object] = {}
         self._bindings[id(scope)] = bindings
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -65,9 +74,11 @@ class NameResolver:
                 for deco in node.decorator_list:
                     stack.append(deco)
                 self._enter_scope(node, scope)
+                nested.append(node)
                 continue
             if isinstance(node, ast.Lambda):
                 self._enter_scope(node, scope)
+                nested.append(node)
                 continue
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -108,19 +119,18 @@ class NameResolver:
                     continue
                 if isinstance(child, ast.expr) and not isinstance(child, (ast.NamedExpr, ast.Lambda)):
                     # Walrus and lambdas hide in expressions; look for them cheaply.
-                    for sub in ast.walk(child):
-                        if isinstance(sub, (ast.NamedExpr, ast.Lambda)):
-                            stack.append(sub)
+                    stack.extend(_walrus_and_lambdas(child))
                 else:
                     stack.append(child)
+        return nested
 
     def _enter_scope(self, node: Scope, outer: Scope) -> None:
+        """Record the scope enclosing ``node`` (its bindings are collected from the worklist)."""
         # A class body is not an enclosing scope for the functions in it (Python skips it).
         if isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             self._enclosing[id(node)] = outer
         elif id(outer) in self._enclosing:
             self._enclosing[id(node)] = self._enclosing[id(outer)]
-        self._collect_scope(node)
 
     def _frames(self, scope: Scope) -> list[Scope]:
         """Where a name used in ``scope`` may be bound: the scope, the functions around it
@@ -287,3 +297,21 @@ def _absolute_module(node: ast.ImportFrom, module_name: str, package: bool = Fal
     if node.module:
         base.append(node.module)
     return ".".join(base)
+
+
+def _walrus_and_lambdas(expr: ast.expr) -> list[ast.NamedExpr | ast.Lambda]:
+    """The outermost walrus and lambda nodes inside ``expr`` (itself included).
+
+    The walk stops at each one found: a lambda is a scope of its own, and a walrus's value
+    is looked at again when the walrus itself is bound, so nothing is visited twice (with
+    ``ast.walk`` 2,000 nested lambdas meant 2,000 walks of the inner ones).
+    """
+    found: list[ast.NamedExpr | ast.Lambda] = []
+    stack: list[ast.AST] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.NamedExpr, ast.Lambda)):
+            found.append(node)
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+    return found

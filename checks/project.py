@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .paths import real_path
 from .source import SourceDoc
 
 FactExtractor = Callable[[SourceDoc], Any]
@@ -35,7 +36,7 @@ def fact_extractor(name: str) -> Callable[[FactExtractor], FactExtractor]:
 def module_name_for(path: Path, root: Path | None) -> str:
     """Dotted module name of ``path`` relative to ``root`` (``pkg/mod.py`` → ``pkg.mod``)."""
     try:
-        rel = path.resolve().relative_to(root.resolve()) if root else Path(path.name)
+        rel = real_path(path).relative_to(real_path(root)) if root else Path(path.name)
     except ValueError:
         rel = Path(path.name)
     return module_name_of(rel)

@@ -36,6 +36,9 @@ class ParseResult:
     broken_lines: set[int] = field(default_factory=set)
     #: The first syntax error, for messages ("line 3: '(' was never closed").
     error: str | None = None
+    #: Valid statements masked only because they nest beyond the parser's limit (the
+    #: document is then only partly analysed, which its reports must say).
+    too_deep: str | None = None
 
     def newer_syntax(self, text: str) -> dict[int, str]:
         """Masked lines written in syntax newer than the running Python (0-based line → what),
@@ -64,6 +67,7 @@ _NEWER_SYNTAX = (
 
 def parse(text: str, filename: str = "<buffer>") -> ParseResult:
     """Parse ``text``; never raises SyntaxError, masks broken statements instead."""
+    text = without_surrogates(text)
     try:
         return ParseResult(_ast_parse(text, filename))
     except SyntaxError as exc:
@@ -127,6 +131,7 @@ def _without_deep_statements(text: str, filename: str) -> ParseResult:
     result = parse(_mask(lines, deep), filename)
     result.broken_lines |= deep
     result.error = result.error or f"line {first + 1}: nesting too deep for the parser"
+    result.too_deep = f"line {first + 1}: nested too deeply for the parser"
     return result
 
 
@@ -158,6 +163,19 @@ def _top_level_starts(text: str) -> list[int]:
 def _continues_block(word: str) -> bool:
     """Clauses that continue the statement above (``else``, ``except``...), not new ones."""
     return word in ("else", "elif", "except", "finally", "case")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, one code point for one.
+
+    An editor buffer may hold lone surrogates (a JSON ``"\\ud800"`` from the client); the
+    parser encodes its input as UTF-8 and rejected the whole buffer for one of them, so every
+    finding of the file vanished. Positions stay the same: columns count code points.
+    """
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def _ast_parse(text: str, filename: str) -> ast.Module:

@@ -26,6 +26,7 @@ from .engine import analyze
 from .files import discover, kind_of, kinds_to_read, read_source
 from .model import Finding, NotAnalysed, RuleFailure
 from .project import FACT_EXTRACTORS, ProjectIndex, extract_facts, module_name_of
+from .reading import read_regular
 from .registry import all_rules
 from .source import SourceDoc
 
@@ -151,9 +152,8 @@ def _analyse_task(target: _Target) -> FileResult:
     if isinstance(doc, NotAnalysed):
         return FileResult(doc.path, not_analysed=doc)
     analysis = analyze(doc, config, _WORKER["project"], doc.path)
-    if analysis.not_analysed:
-        return FileResult(doc.path, failures=analysis.failures, not_analysed=NotAnalysed(doc.path, analysis.not_analysed))
-    return FileResult(doc.path, analysis.findings, analysis.failures, suppressed=analysis.suppressed)
+    missed = NotAnalysed(doc.path, analysis.not_analysed) if analysis.not_analysed else None
+    return FileResult(doc.path, analysis.findings, analysis.failures, missed, suppressed=analysis.suppressed)
 
 
 def _run(task: Callable[[_Target], Any], targets: list[_Target], jobs: int, init_args: tuple) -> list[Any]:
@@ -206,13 +206,13 @@ class _Cache:
     def __init__(self, root: Path, config: Config, enabled: bool, folder: Path | None = None) -> None:
         self.enabled = enabled
         key = f"{__version__}|{root}|{config.fingerprint}|{sorted(all_rules())}"
-        self.file = (folder or cache_home()) / f"scan-{hashlib.blake2b(key.encode(), digest_size=12).hexdigest()}.pickle"
+        self.file = (folder or cache_home()) / f"scan-{hashlib.blake2b(key.encode('utf-8', 'surrogateescape'), digest_size=12).hexdigest()}.pickle"
         self.facts: dict[str, tuple[Any, ...]] = {}  # path → (digest, module, facts, complete)
         self.results: dict[str, tuple[str, FileResult]] = {}
         if enabled and _trusted(self.file):
             try:
-                self.facts, self.results = pickle.loads(self.file.read_bytes())
-            except Exception:
+                self.facts, self.results = _checked(pickle.loads(self.file.read_bytes()))
+            except Exception:  # unreadable, another version's classes, or the wrong shape
                 self.facts, self.results = {}, {}
 
     def store(self, key: str, result: FileResult) -> None:
@@ -233,6 +233,24 @@ class _Cache:
             pass
 
 
+def _checked(payload: Any) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[str, FileResult]]]:
+    """``payload`` when it has the shape :meth:`_Cache.save` writes, else ValueError.
+
+    A valid pickle of another shape (an older layout, a file someone else wrote there before
+    it was owned by this user) crashed the scan when its entries were used.
+    """
+    facts, results = payload
+    if not isinstance(facts, dict) or not isinstance(results, dict):
+        raise ValueError("not a codeward cache")
+    for path, entry in facts.items():
+        if not (isinstance(path, str) and isinstance(entry, tuple) and len(entry) == 4 and isinstance(entry[1], str) and isinstance(entry[2], dict)):
+            raise ValueError("not a codeward cache")
+    for path, entry in results.items():
+        if not (isinstance(path, str) and isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], FileResult)):
+            raise ValueError("not a codeward cache")
+    return facts, results
+
+
 def _trusted(path: Path) -> bool:
     """Owned by this user and writable by nobody else (so nobody else chose its content)."""
     try:
@@ -242,9 +260,13 @@ def _trusted(path: Path) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
+#: Files larger than this are not analysed anyway; their digest is only a cache key.
+_MAX_DIGESTED = 64 * 1024 * 1024
+
+
 def _digest_file(path: Path) -> str:
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        return hashlib.blake2b(read_regular(path, _MAX_DIGESTED), digest_size=16).hexdigest()
     except OSError:
         return ""
 
@@ -262,7 +284,8 @@ def scan(
     path_list = list(paths) or [Path(".")]
     root = scan_root(path_list)
     kinds = kinds_to_read(frozenset(k for r in all_rules().values() for k in r.kinds if config.is_enabled(r.code)))
-    files = list(discover(path_list, config, kinds))
+    skipped: list[NotAnalysed] = []
+    files = list(discover(path_list, config, kinds, skipped))
     result = ScanResult(root=root, files=len(files))
     cache = _Cache(root, config, use_cache, cache_dir)
     digests = {p: _digest_file(p) for p in files} if use_cache else {}
@@ -305,6 +328,7 @@ def scan(
             on_progress(done, len(todo_targets))
     cache.save()
 
+    results += [FileResult(relative(Path(n.path), root), not_analysed=NotAnalysed(relative(Path(n.path), root), n.reason)) for n in skipped]
     for file_result in sorted(results, key=lambda r: r.path):
         result.findings.extend(file_result.findings)
         result.failures.extend(file_result.failures)

@@ -54,6 +54,8 @@ class SourceDoc:
         self.memo: dict[str, object] = {}
         self.broken_lines: set[int] = set()
         self.syntax_error: str | None = None
+        #: Statements masked for nesting beyond the parser's limit (see recovery.parse).
+        self.too_deep: str | None = None
         self.newer_syntax: dict[int, str] = {}
         self.tree: ast.Module | None = None
         if kind == "python":
@@ -61,6 +63,7 @@ class SourceDoc:
             self.tree = result.tree
             self.broken_lines = result.broken_lines
             self.syntax_error = result.error
+            self.too_deep = result.too_deep
             #: Masked lines whose syntax the running Python is too old for (line → what).
             self.newer_syntax = result.newer_syntax(text)
 

@@ -9,7 +9,6 @@ be pasted into a pull request.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -21,6 +20,8 @@ from codeward.checks.project import ProjectIndex, module_name_for
 from codeward.checks.routes import RouteSummary, summarise
 from codeward.checks.scan import relative, scan_root
 from codeward.checks.source import SourceDoc
+from codeward.server.display import printable
+from codeward.server.reports import dumps
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,9 +31,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     routes_p.add_argument("--config", type=Path, help="pyproject.toml to use instead of discovery")
 
 
-def collect(path: Path, config: Config) -> list[RouteSummary]:
-    """Route summaries of every Python file under ``path``, analysed with the whole project."""
-    return summaries_of(*index_project(path, config), config)
+def collect(path: Path, config: Config, skipped: list[NotAnalysed] | None = None) -> list[RouteSummary]:
+    """Route summaries of every Python file under ``path``, analysed with the whole project;
+    files and folders that could not be read or parsed go to ``skipped``."""
+    return summaries_of(*index_project(path, config, skipped), config)
 
 
 def summaries_of(docs: list[SourceDoc], project: ProjectIndex, config: Config) -> list[RouteSummary]:
@@ -42,18 +44,22 @@ def summaries_of(docs: list[SourceDoc], project: ProjectIndex, config: Config) -
     return sorted(summaries, key=lambda s: (s.path, s.range.start.line))
 
 
-def index_project(path: Path, config: Config) -> tuple[list[SourceDoc], ProjectIndex]:
-    """Every Python file under ``path`` parsed, and the project index built from them."""
+def index_project(path: Path, config: Config, skipped: list[NotAnalysed] | None = None) -> tuple[list[SourceDoc], ProjectIndex]:
+    """Every Python file under ``path`` parsed, and the project index built from them; what
+    could not be read or parsed goes to ``skipped``."""
     root = scan_root([path])
     project = ProjectIndex(root)
     docs: list[SourceDoc] = []
-    for file in discover_files([path], config, frozenset({"python"})):
+    skipped = skipped if skipped is not None else []
+    for file in discover_files([path], config, frozenset({"python"}), skipped):
         text = read_source(file, config)
         if isinstance(text, NotAnalysed):
+            skipped.append(text)
             continue
         try:
             doc = SourceDoc(text, relative(file, root), "python", module_name_for(file, root))
-        except Exception:  # the parser gave up on this file; the others still report
+        except Exception as exc:  # the parser gave up on this file; the others still report
+            skipped.append(NotAnalysed(str(file), f"cannot parse: {exc}"))
             continue
         project.update(doc.path, doc)
         docs.append(doc)
@@ -72,7 +78,7 @@ def render_text(summaries: list[RouteSummary]) -> str:
         out.append("")
     flagged = sum(1 for s in summaries if s.findings)
     out.append(f"{len(summaries)} route{'s' if len(summaries) != 1 else ''}, {flagged} with access-control findings.")
-    return "\n".join(out) + "\n"
+    return "\n".join(printable(line) for line in out) + "\n"  # names and URLs come from the tree
 
 
 def _cell(text: str) -> str:
@@ -97,17 +103,20 @@ def render_markdown(summaries: list[RouteSummary]) -> str:
         out += ["", "### To check", ""]
         for s, f in todo:
             out.append(f"- [ ] `{' '.join(s.methods)} {_cell(s.url or s.handler)}` ({s.path}:{f['line']}) {f['code']}: {_cell(f['message'])}")
-    return "\n".join(out) + "\n"
+    return "\n".join(printable(line) for line in out) + "\n"
 
 
 def run_routes(args: argparse.Namespace) -> int:
     if not args.path.exists():
-        print(f"codeward: error: {args.path}: no such file or directory", file=sys.stderr)
+        print(printable(f"codeward: error: {args.path}: no such file or directory"), file=sys.stderr)
         return 2
     config = load_file(args.config) if args.config else discover(args.path)
-    summaries = collect(args.path, config)
+    skipped: list[NotAnalysed] = []
+    summaries = collect(args.path, config, skipped)
+    for item in skipped:
+        print(printable(f"codeward: {item.path}: not analysed: {item.reason}"), file=sys.stderr)
     if args.format == "json":
-        sys.stdout.write(json.dumps([s.to_dict() for s in summaries], indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps([s.to_dict() for s in summaries]))
     elif args.format == "markdown":
         sys.stdout.write(render_markdown(summaries))
     else:

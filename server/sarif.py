@@ -8,8 +8,10 @@ rules mask them before a finding exists.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from typing import Any
+from urllib.parse import quote
 
 from codeward.checks import __version__
 from codeward.checks.model import Finding, Severity
@@ -51,7 +53,13 @@ def _region(finding: Finding) -> dict[str, int]:
 
 
 def _location(path: str, region: dict[str, int]) -> dict[str, Any]:
-    return {"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}, "region": region}}
+    return {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(path), "uriBaseId": "%SRCROOT%"}, "region": region}}
+
+
+def artifact_uri(path: str) -> str:
+    """A relative URI reference for ``path``: its bytes percent-encoded (a name that is not
+    UTF-8 keeps its exact bytes, as ``%FF``; spaces and ``#`` cannot break the URI)."""
+    return quote(os.fsencode(path), safe="/")
 
 
 def fingerprints(findings: list[Finding]) -> list[str]:
@@ -109,7 +117,7 @@ def to_sarif(scan: ScanResult) -> dict[str, Any]:
         {
             "level": "warning",
             "message": {"text": f"not analysed: {item.reason}"},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": item.path, "uriBaseId": "%SRCROOT%"}}}],
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(item.path), "uriBaseId": "%SRCROOT%"}}}],
         }
         for item in scan.not_analysed
     ]

@@ -3,7 +3,8 @@
 scan (or analyse stdin) → fix / add suppressions (then scan again) → baseline and diff-base
 filters → report (text, JSON, SARIF, GitHub, GitLab, JUnit; or statistics, or a fix diff) →
 exit status. Exit codes: 0 nothing at or above ``--exit-on``, 1 findings, 2 usage,
-configuration or internal error.
+configuration or internal error, or (with ``--exit-on-not-analysed``, the default for the
+formats CI reads) a file that was not, or only partly, analysed.
 """
 
 from __future__ import annotations
@@ -17,13 +18,17 @@ import time
 from pathlib import Path
 
 from codeward.checks.config import Config, ConfigError, discover, load_file
+from codeward.checks.reading import read_regular
 from codeward.checks.scan import ScanResult, batch_gc, scan
 from codeward.server.add_ignore import DEFAULT_REASON
+from codeward.server.display import printable
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 #: Severities from lowest to highest (``--exit-on`` picks the lowest that fails a run).
 SEVERITY_ORDER = ("note", "warning", "error")
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
+#: Formats CI reads: there a file that hid its findings fails the run by default.
+CI_FORMATS = frozenset({"json", "sarif", "github", "gitlab", "junit"})
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -48,6 +53,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     gate.add_argument("--write-baseline", type=Path, metavar="FILE", help="record today's findings in FILE (fixed ones drop out) and exit 0")
     gate.add_argument("--diff-base", metavar="REF", help="report only findings on lines changed since the git ref REF (its merge base with HEAD)")
     gate.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    gate.add_argument(
+        "--exit-on-not-analysed", action=argparse.BooleanOptionalAction, default=None,
+        help="exit 2 when a file was not (fully) analysed (default: on for json, sarif, github, gitlab and junit)",
+    )
     gate.add_argument("--exit-on", choices=SEVERITY_ORDER, default="note", help="lowest severity that makes the exit status 1 (default: note, i.e. any finding)")
     fixing = p.add_argument_group("fixes and suppressions")
     fixing.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
@@ -221,9 +230,15 @@ def _report(args: argparse.Namespace, result: ScanResult, stdin_text: str | None
 
 
 def _status(args: argparse.Namespace, result: ScanResult) -> int:
-    if result.failures:
+    if result.failures or result.not_analysed and _exit_on_not_analysed(args):
         return EXIT_ERROR
     return exit_status(result.findings, args.exit_on, args.exit_zero)
+
+
+def _exit_on_not_analysed(args: argparse.Namespace) -> bool:
+    """A file that defeats the analysis must not pass CI silently (on by default there)."""
+    chosen = getattr(args, "exit_on_not_analysed", None)
+    return chosen if chosen is not None else args.format in CI_FORMATS
 
 
 def exit_status(findings: list, exit_on: str, exit_zero: bool) -> int:
@@ -245,9 +260,10 @@ def render(result: ScanResult, fmt: str, colour: bool = False, quiet: bool = Fal
 
         return to_json(result)
     if fmt == "sarif":
+        from codeward.server.reports import dumps
         from codeward.server.sarif import to_sarif
 
-        return json.dumps(to_sarif(result), indent=2, ensure_ascii=False) + "\n"
+        return dumps(to_sarif(result))
     if fmt in ("github", "gitlab", "junit"):
         from codeward.server import formats
 
@@ -274,8 +290,10 @@ def render(result: ScanResult, fmt: str, colour: bool = False, quiet: bool = Fal
 
 
 def _read_text(path: Path) -> str | None:
+    """A scanned file's text for snippets: a regular file only, within the size limit (the
+    file may have been swapped for a FIFO or /dev/zero since it was scanned)."""
     try:
-        return path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")
+        return read_regular(path, Config().max_file_size).decode("utf-8", "replace").removeprefix("\ufeff")
     except OSError:
         return None
 
@@ -286,7 +304,7 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 
 def _error(message: str) -> int:
-    print(f"codeward: error: {message}", file=sys.stderr)
+    print(printable(f"codeward: error: {message}"), file=sys.stderr)
     return EXIT_ERROR
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from codeward.checks.model import Finding, Severity
+from codeward.server.display import printable
 
 _RESET = "\033[0m"
 _SEVERITY_COLOUR = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.NOTE: "\033[1;36m"}
@@ -75,7 +76,7 @@ def snippet(finding: Finding, lines: list[str], secrets: list[Finding], paint: P
     bar = paint.gutter(f"{' ' * width} |")
     return [
         bar,
-        f"{paint.gutter(f'{number + 1} |')} {text}",
+        f"{paint.gutter(f'{number + 1} |')} {printable(text)}",  # the tree's text: escaped
         f"{bar} {' ' * (start - offset)}{paint.caret('^' * max(1, min(end, offset + _MAX_WIDTH) - start))}",
     ]
 

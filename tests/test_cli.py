@@ -81,7 +81,7 @@ def test_sarif_is_valid_against_the_official_schema(project: Path, capsys, tmp_p
     sarif = json.loads(out_file.read_text())
     jsonschema.validate(sarif, json.loads(SCHEMA.read_text()))
     run_ = sarif["runs"][0]
-    assert code == 1 and run_["columnKind"] == "unicodeCodePoints"
+    assert code == 2 and run_["columnKind"] == "unicodeCodePoints"  # 2: binary.py was not analysed
     [result] = run_["results"]
     assert result["ruleId"] == "CW502" and result["level"] == "error"
     assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "app.py", "uriBaseId": "%SRCROOT%"}

@@ -14,6 +14,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from .. import deadline
 from ..config import Config
 from ..knowledge import Knowledge
 from ..source import SourceDoc
@@ -114,7 +115,9 @@ class _Discovery:
     def run(self) -> list[Route]:
         tree = self.doc.tree
         assert tree is not None
-        for node in all_nodes(self.doc):
+        for index, node in enumerate(all_nodes(self.doc)):
+            if not index & 255:
+                deadline.check()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._decorated(node)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_url_rule":

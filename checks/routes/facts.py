@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from .. import deadline
 from .. import knowledge as knowledge_mod
 from ..project import fact_extractor
 from ..source import SourceDoc
@@ -76,7 +77,9 @@ class _Extractor:
             self._statement(stmt, top=True)
         from .ownership import helper_fact  # here: ownership reads the merged view of these facts
 
-        for node in all_nodes(self.doc):
+        for index, node in enumerate(all_nodes(self.doc)):
+            if not index & 255:
+                deadline.check()
             if isinstance(node, ast.Call):
                 if isinstance(node.func, ast.Subscript) and isinstance(node.func.value, ast.Name):
                     self._dispatch(node)

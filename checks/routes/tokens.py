@@ -10,8 +10,11 @@ signature) is not reported.
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import deadline
 from ..knowledge import Knowledge
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
@@ -22,6 +25,10 @@ from .nodes import all_nodes
 _IDENTITY_FIELDS = frozenset({"email", "username", "user_id", "id", "name", "phone", "login", "pk"})
 #: Name parts of values stored next to a token that are not the token (its hash, its expiry).
 _NOT_CAPABILITY = ("hash", "password", "expir", "type", "_at", "date", "time", "count", "sent", "created", "_by", "len", "ttl", "age")
+#: Words that make a name a quantity (``num_tokens``, ``max_tokens``), not a token.
+_QUANTITY_WORDS = frozenset({"num", "n", "nb", "number", "count", "total", "max", "min", "len", "length", "size", "limit", "idx", "index", "offset", "pos"})
+#: Splits ``num_tokens`` and ``numTokens`` into words.
+_WORDS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 _HASH_MODULES = ("hashlib.", "md5", "sha1", "sha256", "sha512", "blake2b")
 
 
@@ -75,6 +82,17 @@ def predictability(doc: SourceDoc, expr: ast.expr, knowledge: Knowledge) -> str 
     return None
 
 
+def _counts_or_collects(name: str, is_token_name: Callable[[str], bool]) -> bool:
+    """``num_tokens``, ``max_tokens``, ``token_total``, ``api_keys``: a number of tokens or a
+    collection of them, never one issued to a client as a credential. (Django's template
+    parser has ``num_tokens = len(tokens)``: "fixed" into a random string, it broke.)"""
+    words = [w.lower() for w in _WORDS.split(name) if w]
+    if any(word in _QUANTITY_WORDS for word in words):
+        return True
+    lower = name.lower()
+    return lower.endswith("s") and not lower.endswith("ss") and is_token_name(lower[:-1])
+
+
 def _is_id_plus_one(node: ast.BinOp) -> bool:
     return (isinstance(node.right, ast.Constant) and node.right.value == 1 and isinstance(node.left, ast.Attribute) and node.left.attr in ("id", "pk"))
 
@@ -99,14 +117,16 @@ def guessable_values(doc: SourceDoc, knowledge: Knowledge) -> list[Guessable]:
     def consider(name: str | None, value: ast.expr | None) -> None:
         if not name or value is None or not is_token_name(name.lower()):
             return
-        if any(word in name.lower() for word in _NOT_CAPABILITY):
+        if any(word in name.lower() for word in _NOT_CAPABILITY) or _counts_or_collects(name, is_token_name):
             return
         what = predictability(doc, value, knowledge)
         if what:
             rows[0].hit()
             found.append(Guessable(value, name, what))
 
-    for node in all_nodes(doc):
+    for index, node in enumerate(all_nodes(doc)):
+        if not index & 255:
+            deadline.check()
         if isinstance(node, ast.Assign) and not _constructs(node.value):
             for target in node.targets:
                 consider(capability_name(target), node.value)

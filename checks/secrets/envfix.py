@@ -19,6 +19,7 @@ from .. import knowledge
 from ..context import RuleContext
 from ..model import Edit, FileEdit, Fix, Range
 from ..project import fact_extractor
+from ..reading import read_regular_text
 from ..source import SourceDoc
 from ..syntax import dotted, matches_call
 from . import git
@@ -102,10 +103,8 @@ def destination_problem(location: git.Location | None) -> str | None:
 def _defined_in(env_file: Path, name: str) -> bool:
     """``env_file`` already sets ``name`` (``NAME=...`` or ``export NAME=...``)."""
     try:
-        if not env_file.is_file() or env_file.stat().st_size > 1_000_000:
-            return False
-        lines = env_file.read_text("utf-8", errors="replace").splitlines()
-    except OSError:
+        lines = read_regular_text(env_file, 1_000_000, errors="replace").splitlines()
+    except OSError:  # absent, too large, or not a regular file (a FIFO would block)
         return False
     return any(line.strip().removeprefix("export ").lstrip().startswith(f"{name}=") for line in lines)
 
@@ -125,7 +124,16 @@ def dotenv_value(value: str) -> str:
 
 
 def convention_for(ctx: RuleContext) -> Convention:
-    """The file's own env reader, else the one most files of the project use, else os.environ."""
+    """The file's own env reader, else the one most files of the project use, else os.environ.
+
+    Asked once per analysis (every secret of a file asks the same question)."""
+    known = ctx.memo.get("secrets.convention")
+    if known is None:
+        known = ctx.memo["secrets.convention"] = _find_convention(ctx)
+    return known  # type: ignore[return-value]
+
+
+def _find_convention(ctx: RuleContext) -> Convention:
     own = reader_used(ctx.doc)
     if own is not None:
         return _convention(ctx, *own)

@@ -10,9 +10,11 @@ key, a parameter default, the other side of ``==``, a credential argument of a k
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .. import deadline
 from ..source import SourceDoc
 from ..syntax import dotted, matches_call, string_value
 from .catalog import Catalog
@@ -51,7 +53,9 @@ def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[tuple[Literal, Verdict]]:
     assert doc.tree is not None
     docstrings: set[int] = set()
     folded: dict[int, str | bytes | None] = {}
-    for node in doc.nodes:  # breadth first: a body's owner comes before its docstring
+    for index, node in enumerate(doc.nodes):  # breadth first: a body's owner comes before its docstring
+        if not index & 255:
+            deadline.check()
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             docstrings.update(_docstring_id(node))
         literal: Literal | None = None
@@ -117,6 +121,11 @@ def _in_concatenation(doc: SourceDoc, node: ast.AST, folded: dict[int, str | byt
     return isinstance(parent, ast.BinOp) and _concatenated(parent, folded) is not None
 
 
+#: A word, maybe with separators or a sigil (``"#bygroup"``, ``"environment"``, ``"end-of-line"``):
+#: compared with a variable, it is a keyword the code dispatches on, not a credential.
+_KEYWORD = re.compile(r"[#@$%:./_-]{0,3}[A-Za-z]+(?:[._:/ -][A-Za-z]+)*[#@$%:./_-]{0,3}")
+
+
 def _literal(doc: SourceDoc, node: ast.Constant | ast.BinOp, catalog: Catalog, docstring: bool, raw: str | bytes) -> Literal | None:
     value = _text(raw)
     parent = doc.parent(node)
@@ -124,10 +133,11 @@ def _literal(doc: SourceDoc, node: ast.Constant | ast.BinOp, catalog: Catalog, d
         return None
     if docstring:
         return Literal(node, value, documentation=True)
-    if isinstance(parent, ast.Dict) and any(k is node for k in parent.keys):
+    slot = _slot(doc, parent, node)
+    if isinstance(parent, ast.Dict) and slot[0] == "keys":
         return Literal(node, value)  # anonymous: no name, nothing to replace
     is_bytes = isinstance(raw, bytes)
-    if isinstance(parent, ast.Call) and node in parent.args:
+    if isinstance(parent, ast.Call) and slot[0] == "args":
         reader = _env_read_name(doc, parent, node)
         if reader is not None:
             return Literal(node, value, reader, target=parent, fallback=True, is_bytes=is_bytes)
@@ -135,6 +145,8 @@ def _literal(doc: SourceDoc, node: ast.Constant | ast.BinOp, catalog: Catalog, d
         call = doc.parent(parent)
         if isinstance(call, ast.Call) and _is_env_read(doc, call) and call.args and string_value(call.args[0]):
             return Literal(node, value, string_value(call.args[0]), target=call, fallback=True, is_bytes=is_bytes)
+    if isinstance(parent, ast.Compare) and _KEYWORD.fullmatch(value):
+        return Literal(node, value)  # `token == "#bygroup"` dispatches on a keyword: anonymous
     name, owner, hint = _context(doc, node, parent, catalog)
     qualify = isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and owner is not None
     if isinstance(parent, ast.AnnAssign) and _is_settings_field(doc, parent):
@@ -163,20 +175,15 @@ def _context(doc: SourceDoc, node: ast.AST, parent: ast.AST | None, catalog: Cat
         call = doc.parent(parent)
         hint = _argument_kind(doc, call, None, parent.arg, catalog) if isinstance(call, ast.Call) else None
         return parent.arg, _owner(doc, parent), hint
+    field, index = _slot(doc, parent, node)
     if isinstance(parent, ast.Dict):
-        for key, value in zip(parent.keys, parent.values):
-            if value is node:
-                return string_value(key), _owner(doc, parent), None
+        if field == "values":
+            return string_value(parent.keys[index]), _owner(doc, parent), None
     if isinstance(parent, ast.arguments):
-        return _parameter_name(parent, node), None, None
+        return _parameter_name(doc, parent, node), None, None
     if isinstance(parent, ast.Compare):
-        if not all(isinstance(op, (ast.Eq, ast.NotEq)) for op in parent.ops):
-            return None, None, None  # `"x" in token` tests membership, it is no credential
-        others = [parent.left, *parent.comparators]
-        names = [n for n in (_target_name(o) for o in others if o is not node) if n]
-        return (names[0] if names else None), None, None
-    if isinstance(parent, ast.Call) and node in parent.args:
-        index = next(i for i, arg in enumerate(parent.args) if arg is node)
+        return _compared_name(doc, parent, node), None, None
+    if isinstance(parent, ast.Call) and field == "args":
         if _is_secret_wrapper(parent) and len(parent.args) == 1:
             # SecretStr("...") takes the name of whatever holds the wrapper.
             return _context(doc, parent, doc.parent(parent), catalog)
@@ -191,10 +198,47 @@ def _context(doc: SourceDoc, node: ast.AST, parent: ast.AST | None, catalog: Cat
         keyword = doc.parent(parent)
         call = doc.parent(keyword) if keyword is not None else None
         if isinstance(keyword, ast.keyword) and isinstance(call, ast.Call):
-            index = next(i for i, e in enumerate(parent.elts) if e is node)
             hint = _argument_kind(doc, call, None, keyword.arg, catalog, element=index)
             return None, _owner(doc, call) or _receiver(call), hint
     return None, None, None
+
+
+def _slot(doc: SourceDoc, parent: ast.AST | None, node: ast.AST) -> tuple[str, int]:
+    """Which list field of ``parent`` holds ``node``, and at which index (``("", -1)`` if
+    none).
+
+    One table per parent, built once per document: searching the list for each of its
+    elements made a 45,000-entry dict literal quadratic (174 s).
+    """
+    if parent is None:
+        return "", -1
+    tables: dict[int, dict[int, tuple[str, int]]] = doc.memo.setdefault("secrets.slots", {})  # type: ignore[assignment]
+    table = tables.get(id(parent))
+    if table is None:
+        table = {}
+        for name, value in ast.iter_fields(parent):
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    table[id(item)] = (name, index)
+        tables[id(parent)] = table
+    return table.get(id(node), ("", -1))
+
+
+def _compared_name(doc: SourceDoc, compare: ast.Compare, node: ast.AST) -> str | None:
+    """The first name a literal is compared with (``token == "..."``), computed once per
+    comparison (a chain of 25,000 operands compared each literal with all the others).
+
+    Only equality names a value: ``"x" in token`` tests membership, it is no credential.
+    """
+    names: dict[int, list[tuple[int, str]]] = doc.memo.setdefault("secrets.compared", {})  # type: ignore[assignment]
+    found = names.get(id(compare))
+    if found is None:
+        found = []
+        if all(isinstance(op, (ast.Eq, ast.NotEq)) for op in compare.ops):
+            operands = [compare.left, *compare.comparators]
+            found = [(id(o), n) for o in operands if (n := _target_name(o))][:2]
+        names[id(compare)] = found
+    return next((name for key, name in found if key != id(node)), None)
 
 
 def _is_secret_wrapper(call: ast.Call) -> bool:
@@ -263,14 +307,14 @@ def _receiver(call: ast.Call) -> str | None:
     return None
 
 
-def _parameter_name(arguments: ast.arguments, node: ast.AST) -> str | None:
-    positional = [*arguments.posonlyargs, *arguments.args]
-    for arg, default in zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults):
-        if default is node:
-            return arg.arg
-    for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
-        if default is node:
-            return arg.arg
+def _parameter_name(doc: SourceDoc, arguments: ast.arguments, node: ast.AST) -> str | None:
+    field, index = _slot(doc, arguments, node)
+    if field == "defaults":  # the defaults belong to the last positional parameters
+        position = len(arguments.posonlyargs) + len(arguments.args) - len(arguments.defaults) + index
+        only = len(arguments.posonlyargs)
+        return (arguments.posonlyargs[position] if position < only else arguments.args[position - only]).arg
+    if field == "kw_defaults":
+        return arguments.kwonlyargs[index].arg
     return None
 
 

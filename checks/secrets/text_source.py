@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .. import deadline
 from ..source import SourceDoc
 from .catalog import Catalog
 from .classify import Verdict, anonymous, classify, private_key_verdict
@@ -43,6 +44,8 @@ def scan(doc: SourceDoc, catalog: Catalog) -> Iterator[Hit]:
     """Every secret in a configuration document, at most one per value span."""
     comments = _COMMENT.get(doc.kind, ("#",))
     for line_no in range(doc.lines.line_count):
+        if not line_no & 255:
+            deadline.check()
         line = doc.lines.line_text(line_no)
         if len(line) < 6:
             continue

@@ -45,12 +45,30 @@ class ContainerMixin:
 
     known: dict[str, object]
 
+    def _item_names(self, base: str) -> set[str]:
+        """Every entry name ever made for ``base`` by this walker (a superset of those in any
+        one env: branches copy the env). Forgetting a container's entries looks only at
+        these: scanning the whole env on each assignment made a module of 25,000
+        assignments quadratic (minutes)."""
+        index: dict[str, set[str]] = self.__dict__.setdefault("_items_by_base", {})
+        return index.setdefault(base, set())
+
+    def _put_item(self, base: str, key: object, value: frozenset[Label], env: Env) -> None:
+        name = item_key(base, key)
+        self._item_names(base).add(name)
+        env[name] = value
+
+    def _has_items(self, base: str, env: Env) -> bool:
+        return any(name in env for name in self._item_names(base))
+
+    def _forget_constants(self, base: str) -> None:
+        for name in self._item_names(base):
+            self.known.pop(name, None)
+
     def _forget_items(self, base: str, env: Env) -> None:
-        prefix = base + "["
-        for name in [n for n in env if n.startswith(prefix)]:
-            del env[name]
-        for name in [n for n in self.known if n.startswith(prefix)]:
-            del self.known[name]
+        for name in self._item_names(base):
+            env.pop(name, None)
+        self._forget_constants(base)
         self.known.pop(base + LENGTH, None)
 
     def _set_items(self, base: str, source: ast.AST | None, env: Env) -> None:
@@ -59,11 +77,13 @@ class ContainerMixin:
         if isinstance(source, ast.Dict):
             keys = [evaluate(k, self.known) if k is not None else UNKNOWN for k in source.keys]
             if all(isinstance(k, (str, int)) for k in keys):
+                scratch = dict(env)  # one copy for the literal, not one per entry (quadratic)
                 for key, value in zip(keys, source.values):
-                    env[item_key(base, key)] = self.expr(value, dict(env))  # type: ignore[attr-defined]
+                    self._put_item(base, key, self.expr(value, scratch), env)  # type: ignore[attr-defined]
         elif isinstance(source, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in source.elts):
+            scratch = dict(env)
             for index, value in enumerate(source.elts):
-                env[item_key(base, index)] = self.expr(value, dict(env))  # type: ignore[attr-defined]
+                self._put_item(base, index, self.expr(value, scratch), env)  # type: ignore[attr-defined]
                 self._remember_item(base, index, value)
             self.known[base + LENGTH] = len(source.elts)
 
@@ -77,7 +97,7 @@ class ContainerMixin:
             length = self.known.get(base + LENGTH)
             key = key + length if key < 0 and isinstance(length, int) else key
         if isinstance(key, (str, int)) and not isinstance(key, bool):
-            env[item_key(base, key)] = value
+            self._put_item(base, key, value, env)
         else:
             self._forget_items(base, env)
 
@@ -102,7 +122,7 @@ class ContainerMixin:
         base = func.value.id
         length = self.known.get(base + LENGTH)
         if func.attr == "get" and node.args:
-            if not any(n.startswith(base + "[") for n in env):
+            if not self._has_items(base, env):
                 return None
             # configparser's get(section, option), else a dict's get(key, default)
             whole = evaluate(ast.Tuple(elts=node.args, ctx=ast.Load()), self.known)
@@ -119,14 +139,14 @@ class ContainerMixin:
             if key is UNKNOWN:
                 self._forget_items(base, env)
             else:
-                env[item_key(base, key if len(node.args) > 2 else key[0])] = args[-1]  # type: ignore[index]
+                self._put_item(base, key if len(node.args) > 2 else key[0], args[-1], env)  # type: ignore[index]
             env[base] = union(env.get(base, CLEAN), args[-1])
             return CLEAN
         if func.attr in _RESHAPING or (func.attr in _KNOWN_LIST_METHODS and not isinstance(length, int)):
             self._forget_items(base, env)
             return None
         if func.attr == "append" and isinstance(length, int) and len(args) == 1:
-            env[item_key(base, length)] = args[0]
+            self._put_item(base, length, args[0], env)
             self._remember_item(base, length, node.args[0])
             self.known[base + LENGTH] = length + 1
             return None
@@ -139,10 +159,9 @@ class ContainerMixin:
             if not 0 <= index < length:
                 return None
             popped = env.get(item_key(base, index), CLEAN)
-            for name in [n for n in self.known if n.startswith(base + "[")]:
-                del self.known[name]  # constant items shift: forget them
+            self._forget_constants(base)  # constant items shift: forget them
             for position in range(index, length - 1):
-                env[item_key(base, position)] = env.get(item_key(base, position + 1), CLEAN)
+                self._put_item(base, position, env.get(item_key(base, position + 1), CLEAN), env)
             env.pop(item_key(base, length - 1), None)
             self.known[base + LENGTH] = length - 1
             return popped
@@ -155,6 +174,7 @@ class ContainerMixin:
         if constant is UNKNOWN:
             self.known.pop(item_key(base, index), None)
         else:
+            self._item_names(base).add(item_key(base, index))
             self.known[item_key(base, index)] = constant
 
     def constant_items(self, expr: ast.AST, count: int) -> list[object]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from .. import deadline
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
 from .containers import ContainerMixin, is_item_key, merged_item
@@ -51,6 +52,11 @@ _PROPAGATING_METHODS = frozenset({"join", "joinpath", "format", "format_map", "u
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "write"})
 _EXITS = frozenset({"abort", "exit", "sys.exit", "flask.abort", "fastapi.HTTPException"})
 _NON_DATA_PARAMS = frozenset({"self", "cls", "request", "req"})
+#: How many function summaries may be under construction at once (f calls g calls h...).
+#: Each level costs about ten interpreter frames; past this a call is treated like a call
+#: into unknown code (its arguments reach its result), which keeps the analysis sound and
+#: lets 140 helpers calling each other, or 500 mutually recursive functions, be analysed.
+_MAX_SUMMARY_DEPTH = 32
 
 
 @dataclass
@@ -187,7 +193,10 @@ class ModuleFlow:
         return result
 
     def summary_for_call(self, call: ast.Call, scope: ast.AST, resolve: Callable[[], str | None]) -> Summary | None:
-        """The summary of the project function ``call`` calls, if any."""
+        """The summary of the project function ``call`` calls, if any (None past
+        :data:`_MAX_SUMMARY_DEPTH` nested summaries: the callee is then unknown code)."""
+        if len(self._busy) >= _MAX_SUMMARY_DEPTH:
+            return None
         func = call.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
             owner = self.class_of.get(id(scope))
@@ -396,6 +405,7 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         return env, False
 
     def stmt(self, node: ast.stmt, env: Env) -> bool:
+        deadline.check()  # one call can walk a whole generated module
         if isinstance(node, ast.Assign):
             value = self.expr(node.value, env)
             for target in node.targets:

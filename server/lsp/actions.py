@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lsprotocol import types
-from pygls.uris import from_fs_path
 
 from codeward.checks.fixes import edits_for
 from codeward.checks.model import Applicability, Edit, FileEdit, Finding, Range
@@ -23,6 +22,7 @@ from . import secret_edits
 from .analysis import DocResult
 from .diagnostics import SOURCE
 from .positions import ClientPositions
+from .workspace import file_uri
 
 FIX_ALL_KIND = "source.fixAll.codeward"
 SHOW_DOCUMENTATION = "codeward.showRuleDocumentation"
@@ -89,16 +89,16 @@ def file_operations(
         if root is None or not writes.safe_target(root, edit.path):
             left.append(edit)  # the client would follow a symlink or write outside the project
             continue
-        uri = from_fs_path(str(target))
+        uri = file_uri(target)
         exists = target.is_file() or (uri in open_text)
         if not support.document_changes or uri is None or (not exists and ("create" not in support.resource_operations or not edit.create)):
             left.append(edit)
             continue
         existing = open_text.get(uri)
         if existing is None and exists:
-            try:
-                existing = target.read_text("utf-8")
-            except (OSError, UnicodeDecodeError):
+            try:  # the shared reader: a file swapped for a FIFO cannot block the event loop
+                existing = writes.read_text(root, edit.path)
+            except writes.WriteRefused:
                 left.append(edit)
                 continue
         existing = existing or ""

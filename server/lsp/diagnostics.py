@@ -15,12 +15,12 @@ from importlib.metadata import PackageNotFoundError, metadata
 from pathlib import Path
 
 from lsprotocol import types
-from pygls.uris import from_fs_path
 
 from codeward.checks.model import Applicability, Finding, Severity
 from codeward.checks.registry import Rule
 
 from .positions import ClientPositions
+from .workspace import file_uri
 
 SOURCE = "codeward"
 #: The generated rule documentation (``codeward rules --format markdown``), when the server
@@ -97,7 +97,7 @@ def _flow_uri(path: str | None, uri: str, root: Path | None) -> str:
     target = Path(path)
     if not target.is_absolute() and root is not None:
         target = root / target
-    return from_fs_path(str(target)) or uri
+    return file_uri(target) or uri
 
 
 def _flow_range(step, positions: ClientPositions, uri: str, root: Path | None) -> types.Range:
@@ -130,3 +130,22 @@ def hover_text(findings: list[Finding], rules: dict[str, Rule]) -> str | None:
         lines.append(f"Documentation: {docs}" + (f" · {about}" if about else ""))
         parts.append("  \n".join(lines))
     return "\n\n---\n\n".join(parts) if parts else None
+
+
+#: The code of the line-1 diagnostic of a document that was not (fully) analysed.
+NOT_ANALYSED = "not-analysed"
+
+
+def not_analysed_diagnostic(reason: str) -> types.Diagnostic:
+    """A warning on line 1 saying the document was not (fully) analysed, and why.
+
+    Without it a file that defeats the analysis (deep nesting, a slow pattern) would look
+    clean in the editor: the log line alone is easy to miss.
+    """
+    return types.Diagnostic(
+        range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=1, character=0)),
+        message=f"codeward: not analysed: {reason}",
+        severity=types.DiagnosticSeverity.Warning,
+        code=NOT_ANALYSED,
+        source=SOURCE,
+    )

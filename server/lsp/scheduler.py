@@ -2,7 +2,9 @@
 
 Each document has at most one timer and one analysis in flight. A change restarts the
 document's timer; when it fires, the text and version are snapshot on the event loop (so
-they always belong together) and analysed on a single worker thread. A change that lands
+they always belong together) and analysed on a worker thread: documents that are slow to
+analyse (or large) get a thread of their own, so one slow file never holds back the others'
+diagnostics. A change that lands
 while an analysis runs marks the document dirty, and it is analysed again as soon as the
 running one ends (whose result is then dropped: it may predate a settings change). Results
 whose version is no longer the document's are thrown away, unless the document
@@ -23,6 +25,10 @@ from .analysis import DocResult, Snapshot
 
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=DocResult)
+#: A document whose last analysis took longer than this is analysed on the slow lane.
+SLOW_SECONDS = 0.5
+#: A buffer this large (characters) starts on the slow lane before it was ever timed.
+SLOW_SIZE = 200_000
 
 
 class Scheduler(Generic[R]):
@@ -35,6 +41,7 @@ class Scheduler(Generic[R]):
         on_error: Callable[[str, BaseException], None],
         executor: Executor,
         keeps_stale: Callable[[str], bool] = lambda uri: False,
+        slow_executor: Executor | None = None,
     ) -> None:
         self._snapshot = snapshot
         self._current_version = current_version
@@ -43,6 +50,7 @@ class Scheduler(Generic[R]):
         self._on_error = on_error
         self._executor = executor
         self._keeps_stale = keeps_stale
+        self._slow_executor = slow_executor or executor
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._running: dict[str, asyncio.Future] = {}
         self._dirty: set[str] = set()
@@ -101,7 +109,9 @@ class Scheduler(Generic[R]):
         if snapshot is None:
             return
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._executor, self._run, snapshot)
+        cost = self._cost.get(snapshot.uri)
+        slow = cost is not None and cost[0] > SLOW_SECONDS or len(snapshot.text) > SLOW_SIZE
+        future = loop.run_in_executor(self._slow_executor if slow else self._executor, self._run, snapshot)
         self._running[uri] = future
         future.add_done_callback(lambda done: self._finished(uri, done))
 

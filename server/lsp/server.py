@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from codeward.checks import __version__, inference
 from codeward.checks.autofix import fix_document
 from codeward.checks.files import kind_of
+from codeward.checks.paths import real_path
 from codeward.checks.incremental import IncrementalAnalyser
 from codeward.checks.model import Range
 from codeward.checks.project import FACT_EXTRACTORS, module_name_for
@@ -31,12 +31,14 @@ from codeward.checks.routes import summaries_for
 from codeward.server.baseline import BaselineError
 
 from . import actions, secret_edits, workspace_pull
+from ..display import printable_lines
 from .analysis import DocResult, Snapshot, carried, has_rules, run_analysis
 from .baselined import BaselineView, mark_baselined
-from .diagnostics import hover_text, rules_doc_base, to_diagnostic
+from .diagnostics import hover_text, not_analysed_diagnostic, rules_doc_base, to_diagnostic
 from .documents import LspWorkspace
 from .positions import ClientPositions
 from .protocol import CodewardProtocol
+from .transport import start_io
 from .scheduler import Scheduler
 from .settings import ConfigResolver, Settings, effective_config, parse_settings
 from .workspace import WorkspaceIndex, relative_to
@@ -80,9 +82,12 @@ class CodewardServer(LanguageServer):
         self.analysers: dict[str, IncrementalAnalyser] = {}
         self.analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="codeward-analysis")
         self.index_pool = ThreadPoolExecutor(1, thread_name_prefix="codeward-index")
+        #: Documents that are slow to analyse get this thread (see Scheduler).
+        self.slow_pool = ThreadPoolExecutor(1, thread_name_prefix="codeward-slow")
         self.scheduler: Scheduler[DocResult] = Scheduler(
             self._snapshot, self._current_version, self._analyse, self._deliver, self._analysis_error, self.analysis_pool,
             keeps_stale=lambda uri: self.settings.run == "onSave",
+            slow_executor=self.slow_pool,
         )
         self.configs = ConfigResolver(None)
         self.workspace_index = WorkspaceIndex(None)
@@ -107,7 +112,11 @@ class CodewardServer(LanguageServer):
 
     # -- logging and error reporting ------------------------------------------------------
     def log(self, message: str, level: types.MessageType = types.MessageType.Info, once: tuple | None = None) -> None:
-        """``window/logMessage`` (and stderr); with ``once``, only the first time that key is seen."""
+        """``window/logMessage`` (and stderr); with ``once``, only the first time that key is seen.
+
+        Names in messages come from the workspace: control characters and lone surrogates
+        are escaped (see codeward.server.display), so every message can be sent and shown."""
+        message = printable_lines(message)
         if once is not None:
             if once in self._logged:
                 return
@@ -121,15 +130,17 @@ class CodewardServer(LanguageServer):
             pass
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """Log every internal error; show a popup at most once per kind of error.
+        """Log every internal error; show a popup at most once per kind of analysis crash.
 
         pygls's default shows a popup for each one, which turns one bug into a popup per
-        keystroke.
+        keystroke. Errors of request and notification handlers are nearly always the
+        client's malformed input (a document never opened, params of the wrong shape):
+        protocol errors are logged, never shown as popups.
         """
         kind = f"{getattr(source, '__name__', source)}:{type(error).__name__}"
         self.log(f"codeward internal error ({kind}): {error}", types.MessageType.Error)
-        if source is FeatureRequestError or kind in self._notified:
-            return
+        if source is not AnalysisCrash or kind in self._notified:
+            return  # a handler failing on what the client sent is a protocol error: logged only
         self._notified.add(kind)
         try:
             self.window_show_message(types.ShowMessageParams(
@@ -209,10 +220,13 @@ class CodewardServer(LanguageServer):
             self.log(f"codeward: {exc}", types.MessageType.Warning, once=("baseline", str(exc)))
             known = set()
         result.findings = [f for f in result.findings if not (id(f) in known and self.settings.baseline_findings == "hide")]
-        return [
+        diagnostics = [
             mark_baselined(to_diagnostic(f, result.positions, result.uri, rules, self.related_support, root), id(f) in known)
             for f in result.findings
         ]
+        if result.not_analysed:  # after the findings' own: actions pair them by position
+            diagnostics.append(not_analysed_diagnostic(result.not_analysed))
+        return diagnostics
 
     def _not_analysed(self, uri: str, relative: str, reason: str, kind: str | None = None) -> None:
         """Told once per document and kind of reason, until the document analyses again."""
@@ -406,7 +420,7 @@ def _above_decorators(result: DocResult, rng: Range) -> Range:
 
 def _inside(path: Path, root: Path) -> bool:
     try:
-        path.resolve().relative_to(root.resolve())
+        real_path(path).relative_to(real_path(root))
         return True
     except ValueError:
         return False
@@ -649,6 +663,7 @@ def create_server() -> CodewardServer:
             ls._index_task.cancel()
         ls.analysis_pool.shutdown(wait=False, cancel_futures=True)
         ls.index_pool.shutdown(wait=False, cancel_futures=True)
+        ls.slow_pool.shutdown(wait=False, cancel_futures=True)
 
     return server
 
@@ -710,7 +725,7 @@ def serve() -> None:
     """Run the language server on stdin/stdout until the client says exit."""
     configure_logging()
     tune_gc()
-    create_server().start_io()
+    start_io(create_server())  # pygls's loop, hardened against malformed input (see transport)
 
 
 def tune_gc() -> None:

@@ -7,20 +7,39 @@ fact names changed, so the server re-checks only the open documents that read th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
+
+from pygls.uris import from_fs_path
 
 from codeward.checks.config import Config
 from codeward.checks.files import discover, kind_of, read_source
 from codeward.checks.model import NotAnalysed
+from codeward.checks.paths import real_path
 from codeward.checks.project import FileFacts, ProjectIndex, module_name_for
 from codeward.checks.source import SourceDoc
+
+
+def file_uri(path: Path | str) -> str | None:
+    """The ``file:`` URI of ``path``, also for a name that is not UTF-8.
+
+    pygls's ``from_fs_path`` raises on the lone surrogates such a name decodes to, which
+    ended the workspace check for every file: its bytes are percent-encoded instead (as
+    ``Path.as_uri`` does), so one odd name costs nothing but itself.
+    """
+    try:
+        return from_fs_path(str(path))
+    except UnicodeError:
+        absolute = Path(path).absolute()
+        return "file://" + quote(os.fsencode(str(absolute)), safe="/")
 
 
 def relative_to(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            return real_path(path).relative_to(real_path(root)).as_posix()
         except ValueError:
             pass
     return path.as_posix()
@@ -41,14 +60,19 @@ class WorkspaceIndex:
         self.root = root
         self.index = ProjectIndex(root)
         self.ready = False
+        #: Paths the last workspace walk could not read, with the reason.
+        self.skipped: list[NotAnalysed] = []
 
     def _copy(self) -> ProjectIndex:
         return self.index.copy()
 
     def workspace_files(self, config: Config, kinds: frozenset[str]) -> list[Path]:
+        """The files to index and check; folders that cannot be read go to :attr:`skipped`
+        (the walk goes on past them)."""
+        self.skipped = []
         if self.root is None or not self.root.is_dir():
             return []
-        return list(discover([self.root], config, kinds))
+        return list(discover([self.root], config, kinds, self.skipped))
 
     def build(
         self,

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
-from pygls.uris import from_fs_path
 
 from codeward.checks.engine import analyze
 from codeward.checks.files import kind_of, kinds_to_read
@@ -20,10 +19,10 @@ from codeward.checks.project import FACT_EXTRACTORS, module_name_for
 from codeward.checks.registry import all_rules
 from codeward.checks.source import SourceDoc
 
-from .diagnostics import to_diagnostic
+from .diagnostics import not_analysed_diagnostic, to_diagnostic
 from .positions import ClientPositions
 from .settings import effective_config
-from .workspace import load, relative_to
+from .workspace import file_uri, load, relative_to
 
 if TYPE_CHECKING:
     from .server import CodewardServer
@@ -80,6 +79,8 @@ async def run_workspace_scan(ls: "CodewardServer") -> None:
     progress = _Progress(ls, "codeward: indexing the workspace")
     await progress.begin()
     paths = await loop.run_in_executor(ls.index_pool, ls.workspace_index.workspace_files, config, kinds)
+    for skipped in ls.workspace_index.skipped:
+        ls.log(f"codeward: {skipped.path} is not analysed: {skipped.reason}", types.MessageType.Warning)
     to_index = [p for p in paths if kind_of(p) == "python"] if FACT_EXTRACTORS else []
     completed = await loop.run_in_executor(ls.index_pool, ls.workspace_index.build, to_index, config, progress.cancelled, progress.report_from_thread)
     if not completed:
@@ -92,7 +93,7 @@ async def run_workspace_scan(ls: "CodewardServer") -> None:
     if readers:
         ls.recheck(readers)  # they ran against a partial index
     if ls.settings.workspace_diagnostics and ls.settings.enable:
-        ls.workspace_reports.scanned = {uri for uri in map(from_fs_path, map(str, paths)) if uri is not None}
+        ls.workspace_reports.scanned = {uri for uri in map(file_uri, paths) if uri is not None}
         scan = _Progress(ls, "codeward: checking the workspace")
         await scan.begin()
         done = await loop.run_in_executor(ls.index_pool, _publish_closed_files, ls, paths, scan, loop)
@@ -116,7 +117,7 @@ def _publish_closed_files(ls: "CodewardServer", paths: list[Path], progress: _Pr
 
 def _check_closed_file(ls: "CodewardServer", path: Path) -> tuple[str, list[types.Diagnostic]] | None:
     """Worker thread: the diagnostics of a file as it is on disk, unless it is open."""
-    uri = from_fs_path(str(path))
+    uri = file_uri(path)
     if uri is None or uri in ls.workspace.text_documents:
         return None
     base, _ = ls.configs.base_config(path)
@@ -127,7 +128,10 @@ def _check_closed_file(ls: "CodewardServer", path: Path) -> tuple[str, list[type
     analysis = analyze(doc, config, ls.workspace_index.index if FACT_EXTRACTORS else None, doc.path)
     positions = ClientPositions(doc.text, ls.workspace.position_codec, doc.lines)
     rules = all_rules()
-    return uri, [to_diagnostic(f, positions, uri, rules, ls.related_support, ls.root) for f in analysis.findings]
+    diagnostics = [to_diagnostic(f, positions, uri, rules, ls.related_support, ls.root) for f in analysis.findings]
+    if analysis.not_analysed:
+        diagnostics.append(not_analysed_diagnostic(analysis.not_analysed))
+    return uri, diagnostics
 
 
 def _publish_closed(ls: "CodewardServer", uri: str, diagnostics: list[types.Diagnostic], force: bool = False) -> None:
@@ -146,7 +150,7 @@ def _publish_closed(ls: "CodewardServer", uri: str, diagnostics: list[types.Diag
 async def check_closed(ls: "CodewardServer", path: Path) -> None:
     """Workspace diagnostics of one closed file again (it was just closed, or changed on
     disk); a deleted file's are withdrawn."""
-    uri = from_fs_path(str(path))
+    uri = file_uri(path)
     if not (ls.settings.workspace_diagnostics and ls.settings.enable) or uri not in ls.workspace_reports.scanned:
         return  # files the scan skipped (excluded, ignored, created since) stay out
     if uri in ls.workspace.text_documents:
