@@ -178,6 +178,15 @@ class ModuleFlow:
             hit.labels, hit.latent = labels, False
             hit.entry = (call.path, call.range, call.caller)
 
+    def assigned_in(self, body: list[ast.stmt]) -> set[str]:
+        """Names a block stores to (computed once per block and document: nested loops and
+        the second pass over the file ask again)."""
+        cache = self.doc.__dict__.setdefault("_taint_assigned", {})
+        found = cache.get(id(body))
+        if found is None:
+            found = cache[id(body)] = assigned_names(body)
+        return found
+
     def function(self, func: FunctionNode) -> FunctionResult:
         known = self.results.get(id(func))
         if known is not None:
@@ -475,11 +484,12 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         return False
 
     def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], env: Env) -> None:
-        self._forget(assigned_names(body))  # walked once, their values vary between rounds
+        changed = self.flow.assigned_in(body) if self.known else set()
+        self._forget(changed)  # walked once, their values vary between rounds
         self._loop_exits.append([])
         after, leaves = self.block(body, dict(env))
         exits = self._loop_exits.pop()
-        self._forget(assigned_names(body))
+        self._forget(changed if not self.known or changed else self.flow.assigned_in(body))
         self._merge_into(env, [(dict(env), False), (after, leaves), *((e, False) for e in exits)])
         if orelse:
             self.block(orelse, env)
@@ -545,7 +555,11 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         start = dict(env)
         saved = dict(self.known)
         body_env, body_leaves = self.block(node.body, dict(env))  # type: ignore[attr-defined]
-        self.known = {k: v for k, v in saved.items() if k not in assigned_names([node])}
+        if saved:
+            changed = self.flow.assigned_in(node.body)  # type: ignore[attr-defined]
+            self.known = {k: v for k, v in saved.items() if k not in changed}
+        else:
+            self.known = {}
         outcomes = []
         if node.orelse:  # type: ignore[attr-defined]
             outcomes.append(self.block(node.orelse, dict(body_env)))  # type: ignore[attr-defined]
@@ -555,6 +569,10 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
             handler_env = self._merged([start, body_env])
             outcomes.append(self.block(handler.body, handler_env))
         leaves = self._merge_into(env, outcomes)
+        for block in (node.orelse, *(h.body for h in node.handlers)):  # type: ignore[attr-defined]
+            if self.known:  # which of them ran is not known
+                for name in self.flow.assigned_in(block):
+                    self.known.pop(name, None)
         if node.finalbody:  # type: ignore[attr-defined]
             _, final_leaves = self.block(node.finalbody, env)  # type: ignore[attr-defined]
             leaves = leaves or final_leaves
