@@ -10,7 +10,10 @@ from ..model import Applicability, Edit, Finding, Fix, Position, Range, Severity
 from ..registry import rule
 
 #: Bidirectional controls: reorder what a reviewer sees ("Trojan Source", CVE-2021-42574).
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+#: The embeddings, overrides and isolates only, as rustc's lint has them: the marks (LRM,
+#: RLM, ALM) start no reordering and are legitimate in right-to-left text, e.g. Django's
+#: Arabic date format "d<RLM>/m<RLM>/Y", whose value a removal would change.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: Zero-width characters: split or join words invisibly.
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\u180e\ufeff")
 #: Unicode tag characters: invisible copies of ASCII ("ASCII smuggling" of instructions).
@@ -40,7 +43,8 @@ def hidden_unicode(ctx: RuleContext) -> Iterator[Finding]:
     """Invisible Unicode characters can hide code from a reviewer or smuggle instructions to an AI assistant.
 
     What it does:
-        Flags bidirectional controls (U+202A-U+202E, U+2066-U+2069, LRM, RLM, ALM),
+        Flags bidirectional controls (the embeddings, overrides and isolates U+202A-U+202E
+        and U+2066-U+2069; the marks LRM, RLM and ALM reorder nothing and are left alone),
         zero-width characters (U+200B-U+200D, U+2060, U+180E, a U+FEFF that is not the
         first character) and Unicode tag characters (U+E0000-U+E007F) in source files,
         configuration and assistant rules files (`AGENTS.md`, `CLAUDE.md`,
