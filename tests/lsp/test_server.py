@@ -179,7 +179,9 @@ async def test_debounce_adapts_to_the_documents_analysis_cost(profile: str, tmp_
         started = time.monotonic()
         session.replace_all(uri, "x = 1\n")
         assert await session.diagnostics(uri) == []
-        assert time.monotonic() - started < 5, "the edit waited for the configured 10 s debounce"
+        # Waiting the configured debounce would take at least 10 s; anything clearly below shows
+        # the adaptive wait (a loaded machine has taken 6 s for this whole round trip).
+        assert time.monotonic() - started < 9.5, "the edit waited for the configured 10 s debounce"
     finally:
         await stop_session(session)
 
