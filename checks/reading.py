@@ -32,23 +32,30 @@ def read_regular(path: Path | str, limit: int) -> bytes:
     """
     fd = os.open(path, _FLAGS)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(0, "not a regular file", str(path))
-        if info.st_size > limit:
-            raise TooLarge(info.st_size, f"larger than {limit} bytes", str(path))
-        chunks, left = [], limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
+        return read_descriptor(fd, limit, str(path))
     finally:
         os.close(fd)
+
+
+def read_descriptor(fd: int, limit: int, name: str) -> bytes:
+    """The bytes behind the open descriptor ``fd`` (checked with ``fstat``: a regular file,
+    at most ``limit`` bytes even when it grows while read); the caller opens and closes it,
+    so it can choose how (``O_NOFOLLOW``, relative to a folder descriptor)."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(0, "not a regular file", name)
+    if info.st_size > limit:
+        raise TooLarge(info.st_size, f"larger than {limit} bytes", name)
+    chunks, left = [], limit + 1
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
     data = b"".join(chunks)
     if len(data) > limit:
-        raise TooLarge(len(data), f"grew past {limit} bytes while being read", str(path))
+        raise TooLarge(len(data), f"grew past {limit} bytes while being read", name)
     return data
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from codeward.checks.model import FileEdit
+from codeward.checks.reading import TooLarge, read_descriptor
 from codeward.checks.secrets import git
 
 #: Largest file a fix reads back to append to (``.gitignore`` and ``.env`` are small).
@@ -89,22 +90,12 @@ def _read_existing(folder: int, name: str) -> tuple[bytes | None, int | None]:
     except OSError as exc:
         raise WriteRefused(f"{name} is a symlink or cannot be opened ({exc.strerror})") from exc
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise WriteRefused(f"{name} is not a regular file")
-        if info.st_size > MAX_READ_BYTES:
-            raise WriteRefused(f"{name} is larger than {MAX_READ_BYTES // (1024 * 1024)} MiB")
-        chunks, left = [], MAX_READ_BYTES + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 16))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
-        if len(data) > MAX_READ_BYTES:
-            raise WriteRefused(f"{name} grew past {MAX_READ_BYTES // (1024 * 1024)} MiB while being read")
-        return data, stat.S_IMODE(info.st_mode)
+        mode = stat.S_IMODE(os.fstat(fd).st_mode)
+        return read_descriptor(fd, MAX_READ_BYTES, name), mode
+    except TooLarge:
+        raise WriteRefused(f"{name} is larger than {MAX_READ_BYTES // (1024 * 1024)} MiB") from None
+    except OSError as exc:
+        raise WriteRefused(f"{name} is {exc.strerror or 'unreadable'}") from exc
     finally:
         os.close(fd)
 
