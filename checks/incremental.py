@@ -40,7 +40,6 @@ from __future__ import annotations
 import ast
 import bisect
 import dataclasses
-import io
 import re
 import tokenize
 import warnings
@@ -56,6 +55,7 @@ from .project import ProjectIndex, extract_facts
 from .routes.analysis import analysed_route_nodes
 from . import recovery
 from .source import SourceDoc
+from .tokens import python_tokens
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -281,7 +281,7 @@ def _parse_region(lines: list[str], start: int, end: int) -> tuple[ast.Module, f
 def _closed(text: str) -> bool:
     """Whether every bracket and multi-line string opened in ``text`` is closed in it."""
     try:
-        for _ in tokenize.generate_tokens(io.StringIO(text).readline):
+        for _ in python_tokens(text):
             pass
     except (tokenize.TokenError, SyntaxError):
         return False

@@ -10,7 +10,6 @@ masked tree are positions in the real text.
 from __future__ import annotations
 
 import ast
-import io
 import re
 import sys
 import tokenize
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 import parso
 
 from .fstrings import requote_nested
+from .tokens import python_tokens, without_surrogates
 
 #: How many extra ``ast`` attempts after parso's pass; past this the tail is dropped.
 MAX_REPAIR_ROUNDS = 40
@@ -142,7 +142,7 @@ def _top_level_starts(text: str) -> list[int]:
     at_line_start = True
     decorated = False  # the statement above is a decorator: what follows belongs to it
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for token in python_tokens(text):
             if token.type == tokenize.INDENT:
                 level += 1
             elif token.type == tokenize.DEDENT:
@@ -163,19 +163,6 @@ def _top_level_starts(text: str) -> list[int]:
 def _continues_block(word: str) -> bool:
     """Clauses that continue the statement above (``else``, ``except``...), not new ones."""
     return word in ("else", "elif", "except", "finally", "case")
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def without_surrogates(text: str) -> str:
-    """``text`` with each lone surrogate replaced by U+FFFD, one code point for one.
-
-    An editor buffer may hold lone surrogates (a JSON ``"\\ud800"`` from the client); the
-    parser encodes its input as UTF-8 and rejected the whole buffer for one of them, so every
-    finding of the file vanished. Positions stay the same: columns count code points.
-    """
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def _ast_parse(text: str, filename: str) -> ast.Module:
@@ -232,7 +219,7 @@ def _open_statement(lines: list[str], masked: str, line: int) -> range:
     """
     start = 0
     try:
-        for token in tokenize.generate_tokens(io.StringIO(masked).readline):
+        for token in python_tokens(masked):
             if token.type == tokenize.NEWLINE and token.end[0] - 1 <= line:
                 start = token.end[0]
     except (tokenize.TokenError, SyntaxError):

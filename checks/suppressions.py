@@ -13,7 +13,6 @@ rules; the table of equivalents is data (``data/suppression_equivalents.toml``).
 
 from __future__ import annotations
 
-import io
 import re
 import tokenize
 from collections.abc import Iterable
@@ -22,6 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import knowledge
+from .tokens import python_tokens
 
 if TYPE_CHECKING:
     from .config import Config
@@ -108,7 +108,7 @@ def _comment_columns(text: str) -> tuple[dict[int, list[int]], int]:
     columns: dict[int, list[int]] = {}
     reached = 0
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for token in python_tokens(text):
             reached = token.end[0]
             if token.type == tokenize.COMMENT:
                 columns.setdefault(token.start[0] - 1, []).append(token.start[1])

@@ -11,7 +11,6 @@ counted and left for a person.
 
 from __future__ import annotations
 
-import io
 import tokenize
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from codeward.checks.suppressions import Suppression
 from codeward.checks.suppressions import parse as parse_suppressions
 from codeward.server import writes
 from codeward.server.fixing import source_encoding
+from codeward.checks.tokens import python_tokens
 
 DEFAULT_REASON = "TODO: say why this is safe"
 #: Rules about suppression comments (bare, unknown code, unused): fixed, never suppressed.
@@ -106,7 +106,7 @@ def _lines_ending_inside_a_string(text: str) -> set[int]:
     """0-based lines whose end is inside a multi-line string (a comment there would be text)."""
     inside: set[int] = set()
     try:
-        for piece in tokenize.generate_tokens(io.StringIO(text).readline):
+        for piece in python_tokens(text):
             if piece.start[0] != piece.end[0]:
                 inside.update(range(piece.start[0] - 1, piece.end[0] - 1))
     except (tokenize.TokenError, SyntaxError, IndentationError):

@@ -56,10 +56,16 @@ def _snap(text: str, offset: int) -> int:
 def server(tmp_path_factory):
     from lsp.inprocess import InProcessClient
 
+    async def start() -> InProcessClient:
+        # Made inside the loop that runs it: a server built outside any running loop binds its
+        # tasks to another one on Python 3.12+, and no diagnostics ever arrive.
+        started = InProcessClient()
+        await started.initialize(root, CAPABILITIES, {"debounce": 0})
+        return started
+
     loop = asyncio.new_event_loop()
     root = tmp_path_factory.mktemp("surrogates")
-    client = InProcessClient()
-    loop.run_until_complete(client.initialize(root, CAPABILITIES, {"debounce": 0}))
+    client = loop.run_until_complete(start())
     yield loop, client, root
     loop.run_until_complete(client.shutdown())
     loop.close()
