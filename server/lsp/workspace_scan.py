@@ -27,7 +27,7 @@ from .workspace import file_uri, load, relative_to
 if TYPE_CHECKING:
     from .server import CodewardServer
 
-_TOKENS = itertools.count(1)  # codeward: ignore[CW303] -- $/progress ids, not credentials
+_TOKENS = itertools.count(1)  # $/progress ids
 
 
 class _Progress:
