@@ -76,6 +76,9 @@ class CodewardServer(LanguageServer):
             "codeward", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental, protocol_cls=CodewardProtocol
         )
         self.settings = Settings()
+        #: What initializationOptions said: the base that workspace/configuration answers are
+        #: applied on (a client answering {} for the section must not wipe them).
+        self.initial_settings = Settings()
         self.baseline = BaselineView()
         self.results: dict[str, DocResult] = {}
         #: Per open document: the state that lets an edit re-check only what it touched.
@@ -349,7 +352,7 @@ class CodewardServer(LanguageServer):
 
     def apply_settings(self, raw: Any) -> None:
         before = self.settings
-        self.settings, problems = parse_settings(raw, Settings())
+        self.settings, problems = parse_settings(raw, self.initial_settings)
         for problem in problems:
             self.log(f"codeward settings: {problem}", types.MessageType.Warning, once=("settings", problem))
         if before != self.settings:
@@ -455,6 +458,7 @@ def create_server() -> CodewardServer:
         ls.workspace_index = WorkspaceIndex(ls.root)
         if params.initialization_options is not None:
             ls.settings, problems = parse_settings(params.initialization_options)
+            ls.initial_settings = ls.settings
             for problem in problems:
                 ls.log(f"codeward settings: {problem}", types.MessageType.Warning, once=("settings", problem))
 
