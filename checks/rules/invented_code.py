@@ -47,7 +47,7 @@ def unknown_package_import(node: ast.Import | ast.ImportFrom, ctx: RuleContext) 
         interpreter (or a virtualenv folder inside the project, read as metadata). High
         confidence when the installed packages are known and `foo` is not among them; low
         when only the declarations are known. Declared but not installed is a low note.
-        Imports under `try: ... except ImportError` and `if TYPE_CHECKING:` are optional
+        Imports under `try: ... except ImportError`, `if TYPE_CHECKING:` and `sys.version_info` branches are optional
         and not judged.
 
     Why is this bad:
@@ -196,8 +196,9 @@ def _module_names(project: object) -> frozenset[str]:
 
 
 def _optional(ctx: RuleContext, node: ast.AST) -> bool:
-    """Inside ``try`` with an ``except ImportError``/``ModuleNotFoundError`` handler, or an
-    ``if TYPE_CHECKING:`` block."""
+    """Inside ``try`` with an ``except ImportError``/``ModuleNotFoundError`` handler, an
+    ``if TYPE_CHECKING:`` block, or a branch on ``sys.version_info`` (a module of a newer
+    standard library, with its backport in the other branch)."""
     for ancestor in ctx.doc.ancestors(node):
         if isinstance(ancestor, ast.Try):
             for handler in ancestor.handlers:
@@ -205,6 +206,6 @@ def _optional(ctx: RuleContext, node: ast.AST) -> bool:
                 names = [caught] if not isinstance(caught, ast.Tuple) else list(caught.elts)
                 if handler.type is None or any(getattr(n, "id", getattr(n, "attr", "")) in ("ImportError", "ModuleNotFoundError", "Exception") for n in names):
                     return True
-        if isinstance(ancestor, ast.If) and "TYPE_CHECKING" in ast.dump(ancestor.test):
-            return True
+        if isinstance(ancestor, ast.If) and any(word in ast.dump(ancestor.test) for word in ("TYPE_CHECKING", "version_info")):
+            return True  # type-checking only, or chosen by the Python version (tomllib vs tomli)
     return False
