@@ -38,7 +38,7 @@ def _findings(ctx: RuleContext, code: str) -> Iterator[Finding]:
     refusal = destination_problem(location) if ctx.doc.tree is not None else None
     for secret in secrets:
         leaked = git.in_history(location, secret.value)
-        fix = build_fix(ctx, secret, location) if ctx.doc.tree is not None else None
+        fix = build_fix(ctx, secret, location) if ctx.doc.tree is not None and refusal is None else None
         text = message(secret, leaked, ctx.doc.tree is not None)
         if refusal is not None:
             text += f" (no automatic fix: {refusal})"

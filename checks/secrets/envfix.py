@@ -43,7 +43,10 @@ _DEFAULT = Convention('os.environ["{name}"]', ("import os",))
 
 
 def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -> Fix | None:
-    """The fix for ``secret``, or None when its literal cannot be replaced in place."""
+    """The fix for ``secret``, or None when its literal cannot be replaced in place.
+
+    The caller asks :func:`destination_problem` once per file first and offers no fix when
+    ``.env`` cannot receive the value."""
     if secret.node is None or ctx.doc.tree is None:
         return None
     if secret.settings_field and isinstance(secret.node, ast.AnnAssign) and secret.node.value is not None:
@@ -57,8 +60,6 @@ def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -
         if _is_bytes(secret.node):
             expression += ".encode()"
         edit, imports = ctx.replace(secret.node, expression), convention.imports
-    if destination_problem(location) is not None:
-        return None  # the finding's message says why (see rules/secrets.py)
     file_edits: list[FileEdit] = []
     title = f"Move the {secret.kind} to the environment variable {secret.env_name}"
     if location is not None and _defined_in(location.root / ".env", secret.env_name):
