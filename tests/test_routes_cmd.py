@@ -43,7 +43,7 @@ def test_json_lists_every_route_with_auth_ownership_inputs_and_findings(flask_ap
     assert admin["authentication"] == "checked: before_request hook on admin_bp (admin, hook)"
     assert admin["ownership"].startswith("not judged: admin route") and admin["findings"] == []
     assert routes[("GET POST", "/login")]["authentication"] == "public: login"
-    assert routes[("PUT", "/notes/<int:note_id>")]["ownership"] == "checked: a comparison with the caller or an object-permission call in the handler"
+    assert routes[("PUT", "/notes/<int:note_id>")]["ownership"] == "checked: a comparison with the caller in the handler"
     # Nothing decided is said as such, never as a pass.
     assert routes[("GET", "/export")]["ownership"] == "not judged: no record fetched by a client-supplied id was recognised"
 

@@ -22,6 +22,7 @@ from .behaviour import body_guard, enforcement
 from .dependencies import dependency_targets, parameter_dependencies
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller
 from .nodes import all_nodes
+from .owner_helpers import owner_check_fact
 
 #: Objects routes are declared on; a call may resolve with or without ``()`` depending on
 #: whether a ``[[types]]`` row names its result.
@@ -66,6 +67,7 @@ class _Extractor:
         self.knowledge = knowledge_mod.load()
         self.module = doc.module_name
         self.facts: dict[str, Any] = {}
+        self.owner_fields = frozenset(n for row in self.knowledge.rows("access_owner_fields") for n in row["names"])
 
     def _put(self, section: str, key: str, value: Any) -> None:
         self.facts.setdefault(section, {})[key] = value
@@ -89,6 +91,10 @@ class _Extractor:
                     self.facts.setdefault("fetchers", {}).setdefault(helper[0], helper[1])
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
                 self._hook(node)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                checker = owner_check_fact(self.doc, node, self.owner_fields)
+                if checker is not None:
+                    self._put("owner_checks", *checker)
         if any(i.startswith(LOGIN_LIBRARIES) for i in self.doc.names.imports.values()):
             self.facts["login_library"] = True
         from ..rules._settings import is_settings_file  # here: importing rules registers them

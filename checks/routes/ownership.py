@@ -20,6 +20,7 @@ from .analysis import Verdict
 from .identity import ID_NAME, caller_locals, caller_names, current_user_expression, holds_caller, is_caller, is_user_expr
 from .data import first_row, glob_any
 from .nodes import function_nodes
+from .owner_helpers import owner_parameters
 from .public import flag_of
 from .view import ProjectView, lookup
 
@@ -408,11 +409,12 @@ def _chain_scoped(call: ast.Call, owner_fields: list[str], user_names: frozenset
     return False
 
 
-def _checked_in_body(doc: SourceDoc, func: ast.AST, user_names: frozenset[str], knowledge: Knowledge, view: ProjectView) -> bool:
+def _checked_in_body(doc: SourceDoc, func: ast.AST, user_names: frozenset[str], knowledge: Knowledge, view: ProjectView) -> str | None:
     """A comparison with the caller's identity outside a query (either branch form: ``if
     note["user_id"] != uid: abort(403)``, ``if note.owner == user: ... else: 403``), or an
     object-permission call. A comparison inside a query's filter is judged with the query: a
-    filter on the owner column with the client's value (``user_id == id``) is no check."""
+    filter on the owner column with the client's value (``user_id == id``) is no check.
+    Says how the handler is checked, None when it is not."""
     check_rows = knowledge.rows("access_object_checks")
     for node in function_nodes(doc, func):
         if isinstance(node, ast.Compare):
@@ -421,13 +423,33 @@ def _checked_in_body(doc: SourceDoc, func: ast.AST, user_names: frozenset[str], 
             if isinstance(doc.parent(node), ast.Call) or isinstance(doc.parent(node), ast.keyword):
                 continue  # Note.query.filter(Note.user_id == id): a query condition
             if any(holds_caller(side, user_names, knowledge, view) for side in [node.left, *node.comparators]):
-                return True
-        elif isinstance(node, ast.Call) and check_rows:
+                return "a comparison with the caller in the handler"
+        elif isinstance(node, ast.Call):
             written = dotted(node.func) or ""
-            if glob_any(check_rows[0]["calls"], written, written.rsplit(".", 1)[-1]):
+            if check_rows and glob_any(check_rows[0]["calls"], written, written.rsplit(".", 1)[-1]):
                 check_rows[0].hit()
-                return True
-    return False
+                return f"an object-permission call (`{written}`)"
+            if _owner_checker_call(doc, node, user_names, knowledge, view):
+                return f"`{written}` compares the record's owner with the caller"
+    return None
+
+
+def _owner_checker_call(doc: SourceDoc, call: ast.Call, user_names: frozenset[str], knowledge: Knowledge, view: ProjectView) -> bool:
+    """A call of a project helper that compares a record's owner with the caller
+    (:func:`.owner_helpers.owner_check_fact`): with the caller itself, or with the argument
+    this call passes where the caller belongs (``ensure_owner(note, current_user)``)."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if name is None or name not in view.owner_check_names:
+        return False
+    found = lookup(view.owner_checks, (ctx_resolve(doc, func) or "").replace("()", ""))
+    if found is None:
+        return False
+    params: list[str] = found[1]["params"]
+    against: list[int] = found[1]["against"]
+    given = {kw.arg: kw.value for kw in call.keywords if kw.arg}
+    values = [call.args[i] if i < len(call.args) else given.get(params[i]) for i in against]
+    return not against or any(v is not None and holds_caller(v, user_names, knowledge, view) for v in values)
 
 
 def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...], checked: list[str] | None = None) -> list[Unchecked]:
@@ -454,8 +476,9 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
         tainted -= user_names
         if not tainted and "request" not in doc.text:
             continue
-        if _checked_in_body(doc, func, user_names, knowledge, view):
-            checked.append("a comparison with the caller or an object-permission call in the handler")
+        how = _checked_in_body(doc, func, user_names, knowledge, view)
+        if how is not None:
+            checked.append(how)
             continue
         user_expr = current_user_expression(doc, route, user_names)
         scoped_ids: set[str] = set()
@@ -584,6 +607,13 @@ def helper_fact(doc: SourceDoc, call: ast.Call, knowledge: Knowledge) -> tuple[s
         table = _model_name(call, row)
     if not any(_is_id_column(str(c), owner_fields) for c, _ in bindings):
         return None
+    # The owner matched against another parameter in the query or after it (`if
+    # note.owner_id != user.id: raise`): the call passing the caller there is scoped.
+    id_params = {params[int(i)] for c, i in bindings if _is_id_column(str(c), owner_fields)}  # type: ignore[call-overload]
+    owner_bindings, self_checked = owner_parameters(scope, params, id_params, frozenset(owner_fields))
+    if self_checked:
+        return None
+    bindings += [b for b in owner_bindings if b not in bindings]
     module = doc.module_name
     writes = row["id"] == "sql" and bool(_SQL_WRITE.match(_sql_text(call.args[0]) or ""))
     return (f"{module}.{key}" if module else key), {"bindings": bindings, "params": params, "table": table, "writes": writes}

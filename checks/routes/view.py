@@ -52,6 +52,8 @@ class ProjectView:
     changing_routes: dict[str, list[str]] = field(default_factory=dict)  # router -> routes changing records
     listed_models: set[str] = field(default_factory=set)  # models some route lists in full (shared records)
     caller_helpers: set[str] = field(default_factory=set)  # helpers returning the caller or their id
+    owner_checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers comparing a record's owner with the caller
+    owner_check_names: set[str] = field(default_factory=set)  # their last name segments
     caller_helper_names: set[str] = field(default_factory=set)  # their last name segments
     login_library: bool = False  # a module of the app imports a login library
 
@@ -82,6 +84,9 @@ class ProjectView:
         for key, value in facts.get("dispatches", {}).items():
             known = self.dispatches.get(key)
             self.dispatches[key] = value if known is None else {**value, "guarded": value["guarded"] and known["guarded"]}
+        for key, value in facts.get("owner_checks", {}).items():
+            self.owner_checks[key] = value
+            self.owner_check_names.add(key.rsplit(".", 1)[-1])
         for key, value in facts.get("fetchers", {}).items():
             self.fetchers[key] = value
             self.fetcher_names.add(key.rsplit(".", 1)[-1])
