@@ -43,6 +43,19 @@ declare_section(
     required={"call": str, "template": str},
     optional={"import": str, "instance": bool},
 )
+declare_section(
+    "secret_weak_names",
+    "Full-match regexes on normalised names whose guessable literal is a finding (CW205-CW207): "
+    "`kind` for the message, `confidence`; `compared`: only when the file compares the name.",
+    required={"regex": str, "kind": str, "confidence": str},
+    optional={"compared": bool},
+)
+declare_section(
+    "secret_connect_calls",
+    "Connect and login calls whose `keyword` (or positional `index`) argument is a password or a URL with one.",
+    required={"call": str, "env": str},
+    optional={"keyword": str, "index": int},
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,8 @@ class Catalog:
     placeholders: tuple[tuple[Row, re.Pattern[str]], ...]
     arguments: tuple[Row, ...]
     env_readers: tuple[Row, ...]
+    weak_names: tuple[tuple[Row, re.Pattern[str]], ...]
+    connect_calls: tuple[Row, ...]
 
 
 def _compile(row: Row, key: str, flags: int = 0) -> re.Pattern[str]:
@@ -95,4 +110,6 @@ def catalog(knowledge: Knowledge) -> Catalog:
         placeholders=tuple((row, _compile(row, "regex", re.IGNORECASE)) for row in knowledge.rows("secret_placeholders")),
         arguments=tuple(knowledge.rows("secret_arguments")),
         env_readers=tuple(knowledge.rows("secret_env_readers")),
+        weak_names=tuple((row, _compile(row, "regex")) for row in knowledge.rows("secret_weak_names")),
+        connect_calls=tuple(knowledge.rows("secret_connect_calls")),
     )

@@ -143,10 +143,12 @@ def _literal(doc: SourceDoc, node: ast.Constant | ast.BinOp, catalog: Catalog, d
             return Literal(node, value, reader, target=parent, fallback=True, is_bytes=is_bytes)
     if isinstance(parent, ast.keyword) and parent.arg == "default":
         call = doc.parent(parent)
-        if isinstance(call, ast.Call) and _is_env_read(doc, call) and call.args and string_value(call.args[0]):
+        if isinstance(call, ast.Call) and is_env_read(doc, call) and call.args and string_value(call.args[0]):
             return Literal(node, value, string_value(call.args[0]), target=call, fallback=True, is_bytes=is_bytes)
-    if isinstance(parent, ast.Compare) and _KEYWORD.fullmatch(value):
-        return Literal(node, value)  # `token == "#bygroup"` dispatches on a keyword: anonymous
+    if isinstance(parent, ast.Compare) and (_KEYWORD.fullmatch(value) or _compares_password(doc, parent, node, catalog)):
+        # `token == "#bygroup"` dispatches on a keyword; `password == "..."` is CW206's
+        # (checks/secrets/weak.py): anonymous, only key formats count.
+        return Literal(node, value)
     name, owner, hint = _context(doc, node, parent, catalog)
     qualify = isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and owner is not None
     if isinstance(parent, ast.AnnAssign) and _is_settings_field(doc, parent):
@@ -241,6 +243,11 @@ def _compared_name(doc: SourceDoc, compare: ast.Compare, node: ast.AST) -> str |
     return next((name for key, name in found if key != id(node)), None)
 
 
+def _compares_password(doc: SourceDoc, compare: ast.Compare, node: ast.AST, catalog: Catalog) -> bool:
+    match = secret_kind(_compared_name(doc, compare, node), catalog)
+    return match is not None and match.kind == "password"
+
+
 def _is_secret_wrapper(call: ast.Call) -> bool:
     """pydantic ``SecretStr`` / ``SecretBytes`` and similar ``Secret(...)`` wrappers."""
     written = dotted(call.func) or ""
@@ -259,13 +266,13 @@ def _argument_kind(doc: SourceDoc, call: ast.Call, index: int | None, keyword: s
     return None
 
 
-def _is_env_read(doc: SourceDoc, call: ast.Call) -> bool:
+def is_env_read(doc: SourceDoc, call: ast.Call) -> bool:
     return any(matches_call(doc, call, path) for path in _ENV_READS)
 
 
 def _env_read_name(doc: SourceDoc, call: ast.Call, node: ast.AST) -> str | None:
     """The variable name when ``node`` is the fallback of ``os.getenv("NAME", node)``."""
-    if len(call.args) >= 2 and call.args[1] is node and _is_env_read(doc, call):
+    if len(call.args) >= 2 and call.args[1] is node and is_env_read(doc, call):
         return string_value(call.args[0])
     return None
 

@@ -187,6 +187,13 @@ def url_passwords(text: str, catalog: Catalog) -> list[UrlPassword]:
     return found
 
 
+def url_password_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every ``scheme://user:password@`` password, placeholders included."""
+    if "://" not in text or "@" not in text:
+        return []
+    return [match.span("password") for match in _URL_PASSWORD.finditer(text)]
+
+
 def dsn_passwords(text: str, catalog: Catalog) -> list[UrlPassword]:
     """Passwords in key-value connection strings (``host=pg user=app password=...``)."""
     if "=" not in text or not _DSN_HINT.search(text):
