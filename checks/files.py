@@ -100,7 +100,10 @@ def discover(
 ) -> Iterator[Path]:
     """Files of the given kinds under ``paths``, sorted, without ignored ones.
 
-    A file named explicitly is always yielded (like ruff and git, naming it is intent).
+    A file named explicitly is yielded whatever the walk would skip (naming it is intent), and
+    read as Python when its name has no extension (a script such as ``bin/serve``). A named
+    file with an extension no rule reads (``README.md``) is reported in ``skipped`` instead:
+    read as Python, its prose would get suppression findings and ``--fix`` would rewrite it.
     Folders and files that cannot be listed or looked at (no permission, a path longer than
     the system allows) are added to ``skipped`` with the reason, and the walk goes on.
     """
@@ -112,6 +115,10 @@ def discover(
             _skip(skipped, start, exc)
             continue
         if named_file:
+            if kind_of(start) is None and start.suffix:
+                if skipped is not None:
+                    skipped.append(NotAnalysed(str(start), f"not a file kind codeward reads (`{start.suffix}`)"))
+                continue
             if start not in seen:
                 seen.add(start)
                 yield start

@@ -203,3 +203,16 @@ def test_project_digest_is_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(digests) == 1, digests
+
+
+def test_a_named_file_of_another_kind_is_reported_not_read_as_python(project: Path, capsys, monkeypatch) -> None:
+    """``codeward scan README.md`` used to parse the prose as Python: suppression examples in it
+    became findings, and ``--fix`` offered to rewrite the README."""
+    monkeypatch.chdir(project)
+    readme = "Suppress with `# codeward: ignore` on the line.\n"
+    (project / "README.md").write_text(readme)
+    (project / "serve").write_text(VULN)  # an extensionless script is Python
+    code, out, err = run(capsys, "scan", "--no-cache", "--fix", "README.md", "serve")
+    assert "README.md: not analysed: not a file kind codeward reads (`.md`)" in out + err
+    assert (project / "README.md").read_text() == readme
+    assert "CW001" not in out and "verify" not in (project / "serve").read_text()

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from codeward.checks.config import Config
+
+#: The configuration for reproducers that must finish, not race the clock: the default 10 s
+#: limit per file is for users' machines, and on a shared machine at load 11 a 1-4 s module
+#: took 15 s. What these tests guard against took minutes (or never ended) before.
+PATIENT = dataclasses.replace(Config(), timeout=60)
+
 #: A route with a SQL injection (CW101) the pathological code must not hide.
 INJECTION = '''import sqlite3
 from flask import Flask, request

@@ -22,7 +22,7 @@ from codeward.checks.engine import analyze
 from codeward.checks.source import SourceDoc
 from codeward.server.cli import main
 
-from .shapes import CAPABILITIES, DEEP_SHAPES, INJECTION, INJECTION_LINE
+from .shapes import CAPABILITIES, DEEP_SHAPES, INJECTION, INJECTION_LINE, PATIENT
 
 #: Python cannot compile this (its own parser runs out of stack): it stays not analysed.
 TOO_DEEP_FOR_PYTHON = "x = " + " + ".join(["a"] * 5000) + "\n"
@@ -31,7 +31,7 @@ TOO_DEEP_FOR_PYTHON = "x = " + " + ".join(["a"] * 5000) + "\n"
 @pytest.mark.parametrize("shape", sorted(DEEP_SHAPES))
 def test_findings_survive_deep_code(shape: str) -> None:
     text = INJECTION + DEEP_SHAPES[shape]()
-    analysis = analyze(SourceDoc(text, "app.py", "python", "app"), Config())
+    analysis = analyze(SourceDoc(text, "app.py", "python", "app"), PATIENT)
     assert analysis.not_analysed is None
     assert [(f.code, f.range.start.line + 1) for f in analysis.findings] == [("CW101", INJECTION_LINE)]
 
