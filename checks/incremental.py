@@ -49,9 +49,9 @@ from typing import Any
 
 from .config import Config
 from .engine import Analysis, analyze
-from .model import Finding, Position, Range
+from .model import Finding
 from .moves import lines_of, moved, shift_map
-from .project import ProjectIndex, extract_facts
+from .project import ProjectIndex, extract_facts, without_positions
 from .routes.analysis import analysed_route_nodes
 from . import recovery
 from .source import SourceDoc
@@ -413,7 +413,7 @@ def _facts_unchanged(
     facts = []
     for source, keep in ((lines, kept(chunks, first, first + new_count)), (state.lines, kept(state.chunks, first, last + 1))):
         text = _only(source, keep)
-        facts.append(_without_positions(extract_facts(SourceDoc(text, path, "python", module, root))))
+        facts.append(without_positions(extract_facts(SourceDoc(text, path, "python", module, root))))
     return facts[0] == facts[1]
 
 
@@ -423,21 +423,6 @@ def _only(lines: list[str], kept: list[Chunk]) -> str:
     for chunk in kept:
         out[chunk.start : chunk.end] = lines[chunk.start : chunk.end]
     return "\n".join(out)
-
-
-def _without_positions(value: Any) -> Any:
-    """``value`` with every Range and Position dropped (facts are compared for meaning)."""
-    if isinstance(value, (Range, Position)):
-        return None
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, *(_without_positions(getattr(value, f.name)) for f in dataclasses.fields(value)))
-    if isinstance(value, dict):
-        return {k: _without_positions(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return tuple(_without_positions(v) for v in value)
-    if isinstance(value, (set, frozenset)):
-        return frozenset(_without_positions(v) for v in value)
-    return value
 
 
 def _carried_over(

@@ -10,12 +10,14 @@ The CLI and the language server share this one implementation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 import dataclasses
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .model import Position, Range
 from .paths import real_path
 from .source import SourceDoc
 
@@ -61,6 +63,8 @@ class FileFacts:
     #: to say" (False when unknown): an analysis of the same text can then use the facts
     #: instead of extracting them again.
     complete: bool = False
+    #: ``canonical`` text of the facts without positions (see :func:`meaning_of`), once known.
+    meaning: str | None = field(default=None, compare=False)
 
 
 def extract_facts(doc: SourceDoc, failed: set[str] | None = None) -> dict[str, Any]:
@@ -192,14 +196,50 @@ class ProjectIndex:
 
     @property
     def digest(self) -> str:
-        """Changes whenever any file's facts change (for cache keys)."""
-        import hashlib
+        """Changes whenever any file's facts change, positions included."""
+        return _digest((path, canonical(self.files[path].facts)) for path in sorted(self.files))
 
-        h = hashlib.blake2b(digest_size=16)
-        for path in sorted(self.files):
-            h.update(path.encode("utf-8", "surrogatepass"))
-            h.update(canonical(self.files[path].facts).encode("utf-8", "surrogatepass"))
-        return h.hexdigest()
+    @property
+    def meaning_digest(self) -> str:
+        """Changes whenever any file's facts change in meaning: names, signatures, summaries,
+        guards, but not where they sit (the scan's cache key).
+
+        Inserting a line at the top of one file moves every position in its facts; what
+        the other files' verdicts depend on stays the same, so they stay cached. A finding
+        that shows a position of another file (a flow step into it) is checked against that
+        file's digest separately (see ``checks.scan``).
+        """
+        return _digest((path, meaning_of(self.files[path])) for path in sorted(self.files))
+
+
+def meaning_of(file: FileFacts) -> str:
+    """``canonical`` text of the file's facts without positions, computed once per FileFacts."""
+    if file.meaning is None:
+        file.meaning = canonical(without_positions(file.facts))
+    return file.meaning
+
+
+def _digest(items: Iterable[tuple[str, str]]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for path, text in items:
+        h.update(path.encode("utf-8", "surrogatepass"))
+        h.update(text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def without_positions(value: Any) -> Any:
+    """``value`` with every Range and Position dropped (facts compared for meaning)."""
+    if isinstance(value, (Range, Position)):
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(without_positions(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    if isinstance(value, dict):
+        return {k: without_positions(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return tuple(without_positions(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return frozenset(without_positions(v) for v in value)
+    return value
 
 
 def canonical(value: Any) -> str:

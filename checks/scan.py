@@ -25,7 +25,7 @@ from .config import Config
 from .engine import analyze
 from .files import discover, kind_of, kinds_to_read, read_source
 from .model import Finding, NotAnalysed, RuleFailure
-from .project import FACT_EXTRACTORS, ProjectIndex, extract_facts, module_name_of
+from .project import FACT_EXTRACTORS, ProjectIndex, extract_facts, meaning_of, module_name_of
 from .reading import read_regular
 from .registry import all_rules
 from .source import SourceDoc
@@ -207,17 +207,27 @@ class _Cache:
         self.enabled = enabled
         key = f"{__version__}|{root}|{config.fingerprint}|{sorted(all_rules())}"
         self.file = (folder or cache_home()) / f"scan-{hashlib.blake2b(key.encode('utf-8', 'surrogateescape'), digest_size=12).hexdigest()}.pickle"
-        self.facts: dict[str, tuple[Any, ...]] = {}  # path → (digest, module, facts, complete)
-        self.results: dict[str, tuple[str, FileResult]] = {}
+        self.facts: dict[str, tuple[Any, ...]] = {}  # path → (digest, module, facts, complete, meaning)
+        #: path → (key, other files its findings show with their digests, result)
+        self.results: dict[str, tuple[str, tuple[tuple[str, str], ...], FileResult]] = {}
         if enabled and _trusted(self.file):
             try:
                 self.facts, self.results = _checked(pickle.loads(self.file.read_bytes()))
             except Exception:  # unreadable, another version's classes, or the wrong shape
                 self.facts, self.results = {}, {}
 
-    def store(self, key: str, result: FileResult) -> None:
+    def store(self, key: str, result: FileResult, digests: dict[str, str]) -> None:
         if not any(e.sensitive for f in result.findings if f.fix for e in f.fix.file_edits):
-            self.results[result.path] = (key, result)
+            shown = tuple((path, digests.get(path, "")) for path in sorted(_files_shown(result)))
+            self.results[result.path] = (key, shown, result)
+
+    def result(self, path: str, key: str, digests: dict[str, str]) -> FileResult | None:
+        """The stored result of ``path`` if it was made under ``key`` and every other file
+        its findings show (flow steps into them) still has the same content."""
+        hit = self.results.get(path)
+        if hit is None or hit[0] != key or any(digests.get(other, "") != digest for other, digest in hit[1]):
+            return None
+        return hit[2]
 
     def save(self) -> None:
         if not self.enabled:
@@ -233,7 +243,17 @@ class _Cache:
             pass
 
 
-def _checked(payload: Any) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[str, FileResult]]]:
+def _files_shown(result: FileResult) -> set[str]:
+    """Other files whose positions the result shows through a flow step (a message naming a
+    position in another file, "app/db.py line 12", comes with a step into it). Such a result
+    depends on where things sit in that file, which the position-free project digest does
+    not see."""
+    shown = {step.path for f in result.findings + result.suppressed for step in f.flow if step.path}
+    shown.discard(result.path)
+    return shown
+
+
+def _checked(payload: Any) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[str, tuple[tuple[str, str], ...], FileResult]]]:
     """``payload`` when it has the shape :meth:`_Cache.save` writes, else ValueError.
 
     A valid pickle of another shape (an older layout, a file someone else wrote there before
@@ -243,10 +263,13 @@ def _checked(payload: Any) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[
     if not isinstance(facts, dict) or not isinstance(results, dict):
         raise ValueError("not a codeward cache")
     for path, entry in facts.items():
-        if not (isinstance(path, str) and isinstance(entry, tuple) and len(entry) == 4 and isinstance(entry[1], str) and isinstance(entry[2], dict)):
+        if not (isinstance(path, str) and isinstance(entry, tuple) and len(entry) == 5 and isinstance(entry[1], str)
+                and isinstance(entry[2], dict) and isinstance(entry[4], str)):
             raise ValueError("not a codeward cache")
     for path, entry in results.items():
-        if not (isinstance(path, str) and isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], FileResult)):
+        if not (isinstance(path, str) and isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[0], str)
+                and isinstance(entry[1], tuple) and all(isinstance(p, str) and isinstance(d, str) for p, d in entry[1])
+                and isinstance(entry[2], FileResult)):
             raise ValueError("not a codeward cache")
     return facts, results
 
@@ -299,7 +322,8 @@ def scan(
                 continue
             cached = cache.facts.get(target.relative)
             if cached and cached[0] == digests.get(target.path):
-                project.set_facts(target.relative, cached[0], cached[1], cached[2], complete=cached[3:] == (True,))
+                project.set_facts(target.relative, cached[0], cached[1], cached[2], complete=cached[3] is True)
+                project.files[target.relative].meaning = cached[4]
             else:
                 todo.append(target)
         for source, item in zip(todo, _run(_facts_task, todo, jobs, (config, root, None))):
@@ -307,22 +331,24 @@ def scan(
                 path, digest, module, facts, complete = item
                 project.set_facts(path, digest, module, facts, complete)
                 if use_cache:
-                    cache.facts[path] = (digests.get(source.path, ""), module, facts, complete)
+                    cache.facts[path] = (digests.get(source.path, ""), module, facts, complete, meaning_of(project.files[path]))
 
-    project_digest = project.digest
+    # Findings depend on the other files' facts for what they say, not where they sit.
+    project_digest = project.meaning_digest if use_cache else ""
+    by_relative = {t.relative: digests.get(t.path, "") for t in targets}
     todo_targets: list[_Target] = []
     results: list[FileResult] = []
     for target in targets:
-        hit = cache.results.get(target.relative)
-        if hit and use_cache and hit[0] == f"{digests.get(target.path)}|{project_digest}":
-            results.append(hit[1])
+        hit = cache.result(target.relative, f"{digests.get(target.path)}|{project_digest}", by_relative) if use_cache else None
+        if hit is not None:
+            results.append(hit)
         else:
             todo_targets.append(target)
     done = 0
     for file_result, target in zip(_run(_analyse_task, todo_targets, jobs, (config, root, project)), todo_targets):
         results.append(file_result)
         if use_cache and file_result.not_analysed is None:
-            cache.store(f"{digests.get(target.path)}|{project_digest}", file_result)
+            cache.store(f"{digests.get(target.path)}|{project_digest}", file_result, by_relative)
         done += 1
         if on_progress:
             on_progress(done, len(todo_targets))
