@@ -15,7 +15,6 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,6 +28,7 @@ from .project import FACT_EXTRACTORS, ProjectIndex, extract_facts, meaning_of, m
 from .reading import read_regular
 from .registry import all_rules
 from .source import SourceDoc
+from .workers import Workers
 
 @dataclass
 class FileResult:
@@ -88,12 +88,33 @@ def batch_gc() -> None:
 
 
 def _init_worker(config: Config, root: Path, project: ProjectIndex | None) -> None:
-    _WORKER.update(config=config, root=root, project=project)
+    _WORKER.update(config=config, root=root, project=project, kept={}, room=_KEPT_CHARACTERS)
 
 
 def _init_pool_worker(config: Config, root: Path, project: ProjectIndex | None) -> None:
     batch_gc()  # a worker process only scans (forked workers inherit it; spawned ones do not)
     _init_worker(config, root, project)
+
+
+def _enter_analysis(project: ProjectIndex | None, freeze: bool) -> None:
+    """Between the phases: the project index for the analyses; in a worker process, the
+    documents kept from indexing are frozen out of garbage collection (they are alive until
+    analysed, and every full collection would walk their trees)."""
+    _WORKER["project"] = project
+    if freeze:
+        gc.freeze()
+
+
+#: Characters of source whose parsed documents a process keeps from indexing to analysis.
+#: A document costs about 25 times its text in memory: Django's 7 MB of source is kept whole
+#: by two workers; a much larger tree keeps its first files and parses the rest again.
+_KEPT_CHARACTERS = 6_000_000
+
+
+def _keep(doc: SourceDoc) -> None:
+    if len(doc.text) <= _WORKER["room"]:
+        _WORKER["room"] -= len(doc.text)
+        _WORKER["kept"][doc.path] = doc
 
 
 class _Target(NamedTuple):
@@ -143,12 +164,13 @@ def _facts_task(target: _Target) -> tuple[str, str, str, dict[str, Any], bool] |
         return None
     failed: set[str] = set()
     facts = extract_facts(doc, failed)
+    _keep(doc)  # the analysis reuses its tree, structure, names and access facts
     return doc.path, doc.digest, doc.module_name, facts, not failed
 
 
 def _analyse_task(target: _Target) -> FileResult:
     config: Config = _WORKER["config"]
-    doc = _load_doc(target, config, _WORKER["root"])
+    doc = _WORKER["kept"].pop(target.relative, None) or _load_doc(target, config, _WORKER["root"])
     if isinstance(doc, NotAnalysed):
         return FileResult(doc.path, not_analysed=doc)
     analysis = analyze(doc, config, _WORKER["project"], doc.path)
@@ -156,22 +178,65 @@ def _analyse_task(target: _Target) -> FileResult:
     return FileResult(doc.path, analysis.findings, analysis.failures, missed, suppressed=analysis.suppressed)
 
 
-def _run(task: Callable[[_Target], Any], targets: list[_Target], jobs: int, init_args: tuple) -> list[Any]:
-    """``task`` of every target, in the targets' order.
+class _Runner:
+    """Runs the scan's tasks in this process, or in ``jobs`` fixed worker processes (started
+    on first need: a warm re-scan analyses a few files and starts none), each file going back
+    to the worker that indexed it and still holds its parsed document."""
 
-    In worker processes the largest files go first, in small chunks, so no worker is left
-    with a big file while the others are idle at the end.
-    """
-    if jobs <= 1 or len(targets) < 8:
-        _init_worker(*init_args)
-        return [task(t) for t in targets]
-    order = sorted(range(len(targets)), key=lambda i: -_size(targets[i].path))
-    chunk = max(1, min(8, len(targets) // (jobs * 8)))
-    results: list[Any] = [None] * len(targets)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_pool_worker, initargs=init_args) as pool:
-        for index, found in zip(order, pool.map(task, [targets[i] for i in order], chunksize=chunk)):
-            results[index] = found
-    return results
+    def __init__(self, jobs: int, config: Config, root: Path) -> None:
+        self.jobs, self.config, self.root = jobs, config, root
+        self.workers: Workers | None = None
+        self.holder: dict[str, int] = {}  # relative path → worker that loaded it
+        _init_worker(config, root, None)
+
+    def run(
+        self, task: Callable[[_Target], Any], targets: list[_Target], project: ProjectIndex | None = None,
+        on_result: Callable[[], None] | None = None,
+    ) -> list[Any]:
+        """``task`` of every target, in the targets' order; ``project``: the index the
+        analyses use (None while indexing)."""
+        if self.workers is None and (self.jobs <= 1 or len(targets) < 8):
+            _enter_analysis(project, freeze=False)
+            found = []
+            for target in targets:
+                found.append(task(target))
+                if on_result:
+                    on_result()
+            return found
+        if self.workers is None:
+            self.workers = Workers(self.jobs, _init_pool_worker, (self.config, self.root, None))
+        shares = self._shares(targets)
+        done = self.workers.run(task, shares, (_enter_analysis, project, True), on_result and (lambda i, r: on_result()))
+        _enter_analysis(project, freeze=False)
+        results = []
+        for index, target in enumerate(targets):
+            if index not in done:  # its worker died: do it here
+                done[index] = task(target)
+                if on_result:
+                    on_result()
+            results.append(done[index])
+        return results
+
+    def _shares(self, targets: list[_Target]) -> list[list[tuple[int, _Target]]]:
+        """Which worker does which target: the one that holds its document, else the least
+        loaded, largest files first, so the workers finish at about the same time."""
+        count = self.workers.count if self.workers else 1
+        shares: list[list[tuple[int, _Target]]] = [[] for _ in range(count)]
+        load = [0] * count
+        sizes = [_size(t.path) for t in targets]
+        for i in sorted(range(len(targets)), key=lambda i: -sizes[i]):
+            worker = self.holder.get(targets[i].relative)
+            if worker is None or worker >= count:
+                worker = min(range(count), key=load.__getitem__)
+                self.holder[targets[i].relative] = worker
+            shares[worker].append((i, targets[i]))
+            load[worker] += sizes[i]
+        return shares
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+        _WORKER.clear()  # kept documents of this scan
 
 
 def _size(path: Path) -> int:
@@ -315,6 +380,31 @@ def scan(
 
     project = ProjectIndex(root)
     targets = _targets(files, root)
+    runner = _Runner(jobs, config, root)
+    try:
+        results = _index_and_analyse(targets, project, runner, cache, digests, use_cache, on_progress)
+    finally:
+        runner.close()
+    cache.save()
+    results += [FileResult(relative(Path(n.path), root), not_analysed=NotAnalysed(relative(Path(n.path), root), n.reason)) for n in skipped]
+    for file_result in sorted(results, key=lambda r: r.path):
+        result.findings.extend(file_result.findings)
+        result.failures.extend(file_result.failures)
+        result.suppressed.extend(file_result.suppressed)
+        if file_result.not_analysed:
+            result.not_analysed.append(file_result.not_analysed)
+    result.findings.sort(key=lambda f: f.sort_key)
+    result.suppressed.sort(key=lambda f: f.sort_key)
+    result.project = project
+    return result
+
+
+def _index_and_analyse(
+    targets: list[_Target], project: ProjectIndex, runner: _Runner, cache: _Cache, digests: dict[Path, str],
+    use_cache: bool, on_progress: Callable[[int, int], None] | None,
+) -> list[FileResult]:
+    """Both phases: facts of every Python file into ``project`` (cached facts for unchanged
+    files), then the result of every file whose cached result does not hold."""
     if FACT_EXTRACTORS:
         todo = []
         for target in targets:
@@ -326,7 +416,7 @@ def scan(
                 project.files[target.relative].meaning = cached[4]
             else:
                 todo.append(target)
-        for source, item in zip(todo, _run(_facts_task, todo, jobs, (config, root, None))):
+        for source, item in zip(todo, runner.run(_facts_task, todo)):
             if item is not None:
                 path, digest, module, facts, complete = item
                 project.set_facts(path, digest, module, facts, complete)
@@ -345,23 +435,15 @@ def scan(
         else:
             todo_targets.append(target)
     done = 0
-    for file_result, target in zip(_run(_analyse_task, todo_targets, jobs, (config, root, project)), todo_targets):
-        results.append(file_result)
-        if use_cache and file_result.not_analysed is None:
-            cache.store(f"{digests.get(target.path)}|{project_digest}", file_result, by_relative)
+
+    def progress() -> None:
+        nonlocal done
         done += 1
         if on_progress:
             on_progress(done, len(todo_targets))
-    cache.save()
 
-    results += [FileResult(relative(Path(n.path), root), not_analysed=NotAnalysed(relative(Path(n.path), root), n.reason)) for n in skipped]
-    for file_result in sorted(results, key=lambda r: r.path):
-        result.findings.extend(file_result.findings)
-        result.failures.extend(file_result.failures)
-        result.suppressed.extend(file_result.suppressed)
-        if file_result.not_analysed:
-            result.not_analysed.append(file_result.not_analysed)
-    result.findings.sort(key=lambda f: f.sort_key)
-    result.suppressed.sort(key=lambda f: f.sort_key)
-    result.project = project
-    return result
+    for file_result, target in zip(runner.run(_analyse_task, todo_targets, project, progress), todo_targets):
+        results.append(file_result)
+        if use_cache and file_result.not_analysed is None:
+            cache.store(f"{digests.get(target.path)}|{project_digest}", file_result, by_relative)
+    return results
