@@ -33,7 +33,7 @@ CATEGORIES: tuple[str, ...] = (
     "sqli", "nosqli", "cmdi", "code-injection", "path-traversal", "ssrf",
     "open-redirect", "deserialization", "xxe", "xss", "secrets", "missing-auth",
     "ownership", "guessable-token", "debug", "tls", "cookie", "csrf", "cors",
-    "jwt", "weak-hash", "weak-random",
+    "jwt", "weak-hash", "weak-random", "weak-credential",
 )
 VERDICTS = ("vulnerable", "safe")
 LABEL_COLUMNS = ("path", "start_line", "end_line", "category", "verdict", "anchor", "note")
@@ -106,6 +106,9 @@ CWE_CATEGORIES: dict[int, tuple[str, ...]] = {
     759: ("weak-hash",),
     760: ("weak-hash",),
     916: ("weak-hash",),
+    1391: ("weak-credential",),
+    1392: ("weak-credential",),
+    1188: ("weak-credential",),
 }
 
 # Keywords in a rule's *name* that pin the category when its CWE is shared

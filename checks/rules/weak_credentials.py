@@ -74,7 +74,7 @@ _TITLE = "Read the credential from the environment without a default"
 @rule(
     SIGNING_DEFAULT,
     "guessable-secret-default",
-    cwe=(1391, 798),
+    cwe=(1391, 1188),
     severity=Severity.ERROR,
     fix_title=_TITLE,
     fix_applicability=Applicability.UNSAFE,
