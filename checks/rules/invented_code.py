@@ -82,7 +82,7 @@ def unknown_package_import(node: ast.Import | ast.ImportFrom, ctx: RuleContext) 
 
 
 def _judge(ctx: RuleContext, module: str) -> tuple[str, Confidence, Severity | None] | None:
-    folders = _folders_up(ctx)
+    folders = project_folders(ctx)
     found = [(folder, declared(folder)) for folder in folders]
     package = next((index for index, (_, names) in enumerate(found) if names is not None), len(folders) - 1)
     declarations = found[package][1] if found else None
@@ -143,7 +143,7 @@ def _root(ctx: RuleContext) -> Path | None:
     return Path(scan_root) if scan_root is not None else None
 
 
-def _folders_up(ctx: RuleContext) -> list[Path]:
+def project_folders(ctx: RuleContext) -> list[Path]:
     """The importing file's folder and those above it, up to the project root: the nearest
     one with dependency files (or a virtualenv) describes the package the file belongs to."""
     root = _root(ctx)
@@ -166,10 +166,16 @@ def _file(ctx: RuleContext, base: Path | None) -> Path:
 
 
 def _project_venv(folder: Path) -> tuple[frozenset[str], frozenset[str]] | None:
+    venv = project_venv(folder)
+    return importable(str(venv)) if venv is not None else None
+
+
+def project_venv(folder: Path) -> Path | None:
+    """A virtualenv folder (``.venv``, ``venv``...) directly inside ``folder``."""
     for name in _PROJECT_VENVS:
         venv = folder / name
         if (venv / "pyvenv.cfg").is_file() and not venv.is_symlink():
-            return importable(str(venv))
+            return venv
     return None
 
 
@@ -179,7 +185,7 @@ def _in_project(ctx: RuleContext, module: str) -> bool:
     project = ctx.project
     if project is not None and (project.import_target(ctx.doc.path, module) is not None or module in _module_names(project)):
         return True
-    for folder in _folders_up(ctx):
+    for folder in project_folders(ctx):
         for candidate in (folder / f"{module}.py", folder / module, folder / "src" / module):
             if candidate.exists():
                 return True
