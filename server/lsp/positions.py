@@ -1,10 +1,10 @@
 """Engine positions (line, code point) ↔ client positions in the negotiated encoding.
 
-The engine splits lines on ``\\n`` only and counts code points; LSP splits on ``\\n``,
-``\\r\\n`` and ``\\r`` and counts UTF-16 (VS Code) or UTF-8 (Neovim) units. Going through a
-text offset makes both line models meet, and the unit conversion is left to pygls's
-:class:`PositionCodec` (the helper the server negotiated with the client), so no code here
-counts bytes itself.
+The engine counts code points; LSP counts UTF-16 (VS Code) or UTF-8 (Neovim) units. Both end
+lines at ``\\n``, ``\\r\\n`` and ``\\r`` (the engine's :class:`LineIndex` follows Python's
+parser, which agrees with the LSP specification there). The unit conversion is left to
+pygls's :class:`PositionCodec` (the helper the server negotiated with the client), so no code
+here counts bytes itself.
 """
 
 from __future__ import annotations
