@@ -76,3 +76,19 @@ def test_results_do_not_depend_on_hash_order() -> None:
         )
         outputs.append(json.loads(done.stdout)["findings"])
     assert outputs[0] == outputs[1] and outputs[0]
+
+
+def test_existence_probe_is_low_confidence_directly_and_in_a_helper() -> None:
+    """``os.path.exists`` of a user path reads and writes nothing: shown only on request,
+    also when the probe sits in a helper the route calls."""
+    text = (
+        "import os\nfrom flask import Flask, request\napp = Flask(__name__)\n\n"
+        "def there(name):\n    return os.path.exists('/srv/' + name)\n\n"
+        "@app.route('/p')\ndef p():\n    name = request.args['n']\n"
+        "    return str(os.path.exists(f'/srv/{name}') and there(name))\n"
+    )
+    found = _findings(text, "CW105")
+    assert len(found) == 2
+    assert all(f.confidence is Confidence.LOW for f in found)
+    default = [f for f in analyze(SourceDoc(text, "app.py", module_name="app"), Config()).findings if f.code == "CW105"]
+    assert default == []

@@ -617,8 +617,9 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
                 for sub_target, sub_value in zip(target.elts, source.elts):
                     self.assign(sub_target, self.expr(sub_value, {**env}) if value else CLEAN, None, env)
             else:
-                for elt in target.elts:
-                    self.assign(elt.value if isinstance(elt, ast.Starred) else elt, value, None, env)
+                for index, elt in enumerate(target.elts):
+                    cleared = self._item_sanitized(source, index, len(target.elts)) if value else ()
+                    self.assign(elt.value if isinstance(elt, ast.Starred) else elt, clear(value, cleared) if cleared else value, None, env)
         elif isinstance(target, ast.Subscript):
             # A key the user chooses is as much a trust-boundary flaw as a value.
             self._check_session(target, union(value, self.expr(target.slice, dict(env))))
@@ -682,7 +683,14 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         if isinstance(node, ast.Subscript):
             self.expr(node.slice, env)
             item = self._load_item(node, env)
-            return item if item is not None else self.expr(node.value, env)
+            if item is not None:
+                return item
+            value = self.expr(node.value, env)
+            index = node.slice.value if isinstance(node.slice, ast.Constant) else None
+            if isinstance(node.slice, ast.UnaryOp) and isinstance(node.slice.op, ast.USub) and isinstance(node.slice.operand, ast.Constant):
+                index = -node.slice.operand.value
+            cleared = self._item_sanitized(node.value, index) if value and isinstance(index, int) else ()
+            return clear(value, cleared) if cleared else value
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             return union(*(self.expr(e, env) for e in node.elts))
         if isinstance(node, ast.Dict):
@@ -872,6 +880,9 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         if source is not None:
             return source
         if isinstance(func, ast.Attribute):
+            converted = self._converted_get(node, func)
+            if converted is not None:
+                return clear(union(receiver, *args), converted)
             item = self._container_method(node, func, args, env)
             if item is not None:
                 return item
@@ -975,6 +986,39 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         if self.flow.extra_sanitizers and self._configured_sanitizer(path(), dotted(node.func)):
             return ("*",)
         return None
+
+    def _converted_get(self, node: ast.Call, func: ast.Attribute) -> tuple[str, ...] | None:
+        """``request.args.get("id", type=int)``: werkzeug converts the value (or gives the
+        default), so the result is what the converter makes safe."""
+        if func.attr not in ("get", "getlist"):
+            return None
+        converter = next((kw.value for kw in node.keywords if kw.arg == "type"), None)
+        if not isinstance(converter, (ast.Name, ast.Attribute)):
+            return None
+        rows = self.model.sanitizers.get(self._call_name(converter))
+        resolved, written = self.doc.names.resolve(converter, self.scope), dotted(converter)
+        for row in rows or ():
+            if matches(row["call"], resolved, written):
+                row.hit()
+                return tuple(row["clears"])
+        return None
+
+    def _item_sanitized(self, value: ast.AST | None, index: int, count: int | None = None) -> tuple[str, ...]:
+        """What item ``index`` of the tuple ``value`` returns is safe for, when ``value`` is a
+        call with an item sanitizer (``os.path.splitext(name)[1]``, ``stem, ext = splitext(name)``)."""
+        if not isinstance(value, ast.Call):
+            return ()
+        rows = self.model.item_sanitizers.get(self._call_name(value.func))
+        if not rows:
+            return ()
+        resolved, written = self.doc.names.resolve(value.func, self.scope), dotted(value.func)
+        for row in rows:
+            size = count or row.get("items")
+            position = index + size if index < 0 and size else index
+            if position == row["position"] and matches(row["call"], resolved, written):
+                row.hit()
+                return tuple(row["clears"])
+        return ()
 
     def _configured_sanitizer(self, resolved: str | None, written: str | None) -> bool:
         """A ``sanitizers`` name from the config: exact, or the tail of the resolved path

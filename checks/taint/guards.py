@@ -55,6 +55,9 @@ class GuardMixin:
                 return ([guarded], []) if isinstance(op, ast.Eq) else ([], [guarded])
             return [], []
         if isinstance(test, ast.Call):
+            rejected = self._any_absent(test)
+            if rejected is not None:
+                return rejected
             quote = _quote_edge(test)
             if quote is not None:
                 return [quote], []
@@ -96,6 +99,28 @@ class GuardMixin:
         proven = [(subject.id, facts)]
         return ([], proven) if isinstance(op, ast.In) else (proven, [])
 
+    def _any_absent(self, call: ast.Call) -> tuple[list, list] | None:
+        """``any(p in name for p in ("..", "/"))``: the same test as ``".." in name or "/" in name``
+        (the texts a literal or a local name bound to one)."""
+        if not (isinstance(call.func, ast.Name) and call.func.id == "any" and len(call.args) == 1):
+            return None
+        gen = call.args[0]
+        if not (isinstance(gen, ast.GeneratorExp) and len(gen.generators) == 1 and not gen.generators[0].ifs):
+            return None
+        loop, test = gen.generators[0], gen.elt
+        if not (isinstance(loop.target, ast.Name) and isinstance(test, ast.Compare) and len(test.ops) == 1
+                and isinstance(test.ops[0], ast.In) and isinstance(test.left, ast.Name) and test.left.id == loop.target.id):
+            return None
+        texts = self._bound_value(loop.iter)  # type: ignore[attr-defined]
+        if not isinstance(texts, (ast.List, ast.Tuple, ast.Set)) or not texts.elts:
+            return None
+        proven: list[tuple[str, tuple[str, ...]]] = []
+        for text in texts.elts:
+            found = self._absent_text(text, ast.In(), test.comparators[0])
+            if found is not None:
+                proven += found[1]
+        return ([], proven) if proven else None
+
     def _is_fixed_collection(self, expr: ast.expr, env: Env) -> bool:
         if isinstance(expr, (ast.Set, ast.List, ast.Tuple)):
             return all(isinstance(e, ast.Constant) for e in expr.elts)
@@ -107,6 +132,10 @@ class GuardMixin:
             return not self.expr(expr, env)
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "keys":
             return self._is_fixed_collection(expr.func.value, env)
+        if isinstance(expr, ast.Call) and all(isinstance(a, (ast.Constant, ast.Name, ast.Attribute)) for a in [*expr.args, *(k.value for k in expr.keywords)]):
+            # What the server lists by itself (``self.get_all_projects()``, ``os.listdir(DIR)``
+            # of a folder it names): the user can only pick one of its values.
+            return not self.expr(expr, dict(env))
         return False
 
     def _membership_subject(self, left: ast.expr) -> list[tuple[str, tuple[str, ...]]]:

@@ -40,6 +40,7 @@ declare_section(
         "untainted_message": str,
         "safe_receivers": list,
         "unsafe_option": str,
+        "confidence": str,
     },
 )
 declare_section(
@@ -50,9 +51,10 @@ declare_section(
 declare_section(
     "taint_sanitizers",
     "Calls whose result is safe for the `clears` categories (\"*\" = every category);"
-    " with `attribute = true`, `call` names an attribute read instead (`pathlib.Path().name`).",
+    " with `attribute = true`, `call` names an attribute read instead (`pathlib.Path().name`);"
+    " with `position`, only that item of the returned tuple (of `items` items) is (`os.path.splitext(p)[1]`).",
     required={"call": str, "clears": list},
-    optional={"attribute": bool},
+    optional={"attribute": bool, "position": int, "items": int},
 )
 declare_section(
     "taint_unescaped_renders",
@@ -104,6 +106,8 @@ class TaintModel:
     sanitizers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     #: Attribute reads whose value is safe (``Path(x).name``: the base name), by attribute.
     attribute_sanitizers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    #: Sanitizers of one item of a returned tuple, by call name (``splitext`` → extension).
+    item_sanitizers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     guards: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     routes: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     views: list[Row] = field(default_factory=list)
@@ -134,6 +138,8 @@ def model_for(knowledge: Knowledge) -> TaintModel:
         for row in knowledge.rows(section):
             if row.get("attribute"):
                 model.attribute_sanitizers[last_segment(row["call"])].append(row)
+            elif "position" in row:
+                model.item_sanitizers[last_segment(row["call"])].append(row)
             else:
                 index[last_segment(row["call"])].append(row)
     model.untainted_sinks = {last_segment(r["call"]) for r in knowledge.rows("taint_sinks") if r.get("untainted")}

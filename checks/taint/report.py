@@ -92,6 +92,8 @@ def finding_for(ctx: RuleContext, hit: SinkHit, make_fix: FixMaker | None) -> Fi
         origin = first.origin
         if origin.proven:
             confidence = Confidence.MEDIUM if origin.stored else Confidence.HIGH
+            if _minor_sink(hit):
+                confidence = Confidence.LOW
             message = f"{describe(first, ctx)} reaches {sink} {role}{inside}"
         else:
             confidence = Confidence.LOW
@@ -99,6 +101,13 @@ def finding_for(ctx: RuleContext, hit: SinkHit, make_fix: FixMaker | None) -> Fi
             message = f"{describe(first, ctx)} of `{name}()` is built into data that reaches {sink} {role}; callers must not pass user input"
     fix = make_fix(ctx, hit) if make_fix is not None and not isinstance(hit.node, Range) else None
     return ctx.finding(hit.node, message, fix=fix, confidence=confidence, flow=_flow(ctx, hit))
+
+
+def _minor_sink(hit: SinkHit) -> bool:
+    """A sink whose row says its harm is small (``confidence = "low"``: an existence check
+    tells whether a file is there, it reads and writes nothing), directly or in a callee."""
+    declared = hit.row.get("confidence") if hit.row is not None else (hit.via.confidence if hit.via is not None else "")
+    return declared == "low"
 
 
 def _flow(ctx: RuleContext, hit: SinkHit) -> list[FlowStep]:

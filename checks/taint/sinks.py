@@ -163,7 +163,7 @@ class SinkMixin:
             self.param_sinks.append(
                 ParamSink(label.origin.param, category, sink, self.doc.range_of(where), self.doc.path,
                           self.func.name if self.func else "", "" if not needs or needs in label.text else needs,
-                          label.steps, direct)
+                          label.steps, direct, row.get("confidence", "") if row is not None else "")
             )
         reported = proven or tuple(label for label in symbolic if label.built and (not needs or needs in label.text))
         if reported or untainted:  # an `untainted` sink is reported whatever reaches it

@@ -30,6 +30,8 @@ class ParamSink:
     #: The parameter itself is the sink argument (``cursor.execute(sql)``): whoever builds
     #: the value is at fault, so the flow is reported at the call site, not here.
     direct: bool = False
+    #: "low" for sinks whose harm is small (an existence check): shown only on request.
+    confidence: str = ""
 
 
 @dataclass(frozen=True)
