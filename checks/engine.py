@@ -12,6 +12,7 @@ dropped before anyone can offer them.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -92,7 +93,23 @@ def analyze(
         )
     elif doc.too_deep:
         result.not_analysed = f"partly analysed: {doc.too_deep} (the rest of the file is analysed)"
+    elif doc.newer_syntax:
+        result.not_analysed = _newer_syntax_reason(doc.newer_syntax)
     return result
+
+
+def _newer_syntax_reason(newer: dict[int, str]) -> str:
+    """Why statements written for a newer Python were masked: the parser is the running
+    Python's, so a 3.12 ``type`` alias under 3.11 would otherwise look like a typo and its
+    code would silently go unchecked."""
+    first = min(newer)
+    others = len(newer) - 1
+    more = f"; {others} more statement{'s' if others > 1 else ''} like it" if others else ""
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return (
+        f"partly analysed: line {first + 1} is {newer[first]}, newer than the Python {running} codeward runs on{more}"
+        " (run codeward on a newer Python to analyse them; the rest of the file is analysed)"
+    )
 
 
 def _run_node_rules(ctx: RuleContext, rules: list[Rule], raw: list[Finding], result: Analysis, deadline: Deadline) -> None:

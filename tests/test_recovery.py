@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from codeward.checks import SourceDoc, analyze
+from codeward.checks.config import Config
 
 CALL = "requests.get(url, verify=False)"
 
@@ -153,3 +154,16 @@ def test_newer_syntax_is_told_apart_from_typos() -> None:
         2: "a function with type parameters (Python 3.12)",
         4: "a class with type parameters (Python 3.12)",
     }  # (the half-typed `x = (` is a typo, not newer syntax)
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12+ parses PEP 695 statements")
+def test_newer_syntax_makes_the_file_partly_analysed() -> None:
+    """Not silently skipped: the scan and the editor say which statement went unchecked and why."""
+    text = "import sqlite3\nfrom flask import request\ntype Rows = list[dict]\ndef first[T](xs: T):\n    return xs\n" + (
+        'def q():\n    sqlite3.connect("x").execute("SELECT * FROM t WHERE id = " + request.args["id"])\n'
+    )
+    analysis = analyze(SourceDoc(text, "app.py", "python", "app"), Config())
+    assert [f.code for f in analysis.findings] == ["CW101"]
+    assert analysis.not_analysed is not None and analysis.not_analysed.startswith(
+        "partly analysed: line 3 is a `type` alias statement (Python 3.12), newer than the Python 3.1"
+    ) and "; 1 more statement like it (run codeward on a newer Python" in analysis.not_analysed

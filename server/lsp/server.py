@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -258,14 +257,6 @@ class CodewardServer(LanguageServer):
             self._not_analysed(result.uri, result.snapshot.relative, result.not_analysed)
         else:
             self._logged = {k for k in self._logged if not (k[0] == "not-analysed" and k[1] == result.uri)}
-        if result.parsed is not None:
-            running = f"{sys.version_info.major}.{sys.version_info.minor}"
-            for line, what in result.parsed.newer_syntax.items():
-                self.log(
-                    f"codeward: {result.snapshot.relative} line {line + 1} is not analysed: it is {what} and the server "
-                    f"runs on Python {running}; run it with a newer Python to analyse it",
-                    types.MessageType.Warning, once=("newer-syntax", result.uri, result.parsed.lines.line_text(line)),
-                )
         previous = self.results.get(result.uri)
         corrected = (
             previous is not None and previous.incremental and previous.version == result.version
