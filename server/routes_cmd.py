@@ -70,6 +70,8 @@ def render_text(summaries: list[RouteSummary]) -> str:
     out: list[str] = []
     for s in summaries:
         out.append(f"{' '.join(s.methods)} {s.url or '?'}  {s.path}:{s.range.start.line + 1} {s.handler} [{s.framework}]")
+        if s.served is False:
+            out.append(f"  not served: {s.unserved}")
         out.append(f"  authentication: {s.authentication}")
         out.append(f"  ownership: {s.ownership}")
         out.append(f"  inputs: {', '.join(s.inputs) or 'none'}")

@@ -244,3 +244,34 @@ def test_unprotected_routes_pasted_together_are_each_reported(style: str, pasted
     reported = {code: sorted(f.range.start.line for f in findings if f.code == code) for code in ("CW301", "CW302")}
     assert [lines[n].split("(")[0].removeprefix("def ") for n in reported["CW301"]] == handlers
     assert len(reported["CW302"]) == pasted
+
+
+def test_routes_no_app_serves_are_low_confidence_and_say_why() -> None:
+    """A router only a test includes, and a Django app whose include() is commented out in the
+    root URL conf, serve nothing: their findings stay, at LOW confidence, saying why."""
+    root = FIXTURES / "projects" / "access_served"
+    project, docs = index_project(root)
+    found = {rel: analyze(doc, cw3(root), project, rel).findings for rel, doc in docs.items()}
+    old = found["api/app/routes/old_notes.py"]
+    assert [(f.code, f.confidence.value) for f in old] == [("CW301", "low")]
+    assert "not served today: the router `router` is not passed to include_router" in old[0].message
+    todo = found["site/todo/views.py"]
+    assert [(f.code, f.confidence.value) for f in todo] == [("CW301", "low")]
+    assert "its URL conf `site.todo.urls` is not included" in todo[0].message and "`site_conf.urls`" in todo[0].message
+    for served in ("api/app/routes/notes.py", "site/shop/views.py", "site/blog/views.py"):
+        assert [(f.code, f.confidence.value) for f in found[served]] == [("CW301", "medium")], served
+
+
+def test_routes_command_says_which_routes_are_not_served(capsys) -> None:
+    from codeward.server.cli import main
+
+    root = FIXTURES / "projects" / "access_served"
+    assert main(["routes", str(root), "--format", "json"]) == 0
+    routes = {(r["path"].rsplit("access_served/", 1)[-1], r["handler"]): r for r in json.loads(capsys.readouterr().out)}
+    assert routes[("api/app/routes/old_notes.py", "delete_note")]["served"] is False
+    assert routes[("api/app/routes/notes.py", "delete_note")]["served"] is True
+    assert routes[("api/app/routes/notes.py", "delete_note")]["url"] == "/api/notes/{note_id}"
+    assert routes[("site/todo/views.py", "delete_item")]["unserved"].startswith("its URL conf")
+    assert routes[("site/blog/views.py", "delete_item")]["url"] == "/blog/<int:pk>/delete/"
+    assert main(["routes", str(root)]) == 0
+    assert "  not served: the router `router` is not passed to include_router" in capsys.readouterr().out

@@ -24,6 +24,7 @@ from .nodes import all_nodes
 from .dependencies import dependency_parameters, dependency_targets
 from .facts import ANY_APP, object_key
 from .view import Guard, ProjectView, guard_for, includes_of, known_guard, lookup, same_object
+from .wiring import router_wiring, urlconf_wiring, wires_django_views
 
 Handler = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -69,6 +70,10 @@ class Route:
     #: A function of a dispatch table a route calls with the request's data (``OPS[name](args,
     #: user)``): its parameters are client data, except those the dispatcher passes the caller in.
     caller_params: tuple[str, ...] | None = None
+    #: Wired into the app that answers requests (see :mod:`.wiring`): None when unknown.
+    served: bool | None = None
+    #: Why it is not served (when ``served`` is False).
+    unserved: str = ""
 
     @property
     def is_class(self) -> bool:
@@ -286,6 +291,12 @@ class _Discovery:
             self._route_for(node, "flask", flask_rule["url"], tuple(flask_rule["methods"]) or ("GET",), None)
             return
         url = self._django_url(urls) if urls else ""
+        if urls:
+            wiring = urlconf_wiring(self.view, urls)
+        elif self.imports_django and wires_django_views(self.view):
+            wiring = (False, "no URL conf of the tree names it, so it has no URL")
+        else:
+            wiring = (None, "")
         framework = "drf" if is_api_view or (isinstance(node, ast.ClassDef) and self._is_drf_class(node)) else "django"
         methods: tuple[str, ...] = ("GET", "POST")
         for deco in node.decorator_list:
@@ -300,7 +311,8 @@ class _Discovery:
                 implied = _VIEWSET_ACTIONS.get((dotted(base) or "").rsplit(".", 1)[-1])
                 if implied:
                     methods = implied
-        self._route_for(node, framework, url, methods, None)
+        route = self._route_for(node, framework, url, methods, None)
+        route.served, route.unserved = wiring
 
     def _is_views_module(self) -> bool:
         name = self.doc.path.replace("\\", "/").rsplit("/", 1)[-1]
@@ -441,6 +453,8 @@ class _Discovery:
         """Guards applied outside the handler: routers, includes, hooks, settings, middleware."""
         if route.receiver:
             self._prefix(route)
+            if route.framework in ("fastapi", "flask"):
+                route.served, route.unserved = router_wiring(self.view, route.receiver)
         keys = [route.receiver] if route.receiver else []
         for _ in range(4):
             if not keys:

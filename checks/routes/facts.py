@@ -32,6 +32,8 @@ _ROUTER_TYPES = {
     "flask.Blueprint": "flask",
     "flask.Flask": "flask",
 }
+#: Objects that serve requests themselves (a router or blueprint is served only once included).
+_APP_TYPES = ("fastapi.FastAPI", "flask.Flask")
 #: Libraries whose import shows the application authenticates its callers.
 LOGIN_LIBRARIES = ("flask_login", "flask_jwt_extended", "flask_httpauth", "django.contrib.auth", "fastapi.security", "starlette.authentication", "rest_framework.permissions")
 #: The hooks key of a hook an extension registers on the app it is given (see _hook_key).
@@ -261,7 +263,8 @@ class _Extractor:
         if framework:
             prefix = string_value((keyword(value, "prefix") or keyword(value, "url_prefix") or ast.Constant(None)).value)
             deps = dependency_targets(self.doc, _list_keyword(value, "dependencies"))
-            self._put("routers", self._qual(name), {"framework": framework, "prefix": prefix or "", "deps": deps})
+            app = resolved.removesuffix("()") in _APP_TYPES
+            self._put("routers", self._qual(name), {"framework": framework, "prefix": prefix or "", "deps": deps, "app": app})
             return
         for row in self.knowledge.rows("access_guards"):
             if row["path"].endswith("()") and resolved == row["path"]:
@@ -355,13 +358,8 @@ class _Extractor:
         func = call.func
         if not isinstance(func, ast.Attribute):
             return
-        if func.attr in ("include_router", "register_blueprint") and call.args:
-            child = object_key(self.doc, call.args[0])
-            parent = object_key(self.doc, func.value)
-            if child and parent:
-                prefix = string_value((keyword(call, "prefix") or keyword(call, "url_prefix") or ast.Constant(None)).value) or ""
-                deps = dependency_targets(self.doc, _list_keyword(call, "dependencies"))
-                self.facts.setdefault("includes", {}).setdefault(child, []).append({"parent": parent, "prefix": prefix, "deps": deps})
+        if func.attr in ("include_router", "register_blueprint", "mount") and call.args:
+            self._include(call, func)
         elif func.attr == "before_request" and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)):
             target = self._hook_function(call.args[0])
             if target is not None:
@@ -376,6 +374,59 @@ class _Extractor:
             view = self.doc.resolve(call.args[1]) or dotted(call.args[1])
             if prefix is not None and view:
                 self.facts.setdefault("urls", []).append({"url": prefix.strip("^$"), "view": view, "viewset": True, "router": dotted(func.value) or ""})
+
+    def _include(self, call: ast.Call, func: ast.Attribute) -> None:
+        """``include_router``/``register_blueprint``/``mount``: the child is served under the
+        parent with its prefix and dependencies. A test that includes a router to call it
+        serves nothing; an include of a value the walk cannot name (a loop variable, a
+        ``getattr``) is recorded as ``includes_unknown``: every router may then be served."""
+        if self._is_test_module():
+            return
+        if func.attr == "mount":  # app.mount("/api", sub_app) / app.mount(path="/api", app=sub)
+            child_expr = call.args[1] if len(call.args) >= 2 else (keyword(call, "app") or ast.Constant(None)).value
+            prefix_expr = call.args[0]
+            if not isinstance(child_expr, (ast.Name, ast.Attribute)):
+                return  # StaticFiles(...) built in place: an ASGI app, not one of the routers
+        else:
+            child_expr = call.args[0]
+            prefix_expr = (keyword(call, "prefix") or keyword(call, "url_prefix") or ast.Constant(None)).value
+        child = self._static_key(child_expr)
+        parent = object_key(self.doc, func.value)
+        if child is None:
+            self.facts["includes_unknown"] = True
+            return
+        if parent:
+            deps = dependency_targets(self.doc, _list_keyword(call, "dependencies"))
+            entry = {"parent": parent, "prefix": string_value(prefix_expr) or "", "deps": deps}
+            self.facts.setdefault("includes", {}).setdefault(child, []).append(entry)
+
+    def _is_test_module(self) -> bool:
+        """Test code, by what it is (the path may sit in a tests folder for other reasons):
+        it imports a test framework or test client, or defines ``test_*`` functions."""
+        cached = self.__dict__.get("_test_module")
+        if cached is None:
+            imports = self.doc.names.imports.values()
+            tree = self.doc.tree
+            assert tree is not None
+            cached = any(i.split(".", 1)[0] in ("pytest", "unittest") or i.endswith(".testclient.TestClient") or i.endswith(".testclient") for i in imports) or any(
+                isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name.startswith("test_") for s in tree.body
+            )
+            self.__dict__["_test_module"] = cached
+        return cached
+
+    def _static_key(self, expr: ast.expr) -> str | None:
+        """The project-wide name of an included router when the code names it statically: an
+        imported name, a module attribute (``users.router``) or a module-level object."""
+        if isinstance(expr, ast.Name):
+            scope = self.doc.scope_of(expr)
+            binding = self.doc.names.binding(expr.id, scope)
+            if binding is None and scope is not self.doc.tree:
+                binding = self.doc.names.binding(expr.id)
+            if not isinstance(binding, (tuple, ast.Call)):
+                return None  # a loop variable, a parameter, an alias of something else
+        elif not isinstance(expr, ast.Attribute):
+            return None
+        return object_key(self.doc, expr)
 
     def _imported_view_rule(self, call: ast.Call) -> None:
         """``app.add_url_rule("/user/<id>", view_func=UserAPI.as_view("user"))`` with the view
@@ -398,7 +449,9 @@ class _Extractor:
             if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
                 continue
             name = stmt.targets[0].id
-            if name == "MIDDLEWARE" and isinstance(stmt.value, (ast.List, ast.Tuple)):
+            if name == "ROOT_URLCONF" and string_value(stmt.value):
+                self.facts.setdefault("settings", {})["root_urlconf"] = [str(string_value(stmt.value))]
+            elif name == "MIDDLEWARE" and isinstance(stmt.value, (ast.List, ast.Tuple)):
                 items = [string_value(e) for e in stmt.value.elts]
                 self.facts.setdefault("settings", {})["middleware"] = [i for i in items if i]
             elif name == "REST_FRAMEWORK" and isinstance(stmt.value, ast.Dict):
@@ -493,7 +546,11 @@ def url_patterns(doc: SourceDoc) -> list[dict[str, Any]]:
                 continue
             if isinstance(target, ast.Call) and (dotted(target.func) or "").endswith("include") and target.args:
                 inner = target.args[0]
+                if isinstance(inner, ast.Tuple) and inner.elts:  # include((patterns, "app_name"))
+                    inner = inner.elts[0]
                 module = string_value(inner)
+                if module is None and isinstance(inner, ast.Name) and isinstance(doc.names.binding(inner.id), tuple):
+                    module = doc.resolve(inner)  # from blog import urls as blog_urls; include(blog_urls)
                 if module is None and isinstance(inner, ast.Attribute) and inner.attr == "urls":
                     found.append({"url": route, "include_router": dotted(inner.value) or ""})
                 elif module:

@@ -35,6 +35,9 @@ class RouteSummary:
     #: The strongest guard as data (name, kind: login/admin, source: decorator, dependency...),
     #: for tools that reuse the project's own guard; ``authentication`` is its display form.
     guard: tuple[str, str, str] | None = None
+    #: Wired into the served app: True, False (``unserved`` says why) or None (unknown).
+    served: bool | None = None
+    unserved: str = ""
 
     @property
     def lens(self) -> str:
@@ -43,7 +46,8 @@ class RouteSummary:
         verdict, _, detail = self.authentication.partition(": ")
         auth = detail.split(" (", 1)[0] if verdict == "checked" else verdict  # the guard's name
         ownership = self.ownership.partition(": ")[0]
-        return f"{' '.join(self.methods)} {self.url or '?'} · auth: {auth} · ownership: {ownership} · {status}"
+        served = " · not served" if self.served is False else ""
+        return f"{' '.join(self.methods)} {self.url or '?'}{served} · auth: {auth} · ownership: {ownership} · {status}"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -57,6 +61,8 @@ class RouteSummary:
             "ownership": self.ownership,
             "inputs": self.inputs,
             "findings": self.findings,
+            "served": self.served,
+            **({"unserved": self.unserved} if self.served is False else {}),
         }
 
 
@@ -116,6 +122,8 @@ def summarise(doc: SourceDoc, project: ProjectIndex | None = None, config: Confi
             inputs=_inputs(route.functions, route.path_params),
             findings=[_finding_dict(f) for f in mine],
             guard=_strongest_guard(v),
+            served=route.served,
+            unserved=route.unserved,
         ))
     return out
 

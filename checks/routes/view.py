@@ -56,6 +56,7 @@ class ProjectView:
     owner_check_names: set[str] = field(default_factory=set)  # their last name segments
     caller_helper_names: set[str] = field(default_factory=set)  # their last name segments
     login_library: bool = False  # a module of the app imports a login library
+    includes_unknown: bool = False  # some include names its router dynamically (a loop variable)
 
     @property
     def account_names(self) -> frozenset[str]:
@@ -75,9 +76,11 @@ class ProjectView:
     def add(self, module: str, facts: dict[str, Any]) -> None:
         self.__dict__.pop("_accounts", None)
         self.__dict__.pop("_public_content", None)
+        self.__dict__.pop("_served_urlconfs", None)
         self.callers.update(facts.get("callers", ()))
         self.listed_models.update(facts.get("listed_models", ()))
         self.login_library = self.login_library or bool(facts.get("login_library"))
+        self.includes_unknown = self.includes_unknown or bool(facts.get("includes_unknown"))
         for key in facts.get("caller_helpers", ()):
             self.caller_helpers.add(key)
             self.caller_helper_names.add(key.rsplit(".", 1)[-1])

@@ -117,11 +117,21 @@ def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
         what = "privileged route" if v.admin_route else "route"
         yield ctx.finding(
             handler_range(ctx, v),
-            f"{what} `{_route_text(v)}` has no authentication: {_missing_guard_reason(v, choice)}",
+            f"{what} `{_route_text(v)}` has no authentication: {_missing_guard_reason(v, choice)}{_unserved_note(v)}",
             fix=fix,
-            confidence=v.confidence,
+            confidence=_served_confidence(v, v.confidence),
             properties={"route": _route_text(v)},
         )
+
+
+def _served_confidence(verdict: Verdict, confidence: Confidence) -> Confidence:
+    """A route nobody can call as the code stands (see routes/wiring.py) keeps its finding,
+    at LOW confidence: wiring it back makes the flaw live."""
+    return Confidence.LOW if verdict.route.served is False else confidence
+
+
+def _unserved_note(verdict: Verdict) -> str:
+    return f" (not served today: {verdict.route.unserved})" if verdict.route.served is False else ""
 
 
 _NOTHING_FOUND = "no decorator, dependency, hook, middleware or check in its body protects it"
@@ -151,7 +161,7 @@ def _app_without_authentication(ctx: RuleContext, results: list[Verdict]) -> Ite
         return
     name = ctx.doc.source_of(app.targets[0]) or "app"
     # Routes that change existing records, declared here or on the routers the app includes.
-    changing = [_route_text(v) for v in results if not v.public and not v.needs_login and _changes_a_record(v)]
+    changing = [_route_text(v) for v in results if not v.public and not v.needs_login and v.route.served is not False and _changes_a_record(v)]
     view = project_view(ctx.doc, ctx.project, ctx.memo)
     app_key = f"{ctx.doc.module_name}.{name}" if ctx.doc.module_name else name
     for child, items in sorted(view.includes.items()):
@@ -251,9 +261,9 @@ def missing_ownership_check(ctx: RuleContext) -> Iterator[Finding]:
             confidence = Confidence.HIGH if item.model.owner_field else Confidence.MEDIUM
             yield ctx.finding(
                 item.anchor if item.call is None else item.call,
-                f"`{_route_text(v)}` {what} {record} by the client-supplied `{item.id_name}` with no owner filter bound to the caller and no comparison with the caller{owner}: any user can {anyone} anyone's records",
+                f"`{_route_text(v)}` {what} {record} by the client-supplied `{item.id_name}` with no owner filter bound to the caller and no comparison with the caller{owner}: any user can {anyone} anyone's records{_unserved_note(v)}",
                 fix=fix,
-                confidence=confidence,
+                confidence=_served_confidence(v, confidence),
             )
 
 
@@ -348,7 +358,7 @@ def admin_without_role_check(ctx: RuleContext) -> Iterator[Finding]:
         fix = _guard_fix(ctx, v, results, "admin")
         yield ctx.finding(
             handler_range(ctx, v),
-            f"privileged route `{_route_text(v)}` only requires a login; any user can use it (add a role check)",
+            f"privileged route `{_route_text(v)}` only requires a login; any user can use it (add a role check){_unserved_note(v)}",
             fix=fix,
-            confidence=Confidence.HIGH if convention else Confidence.MEDIUM,
+            confidence=_served_confidence(v, Confidence.HIGH if convention else Confidence.MEDIUM),
         )
