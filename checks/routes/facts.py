@@ -122,9 +122,10 @@ class _Extractor:
 
     def _function(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         if any(self._is_route_decorator(d) for d in func.decorator_list):
-            self._record_change_route(func)
+            self._record_data_route(func)
             self._record_listed_models(func)
             return
+        self._record_data_helper(self._qual(func.name), func)
         deps = parameter_dependencies(self.doc, func)
         if deps:
             self._put("deps", self._qual(func.name), deps)
@@ -145,22 +146,33 @@ class _Extractor:
         callers = self.facts.setdefault("callers", [])
         callers.extend(a for a in attributes if a not in callers)
 
-    def _record_change_route(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        """``changing_routes``: per router or app, the routes declared on it that change an
-        existing record (PUT/PATCH/DELETE, or a POST to a URL with a parameter), for the
-        app-level finding of an app without authentication (CW301)."""
+    def _record_data_route(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """``data_routes``: per router or app, its routes that change, add or return stored
+        data (``[route, effect, other calls]``, see :mod:`.stored`), for the app-level finding
+        of an app without authentication (CW301), written in the app object's file."""
+        from .stored import data_effect
+
+        effect, calls = data_effect(self.doc, func, self.knowledge)
         for deco in func.decorator_list:
             if not (isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.args):
                 continue
-            url = string_value(deco.args[0]) or ""
-            methods = {deco.func.attr.upper()}
+            url = string_value(deco.args[0])
+            methods = [deco.func.attr.upper()] if deco.func.attr in ("get", "post", "put", "patch", "delete") else ["GET"]
             kw = keyword(deco, "methods")
             if kw is not None and isinstance(kw.value, (ast.List, ast.Tuple)):
-                methods = {str(string_value(e)).upper() for e in kw.value.elts}
-            changes = methods & {"PUT", "PATCH", "DELETE"} or "POST" in methods and ("<" in url or "{" in url)
+                methods = sorted(str(string_value(e)).upper() for e in kw.value.elts)
             key = object_key(self.doc, deco.func.value)
-            if changes and key:
-                self.facts.setdefault("changing_routes", {}).setdefault(key, []).append(f"{'/'.join(sorted(methods))} {url}")
+            if key and url is not None and (effect or calls):
+                self.facts.setdefault("data_routes", {}).setdefault(key, []).append([f"{'/'.join(methods)} {url}", effect, calls])
+
+    def _record_data_helper(self, qual: str, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """``data_helpers``: functions and methods that run a data call themselves
+        (``BookingDB.get_all`` running ``SELECT``), with what they do to the data."""
+        from .stored import data_effect
+
+        effect, _ = data_effect(self.doc, func, self.knowledge)
+        if effect:
+            self._put("data_helpers", qual, effect)
 
     def _record_listed_models(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """``listed_models``: models a route lists in full (``Code.query.order_by(...).all()``,
@@ -203,6 +215,8 @@ class _Extractor:
         fks: dict[str, str] = {}  # field -> referenced table or model, lower case
         table = None
         methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        for method in methods.values():
+            self._record_data_helper(self._qual(f"{cls.name}.{method.name}"), method)
         for stmt in cls.body:
             target = value = None
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):

@@ -26,11 +26,11 @@ def project_view(doc: SourceDoc, project: ProjectIndex | None, memo: dict[str, o
         # The index already holds this document's facts as they are now (always so in a
         # scan): every file of the app shares one merged view, built once per index version
         # instead of once per file (which was quadratic in the number of files).
-        view = _shared_view(project, app_directory(doc.path, _package_dirs(project)))
+        view = _shared_view(project, _scope(project, doc.path))
     else:
         view = ProjectView()
         if project is not None:
-            scope = app_directory(doc.path, _package_dirs(project))
+            scope = _scope(project, doc.path)
             for path, facts in project.files.items():
                 if path != doc.path and "access" in facts.facts and _within(path, scope):
                     view.add(facts.module, facts.facts["access"])
@@ -50,6 +50,29 @@ def _shared_view(project: ProjectIndex, scope: str) -> ProjectView:
         return view
 
     return project.derived(f"access.view {scope}", build)
+
+
+def _scope(project: ProjectIndex, path: str) -> str:
+    """The application folder of ``path``: :func:`app_directory`, widened to the folder of
+    the nearest ``manage.py`` above it. A Django project's apps are often namespace packages
+    beside the settings package (``app/todo/`` and ``srv/settings.py`` under ``manage.py``):
+    its settings and root URL conf apply to every one of them."""
+    scope = app_directory(path, _package_dirs(project))
+    parts = path.replace("\\", "/").split("/")[:-1]
+    managed = project.derived("access.manage_dirs", lambda: frozenset(_folder(p) for p in project.files if _name(p) == "manage.py"))
+    for depth in range(len(parts), -1, -1):
+        folder = "/".join(parts[:depth])
+        if folder in managed:
+            return folder if len(folder) < len(scope) else scope
+    return scope
+
+
+def _folder(path: str) -> str:
+    return path.replace("\\", "/").rpartition("/")[0]
+
+
+def _name(path: str) -> str:
+    return path.replace("\\", "/").rpartition("/")[2]
 
 
 def _package_dirs(project: ProjectIndex) -> frozenset[str]:

@@ -49,7 +49,8 @@ class ProjectView:
     fetcher_names: set[str] = field(default_factory=set)  # their last name segments (a cheap filter)
     injects: dict[str, list] = field(default_factory=dict)  # guard decorator -> [positional count, keywords]
     class_decorators: dict[str, list[str]] = field(default_factory=dict)  # view base class -> its decorators
-    changing_routes: dict[str, list[str]] = field(default_factory=dict)  # router -> routes changing records
+    data_routes: dict[str, list[list]] = field(default_factory=dict)  # router -> [route, effect, calls] (see .stored)
+    data_helpers: dict[str, str] = field(default_factory=dict)  # function or method -> its effect on stored data
     listed_models: set[str] = field(default_factory=set)  # models some route lists in full (shared records)
     caller_helpers: set[str] = field(default_factory=set)  # helpers returning the caller or their id
     owner_checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers comparing a record's owner with the caller
@@ -95,8 +96,9 @@ class ProjectView:
             self.fetcher_names.add(key.rsplit(".", 1)[-1])
         for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators"):
             getattr(self, name).update(facts.get(name, {}))
-        for key, items in facts.get("changing_routes", {}).items():
-            self.changing_routes.setdefault(key, []).extend(items)
+        for key, items in facts.get("data_routes", {}).items():
+            self.data_routes.setdefault(key, []).extend(items)
+        self.data_helpers.update(facts.get("data_helpers", {}))
         for key, items in facts.get("includes", {}).items():
             self.includes.setdefault(key, []).extend(items)
         for entry in facts.get("urls", []):

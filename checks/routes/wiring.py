@@ -34,6 +34,12 @@ def _same(a: str, b: str) -> bool:
     return same_object(a, b) or same_object(b, a)
 
 
+def _same_module(a: str, b: str) -> bool:
+    """Module names from the scan root and as written (``srv.urls``, ``project.srv.urls``);
+    not the package re-export rule of :func:`same_object`: ``app.urls`` is not ``app.todo.urls``."""
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
 def router_wiring(view: ProjectView, key: str, depth: int = 0) -> Wiring:
     """Whether the router, blueprint or app ``key`` serves its routes."""
     found = lookup(view.routers, key)
@@ -70,7 +76,7 @@ def _reachable(view: ProjectView) -> frozenset[str] | None:
     roots = view.settings.get("root_urlconf", [])
     entries = [(module, entry) for module, entry in view.urls if not entry.get("flask")]
     modules = {module for module, _ in entries}
-    reach = {m for m in modules if any(_same(m, root) for root in roots)}
+    reach = {m for m in modules if any(_same_module(m, root) for root in roots)}
     if not reach:
         return None
     frontier = list(reach)
@@ -80,7 +86,7 @@ def _reachable(view: ProjectView) -> frozenset[str] | None:
             if module != current or "include" not in entry:
                 continue
             for other in modules - reach:
-                if _same(other, entry["include"]):
+                if _same_module(other, entry["include"]):
                     reach.add(other)
                     frontier.append(other)
     return frozenset(reach)

@@ -7,7 +7,6 @@ findings and fixes. All four share one discovery per document through ``ctx.memo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..context import RuleContext
@@ -18,9 +17,11 @@ from ..routes.analysis import Verdict, app_object, verdicts
 from ..routes.fixes import GuardChoice, choose_guard, guard_edits, guard_imports, ownership_edits, token_edit
 from ..routes.ownership import unchecked_fetches
 from ..routes.tokens import guessable_values
+from ..routes.exposure import exposed_routes
 from ..routes.facts import default_permission_nodes
+from ..routes.stored import CHANGE
 from ..routes.scope import project_view
-from ..routes.view import known_guard, lookup
+from ..routes.view import known_guard
 
 
 def handler_range(ctx: RuleContext, verdict: Verdict) -> Range:
@@ -151,47 +152,29 @@ def _missing_guard_reason(verdict: Verdict, choice: GuardChoice | None) -> str:
 def _app_without_authentication(ctx: RuleContext, results: list[Verdict]) -> Iterator[Finding]:
     """One finding on the app object of an app with no authentication concept at all (no
     login library, guard, hook, middleware or guarded route anywhere), listing the routes,
-    its own or on the routers it includes, that change existing records: the commonest quick
-    API an assistant writes. Its routes are not reported one by one; an app that only serves
-    reads and sign-ups is taken as a public site."""
+    its own or on the routers it includes, that change, add or return stored data: the
+    commonest quick API an assistant writes. Its routes are not reported one by one. Only
+    when some route changes an existing record: an app that only serves reads and sign-ups
+    is taken as a public site, and one over an in-memory list stores nothing."""
     if ctx.memo.get("access.auth_concept") is not False:
         return
     app = app_object(ctx.doc)
     if app is None:
         return
     name = ctx.doc.source_of(app.targets[0]) or "app"
-    # Routes that change existing records, declared here or on the routers the app includes.
-    changing = [_route_text(v) for v in results if not v.public and not v.needs_login and v.route.served is not False and _changes_a_record(v)]
     view = project_view(ctx.doc, ctx.project, ctx.memo)
     app_key = f"{ctx.doc.module_name}.{name}" if ctx.doc.module_name else name
-    for child, items in sorted(view.includes.items()):
-        if any(i["parent"] == app_key for i in items):
-            found = lookup(view.changing_routes, child)
-            module = child.rsplit(".", 2)[-2] if child.count(".") else child
-            # Admin areas are reported route by route (privileged routes without any guard).
-            changing += [f"{route} ({module})" for route in (found[1] if found else []) if not _privileged_words(f"{child} {route}")]
-    if not changing:
-        return  # reads and sign-ups only: a public site by design, as far as the code says
-    listed = ", ".join(f"`{r}`" for r in changing[:6]) + (f" and {len(changing) - 6} more" if len(changing) > 6 else "")
+    # Login and sign-up pages are public by design; unserved or already reported routes are not the app's exposure.
+    left_out = {_route_text(v) for v in results if v.public or v.needs_login or v.route.served is False}
+    exposed = exposed_routes(view, app_key, left_out)
+    if not any(effect == CHANGE for _, effect in exposed):
+        return
+    listed = ", ".join(f"`{r}`" for r, _ in exposed[:6]) + (f" and {len(exposed) - 6} more" if len(exposed) > 6 else "")
     yield ctx.finding(
         app,
-        f"app `{name}` has no authentication at all: no login library, guard, hook or middleware anywhere in it, and anyone can change stored records through {listed}",
+        f"app `{name}` has no authentication at all: no login library, guard, hook or middleware anywhere in it, and anyone can change or read stored records through {listed}",
         confidence=Confidence.MEDIUM,
     )
-
-
-def _changes_a_record(verdict: Verdict) -> bool:
-    """Changes an existing record the request picks: PUT/PATCH/DELETE, or a write to a URL
-    with a parameter (adding records, or a GET that cleans up, is not that)."""
-    effects, route = verdict.effects, verdict.route
-    if not effects.writes or effects.creates_only:
-        return False
-    return bool(route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in route.methods)
-
-
-def _privileged_words(text: str) -> bool:
-    words = re.split(r"[^a-z]+", text.lower())
-    return any(w in ("admin", "debug", "internal") for w in words)
 
 
 def _open_api_default(ctx: RuleContext) -> Iterator[Finding]:
