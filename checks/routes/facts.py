@@ -36,6 +36,9 @@ _ROUTER_TYPES = {
 _APP_TYPES = ("fastapi.FastAPI", "flask.Flask")
 #: Libraries whose import shows the application authenticates its callers.
 LOGIN_LIBRARIES = ("flask_login", "flask_jwt_extended", "flask_httpauth", "django.contrib.auth", "fastapi.security", "starlette.authentication", "rest_framework.permissions")
+#: Libraries that show the app in a desktop window of its own (pywebview, flaskwebgui): the web
+#: server answers that window on the user's machine, not callers on the network.
+LOCAL_WINDOW_LIBRARIES = ("webview", "flaskwebgui")
 #: The hooks key of a hook an extension registers on the app it is given (see _hook_key).
 ANY_APP = "<any app>"
 _MODEL_FIELD_CALLS = ("Column", "mapped_column", "ForeignKey", "relationship", "Field", "ReferenceField")
@@ -56,6 +59,24 @@ def object_key(doc: SourceDoc, expr: ast.AST | None) -> str | None:
         base = object_key(doc, expr.value)
         return f"{base}.{expr.attr}" if base else None
     return None
+
+
+def is_test_module(doc: SourceDoc) -> bool:
+    """Test code, by its file name (``test_*.py``, ``*_test.py``, ``conftest.py``) or by what it
+    is (its folder may be a tests folder for other reasons, such as this project's fixtures): it
+    imports a test framework or test client, or defines ``test_*`` functions."""
+    cached = doc.__dict__.get("_test_module")
+    if cached is None:
+        name = doc.path.replace("\\", "/").rpartition("/")[2]
+        imports = doc.names.imports.values()
+        body = doc.tree.body if doc.tree is not None else []
+        cached = (
+            name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+            or any(i.split(".", 1)[0] in ("pytest", "unittest") or ".testclient" in i for i in imports)
+            or any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name.startswith("test_") for s in body)
+        )
+        doc.__dict__["_test_module"] = cached
+    return cached
 
 
 def _list_keyword(call: ast.Call, name: str) -> list[ast.expr]:
@@ -99,6 +120,8 @@ class _Extractor:
                     self._put("owner_checks", *checker)
         if any(i.startswith(LOGIN_LIBRARIES) for i in self.doc.names.imports.values()):
             self.facts["login_library"] = True
+        if any(i.split(".", 1)[0] in LOCAL_WINDOW_LIBRARIES for i in self.doc.names.imports.values()):
+            self.facts["local_window"] = True
         from ..rules._settings import is_settings_file  # here: importing rules registers them
 
         if is_settings_file(self.doc):
@@ -394,7 +417,7 @@ class _Extractor:
         parent with its prefix and dependencies. A test that includes a router to call it
         serves nothing; an include of a value the walk cannot name (a loop variable, a
         ``getattr``) is recorded as ``includes_unknown``: every router may then be served."""
-        if self._is_test_module():
+        if is_test_module(self.doc):
             return
         if func.attr == "mount":  # app.mount("/api", sub_app) / app.mount(path="/api", app=sub)
             child_expr = call.args[1] if len(call.args) >= 2 else (keyword(call, "app") or ast.Constant(None)).value
@@ -413,20 +436,6 @@ class _Extractor:
             deps = dependency_targets(self.doc, _list_keyword(call, "dependencies"))
             entry = {"parent": parent, "prefix": string_value(prefix_expr) or "", "deps": deps}
             self.facts.setdefault("includes", {}).setdefault(child, []).append(entry)
-
-    def _is_test_module(self) -> bool:
-        """Test code, by what it is (the path may sit in a tests folder for other reasons):
-        it imports a test framework or test client, or defines ``test_*`` functions."""
-        cached = self.__dict__.get("_test_module")
-        if cached is None:
-            imports = self.doc.names.imports.values()
-            tree = self.doc.tree
-            assert tree is not None
-            cached = any(i.split(".", 1)[0] in ("pytest", "unittest") or i.endswith(".testclient.TestClient") or i.endswith(".testclient") for i in imports) or any(
-                isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name.startswith("test_") for s in tree.body
-            )
-            self.__dict__["_test_module"] = cached
-        return cached
 
     def _static_key(self, expr: ast.expr) -> str | None:
         """The project-wide name of an included router when the code names it statically: an

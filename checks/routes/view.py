@@ -57,6 +57,7 @@ class ProjectView:
     owner_check_names: set[str] = field(default_factory=set)  # their last name segments
     caller_helper_names: set[str] = field(default_factory=set)  # their last name segments
     login_library: bool = False  # a module of the app imports a login library
+    local_window: bool = False  # the app runs in a desktop window of its own (see facts.LOCAL_WINDOW_LIBRARIES)
     includes_unknown: bool = False  # some include names its router dynamically (a loop variable)
 
     @property
@@ -82,6 +83,7 @@ class ProjectView:
         self.listed_models.update(facts.get("listed_models", ()))
         self.login_library = self.login_library or bool(facts.get("login_library"))
         self.includes_unknown = self.includes_unknown or bool(facts.get("includes_unknown"))
+        self.local_window = self.local_window or bool(facts.get("local_window"))
         for key in facts.get("caller_helpers", ()):
             self.caller_helpers.add(key)
             self.caller_helper_names.add(key.rsplit(".", 1)[-1])

@@ -18,7 +18,7 @@ from ..routes.fixes import GuardChoice, choose_guard, guard_edits, guard_imports
 from ..routes.ownership import unchecked_fetches
 from ..routes.tokens import guessable_values
 from ..routes.exposure import exposed_routes
-from ..routes.facts import default_permission_nodes
+from ..routes.facts import default_permission_nodes, is_test_module
 from ..routes.stored import CHANGE
 from ..routes.scope import project_view
 from ..routes.view import known_guard
@@ -155,14 +155,18 @@ def _app_without_authentication(ctx: RuleContext, results: list[Verdict]) -> Ite
     its own or on the routers it includes, that change, add or return stored data: the
     commonest quick API an assistant writes. Its routes are not reported one by one. Only
     when some route changes an existing record: an app that only serves reads and sign-ups
-    is taken as a public site, and one over an in-memory list stores nothing."""
+    is taken as a public site, and one over an in-memory list stores nothing. Not for an app
+    shown in a desktop window of its own (its server answers only that window) nor in test
+    code."""
     if ctx.memo.get("access.auth_concept") is not False:
         return
     app = app_object(ctx.doc)
-    if app is None:
+    if app is None or is_test_module(ctx.doc):
         return
     name = ctx.doc.source_of(app.targets[0]) or "app"
     view = project_view(ctx.doc, ctx.project, ctx.memo)
+    if view.local_window:
+        return
     app_key = f"{ctx.doc.module_name}.{name}" if ctx.doc.module_name else name
     # Login and sign-up pages are public by design; unserved or already reported routes are not the app's exposure.
     left_out = {_route_text(v) for v in results if v.public or v.needs_login or v.route.served is False}
