@@ -57,7 +57,7 @@ def index_project(path: Path, config: Config, skipped: list[NotAnalysed] | None 
             skipped.append(text)
             continue
         try:
-            doc = SourceDoc(text, relative(file, root), "python", module_name_for(file, root))
+            doc = SourceDoc(text, relative(file, root), "python", module_name_for(file, root), root=root)
         except Exception as exc:  # the parser gave up on this file; the others still report
             skipped.append(NotAnalysed(str(file), f"cannot parse: {exc}"))
             continue

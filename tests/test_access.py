@@ -275,3 +275,22 @@ def test_routes_command_says_which_routes_are_not_served(capsys) -> None:
     assert routes[("site/blog/views.py", "delete_item")]["url"] == "/blog/<int:pk>/delete/"
     assert main(["routes", str(root)]) == 0
     assert "  not served: the router `router` is not passed to include_router" in capsys.readouterr().out
+
+
+def test_connexion_routes_come_from_the_spec_operation_ids(capsys) -> None:
+    from codeward.server.cli import main
+
+    root = FIXTURES / "projects" / "access_connexion"
+    assert main(["routes", str(root), "--format", "json"]) == 0
+    routes = {(r["path"].rsplit("access_connexion/", 1)[-1], " ".join(r["methods"]), r["url"]): r for r in json.loads(capsys.readouterr().out)}
+    assert set(routes) == {
+        ("open_api/handlers/policies.py", "GET", "/policies"),
+        ("open_api/handlers/policies.py", "DELETE", "/policies/{name}"),
+        ("secured/handlers/policies.py", "GET", "/policies"),
+        ("secured/handlers/policies.py", "DELETE", "/policies/{name}"),
+    }
+    assert all(r["framework"] == "connexion" for r in routes.values())
+    # The spec-wide bearer requirement applies; `security: []` opts the list out.
+    assert routes[("secured/handlers/policies.py", "DELETE", "/policies/{name}")]["authentication"] == "checked: OpenAPI security requirement (login, spec)"
+    assert routes[("secured/handlers/policies.py", "GET", "/policies")]["authentication"].startswith("none: ")
+    assert routes[("open_api/handlers/policies.py", "DELETE", "/policies/{name}")]["authentication"].startswith("none: ")

@@ -287,8 +287,12 @@ class _Discovery:
         if not urls and is_view_class and self.imports_django and any("view" in entry for _, entry in self.view.urls):
             return  # the app's URL confs wire other views, not this one: it is not reachable
         flask_rule = next((entry for _, entry in urls if entry.get("flask")), None)
-        if flask_rule is not None:  # add_url_rule in another module (facts._imported_view_rule)
-            self._route_for(node, "flask", flask_rule["url"], tuple(flask_rule["methods"]) or ("GET",), None)
+        if flask_rule is not None:  # add_url_rule or an OpenAPI operation in another module (facts)
+            rules = [entry for _, entry in urls if entry.get("flask")]
+            methods = tuple(dict.fromkeys(m for entry in rules for m in entry["methods"])) or ("GET",)
+            route = self._route_for(node, flask_rule.get("framework", "flask"), flask_rule["url"], methods, None)
+            if all(entry.get("security") for entry in rules) and any("security" in entry for entry in rules):
+                route.guards.append(Guard("OpenAPI security requirement", "login", "spec"))
             return
         url = self._django_url(urls) if urls else ""
         if urls:

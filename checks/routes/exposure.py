@@ -15,6 +15,7 @@ import re
 
 from .stored import ADD, CHANGE, READ, stronger
 from .view import ProjectView, lookup, same_object
+from .wiring import urlconf_views
 
 _MAX_DEPTH = 6
 _PRIVILEGED = ("admin", "debug", "internal")
@@ -51,6 +52,34 @@ def exposed_routes(view: ProjectView, app_key: str, public: set[str]) -> list[tu
             if effect is None or shown in public or text in public or _privileged(f"{key} {url}"):
                 continue
             found[shown] = stronger(found.get(shown), effect) or effect
+    order = {CHANGE: 0, ADD: 1, READ: 2}
+    return sorted(found.items(), key=lambda item: order[item[1]])
+
+
+def urlconf_exposed(view: ProjectView, root: str) -> list[tuple[str, str]]:
+    """``(route, effect)`` for the views the Django root URL conf ``root`` serves that change,
+    add or read stored data (class views by their generic bases and handlers, function views
+    by their own data calls), changes first."""
+    found: dict[str, str] = {}
+    for url, name in urlconf_views(view, root):
+        effect = _helper_effect(view, name)
+        if effect is not None and not _privileged(url):
+            found[url] = stronger(found.get(url), effect) or effect
+    order = {CHANGE: 0, ADD: 1, READ: 2}
+    return sorted(found.items(), key=lambda item: order[item[1]])
+
+
+def spec_exposed(view: ProjectView, module: str) -> list[tuple[str, str]]:
+    """``(route, effect)`` for the OpenAPI operations the connexion app of ``module`` serves
+    without a security requirement that change, add or read stored data, changes first."""
+    found: dict[str, str] = {}
+    for owner, entry in view.urls:
+        if owner != module or entry.get("framework") != "connexion" or entry.get("security"):
+            continue
+        effect = _helper_effect(view, entry["view"])
+        text = f"{'/'.join(entry['methods'])} {entry['url']}"
+        if effect is not None and not _privileged(entry["url"]):
+            found[text] = stronger(found.get(text), effect) or effect
     order = {CHANGE: 0, ADD: 1, READ: 2}
     return sorted(found.items(), key=lambda item: order[item[1]])
 

@@ -240,6 +240,12 @@ class _Extractor:
         methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for method in methods.values():
             self._record_data_helper(self._qual(f"{cls.name}.{method.name}"), method)
+        if any(b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin")) for b in bases):
+            from .stored import view_class_effect
+
+            effect = view_class_effect(self.doc, cls, self.knowledge)
+            if effect:
+                self._put("data_helpers", self._qual(cls.name), effect)
         for stmt in cls.body:
             target = value = None
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
@@ -406,6 +412,15 @@ class _Extractor:
                     self._put("hooks", key, kind)
         elif func.attr == "add_url_rule" and call.args:
             self._imported_view_rule(call)
+        elif func.attr == "add_api" and (call.args or call.keywords):
+            from .openapi import spec_routes
+
+            found = spec_routes(self.doc, call)
+            if found is not None:
+                self.facts.setdefault("urls", []).extend(found[0])
+                if found[1]:  # the spec declares security schemes: the app knows its callers
+                    self.facts["login_library"] = True
+                self.facts.setdefault("spec_apps", []).append(call.lineno)
         elif func.attr == "register" and len(call.args) >= 2:
             prefix = string_value(call.args[0])
             view = self.doc.resolve(call.args[1]) or dotted(call.args[1])

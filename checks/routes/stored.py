@@ -72,3 +72,27 @@ def data_effect(doc: SourceDoc, func: ast.AST, knowledge: Knowledge) -> tuple[st
             if resolved and "()" not in resolved and resolved not in calls:
                 calls.append(resolved)
     return effect, calls
+
+
+#: Generic view bases and mixins by what their actions do to the model's records.
+_VIEW_BASE_EFFECTS = {
+    "ModelViewSet": CHANGE, "UpdateModelMixin": CHANGE, "DestroyModelMixin": CHANGE, "UpdateAPIView": CHANGE,
+    "DestroyAPIView": CHANGE, "RetrieveUpdateAPIView": CHANGE, "RetrieveDestroyAPIView": CHANGE,
+    "RetrieveUpdateDestroyAPIView": CHANGE, "UpdateView": CHANGE, "DeleteView": CHANGE,
+    "CreateModelMixin": ADD, "CreateAPIView": ADD, "ListCreateAPIView": ADD, "CreateView": ADD,
+    "ReadOnlyModelViewSet": READ, "ListModelMixin": READ, "RetrieveModelMixin": READ, "ListAPIView": READ,
+    "RetrieveAPIView": READ, "ListView": READ, "DetailView": READ,
+}
+_HANDLER_METHODS = ("get", "post", "put", "patch", "delete", "list", "create", "retrieve", "update", "partial_update", "destroy")
+
+
+def view_class_effect(doc: SourceDoc, cls: ast.ClassDef, knowledge: Knowledge) -> str | None:
+    """What a Django/DRF class view does to stored data: from its generic bases and mixins
+    (a ``ModelViewSet`` changes records), and from its handler methods' own data calls."""
+    effect: str | None = None
+    for base in cls.bases:
+        effect = stronger(effect, _VIEW_BASE_EFFECTS.get((dotted(base) or "").rsplit(".", 1)[-1]))
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in _HANDLER_METHODS:
+            effect = stronger(effect, data_effect(doc, stmt, knowledge)[0])
+    return effect

@@ -109,3 +109,27 @@ def urlconf_wiring(view: ProjectView, urls: list[tuple[str, dict[str, Any]]]) ->
 def wires_django_views(view: ProjectView) -> bool:
     """Whether the tree's URL confs name views: a view none of them names has no URL."""
     return any("view" in entry and not entry.get("flask") for _, entry in view.urls)
+
+
+def urlconf_views(view: ProjectView, root: str) -> list[tuple[str, str]]:
+    """``(URL, view name)`` of every view the URL conf ``root`` serves, through ``include()``
+    of other URL confs and of DRF routers registered in the same module."""
+    entries = [(module, entry) for module, entry in view.urls if not entry.get("flask")]
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    frontier = [(module, "") for module in {m for m, _ in entries} if _same_module(module, root)]
+    while frontier:
+        current, prefix = frontier.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        mine = [entry for module, entry in entries if module == current]
+        for entry in mine:
+            url = prefix + entry["url"].lstrip("^").rstrip("$")
+            if "include" in entry:
+                frontier += [(m, url) for m in {m for m, _ in entries} if _same_module(m, entry["include"])]
+            elif "include_router" in entry:
+                found += [(url + other["url"], other["view"]) for other in mine if other.get("viewset") and other.get("router") == entry["include_router"]]
+            elif "view" in entry and not entry.get("viewset"):
+                found.append((url, entry["view"]))
+    return [("/" + url.lstrip("/"), name) for url, name in found]

@@ -7,6 +7,7 @@ findings and fixes. All four share one discovery per document through ``ctx.memo
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from ..context import RuleContext
@@ -17,11 +18,11 @@ from ..routes.analysis import Verdict, app_object, verdicts
 from ..routes.fixes import GuardChoice, choose_guard, guard_edits, guard_imports, ownership_edits, token_edit
 from ..routes.ownership import unchecked_fetches
 from ..routes.tokens import guessable_values
-from ..routes.exposure import exposed_routes
-from ..routes.facts import default_permission_nodes, is_test_module
+from ..routes.exposure import exposed_routes, spec_exposed, urlconf_exposed
+from ..routes.facts import access_facts, default_permission_nodes, is_test_module
 from ..routes.stored import CHANGE
 from ..routes.scope import project_view
-from ..routes.view import known_guard
+from ..routes.view import ProjectView, known_guard
 
 
 def handler_range(ctx: RuleContext, verdict: Verdict) -> Range:
@@ -158,27 +159,54 @@ def _app_without_authentication(ctx: RuleContext, results: list[Verdict]) -> Ite
     is taken as a public site, and one over an in-memory list stores nothing. Not for an app
     shown in a desktop window of its own (its server answers only that window) nor in test
     code."""
-    if ctx.memo.get("access.auth_concept") is not False:
+    if ctx.memo.get("access.auth_concept") is not False or is_test_module(ctx.doc):
         return
-    app = app_object(ctx.doc)
-    if app is None or is_test_module(ctx.doc):
-        return
-    name = ctx.doc.source_of(app.targets[0]) or "app"
     view = project_view(ctx.doc, ctx.project, ctx.memo)
     if view.local_window:
         return
-    app_key = f"{ctx.doc.module_name}.{name}" if ctx.doc.module_name else name
-    # Login and sign-up pages are public by design; unserved or already reported routes are not the app's exposure.
-    left_out = {_route_text(v) for v in results if v.public or v.needs_login or v.route.served is False}
-    exposed = exposed_routes(view, app_key, left_out)
+    app = app_object(ctx.doc)
+    if app is not None:
+        name = ctx.doc.source_of(app.targets[0]) or "app"
+        app_key = f"{ctx.doc.module_name}.{name}" if ctx.doc.module_name else name
+        # Login and sign-up pages are public by design; unserved or already reported routes are not the app's exposure.
+        left_out = {_route_text(v) for v in results if v.public or v.needs_login or v.route.served is False}
+        anchor, what, exposed = app, f"app `{name}`", exposed_routes(view, app_key, left_out)
+    elif (spec := _spec_call(ctx)) is not None:
+        anchor, what, exposed = spec, "the OpenAPI app", spec_exposed(view, ctx.doc.module_name)
+    else:
+        found = _root_urlpatterns(ctx, view)
+        if found is None:
+            return
+        urls = urlconf_exposed(view, ctx.doc.module_name)
+        anchor, what, exposed = found[0], f"the root URL conf `{found[1]}`", [(f"{url} ({effect})", effect) for url, effect in urls]
     if not any(effect == CHANGE for _, effect in exposed):
         return
     listed = ", ".join(f"`{r}`" for r, _ in exposed[:6]) + (f" and {len(exposed) - 6} more" if len(exposed) > 6 else "")
     yield ctx.finding(
-        app,
-        f"app `{name}` has no authentication at all: no login library, guard, hook or middleware anywhere in it, and anyone can change or read stored records through {listed}",
+        anchor,
+        f"{what} has no authentication at all: no login library, guard, permission class, hook or middleware anywhere in the app, and anyone can change or read stored records through {listed}",
         confidence=Confidence.MEDIUM,
     )
+
+
+def _spec_call(ctx: RuleContext) -> ast.Call | None:
+    """The ``add_api(spec)`` call of a connexion app whose spec was read (see routes/openapi.py)."""
+    lines = access_facts(ctx.doc).get("spec_apps", [])
+    for node in ctx.doc.nodes_depth_first if lines else []:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_api" and node.lineno in lines:
+            return node
+    return None
+
+
+def _root_urlpatterns(ctx: RuleContext, view: ProjectView) -> tuple[ast.stmt, str] | None:
+    """The ``urlpatterns`` assignment of this module and its ``ROOT_URLCONF`` name, when it is
+    the root URL conf."""
+    module = ctx.doc.module_name
+    root = next((r for r in view.settings.get("root_urlconf", []) if module and (r == module or module.endswith("." + r))), None)
+    if ctx.doc.tree is None or root is None:
+        return None
+    node = next((s for s in ctx.doc.tree.body if isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in s.targets)), None)
+    return (node, root) if node is not None else None
 
 
 def _open_api_default(ctx: RuleContext) -> Iterator[Finding]:
