@@ -472,6 +472,10 @@ class _Discovery:
                 hook = lookup(self.view.hooks, key)
                 if hook is not None:
                     route.guards.append(Guard(f"before_request hook on {key.rsplit('.', 1)[-1]}", hook[1], "hook"))
+                for name in (lookup(self.view.middleware, key) or ("", []))[1]:
+                    enforced = lookup(self.view.auth_middleware, name)
+                    if enforced is not None:
+                        route.guards.append(Guard(f"{name.rsplit('.', 1)[-1]} middleware on {key.rsplit('.', 1)[-1]}", enforced[1], "middleware"))
                 for include in includes_of(self.view, key):
                     for target in include["deps"]:
                         self._add_resolved(route, target, "router")

@@ -240,6 +240,8 @@ class _Extractor:
         methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for method in methods.values():
             self._record_data_helper(self._qual(f"{cls.name}.{method.name}"), method)
+        if any(b.rsplit(".", 1)[-1].endswith(("Middleware", "Backend")) for b in bases) or "__call__" in methods:
+            self._auth_middleware(cls, methods)
         if any(b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin")) for b in bases):
             from .stored import view_class_effect
 
@@ -308,6 +310,10 @@ class _Extractor:
             deps = dependency_targets(self.doc, _list_keyword(value, "dependencies"))
             app = resolved.removesuffix("()") in _APP_TYPES
             self._put("routers", self._qual(name), {"framework": framework, "prefix": prefix or "", "deps": deps, "app": app})
+            for item in _list_keyword(value, "middleware"):  # FastAPI(middleware=[Middleware(Auth, backend=B())])
+                for entry in item.elts if isinstance(item, (ast.List, ast.Tuple)) else []:
+                    if isinstance(entry, ast.Call) and entry.args:
+                        self._middleware(self._qual(name), entry.args[0], entry)
             return
         for row in self.knowledge.rows("access_guards"):
             if row["path"].endswith("()") and resolved == row["path"]:
@@ -412,6 +418,10 @@ class _Extractor:
                     self._put("hooks", key, kind)
         elif func.attr == "add_url_rule" and call.args:
             self._imported_view_rule(call)
+        elif func.attr == "add_middleware" and call.args:
+            key = object_key(self.doc, func.value)
+            if key:
+                self._middleware(key, call.args[0], call)
         elif func.attr == "add_api" and (call.args or call.keywords):
             from .openapi import spec_routes
 
@@ -426,6 +436,29 @@ class _Extractor:
             view = self.doc.resolve(call.args[1]) or dotted(call.args[1])
             if prefix is not None and view:
                 self.facts.setdefault("urls", []).append({"url": prefix.strip("^$"), "view": view, "viewset": True, "router": dotted(func.value) or ""})
+
+    def _middleware(self, app: str, cls: ast.expr, call: ast.Call) -> None:
+        """``middleware``: per app, the middleware classes it runs, or for Starlette's
+        ``AuthenticationMiddleware`` the backend that decides (whether a class rejects
+        requests is known where it is defined: ``auth_middleware``)."""
+        backend = keyword(call, "backend")
+        target = backend.value if backend is not None and (dotted(cls) or "").endswith("AuthenticationMiddleware") else cls
+        if isinstance(target, ast.Call):
+            target = target.func
+        name = self.doc.resolve(target) or dotted(target)
+        if name:
+            self.facts.setdefault("middleware", {}).setdefault(app, []).append(name.removesuffix("()"))
+
+    def _auth_middleware(self, cls: ast.ClassDef, methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]) -> None:
+        """A middleware class or authentication backend that rejects requests without a valid
+        credential: its ``authenticate`` (a Starlette backend raising ``AuthenticationError``),
+        ``dispatch`` or ``__call__`` refuses with 401/403."""
+        for name in ("authenticate", "dispatch", "__call__"):
+            method = methods.get(name)
+            kind = enforcement(method, self.knowledge) if method is not None else None
+            if kind:
+                self._put("auth_middleware", self._qual(cls.name), kind)
+                return
 
     def _include(self, call: ast.Call, func: ast.Attribute) -> None:
         """``include_router``/``register_blueprint``/``mount``: the child is served under the

@@ -57,6 +57,8 @@ class ProjectView:
     owner_check_names: set[str] = field(default_factory=set)  # their last name segments
     caller_helper_names: set[str] = field(default_factory=set)  # their last name segments
     login_library: bool = False  # a module of the app imports a login library
+    middleware: dict[str, list[str]] = field(default_factory=dict)  # app -> middleware classes or auth backends
+    auth_middleware: dict[str, str] = field(default_factory=dict)  # middleware or backend class -> kind it enforces
     local_window: bool = False  # the app runs in a desktop window of its own (see facts.LOCAL_WINDOW_LIBRARIES)
     includes_unknown: bool = False  # some include names its router dynamically (a loop variable)
 
@@ -96,7 +98,9 @@ class ProjectView:
         for key, value in facts.get("fetchers", {}).items():
             self.fetchers[key] = value
             self.fetcher_names.add(key.rsplit(".", 1)[-1])
-        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators"):
+        for key, items in facts.get("middleware", {}).items():
+            self.middleware.setdefault(key, []).extend(items)
+        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "auth_middleware"):
             getattr(self, name).update(facts.get(name, {}))
         for key, items in facts.get("data_routes", {}).items():
             self.data_routes.setdefault(key, []).extend(items)
