@@ -190,8 +190,14 @@ class _Extractor:
 
     def _record_data_helper(self, qual: str, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """``data_helpers``: functions and methods that run a data call themselves
-        (``BookingDB.get_all`` running ``SELECT``), with what they do to the data."""
+        (``BookingDB.get_all`` running ``SELECT``), with what they do to the data. Not view
+        functions taking the request: their bodies are edited all the time, and facts that
+        change with every such edit would make the editor re-check the whole app."""
         from .stored import data_effect
+
+        params = [a.arg for a in [*func.args.posonlyargs, *func.args.args] if a.arg not in ("self", "cls")]
+        if params[:1] in (["request"], ["req"]):
+            return
 
         effect, _ = data_effect(self.doc, func, self.knowledge)
         if effect:
