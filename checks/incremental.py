@@ -134,6 +134,8 @@ class IncrementalAnalyser:
 
     def __init__(self) -> None:
         self._state: _State | None = None
+        #: The last re-check's copy (its text) → its position-free project facts.
+        self._facts_seen: dict[str, Any] = {}
 
     def analyse(
         self,
@@ -160,6 +162,7 @@ class IncrementalAnalyser:
                 return fast
         doc = SourceDoc(text, path, "python", module, root, interpreter)
         memo: dict[str, object] = {}
+        self._facts_seen = {}
         analysis = analyze(doc, config, project, relative, cancelled=cancelled, memo=memo)
         if doc.tree is not None and analysis.not_analysed is None and not analysis.failures:
             chunks = chunks_of(doc.tree, lines, 0, len(lines))
@@ -207,10 +210,10 @@ class IncrementalAnalyser:
         if routes & recheck:  # a module's routes are judged together ("the other routes here...")
             recheck = _connected(chunks, recheck | routes)
         context = _context(chunks, recheck)
-        if not _facts_unchanged(state, lines, chunks, first, last, len(new_chunks), path, module, root):
+        kept = recheck | context
+        doc = SourceDoc(_only(lines, [chunks[i] for i in sorted(kept)]), path, "python", module, root, interpreter)
+        if not self._facts_unchanged(state, doc, kept, first, last, len(new_chunks)):
             return None
-        reduced = _only(lines, [chunks[i] for i in recheck | context])
-        doc = SourceDoc(reduced, path, "python", module, root, interpreter)
         owners = _owners(chunks, recheck, bool(statement_words))
         memo: dict[str, object] = {}
         if {line for line in doc.broken_lines if _chunk_at(chunks, line) in owners} != region_broken:
@@ -228,6 +231,25 @@ class IncrementalAnalyser:
         self._state = _State(lines, chunks, findings, state.key, state.routes)
         return Outcome(Analysis(findings=findings), None, incremental=True)
 
+
+    def _facts_unchanged(self, state: _State, doc: SourceDoc, kept: set[int], first: int, last: int, new_count: int) -> bool:
+        """Whether the module's project facts, positions aside, survive the edit.
+
+        Both sides are extracted from the same chunks: the new side from ``doc``, the copy the
+        re-check analyses (one parse; the analysis reuses its tree and access facts), the old
+        side from the previous text blanked the same way. Typing stays in one place, so the
+        old side is usually the previous keystroke's new side, kept instead of extracted again.
+        """
+        shift = (last + 1 - first) - new_count  # new chunk index + shift = old index, after the edit
+        old_chunks = [state.chunks[i if i < first else i + shift] for i in kept if not first <= i < first + new_count]
+        old_chunks += state.chunks[first : last + 1]
+        old_text = _only(state.lines, sorted(old_chunks, key=lambda c: c.start))
+        before = self._facts_seen.get(old_text)
+        if before is None:
+            before = without_positions(extract_facts(SourceDoc(old_text, doc.path, "python", doc.module_name, doc.root)))
+        after = without_positions(extract_facts(doc))
+        self._facts_seen = {doc.text: after}
+        return before == after
 
 def _lone_carriage_return(lines: list[str]) -> bool:
     return any("\r" in line[:-1] for line in lines)
@@ -395,26 +417,6 @@ def _owners(chunks: list[Chunk], recheck: set[int], statements_changed: bool) ->
 def _chunk_at(chunks: list[Chunk], line: int) -> int:
     """Index of the chunk holding ``line`` (chunks are in order and cover every line)."""
     return max(bisect.bisect_right(chunks, line, key=lambda chunk: chunk.start) - 1, 0)
-
-
-def _facts_unchanged(
-    state: _State, lines: list[str], chunks: list[Chunk], first: int, last: int, new_count: int,
-    path: str, module: str, root: Any,
-) -> bool:
-    """Whether the module's project facts, positions aside, survive the edit.
-
-    Both sides are computed on the module-level statements plus the edited chunks (old and
-    new versions), so the comparison costs a small fraction of a full extraction.
-    """
-    def kept(all_chunks: list[Chunk], start: int, stop: int) -> list[Chunk]:
-        outside = [c for c in all_chunks[:start] + all_chunks[stop:] if c.name is None and c.statement]
-        return all_chunks[start:stop] + outside
-
-    facts = []
-    for source, keep in ((lines, kept(chunks, first, first + new_count)), (state.lines, kept(state.chunks, first, last + 1))):
-        text = _only(source, keep)
-        facts.append(without_positions(extract_facts(SourceDoc(text, path, "python", module, root))))
-    return facts[0] == facts[1]
 
 
 def _only(lines: list[str], kept: list[Chunk]) -> str:

@@ -131,3 +131,21 @@ def test_a_decorator_that_stops_authenticating_re_analyses_the_routes(project: P
     assert "app/views.py" in analysed
     assert any(f[0] == "CW301" and f[1] == "app/views.py" for f in json.loads(report))
     assert report == _cold_report(project)
+
+
+def test_facts_say_nothing_about_positions_outside_positions() -> None:
+    """Facts without their Range/Position values must not change when lines move: a line
+    number written into a fact's text (a message "(line 69)") made every insertion above it
+    a change of meaning, re-analysing the whole project and ending the editor's fast path."""
+    from codeward.checks.project import canonical, extract_facts, without_positions
+    from codeward.checks.source import SourceDoc
+
+    projects = Path(__file__).parent / "fixtures" / "projects"
+    checked = 0
+    for path in sorted(projects.rglob("*.py")):
+        text = path.read_text("utf-8")
+        facts = extract_facts(SourceDoc(text, "m.py", "python", "m"))
+        moved = extract_facts(SourceDoc("# moved\n" + text, "m.py", "python", "m"))
+        assert canonical(without_positions(facts)) == canonical(without_positions(moved)), path
+        checked += bool(facts)
+    assert checked > 50

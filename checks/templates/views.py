@@ -16,7 +16,7 @@ import ast
 from dataclasses import dataclass
 
 from ..knowledge import Row, declare_section, load
-from ..model import Range
+from ..model import Position, Range
 from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
@@ -53,13 +53,22 @@ class Passed:
     """A context value carrying user data: its name and where the data came from."""
 
     name: str
-    origin: str  # "user input from `request.args` (line 12)"
+    #: Where the data came from without its position ("user input from `request.args`"): a
+    #: fact must not change when lines move (the scan's cache and the editor compare facts
+    #: without positions).
+    what: str
     stored: bool
     #: The model class stored data was read from, when the query names it (``Post``).
     model: str | None = None
     #: The value is a record (built, fetched or updated by the view) that user data reached
     #: through some of its fields: only those fields are user text.
     record: bool = False
+    at: Position | None = None
+
+    @property
+    def origin(self) -> str:
+        """``what`` and its line: "user input from `request.args` (line 12)"."""
+        return f"{self.what} (line {self.at.line + 1})" if self.at is not None else self.what
 
 
 @dataclass(frozen=True)
@@ -140,7 +149,7 @@ def _render_fact(doc: SourceDoc, call: _Call, watched: dict[int, frozenset[Label
             bound = call.bindings.get(name)
             record = bound is not None and _is_record(bound, watched)
             model = _record_class(bound) if record else stored.model_of(first.origin.what) if first.origin.stored else None
-            tainted.append(Passed(name, _describe(first), first.origin.stored, model, record))
+            tainted.append(Passed(name, _describe(first), first.origin.stored, model, record, first.origin.range.start))
         elif seen and all(_escaped(label) for label in seen):
             escaped.add(name)
     return RenderFact(call.templates, doc.range_of(call.node), call.function, tuple(sorted(call.values)),
@@ -182,12 +191,11 @@ def _escaped(label: Label) -> bool:
 
 def _describe(label: Label) -> str:
     origin = label.origin
-    line = origin.range.start.line + 1
     if origin.stored:
-        return f"stored data from `{origin.what}` (line {line})"
+        return f"stored data from `{origin.what}`"
     if origin.kind == "source":
-        return f"user input from `{origin.what}` (line {line})"
-    return f"route parameter `{origin.name}` (line {line})"
+        return f"user input from `{origin.what}`"
+    return f"route parameter `{origin.name}`"
 
 
 def _rows() -> list[Row]:
