@@ -109,21 +109,28 @@ def _dynamic(expression: ast.expr) -> bool:
 def _getattr_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str] | None:
     """A module ``__getattr__`` that answers a fixed set of names (deprecation shims:
     ``if name == "escape": ...``) and raises ``AttributeError`` for the rest adds those
-    names; any other ``__getattr__`` makes the module's names unknowable."""
+    names; any other ``__getattr__`` (a table lookup, an import by name) makes the module's
+    names unknowable."""
     last = function.body[-1] if function.body else None
-    raises = isinstance(last, ast.Raise) and "AttributeError" in ast.dump(last)
-    if not raises:
+    if not (isinstance(last, ast.Raise) and "AttributeError" in ast.dump(last)) or not function.args.args:
         return None
+    parameter = function.args.args[0].arg
+    parents = {id(child): node for node in ast.walk(function) for child in ast.iter_child_nodes(node)}
+    in_raise = {id(node) for node in ast.walk(last)}
     names: set[str] = set()
     for node in ast.walk(function):
-        if isinstance(node, ast.Compare):
-            for op, operand in zip(node.ops, node.comparators):
-                if isinstance(operand, ast.Constant) and isinstance(operand.value, str):
-                    names.add(operand.value)
-                elif isinstance(operand, (ast.Tuple, ast.List, ast.Set)):
-                    names |= {e.value for e in operand.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
-                elif isinstance(op, (ast.In, ast.NotIn)):
-                    return None  # `name in _DEPRECATED` (a table elsewhere): not followed
+        if not (isinstance(node, ast.Name) and node.id == parameter) or id(node) in in_raise:
+            continue
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.FormattedValue):
+            continue  # only printed in a message
+        if not isinstance(parent, ast.Compare) or parent.left is not node:
+            return None
+        for operand in parent.comparators:
+            literals = operand.elts if isinstance(operand, (ast.Tuple, ast.List, ast.Set)) else [operand]
+            if not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in literals):
+                return None
+            names |= {e.value for e in literals}  # type: ignore[union-attr]
     return names
 
 
@@ -152,7 +159,7 @@ def _submodules(package: Path) -> set[str]:
     found = set()
     for entry in entries:
         stem = entry.name.split(".", 1)[0]
-        if not stem.isidentifier():
+        if not stem.isidentifier() or stem == "__init__":
             continue
         if entry.is_dir() and (entry / "__init__.py").is_file():
             found.add(stem)
