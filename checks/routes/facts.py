@@ -19,7 +19,7 @@ from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import body_guard, enforcement
-from .dependencies import dependency_targets, parameter_dependencies
+from .dependencies import dependency_parameters, dependency_targets, parameter_dependencies
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller
 from .nodes import all_nodes
 from .owner_helpers import owner_check_fact
@@ -204,33 +204,37 @@ class _Extractor:
             self._put("data_helpers", qual, effect)
 
     def _record_listed_models(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        """``listed_models``: models a route lists in full (``Code.query.order_by(...).all()``,
-        also through a local ``query = Code.query`` narrowed by optional filters, or
-        ``.paginate()``, ``Model.objects.all()``) with no filter tying them to the caller: the
-        app shows every user all of them, so they are shared records, not private ones."""
+        """``listed_models``: models a route any logged-in user may call lists in full
+        (``Code.query.order_by(...).all()``, ``.paginate()``, ``Model.objects.all()``,
+        ``db.session.scalars(select(Code)).all()``, ``return Post.select()``, also through
+        locals: ``stmt = select(Code)``, ``result = session.execute(stmt)``) with no filter
+        tying them to the caller: the app shows every user all of them, so they are shared
+        records, not private ones. A route protected only by a dependency or decorator whose
+        definition is in another module records its models under ``listed_models_if`` with
+        those guards' names; the route analysis decides once the project is known."""
         kinds = {self._decorated_guard_row(d) for d in func.decorator_list}
-        if "login" not in kinds or "admin" in kinds or body_guard(func, self.knowledge) == "admin":
-            return  # only a route any logged-in user may call shows that every user sees them all
-        nodes = list(ast.walk(func))
-        if any(isinstance(n, ast.Call) and any(is_caller(a, frozenset()) for a in [*n.args, *(k.value for k in n.keywords)]) for n in nodes):
-            return  # some query of the route is tied to the caller
-        roots: dict[str, str] = {}  # local -> model (query = Code.query)
-        for node in nodes:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                model = _query_root(node.value)
-                if model:
-                    roots.setdefault(node.targets[0].id, model)
-        listed = self.facts.setdefault("listed_models", [])
-        for node in nodes:
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("all", "paginate"):
-                base = node.func.value
-                while isinstance(base, (ast.Call, ast.Attribute)) and not _query_root(base):
-                    base = base.func if isinstance(base, ast.Call) else base.value
-                model = _query_root(base) or (roots.get(base.id) if isinstance(base, ast.Name) else None)
-                if model and model not in listed:
-                    listed.append(model)
-        if not listed:
-            self.facts.pop("listed_models")
+        body = body_guard(func, self.knowledge)
+        if "admin" in kinds or body == "admin":
+            return  # a staff page listing everything says nothing about what users see
+        candidates: list[str] = []
+        if "login" not in kinds and body != "login":
+            deps = dependency_parameters(self.doc, func)
+            decorators = [d.func if isinstance(d, ast.Call) else d for d in func.decorator_list if not self._is_route_decorator(d)]
+            candidates = [t for _, t, _ in deps] + [self.doc.resolve(d) or dotted(d) or "" for d in decorators]
+            candidates = [c for c in candidates if c]
+            if not candidates:
+                return  # only a route any logged-in user may call shows that every user sees them all
+        callers = frozenset(name for name, _, _ in dependency_parameters(self.doc, func))
+        models = _listed_models(func, callers)
+        if not models:
+            return
+        if candidates:
+            pending = self.facts.setdefault("listed_models_if", {})
+            for model in models:
+                pending.setdefault(model, []).extend(c for c in candidates if c not in pending.get(model, ()))
+        else:
+            listed = self.facts.setdefault("listed_models", [])
+            listed.extend(m for m in models if m not in listed)
 
     def _is_route_decorator(self, deco: ast.expr) -> bool:
         target = deco.func if isinstance(deco, ast.Call) else deco
@@ -539,10 +543,76 @@ class _Extractor:
 
 
 def _query_root(expr: ast.AST) -> str | None:
-    """``Code`` for ``Code.query`` / ``Code.objects``: the model a query starts from."""
+    """``Code`` for ``Code.query`` / ``Code.objects`` / ``select(Code)`` / ``Code.select()`` /
+    ``session.query(Code)``: the model a query starts from."""
     if isinstance(expr, ast.Attribute) and expr.attr in ("query", "objects") and isinstance(expr.value, ast.Name) and expr.value.id[:1].isupper():
         return expr.value.id
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        if name in ("select", "query") and len(expr.args) == 1 and isinstance(expr.args[0], ast.Name) and expr.args[0].id[:1].isupper():
+            return expr.args[0].id
+        if name == "select" and not expr.args and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id[:1].isupper():
+            return func.value.id
     return None
+
+
+#: Calls after which a query yields one record (or a count), not the listing of a model.
+_SINGLE_RESULT = frozenset({"first", "one", "one_or_none", "scalar", "scalar_one", "scalar_one_or_none", "get", "get_or_404",
+                            "first_or_404", "one_or_404", "count", "exists", "delete", "update"})
+_MANY_RESULTS = frozenset({"all", "paginate"})
+
+
+def _root_of_chain(expr: ast.AST, roots: dict[str, str]) -> str | None:
+    """The model a query chain (``select(M).where(...).order_by(...)``, ``result.scalars()``)
+    starts from, directly or through a local in ``roots``; None once a call in the chain
+    yields a single record."""
+    while True:
+        model = _query_root(expr)
+        if model:
+            return model
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            if isinstance(func, ast.Attribute) and func.attr in _SINGLE_RESULT:
+                return None
+            inner = next((r for r in map(lambda a: _root_of_chain(a, roots), expr.args[:1]) if r), None)
+            if inner and isinstance(func, ast.Attribute) and func.attr in ("execute", "scalars"):
+                return inner  # session.execute(stmt), db.session.scalars(Post.select())
+            expr = func
+        elif isinstance(expr, ast.Attribute):
+            expr = expr.value
+        elif isinstance(expr, ast.Await):
+            expr = expr.value
+        elif isinstance(expr, ast.Name):
+            return roots.get(expr.id)
+        else:
+            return None
+
+
+def _listed_models(func: ast.FunctionDef | ast.AsyncFunctionDef, callers: frozenset[str]) -> list[str]:
+    """Models ``func`` lists in full: ``.all()``/``.paginate()`` of a
+    query chain, or a query returned unfinished (``return Post.select()``, paginated by a
+    decorator), none of the route's queries being tied to the caller (``current_user``,
+    ``request.user``, a dependency parameter in ``callers``)."""
+    nodes = list(ast.walk(func))
+    if any(isinstance(n, ast.Call) and any(is_caller(a, callers) for a in [*n.args, *(k.value for k in n.keywords)]) for n in nodes):
+        return []  # some query of the route is tied to the caller
+    roots: dict[str, str] = {}  # local -> model (query = Code.query; result = session.execute(stmt))
+    assigns = [n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)]
+    for node in sorted(assigns, key=lambda n: (n.lineno, n.col_offset)):
+        model = _root_of_chain(node.value, roots)
+        if model:
+            roots.setdefault(node.targets[0].id, model)  # type: ignore[union-attr]
+    listed: list[str] = []
+    for node in nodes:
+        model = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MANY_RESULTS:
+            model = _root_of_chain(node.func.value, roots)
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
+            model = _root_of_chain(node.value, roots)
+        if model and model not in listed:
+            listed.append(model)
+    return listed
 
 
 def _returned_functions(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Name]:

@@ -22,7 +22,7 @@ from .data import first_row, glob_any
 from .nodes import function_nodes
 from .owner_helpers import owner_parameters
 from .public import flag_of
-from .view import ProjectView, lookup
+from .view import ProjectView, guard_for, lookup
 
 _REQUEST_READS = ("args", "form", "json", "values", "GET", "POST", "data", "query_params", "view_args", "kwargs", "path_params")
 _SQL_WHERE_ID = re.compile(r"\bwhere\b.*?\b(\w*id)\s*=", re.IGNORECASE | re.DOTALL)
@@ -520,7 +520,7 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
                 checked.append(f"public by design: the query by `{id_name}` requires `{flag}`")
                 continue
             model = model_info(_model_name(node, row), view, knowledge)
-            if model.name in view.listed_models and not via_owner:
+            if not via_owner and _listed_for_everyone(model.name, view, knowledge, config_guards):
                 checked.append(f"shared records: a route of the app lists every {model.name}")
                 continue
             if via_owner and not model.owner_field:
@@ -529,11 +529,20 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             # Authored content and another user's account (follow them, message them) are
             # only a finding when the handler changes the very record it fetched.
             changes = _changes_fetched(doc, func, node) if model.owner_kind == "author" or model.is_user_model and not model.owner_field else writes
+            if changes and not _changes_fetched(doc, func, node):
+                # The record is only the target of the caller's own action (a comment of
+                # theirs on it, their follow of it): judged as the read it still is, if any.
+                target = _target_use(doc, func, node, id_name, user_names)
+                if target == "only" or target == "read" and model.is_user_model:
+                    # (another account's profile, read to follow it, is the account's public face)
+                    checked.append(f"`{id_name}` names only the target of the caller's own record or relation")
+                    continue
+                changes = target is None
             if not _worth_flagging(model, verdict, changes):
                 continue
             row.hit()
             reported.add(id_name)
-            found.append(Unchecked(node, node, row, id_name, model, func, user_expr, writes))
+            found.append(Unchecked(node, node, row, id_name, model, func, user_expr, writes and changes))
         for node, id_name, table in helper_calls:
             model = model_info(table, view, knowledge)
             if id_name in scoped_ids or id_name in reported or not _worth_flagging(model, verdict, writes):
@@ -543,6 +552,19 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
     if route.is_class:
         found.extend(_class_queryset(doc, verdict, view, knowledge, owner_fields, checked))
     return found
+
+
+def _listed_for_everyone(model: str, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...]) -> bool:
+    """Whether a route any logged-in user may call lists every ``model`` record (shared
+    records): decided when the facts were extracted, or now for a route protected by a
+    dependency or decorator defined in another module."""
+    if model in view.listed_models:
+        return True
+    for target in view.listed_models_if.get(model, ()):
+        guard = guard_for(knowledge, view, config_guards, target, target, "dependency")
+        if guard is not None and guard.kind == "login":
+            return True
+    return False
 
 
 def fetch_row(call: ast.Call, fetch_rows: list[Row]) -> Row | None:
@@ -681,6 +703,58 @@ def _changes_fetched(doc: SourceDoc, func: ast.AST, call: ast.Call) -> bool:
             if node.func.attr == "delete" and any(isinstance(a, ast.Name) and a.id == var for a in node.args):
                 return True
     return False
+
+
+def _target_use(doc: SourceDoc, func: ast.AST, call: ast.Call, id_name: str, user_names: frozenset[str]) -> str | None:
+    """How a handler that does not change the record ``call`` fetched uses it: ``"only"``
+    when the record (or its client id) serves only as the target of the caller's own action
+    (``follower.unfollow(followee)`` on a caller object, ``Comment(user_id=current_user.id,
+    post_id=post_id)``) and is not otherwise read, ``"read"`` when it is also read (returned,
+    rendered), None when no such action of the caller is seen."""
+    var = _assigned_name(doc, call)
+    targets = {var, id_name} - {None}
+    actions: list[ast.Call] = []
+    for node in function_nodes(doc, func):
+        if not isinstance(node, ast.Call) or node is call:
+            continue
+        passed = [*node.args, *(kw.value for kw in node.keywords)]
+        refers = any(isinstance(sub, ast.Name) and sub.id in targets for value in passed for sub in ast.walk(value))
+        if not refers:
+            continue
+        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+        by_caller = receiver is not None and is_caller(receiver, user_names)
+        created = isinstance(node.func, (ast.Name, ast.Attribute)) and (dotted(node.func) or "").rsplit(".", 1)[-1][:1].isupper()
+        owned = created and any(is_caller(kw.value, user_names) for kw in node.keywords)
+        if by_caller or owned:
+            actions.append(node)
+    if not actions:
+        return None
+    if var is None:
+        return "only"
+    inside = {id(sub) for action in actions for sub in ast.walk(action)}
+    reads = [n for n in function_nodes(doc, func) if isinstance(n, ast.Name) and n.id == var and isinstance(n.ctx, ast.Load) and id(n) not in inside]
+    return "read" if any(not _existence_test(doc, n) for n in reads) else "only"
+
+
+def _assigned_name(doc: SourceDoc, call: ast.Call) -> str | None:
+    """``post`` in ``post = Post.query.get_or_404(post_id)`` (also behind ``await`` or ``or abort(404)``)."""
+    parent = doc.parent(call)
+    while isinstance(parent, (ast.Await, ast.BoolOp)):
+        parent = doc.parent(parent)
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id
+    return None
+
+
+def _existence_test(doc: SourceDoc, name: ast.Name) -> bool:
+    """``if not post:`` / ``if post is None:``: whether the record exists, not what it holds."""
+    node: ast.AST = name
+    parent = doc.parent(node)
+    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not) or (
+        isinstance(parent, ast.Compare) and parent.left is node and all(isinstance(c, ast.Constant) and c.value is None for c in parent.comparators)
+    ):
+        node, parent = parent, doc.parent(parent)
+    return isinstance(parent, (ast.If, ast.IfExp, ast.While)) and parent.test is node
 
 
 def ctx_resolve(doc: SourceDoc, func: ast.expr) -> str | None:

@@ -52,6 +52,7 @@ class ProjectView:
     data_routes: dict[str, list[list]] = field(default_factory=dict)  # router -> [route, effect, calls] (see .stored)
     data_helpers: dict[str, str] = field(default_factory=dict)  # function or method -> its effect on stored data
     listed_models: set[str] = field(default_factory=set)  # models some route lists in full (shared records)
+    listed_models_if: dict[str, list[str]] = field(default_factory=dict)  # the same, if one of these guards is a login check
     caller_helpers: set[str] = field(default_factory=set)  # helpers returning the caller or their id
     owner_checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers comparing a record's owner with the caller
     owner_check_names: set[str] = field(default_factory=set)  # their last name segments
@@ -83,6 +84,8 @@ class ProjectView:
         self.__dict__.pop("_served_urlconfs", None)
         self.callers.update(facts.get("callers", ()))
         self.listed_models.update(facts.get("listed_models", ()))
+        for model, guards in facts.get("listed_models_if", {}).items():
+            self.listed_models_if.setdefault(model, []).extend(guards)
         self.login_library = self.login_library or bool(facts.get("login_library"))
         self.includes_unknown = self.includes_unknown or bool(facts.get("includes_unknown"))
         self.local_window = self.local_window or bool(facts.get("local_window"))
