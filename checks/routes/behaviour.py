@@ -142,6 +142,8 @@ _CALLER_WORDS = ("user", "caller", "member", "account", "principal", "identity",
 def _about_the_caller(node: ast.AST) -> bool:
     """An expression rooted in something naming the caller (``current_user``, ``g.user``,
     ``request.user``, ``claims``, ``payload``)."""
+    if isinstance(node, ast.Attribute) and any(w in node.attr.lower() for w in _CALLER_WORDS):
+        return True  # request.user itself (its own attribute names the caller)
     while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
         node = node.func if isinstance(node, ast.Call) else node.value
         if isinstance(node, ast.Attribute) and any(w in node.attr.lower() for w in _CALLER_WORDS):

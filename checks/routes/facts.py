@@ -22,7 +22,7 @@ from .behaviour import body_guard, enforcement
 from .dependencies import dependency_parameters, dependency_targets, parameter_dependencies
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller
 from .nodes import all_nodes
-from .owner_helpers import owner_check_fact
+from .owner_helpers import compares_record_with_caller, owner_check_fact
 
 #: Objects routes are declared on; a call may resolve with or without ``()`` depending on
 #: whether a ``[[types]]`` row names its result.
@@ -291,7 +291,7 @@ class _Extractor:
             kind = None
             if "has_permission" in methods:
                 kind = enforcement(methods["has_permission"], self.knowledge) or _permission_kind(methods["has_permission"], self.knowledge)
-            self._put("permissions", self._qual(cls.name), {"kind": kind, "object": "has_object_permission" in methods})
+            self._put("permissions", self._qual(cls.name), {"kind": kind, "object": _object_check(methods.get("has_object_permission"))})
 
     def _class_decorators(self, cls: ast.ClassDef) -> list[str]:
         """Resolved names in a class view's ``decorators = [...]``: subclasses (a project's
@@ -613,6 +613,15 @@ def _listed_models(func: ast.FunctionDef | ast.AsyncFunctionDef, callers: frozen
         if model and model not in listed:
             listed.append(model)
     return listed
+
+
+def _object_check(method: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
+    """A DRF ``has_object_permission(self, request, view, obj)`` that compares the object
+    (or something reached through it) with the caller."""
+    if method is None:
+        return False
+    params = [a.arg for a in method.args.args]
+    return compares_record_with_caller(method, set(params[3:4]))
 
 
 def _returned_functions(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Name]:

@@ -164,9 +164,18 @@ def ownership_edits(doc: SourceDoc, item: Unchecked) -> tuple[list[Edit], tuple[
         field = "id"
     value = f"{user}.id" if field == "id" or field.endswith("_id") else user
     call = item.call
+    if call is None and item.queryset_values:  # get_queryset: narrow every unscoped return
+        edits = []
+        for returned in item.queryset_values:
+            narrowed = doc.source_of(returned)
+            if not isinstance(returned, (ast.Name, ast.Attribute, ast.Call)):
+                narrowed = f"({narrowed})"
+            edits.append(Edit(doc.range_of(returned), f"{narrowed}.filter({field}={value})"))
+        return edits, ()
     if call is None:  # class view: scope the queryset
         stmt = item.anchor
-        assert isinstance(stmt, ast.Assign)
+        if not isinstance(stmt, ast.Assign):
+            return None
         indent = " " * stmt.col_offset
         line = (stmt.end_lineno or stmt.lineno)
         text = (f"\n{indent}def get_queryset(self):\n"

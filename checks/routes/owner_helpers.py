@@ -143,3 +143,31 @@ def owner_check_fact(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDe
             return None
     module = doc.module_name
     return (f"{module}.{key}" if module else key), {"params": params, "against": sorted(set(against))}
+
+
+def compares_record_with_caller(func: ast.FunctionDef | ast.AsyncFunctionDef, records: set[str]) -> bool:
+    """Whether ``func`` compares a record (a name in ``records``, or ``self.get_object()``) or
+    something reached through it with the caller: DRF ``has_object_permission(self, request,
+    view, obj)`` returning ``obj.owner == request.user``, Django ``test_func`` returning
+    ``self.get_object().author == self.request.user`` or testing ``request.user in
+    obj.members.all()``. A method that only looks at the HTTP method or returns True checks
+    nothing about ownership."""
+    names = set(records)
+    for node in ast.walk(func):  # post = self.get_object()
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and _gets_object(node.value):
+            names.add(node.targets[0].id)
+    for node in ast.walk(func):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        if any(is_caller(s, frozenset()) for s in sides) and any(_mentions_record(s, names) and not is_caller(s, frozenset()) for s in sides):
+            return True
+    return False
+
+
+def _gets_object(expr: ast.AST) -> bool:
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get_object" for n in ast.walk(expr))
+
+
+def _mentions_record(expr: ast.AST, names: set[str]) -> bool:
+    return _gets_object(expr) or any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(expr))

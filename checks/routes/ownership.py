@@ -20,7 +20,8 @@ from .analysis import Verdict
 from .identity import ID_NAME, caller_locals, caller_names, current_user_expression, holds_caller, is_caller, is_user_expr
 from .data import first_row, glob_any
 from .nodes import function_nodes
-from .owner_helpers import owner_parameters
+from .owner_helpers import compares_record_with_caller, owner_parameters
+from .querysets import unscoped_returns
 from .public import flag_of
 from .view import ProjectView, guard_for, lookup
 
@@ -59,6 +60,8 @@ class Unchecked:
     function: ast.FunctionDef | ast.AsyncFunctionDef | None
     user_expr: str | None
     writes: bool
+    #: A class view's unscoped ``get_queryset`` return values, for the fix to narrow.
+    queryset_values: tuple[ast.expr, ...] = ()
 
 
 def _request_read(expr: ast.AST) -> str | None:
@@ -788,11 +791,16 @@ def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowled
     assert isinstance(cls, ast.ClassDef)
     if not any((dotted(b) or "").rsplit(".", 1)[-1] in _DETAIL_BASES for b in cls.bases):
         return []
-    methods = {s.name for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    own = methods & {"get_queryset", "get_object", "has_object_permission"}
+    methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    own = set(methods) & {"get_object", "has_object_permission"}
     if own:
         checked.append(f"the view's own {', '.join(sorted(own))}")
         return []
+    if "test_func" in methods and compares_record_with_caller(methods["test_func"], set()):
+        checked.append("the view's test_func compares the object with the caller")
+        return []
+    if "get_queryset" in methods:
+        return _get_queryset_branches(doc, verdict, view, knowledge, cls, methods["get_queryset"], checked)
     for stmt in cls.body:
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
             continue
@@ -811,3 +819,28 @@ def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowled
         writes = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in verdict.route.methods)
         return [Unchecked(None, stmt, None, "pk", model, None, "self.request.user", writes)]
     return []
+
+
+def _get_queryset_branches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, cls: ast.ClassDef,
+                           method: ast.FunctionDef | ast.AsyncFunctionDef, checked: list[str]) -> list[Unchecked]:
+    """A class view's own ``get_queryset``: every branch must return records tied to the
+    caller (:mod:`.querysets`); one unscoped branch serves any record to any caller."""
+    unscoped = unscoped_returns(method)
+    if not unscoped:
+        checked.append("every branch of the view's get_queryset is scoped to the caller")
+        return []
+    roots = [n.value.id for n in ast.walk(method) if isinstance(n, ast.Attribute) and n.attr == "objects" and isinstance(n.value, ast.Name)]
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in ("queryset", "model") for t in stmt.targets):
+            base = stmt.value
+            while isinstance(base, (ast.Attribute, ast.Call)):
+                base = base.value if isinstance(base, ast.Attribute) else base.func
+            if isinstance(base, ast.Name):
+                roots.append(base.id)
+    model = model_info(roots[0] if roots else None, view, knowledge)
+    if not _worth_flagging(model, verdict, True):
+        return []
+    writes = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in verdict.route.methods)
+    anchor = cls.bases[0] if cls.bases else cls
+    values = tuple(r.value for r in unscoped if r.value is not None)
+    return [Unchecked(None, anchor, None, "pk", model, None, "self.request.user", writes, queryset_values=values)]
