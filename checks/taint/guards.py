@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
+from ..invented.sanitizers import ineffective
 from ..syntax import dotted, string_value
 from .labels import LOCAL_PREFIX, NOT_PROTOCOL_RELATIVE, Label, clear
 from .model import matches
@@ -164,13 +165,19 @@ class GuardMixin:
     def _validator_call(self, call: ast.Call) -> list[tuple[str, tuple[str, ...]]]:
         """``if not is_safe_url(url): abort()``: a project function named like a validator."""
         name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr if isinstance(call.func, ast.Attribute) else ""
-        if not _VALIDATOR.match(name) or not call.args:
+        if not _VALIDATOR.match(name) or not call.args or self._checks_nothing(call.func):
             return []
         subject = call.args[0]
         if isinstance(subject, ast.Name):
             return [(subject.id, _VALIDATED)]
         found = self._membership_subject(subject)
         return [(guarded, _VALIDATED) for guarded, _ in found]
+
+    def _checks_nothing(self, func: ast.expr) -> bool:
+        """A validator of this module whose body checks nothing (``return True``, a scheme
+        check where the host matters: checks/invented/sanitizers.py) proves nothing."""
+        definition = self.doc.names.binding(func.id) if isinstance(func, ast.Name) else None
+        return isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)) and ineffective(definition) is not None
 
     @staticmethod
     def _local_path_check(call: ast.Call) -> tuple[list, list] | None:
