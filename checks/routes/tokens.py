@@ -4,7 +4,9 @@ knows (``md5(user.email)``, ``sha256(email + str(time.time()))``).
 
 Values using the ``random`` module are CW508's business and password hashes CW507's; an
 expression with any unpredictable part (``secrets``, ``os.urandom``, ``uuid4``, a keyed
-signature) is not reported.
+signature) is not reported unless it has fewer than 8 random bytes (``token_hex(3)``).
+Only the parts that make the value count: a test choosing it (``x if len(argv) > 3``), a
+truth value or a collection (a JWT's claims dict) is no token.
 """
 
 from __future__ import annotations
@@ -50,17 +52,66 @@ def capability_name(target: ast.AST) -> str | None:
     return None
 
 
+#: Values that are never one token: a truth value, or a collection (claims, a list of words).
+_NOT_A_VALUE = (ast.Compare, ast.Dict, ast.List, ast.Set, ast.Tuple, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+#: Calls of the ``secrets`` module whose first argument is a number of random bytes.
+_BYTE_COUNT_CALLS = ("secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes")
+#: Fewer random bytes than this (64 bits) can be enumerated online.
+_MIN_RANDOM_BYTES = 8
+
+
+def value_nodes(expr: ast.expr) -> list[ast.AST]:
+    """The nodes that make up the value of ``expr``, without the tests that only choose it:
+    ``sys.argv[3] if len(sys.argv) > 3 else None`` is made of ``sys.argv[3]`` and ``None``;
+    ``token and len(token) >= 32`` of ``token``. A comparison gives a truth value, never a token."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Compare):
+            continue
+        found.append(node)
+        if isinstance(node, ast.IfExp):
+            stack.extend((node.body, node.orelse))
+        elif isinstance(node, ast.comprehension):
+            stack.extend((node.target, node.iter))
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _too_few_bytes(resolved: str | None, call: ast.Call) -> int | None:
+    """``secrets.token_hex(4)``: a random value short enough to enumerate (its byte count)."""
+    if resolved not in _BYTE_COUNT_CALLS or not call.args:
+        return None
+    size = call.args[0]
+    if isinstance(size, ast.Constant) and isinstance(size.value, int) and not isinstance(size.value, bool) and size.value < _MIN_RANDOM_BYTES:
+        return size.value
+    return None
+
+
 def predictability(doc: SourceDoc, expr: ast.expr, knowledge: Knowledge) -> str | None:
-    """Why ``expr`` is predictable, or None when it is not (or is another rule's business)."""
-    calls = [(c, doc.resolve(c.func), dotted(c.func)) for c in ast.walk(expr) if isinstance(c, ast.Call)]
+    """Why ``expr`` is predictable, or None when it is not (or is another rule's business).
+
+    Judged on how the value is made, never on its name alone: a truth value (``len(token) >=
+    32``), a collection (a JWT's claims dict, a tokenizer's word list) or a value the code only
+    reads (``sys.argv[3]``) is not generated here, so it is not reported."""
+    if isinstance(expr, _NOT_A_VALUE) or isinstance(expr, ast.BoolOp) and all(isinstance(v, ast.Compare) for v in expr.values):
+        return None
+    parts = value_nodes(expr)
+    calls = [(c, doc.resolve(c.func), dotted(c.func)) for c in parts if isinstance(c, ast.Call)]
     if not calls and not isinstance(expr, ast.BinOp):
         return None
+    for call, resolved, _ in calls:
+        short = _too_few_bytes(resolved, call)
+        if short is not None:
+            return f"only {short} random byte{'s' if short != 1 else ''}, few enough to try them all"
     unpredictable = knowledge.rows("access_unpredictable_calls")
     for call, resolved, written in calls:
         if unpredictable and glob_any(unpredictable[0]["calls"], resolved, written):
             unpredictable[0].hit()
             return None
-    names = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)} | {n.attr for n in ast.walk(expr) if isinstance(n, ast.Attribute)}
+    names = {n.id for n in parts if isinstance(n, ast.Name)} | {n.attr for n in parts if isinstance(n, ast.Attribute)}
     if any("secret" in n.lower() or "salt" in n.lower() or "password" in n.lower() for n in names):
         return None  # keyed with a secret, or a password hash (CW507)
     for row in knowledge.rows("access_predictable_calls"):
@@ -68,14 +119,14 @@ def predictability(doc: SourceDoc, expr: ast.expr, knowledge: Knowledge) -> str 
             if glob_any(row["calls"], resolved, written):
                 row.hit()
                 return str(row["what"])
-    if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add) and _is_id_plus_one(n) for n in ast.walk(expr)):
+    if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add) and _is_id_plus_one(n) for n in parts):
         return "a sequential number"
     hashed = [c for c, resolved, written in calls if any((resolved or written or "").startswith(h) or (written or "").endswith("." + h) for h in _HASH_MODULES)]
     if hashed:
-        parts = [n for c in hashed for a in c.args for n in ast.walk(a)]
-        inputs = {n.attr for n in parts if isinstance(n, ast.Attribute)}
-        inputs |= {n.id for n in parts if isinstance(n, ast.Name)}
-        inputs |= {key for n in parts if isinstance(n, ast.Subscript) and (key := string_value(n.slice))}  # user["email"]
+        hashed_parts = [n for c in hashed for a in c.args for n in ast.walk(a)]
+        inputs = {n.attr for n in hashed_parts if isinstance(n, ast.Attribute)}
+        inputs |= {n.id for n in hashed_parts if isinstance(n, ast.Name)}
+        inputs |= {key for n in hashed_parts if isinstance(n, ast.Subscript) and (key := string_value(n.slice))}  # user["email"]
         known = {i for i in inputs if i in _IDENTITY_FIELDS or i.endswith("_id")}  # ids are enumerable
         if known:
             return "a hash of values anyone can know (" + ", ".join(sorted(known)) + ")"

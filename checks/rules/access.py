@@ -297,9 +297,11 @@ def guessable_token(ctx: RuleContext) -> Iterator[Finding]:
     What it does:
         Flags values stored or returned as capabilities (names like `token`, `reset_code`,
         `invite_code`, `share_id`, `api_key`, `session_id`) that are made from the clock,
-        `uuid1`, a row count or a previous id plus one, or a hash of values anyone can know
-        (`md5(user.email)`, `sha256(email + str(time.time()))`). Values from the `random`
-        module are CW508's business.
+        `uuid1`, a row count or a previous id plus one, a hash of values anyone can know
+        (`md5(user.email)`, `sha256(email + str(time.time()))`), or fewer than 8 random
+        bytes (`secrets.token_hex(3)`). It judges how the value is made, not its name: a token
+        only read (`sys.argv[3]`), tested (`len(token) >= 32`) or split into words, and a
+        JWT's claims, are not reported. Values from the `random` module are CW508's business.
 
     Why is this bad:
         Whoever can guess the value gets what it grants: resetting a victim's password,
