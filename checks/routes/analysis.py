@@ -130,7 +130,7 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                         (found.writes if helper else found.reads).append(node)
                         if helper and _creates(node, None):
                             found.creates.append(node)
-                if signature_rows and glob_any(signature_rows[0]["calls"], written):
+                if signature_rows and (glob_any(signature_rows[0]["calls"], written) or glob_any(signature_rows[0]["calls"], doc.resolve(node.func))):
                     signature_rows[0].hit()
                     found.signature_checked = True
             elif not found.uses_user and _may_name_user(node):
@@ -277,12 +277,21 @@ def _sensitive_words(doc: SourceDoc, route: Route, knowledge: Knowledge) -> list
         for node in function_nodes(doc, func):
             if isinstance(node, ast.Attribute):
                 words.add(node.attr.lower())
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 400 and not _input_key(doc, node):
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 400 and _names_data(node.value) and not _input_key(doc, node):
                 words.update(_WORD.findall(node.value.lower()))
     hits = sorted(words & terms)
     if hits:
         rows[0].hit()
     return hits
+
+
+_SQL_START = re.compile(r"^\s*(select|with|insert|update|delete)\b", re.IGNORECASE)
+
+
+def _names_data(text: str) -> bool:
+    """A string that names data: a key or column (``"email"``) or an SQL statement. Prose
+    (``"Check your email receipt"``, a flash message) names nothing the route returns."""
+    return not any(c.isspace() for c in text.strip()) or bool(_SQL_START.match(text))
 
 
 _INPUT_READS = frozenset({"args", "form", "json", "values", "GET", "POST", "data", "query_params", "cookies", "headers"})
@@ -425,7 +434,32 @@ def _authored_models(view: ProjectView, knowledge: Knowledge) -> frozenset[str]:
         found = [kinds[f] for f in facts["fields"] if f in kinds]
         if found and all(k == "author" for k in found) or not found and facts.get("user_fks"):
             public.add(model_key(name))
-    return frozenset(public)
+    return frozenset(public | _catalogue_models(view, knowledge, kinds))
+
+
+def _catalogue_models(view: ProjectView, knowledge: Knowledge, kinds: dict[str, str]) -> set[str]:
+    """Models nobody owns and that hold nothing personal (tags, categories, a product list):
+    no owner, author or tenant field, no key to a user or to a model that has one, no
+    personal field (``email``, ``phone``...), and not the user model itself. Reading them is
+    what catalogue pages do (issue 13 §5)."""
+    sensitive = {n for row in knowledge.rows("access_sensitive_terms") for n in row["names"]}
+    users = {model_key(n) for row in knowledge.rows("access_user_models") for n in row["names"]}
+
+    def unowned(facts: dict) -> bool:
+        fields = facts["fields"]
+        return bool(fields) and not facts.get("user_fks") and not any(f in kinds or f.lower() in sensitive for f in fields)
+
+    by_key = {model_key(name): facts for name, facts in view.models.items()}
+    by_table = {model_key(facts["table"]): facts for facts in view.models.values() if facts.get("table")}
+    found: set[str] = set()
+    for name, facts in view.models.items():
+        key = model_key(name)
+        if key in users or not unowned(facts):
+            continue
+        parents = [by_key.get(model_key(t)) or by_table.get(model_key(t)) for t in facts.get("fks", {}).values()]
+        if all(parent is not None and unowned(parent) for parent in parents):
+            found.add(key)
+    return found
 
 
 def _sorts(verdict: Verdict) -> tuple[bool, ...]:

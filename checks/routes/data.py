@@ -48,6 +48,11 @@ declare_section(
     optional={"needs_signature": bool},
 )
 declare_section(
+    "access_login_calls",
+    "Calls that log a user in, and the verification calls that must gate them in a login step.",
+    required={"calls": list, "verifications": list},
+)
+declare_section(
     "access_signature_checks",
     "Calls that verify a webhook signature.",
     required={"calls": list},

@@ -114,6 +114,9 @@ class _Discovery:
         cached = self._guards[key]
         if cached is None:
             return None
+        if cached.kind != "public" and optional_authentication(expr):
+            # `jwt_required(optional=True)`: a decision to serve anonymous callers too.
+            return dataclasses.replace(cached, name=f"{cached.name} (optional)", kind="public", text=self.doc.source_of(expr))
         return dataclasses.replace(cached, text=self.doc.source_of(expr))
 
     # -- walking ---------------------------------------------------------------------
@@ -372,7 +375,8 @@ class _Discovery:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, (ast.Name, ast.Attribute)):
                 guard = self.guard(stmt.value.func, "body")
                 if guard is not None and guard.kind != "public":
-                    found.append(guard)
+                    optional = optional_authentication(stmt.value)  # verify_jwt_in_request(optional=True)
+                    found.append(dataclasses.replace(guard, name=f"{guard.name} (optional)", kind="public") if optional else guard)
         return found
 
     def _class_guards(self, route: Route, cls: ast.ClassDef) -> None:
@@ -490,6 +494,13 @@ class _Discovery:
             for path in self.view.settings.get("middleware", []):
                 if known_guard(self.knowledge, path, None) is not None or path.rsplit(".", 1)[-1] in self.config.auth_guards:
                     route.guards.append(Guard(path.rsplit(".", 1)[-1], "login", "middleware"))
+
+
+def optional_authentication(expr: ast.expr) -> bool:
+    """A guard called with ``optional=True`` (flask-jwt-extended's ``jwt_required`` and
+    ``verify_jwt_in_request``): it reads a credential when there is one and lets anonymous
+    callers through, so it protects nothing and says the route is meant for everyone."""
+    return isinstance(expr, ast.Call) and any(kw.arg == "optional" and isinstance(kw.value, ast.Constant) and kw.value.value is True for kw in expr.keywords)
 
 
 def _same(a: str, b: str) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..knowledge import Knowledge
+from ..syntax import dotted
 from .behaviour import rejects
 from .data import first_row, glob_any
 
@@ -41,9 +42,17 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
     flag = public_flag(route) if not effects.writes else None
     if flag is not None:
         return f"records public by a flag: it only serves those with `{flag}`"
+    gate = gating_flag(route) if not effects.writes or set(route.methods) <= {"GET", "HEAD"} else None
+    if gate is not None:
+        return f"records public by a flag: its body refuses a record unless `{gate}` allows it"
+    handle = public_handle(route) if not effects.writes and not effects.sensitive else None
+    if handle is not None:
+        return f"a public page addressed by a `{handle}`, not by a record id, that reads nothing personal"
     capability = capability_parameter(route, knowledge)
     if capability is not None and magic_value(route, knowledge) is None:
         return f"capability link: the record is picked by the `{capability}` in the URL"
+    if login_step(route, knowledge):
+        return "a login step: it logs the user in only after a verification succeeds"
     if effects.creates_only and accounts and effects.created_models and effects.created_models <= accounts:
         return "registration: it only creates an account"
     static = [p.replace("-", "_") for p in parts if not p.startswith(("<", "{", "("))]
@@ -102,6 +111,77 @@ def public_flag(route: Route) -> str | None:
                 if flag:
                     return flag
     return None
+
+
+#: Words of a record's visibility flag (``is_draft``, ``public_results``, ``results_doc_published``).
+_FLAG_WORDS = frozenset({"public", "published", "unpublished", "publish", "draft", "visible", "hidden", "private", "listed", "unlisted"})
+
+
+def _is_flag(name: str) -> bool:
+    return any(word in _FLAG_WORDS for word in name.lower().split("_"))
+
+
+def _ends_request(body: list[ast.stmt]) -> bool:
+    """Whether ``body`` answers on its own: a return, a raise or an ``abort(...)``."""
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, (ast.Return, ast.Raise)):
+                return True
+            if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] == "abort":
+                return True
+    return False
+
+
+def gating_flag(route: Route) -> str | None:
+    """A visibility flag the handler's body tests to decide whether to serve the record it
+    loaded: ``if post.is_draft and not current_user.is_authenticated: abort(404)``, ``if not
+    meeting.public_results: abort(404)``. The page is public by design for the records the
+    flag opens, as a query that requires ``published`` is."""
+    for func in route.functions:
+        for node in ast.walk(func):
+            if not isinstance(node, ast.If) or not _ends_request(node.body):
+                continue
+            for sub in ast.walk(node.test):
+                if isinstance(sub, ast.Attribute) and isinstance(sub.value, (ast.Name, ast.Attribute)) and _is_flag(sub.attr):
+                    return sub.attr
+    return None
+
+
+#: URL parameters naming a public handle: profiles and posts are addressed by them
+#: (``/user/<username>``, ``/followers/<username>``, ``/post/<slug>``); private records by ids.
+_HANDLES = frozenset({"username", "user_name", "handle", "slug", "nickname", "screen_name"})
+_PRIVILEGED_SEGMENTS = ("admin", "internal", "debug", "manage", "staff")
+
+
+def public_handle(route: Route) -> str | None:
+    """The public handle a read-only page is addressed by and looks its record up with,
+    outside admin areas: a profile or follower list of a public site."""
+    if any(w in route.url.lower() for w in _PRIVILEGED_SEGMENTS):
+        return None
+    for param in route.path_params:
+        if (param.lower() in _HANDLES or param.lower().endswith("_slug")) and _used(route, param):
+            return param
+    return None
+
+
+def login_step(route: Route, knowledge: Knowledge) -> bool:
+    """The handler logs a user in only inside an ``if`` that verifies something first (``if
+    totp.verify(code): login(request, user)``, ``if user.check_password(pw): login_user(user)``):
+    the second step of a login or the login itself, which anonymous callers must reach."""
+    rows = knowledge.rows("access_login_calls")
+    if not rows:
+        return False
+    row = rows[0]
+    for func in route.functions:
+        for node in ast.walk(func):
+            if not isinstance(node, ast.If):
+                continue
+            verifies = any(isinstance(n, ast.Call) and glob_any(row["verifications"], (dotted(n.func) or "").rsplit(".", 1)[-1]) for n in ast.walk(node.test))
+            logs_in = any(isinstance(n, ast.Call) and glob_any(row["calls"], dotted(n.func)) for stmt in node.body for n in ast.walk(stmt))
+            if verifies and logs_in:
+                row.hit()
+                return True
+    return False
 
 
 def capability_parameter(route: Route, knowledge: Knowledge) -> str | None:

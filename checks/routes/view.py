@@ -181,6 +181,10 @@ def guard_for(
     row = known_guard(knowledge, resolved, written)
     if row is not None:
         return Guard(name, row["kind"], source, row.get("import"))
+    row = first_row(knowledge, "access_guard_names", "names", last)
+    if row is not None and row["kind"] == "public":
+        # `Depends(get_current_user_optional)`: whatever it checks, it admits anonymous callers.
+        return Guard(name, "public", source)
     found = lookup(view.guards, resolved)
     if found is not None:
         key, kind = found
