@@ -291,6 +291,8 @@ class _Extractor:
             kind = None
             if "has_permission" in methods:
                 kind = enforcement(methods["has_permission"], self.knowledge) or _permission_kind(methods["has_permission"], self.knowledge)
+            if kind is None and _owner_or_read_only(cls, methods.get("has_object_permission")):
+                kind = "login"  # as DRF's IsAuthenticatedOrReadOnly: reads public, changes need an identity
             self._put("permissions", self._qual(cls.name), {"kind": kind, "object": _object_check(methods.get("has_object_permission"))})
 
     def _class_decorators(self, cls: ast.ClassDef) -> list[str]:
@@ -673,6 +675,20 @@ def _references_user(value: ast.expr) -> bool:
                 last = text.replace(".id", "").rsplit(".", 1)[-1].lower()
                 if last in ("user", "users", "auth_user_model", "account", "accounts"):
                     return True
+    return False
+
+
+def _owner_or_read_only(cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
+    """An ``IsOwnerOrReadOnly`` permission: it lets ``SAFE_METHODS`` through and compares the
+    object's owner with ``request.user`` for the rest. Reads are public by design; an anonymous
+    caller has no identity to match, so every change needs a login."""
+    if method is None or not any(isinstance(n, (ast.Name, ast.Attribute)) and (getattr(n, "id", None) or getattr(n, "attr", None)) == "SAFE_METHODS" for n in ast.walk(cls)):
+        return False
+    for node in ast.walk(method):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.Is)):
+            sides = [node.left, node.comparators[0]]
+            if any(is_caller(s, frozenset()) for s in sides) and any(isinstance(s, ast.Attribute) and not is_caller(s, frozenset()) for s in sides):
+                return True
     return False
 
 

@@ -125,6 +125,15 @@ def guard_edits(doc: SourceDoc, verdict: Verdict, choice: GuardChoice) -> list[E
             start = doc.range_of(node.bases[0]).start
             return [Edit(Range(start, start), f"{choice.text}, ")]
         attribute = "permission_classes" if choice.style == "permission" else "decorators"
+        existing = next((s.value for s in node.body if isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attribute for t in s.targets)), None)
+        if isinstance(existing, (ast.List, ast.Tuple)):
+            # A second assignment would be overridden by (or override) the view's own list:
+            # the guard joins it, and DRF requires every permission of the list to pass.
+            start = doc.range_of(existing).start
+            after = Position(start.line, start.column + 1)
+            return [Edit(Range(after, after), f"{choice.text}, " if existing.elts else choice.text)]
+        if existing is not None:
+            return None
         first = node.body[0]
         if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str) and len(node.body) > 1:
             first = node.body[1]
