@@ -319,12 +319,16 @@ _PRIVILEGED_AREAS = ("admin", "debug", "internal")
 
 
 def _is_admin_route(route: Route, effects: Effects) -> bool:
-    """Admin, debug and internal areas (by URL, handler or blueprint name), or code that
-    changes a user's role."""
-    words = [route.handler.lower(), *route.url.lower().split("/"), (route.receiver or "").rsplit(".", 1)[-1].lower()]
-    return effects.grants_role or any(
-        w == area or w.startswith(area + "_") or w.endswith("_" + area) for w in words for area in _PRIVILEGED_AREAS
-    )
+    """Admin and internal areas (by URL, handler or blueprint name), code that changes a
+    user's role, and debug routes that act (a POST/PUT/PATCH/DELETE, a write) or return
+    personal data. A leftover debug page that only shows a catalogue row or table names is
+    judged by what it reads, as any other route: the word does not make it privileged."""
+    words = [route.handler.lower(), *route.url.lower().replace("-", "_").split("/"), (route.receiver or "").rsplit(".", 1)[-1].lower()]
+    areas = [a for a in _PRIVILEGED_AREAS if any(w == a or w.startswith(a + "_") or w.endswith("_" + a) for w in words)]
+    if effects.grants_role or any(a != "debug" for a in areas):
+        return True
+    acts = bool(effects.writes) or any(m in ("POST", "PUT", "PATCH", "DELETE") for m in route.methods)
+    return bool(areas) and (acts or bool(effects.sensitive))
 
 
 def _mentions_is_authenticated(route: Route) -> bool:
