@@ -409,6 +409,22 @@ def _imports_project_modules(doc: SourceDoc, project: ProjectIndex | None) -> bo
     return False
 
 
+def operators_only(view: ProjectView, knowledge: Knowledge) -> bool:
+    """Whether everyone who can log in is an operator of the app: its login admits only an
+    allow-list of accounts, or it is a single-account app: it has ORM models, none of them a
+    user or account table and none tied to a user, and it is no Django project (whose user
+    table comes with django.contrib.auth). The credentials are then the operator's own."""
+    if view.operator_login:
+        return True
+    if not view.models or view.settings:
+        return False  # accounts in raw SQL, a document store or Django's auth app are not visible here
+    users = {model_key(n) for row in knowledge.rows("access_user_models") for n in row["names"]}
+    owner_fields = {n for row in knowledge.rows("access_owner_fields") if row["kind"] == "user" for n in row["names"]}
+    if view.account_names or any(model_key(name) in users or model_key(name).endswith("user") for name in view.models):
+        return False
+    return not any(facts.get("user_fks") or set(facts["fields"]) & owner_fields for facts in view.models.values())
+
+
 def _is_webhook(route: Route) -> bool:
     words = [route.handler.lower(), *route.url.lower().split("/")]
     return any("webhook" in w or "callback" in w for w in words)

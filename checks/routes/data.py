@@ -50,7 +50,7 @@ declare_section(
 declare_section(
     "access_login_calls",
     "Calls that log a user in, and the verification calls that must gate them in a login step.",
-    required={"calls": list, "verifications": list},
+    required={"calls": list, "verifications": list, "allow_lists": list},
 )
 declare_section(
     "access_signature_checks",

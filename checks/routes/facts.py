@@ -19,10 +19,12 @@ from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import body_guard, enforcement
+from .data import glob_any
 from .dependencies import dependency_parameters, dependency_targets, parameter_dependencies
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller
 from .nodes import all_nodes
 from .owner_helpers import compares_record_with_caller, owner_check_fact
+from .public import ends_request
 
 #: Objects routes are declared on; a call may resolve with or without ``()`` depending on
 #: whether a ``[[types]]`` row names its result.
@@ -112,12 +114,15 @@ class _Extractor:
                 helper = helper_fact(self.doc, node, self.knowledge)
                 if helper is not None:
                     self.facts.setdefault("fetchers", {}).setdefault(helper[0], helper[1])
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
-                self._hook(node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                checker = owner_check_fact(self.doc, node, self.owner_fields)
-                if checker is not None:
-                    self._put("owner_checks", *checker)
+                if node.decorator_list:
+                    self._hook(node)
+                else:
+                    checker = owner_check_fact(self.doc, node, self.owner_fields)
+                    if checker is not None:
+                        self._put("owner_checks", *checker)
+                if "operator_login" not in self.facts and allow_list_login(node, self.knowledge):
+                    self.facts["operator_login"] = True
         if any(i.startswith(LOGIN_LIBRARIES) for i in self.doc.names.imports.values()):
             self.facts["login_library"] = True
         if any(i.split(".", 1)[0] in LOCAL_WINDOW_LIBRARIES for i in self.doc.names.imports.values()):
@@ -676,6 +681,35 @@ def _references_user(value: ast.expr) -> bool:
                 if last in ("user", "users", "auth_user_model", "account", "accounts"):
                     return True
     return False
+
+
+def allow_list_login(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: knowledge_mod.Knowledge) -> bool:
+    """A login that admits only listed accounts: ``if email not in allowed_emails: return
+    "Forbidden", 401`` before ``login_user(user)``. Every logged-in user is then one of the
+    operators the list names, so a login check is a role check (no CW304)."""
+    rows = knowledge.rows("access_login_calls")
+    if not rows:
+        return False
+    logins = [n for n in ast.walk(func) if isinstance(n, ast.Call) and glob_any(rows[0]["calls"], dotted(n.func))]
+    if not logins:
+        return False
+    first_login = min(n.lineno for n in logins)
+    for node in ast.walk(func):
+        if isinstance(node, ast.If) and node.lineno < first_login and isinstance(node.test, ast.Compare):
+            lists = [c for op, c in zip(node.test.ops, node.test.comparators) if isinstance(op, ast.NotIn)]
+            if any(_names_allow_list(c, rows[0]["allow_lists"]) for c in lists) and ends_request(node.body):
+                rows[0].hit()
+                return True
+    return False
+
+
+def _names_allow_list(expr: ast.expr, patterns: list[str]) -> bool:
+    """``whitelisted_emails``, ``settings.ALLOWED_USERS``, ``env.get("admin_emails")``: the
+    container is named as a list of admitted accounts, not as the user registry."""
+    names = [dotted(expr.func if isinstance(expr, ast.Call) else expr) or ""]
+    if isinstance(expr, ast.Call):
+        names += [string_value(a) or "" for a in expr.args]
+    return glob_any(patterns, *(n.lower().rsplit(".", 1)[-1] for n in names if n))
 
 
 def _owner_or_read_only(cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:

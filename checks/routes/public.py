@@ -121,7 +121,7 @@ def _is_flag(name: str) -> bool:
     return any(word in _FLAG_WORDS for word in name.lower().split("_"))
 
 
-def _ends_request(body: list[ast.stmt]) -> bool:
+def ends_request(body: list[ast.stmt]) -> bool:
     """Whether ``body`` answers on its own: a return, a raise or an ``abort(...)``."""
     for stmt in body:
         for node in ast.walk(stmt):
@@ -139,7 +139,7 @@ def gating_flag(route: Route) -> str | None:
     flag opens, as a query that requires ``published`` is."""
     for func in route.functions:
         for node in ast.walk(func):
-            if not isinstance(node, ast.If) or not _ends_request(node.body):
+            if not isinstance(node, ast.If) or not ends_request(node.body):
                 continue
             for sub in ast.walk(node.test):
                 if isinstance(sub, ast.Attribute) and isinstance(sub.value, (ast.Name, ast.Attribute)) and _is_flag(sub.attr):

@@ -62,6 +62,7 @@ class ProjectView:
     auth_middleware: dict[str, str] = field(default_factory=dict)  # middleware or backend class -> kind it enforces
     local_window: bool = False  # the app runs in a desktop window of its own (see facts.LOCAL_WINDOW_LIBRARIES)
     includes_unknown: bool = False  # some include names its router dynamically (a loop variable)
+    operator_login: bool = False  # its login admits only an allow-list of accounts (operators)
 
     @property
     def account_names(self) -> frozenset[str]:
@@ -89,6 +90,7 @@ class ProjectView:
         self.login_library = self.login_library or bool(facts.get("login_library"))
         self.includes_unknown = self.includes_unknown or bool(facts.get("includes_unknown"))
         self.local_window = self.local_window or bool(facts.get("local_window"))
+        self.operator_login = self.operator_login or bool(facts.get("operator_login"))
         for key in facts.get("caller_helpers", ()):
             self.caller_helpers.add(key)
             self.caller_helper_names.add(key.rsplit(".", 1)[-1])

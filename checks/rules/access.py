@@ -14,7 +14,7 @@ from ..context import RuleContext
 from ..model import Applicability, Confidence, Finding, Position, Range, Severity
 from ..registry import rule
 from ..routes import facts as _facts  # noqa: F401  (registers the "access" fact extractor)
-from ..routes.analysis import Verdict, app_object, verdicts
+from ..routes.analysis import Verdict, app_object, operators_only, verdicts
 from ..routes.fixes import GuardChoice, choose_guard, guard_edits, guard_imports, ownership_edits, token_edit
 from ..routes.ownership import unchecked_fetches
 from ..routes.tokens import guessable_values
@@ -368,6 +368,8 @@ def admin_without_role_check(ctx: RuleContext) -> Iterator[Finding]:
         (or framework) has an admin guard to add.
     """
     results = verdicts(ctx.doc, ctx.project, ctx.config, ctx.knowledge, ctx.memo)
+    if operators_only(project_view(ctx.doc, ctx.project, ctx.memo), ctx.knowledge):
+        return  # every account that can log in is an operator: a login check is the role check
     convention = any(o.admin_checked for o in results)
     for v in results:
         if not v.admin_route or not v.authenticated or v.admin_checked or v.public:
