@@ -128,7 +128,7 @@ def _ownership_example(docs: list[SourceDoc], routes: list[RouteSummary]) -> str
     (``WHERE id = ? AND owner_id = ?`` with ``g.user_id``, ``.where(..., Order.owner_id == user.id)``)."""
     by_path = {doc.path: doc for doc in docs}
     for route in routes:
-        if route.path not in by_path or route.authentication == "none" or route.authentication.startswith("public"):
+        if route.path not in by_path or route.authentication.startswith(("none", "public")):
             continue
         ids = [i.split(":", 1)[1] for i in route.inputs if i.startswith("path:")]
         callers = [i.split(":", 1)[1] for i in route.inputs if i.startswith("param:")]

@@ -61,6 +61,7 @@ class Verdict:
     effects: Effects
     public: str | None = None  # why it is public by intent
     admin_route: bool = False
+    admin_why: str | None = None  # what makes it privileged (an admin area, a role change...)
     needs_login: bool = False
     confidence: Confidence = Confidence.MEDIUM
     reason: str = ""
@@ -318,17 +319,22 @@ _LOOKUP_CALLS = frozenset({"find_one", "find", "count_documents", "delete_one", 
 _PRIVILEGED_AREAS = ("admin", "debug", "internal")
 
 
-def _is_admin_route(route: Route, effects: Effects) -> bool:
+def _is_admin_route(route: Route, effects: Effects) -> str | None:
     """Admin and internal areas (by URL, handler or blueprint name), code that changes a
     user's role, and debug routes that act (a POST/PUT/PATCH/DELETE, a write) or return
     personal data. A leftover debug page that only shows a catalogue row or table names is
     judged by what it reads, as any other route: the word does not make it privileged."""
     words = [route.handler.lower(), *route.url.lower().replace("-", "_").split("/"), (route.receiver or "").rsplit(".", 1)[-1].lower()]
     areas = [a for a in _PRIVILEGED_AREAS if any(w == a or w.startswith(a + "_") or w.endswith("_" + a) for w in words)]
-    if effects.grants_role or any(a != "debug" for a in areas):
-        return True
-    acts = bool(effects.writes) or any(m in ("POST", "PUT", "PATCH", "DELETE") for m in route.methods)
-    return bool(areas) and (acts or bool(effects.sensitive))
+    if effects.grants_role:
+        return "it changes a user's role"
+    if any(a != "debug" for a in areas):
+        return "it is an admin or internal route"
+    if not areas:
+        return None
+    if effects.writes or any(m in ("POST", "PUT", "PATCH", "DELETE") for m in route.methods):
+        return "it is a debug route that acts on the app"
+    return f"it is a debug route that returns personal data ({', '.join(effects.sensitive[:3])})" if effects.sensitive else None
 
 
 def _mentions_is_authenticated(route: Route) -> bool:
@@ -347,7 +353,8 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     for v in result:
         v.public = public_reason(v.route, v.effects, knowledge, config, accounts)
         v.magic_token = magic_value(v.route, knowledge) if v.public is None else None
-        v.admin_route = _is_admin_route(v.route, v.effects)
+        v.admin_why = _is_admin_route(v.route, v.effects)
+        v.admin_route = v.admin_why is not None
     own_app = app_object(doc) is not None and not _imports_project_modules(doc, project)
     concept = has_auth_concept(doc, view, result, own_app)
     _decide(result, concept, _public_content(view, knowledge))
@@ -540,13 +547,13 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
         user = e.uses_user and bool(e.reads or e.writes) and not _mentions_is_authenticated(v.route)
         modifies = bool(e.writes) and not e.creates_only and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
         if v.admin_route:
-            v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, "it is an admin, debug or internal route"
+            v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, v.admin_why or "it is a privileged route"
         elif v.magic_token:
             v.needs_login, v.confidence = True, Confidence.HIGH
             v.reason = f"its capability `{v.magic_token[0]}` also accepts the fixed value {v.magic_token[1]!r}, which skips the check"
         elif any(g.kind == "public" for g in v.route.guards):
             v.needs_login, v.confidence = True, Confidence.MEDIUM
-            v.reason = "it is explicitly opened to anonymous callers but changes existing records"
+            v.reason = "it changes existing records"
         elif e.writes and _is_webhook(v.route):
             v.needs_login, v.confidence, v.unsigned_webhook = True, Confidence.MEDIUM, True
             v.reason = "it is a webhook that changes stored data without verifying the sender's signature"

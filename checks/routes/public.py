@@ -29,8 +29,9 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
     """Why ``route`` is public by intent (None when it is not): explicitly opened, listed in
     ``public-routes``, the index page, a capability link, sign-up, or a page named like login,
     logout, registration, password reset, health check or a signed webhook."""
-    if any(g.kind == "public" for g in route.guards) and not opens_changes(route, effects):
-        return "explicitly public"
+    opener = next((g for g in route.guards if g.kind == "public"), None)
+    if opener is not None and not opens_changes(route, effects):
+        return f"opened to anonymous callers by `{opener.name}`"
     parts = [s for s in route.url.strip("^$").split("/") if s]
     # Only the last segment names the page (``/auth/login``); ``/docs/<id>`` is a record.
     segments = parts[-1:] if parts and not parts[-1].startswith(("<", "{", "(")) else []

@@ -133,13 +133,35 @@ def _strongest_guard(verdict: Verdict) -> tuple[str, str, str] | None:
     return None if guard is None else (guard.name, guard.kind, guard.source)
 
 
+_LOOKED_FOR = "no decorator, dependency, hook, middleware or check in the body protects it"
+
+
 def _authentication_line(verdict: Verdict) -> str:
-    """``checked: <guard>``, ``public: <why>`` or ``none: <what was looked for>``."""
-    if verdict.route.guards:
-        return f"checked: {verdict.auth}"
+    """``checked: <the guard that checks the caller>``, ``public: <why it is open by design>``,
+    or ``none: <what was looked for and not found>`` followed by why that is reported or not.
+    A guard that opens the route (``AllowAny``, optional authentication) checks nothing, so it
+    never reads as "checked"."""
+    checking = [g for g in verdict.route.guards if g.kind in ("login", "admin")]
+    if checking:
+        guard = next((g for g in checking if g.kind == "admin"), checking[0])
+        return f"checked: {guard.name} ({guard.kind}, {guard.source})"
     if verdict.public:
         return f"public: {verdict.public}"
-    return "none: no decorator, dependency, hook, middleware or check in the body protects it"
+    opener = next((g for g in verdict.route.guards if g.kind == "public"), None)
+    found = f"`{opener.name}` opens it to anonymous callers" if opener is not None else _LOOKED_FOR
+    if verdict.needs_login:
+        return f"none: {found}; reported: {verdict.reason}"
+    return f"none: {found}; not reported: {_why_not_needed(verdict)}"
+
+
+def _why_not_needed(verdict: Verdict) -> str:
+    """Why an unprotected route is not reported: what the route does not do."""
+    effects = verdict.effects
+    if not (effects.reads or effects.writes or effects.uses_user):
+        return "it reads or changes no stored data"
+    if effects.writes:
+        return "it only adds records and the other routes that change data are not guarded either"
+    return "it reads data the guarded routes do not protect, and nothing personal"
 
 
 def _ownership_line(verdict: Verdict, unchecked: list[Unchecked], how: list[str]) -> str:

@@ -143,6 +143,10 @@ _CONVENTION = "the other routes here require a login and "
 def _missing_guard_reason(verdict: Verdict, choice: GuardChoice | None) -> str:
     """What was looked for and not found, why the route needs it, and the guard the
     neighbouring routes use when there is one."""
+    opener = next((g for g in verdict.route.guards if g.kind == "public"), None)
+    if opener is not None:  # AllowAny, optional authentication: it checks nothing
+        found = f"`{opener.name}` opens it to anonymous callers, but {verdict.reason}"
+        return found if choice is None or choice.source != "sibling" else f"{found} (the other routes use `{choice.text}`)"
     if choice is None or choice.source != "sibling":
         return f"{_NOTHING_FOUND}, and {verdict.reason}"
     if verdict.reason.startswith(_CONVENTION):
