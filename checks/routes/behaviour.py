@@ -161,6 +161,8 @@ def role_test(test: ast.expr) -> bool:
         return any(role_test(v) for v in test.values)
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return role_test(test.operand)
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" and len(test.args) == 2:
+        return _about_the_caller(test.args[0]) or isinstance(test.args[0], ast.Name) and any(w in test.args[0].id.lower() for w in _CALLER_WORDS)
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute):
         credential = any(w in test.func.attr.lower() for w in ("password", "passwd", "pw", "hash", "token"))
         return _about_the_caller(test.func.value) and test.func.attr not in _AUTHENTICATION_ATTRS and not credential
@@ -177,8 +179,43 @@ def role_test(test: ast.expr) -> bool:
 
 def _refuses_on_role(body: list[ast.stmt], knowledge: Knowledge) -> bool:
     """An ``if`` that forbids the request (403, not 401: a token-type check is authentication)
-    on a :func:`role_test`."""
-    return any(isinstance(n, ast.If) and role_test(n.test) and rejection(n.body, knowledge) == "deny" for root in body for n in ast.walk(root))
+    or sends the caller away (``return redirect(...)``, anywhere: the dashboard, an admin login)
+    on a :func:`role_test`, also through a local (``is_super = isinstance(current_user,
+    SuperUser)``; ``if not is_super: return redirect(...)``)."""
+    bound = {n.targets[0].id: n.value for root in body for n in ast.walk(root) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)}
+    for root in body:
+        for n in ast.walk(root):
+            if isinstance(n, ast.If) and role_test(_through_locals(n.test, bound)):
+                refusal = rejection(n.body, knowledge)
+                if refusal == "deny" or refusal != "login" and redirects_away(n.body, knowledge) or refusal == "login" and _not_a_claim(n.test):
+                    return True
+    return False
+
+
+def _through_locals(test: ast.expr, bound: dict[str, ast.expr]) -> ast.expr:
+    """``not is_super`` read as ``not isinstance(current_user, SuperUser)`` when the local
+    holds that test."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return ast.UnaryOp(op=test.op, operand=_through_locals(test.operand, bound))
+    if isinstance(test, ast.Name) and test.id in bound:
+        return bound[test.id]
+    return test
+
+
+def _not_a_claim(test: ast.expr) -> bool:
+    """A role test that is no comparison with a constant (a token's ``type`` claim compared
+    with ``"access"`` and refused with 401 is authentication): a class or a flag of the caller."""
+    return not any(isinstance(n, ast.Compare) for n in ast.walk(test))
+
+
+def redirects_away(body: list[ast.stmt], knowledge: Knowledge) -> bool:
+    """Whether ``body`` answers with a redirect (``return redirect(url_for("dashboard"))``)."""
+    rows = knowledge.rows("access_rejections")
+    names = set(rows[0]["redirects"]) if rows else set()
+    return any(
+        isinstance(n, ast.Return) and isinstance(n.value, ast.Call) and (dotted(n.value.func) or "").rsplit(".", 1)[-1] in names
+        for stmt in body for n in ast.walk(stmt)
+    )
 
 
 def _role_decides(body: list[ast.stmt], refusal: str, knowledge: Knowledge) -> bool:

@@ -347,7 +347,10 @@ def admin_without_role_check(ctx: RuleContext) -> Iterator[Finding]:
         Flags routes under an admin URL, named as admin handlers, on an admin blueprint or
         router, or that change a user's role, which have a login guard but no role check —
         no admin decorator or dependency, no `IsAdminUser`/`permission_required`, no
-        `if not current_user.is_admin: abort(403)`.
+        `if not current_user.is_admin: abort(403)` (or a redirect away), no test of the
+        caller's class. Not reported: pages that read and change nothing, callbacks verified
+        by a shared secret, and apps where everyone who can log in is an operator (a login
+        limited to an allow-list, a single-account app).
 
     Why is this bad:
         Every registered user can use the admin function: list or delete all users, grant
@@ -378,6 +381,9 @@ def admin_without_role_check(ctx: RuleContext) -> Iterator[Finding]:
     for v in results:
         if not v.admin_route or not v.authenticated or v.admin_checked or v.public:
             continue
+        effects = v.effects
+        if effects.signature_checked or not (effects.reads or effects.writes or effects.grants_role):
+            continue  # a machine caller proving a shared secret has no role; a redirect does nothing
         fix = _guard_fix(ctx, v, results, "admin")
         yield ctx.finding(
             handler_range(ctx, v),
