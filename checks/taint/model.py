@@ -41,6 +41,8 @@ declare_section(
         "safe_receivers": list,
         "unsafe_option": str,
         "confidence": str,
+        "entity_parser": int,
+        "entity_parser_keyword": str,
     },
 )
 declare_section(

@@ -84,6 +84,8 @@ class SinkMixin:
     def _sink_applies(self, node: ast.Call, row: Row) -> bool:
         if row["category"] == "html" and _declares_non_html(node):
             return False
+        if "entity_parser" in row and not self._loads_external_entities(node, row["entity_parser"], row.get("entity_parser_keyword")):
+            return False
         receivers = row.get("safe_receivers")
         if receivers and isinstance(node.func, ast.Attribute):
             receiver = self.doc.names.resolve(node.func.value, self.scope) or ""
@@ -110,6 +112,24 @@ class SinkMixin:
                 if resolved in allowed or dotted(value) in allowed or constant in allowed:
                     return False
         return True
+
+    def _loads_external_entities(self, node: ast.Call, position: int, keyword: str | None) -> bool:
+        """Whether the SAX parser a standard-library parse uses was told to load external
+        entities: ``parser.setFeature(feature_external_ges, True)`` in this scope (without it,
+        minidom, pulldom and sax fetch no external entity)."""
+        if position == -1:
+            parser = node.func.value if isinstance(node.func, ast.Attribute) else None
+        else:
+            parser = node.args[position] if position < len(node.args) else None
+            parser = next((kw.value for kw in node.keywords if kw.arg == keyword), parser)
+        if not isinstance(parser, ast.Name):
+            return False
+        return any(
+            isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "setFeature"
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == parser.id and len(call.args) == 2
+            and _is_external_entities(call.args[0]) and isinstance(call.args[1], ast.Constant) and call.args[1].value is True
+            for call in ast.walk(self.scope)
+        )
 
     def _runs_shell(self, argv: ast.AST) -> bool:
         """``["sh", "-c", command]``: a shell reads the command text even without shell=True."""
@@ -236,6 +256,12 @@ class SinkMixin:
             self._record(None, "html", "the response", node.value, None, node.value, value)
 
 
+def _is_external_entities(feature: ast.AST) -> bool:
+    """``xml.sax.handler.feature_external_ges`` (or its URI): load external general entities."""
+    return (dotted(feature) or "").endswith("feature_external_ges") or string_value(feature) == _EXTERNAL_GES_URI
+
+
+_EXTERNAL_GES_URI = "http://xml.org/sax/features/external-general-entities"
 _SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "cmd", "powershell", "pwsh"})
 _TYPE_KEYWORDS = frozenset({"content_type", "mimetype", "media_type"})
 
