@@ -29,11 +29,25 @@ def test_message_names_source_line_and_sink() -> None:
     assert finding.flow[0].message.startswith("source:") and finding.flow[-1].message.startswith("sink:")
 
 
-def test_unknown_parameter_is_low_confidence() -> None:
+def test_parameter_formatted_into_sql_text_is_shown_by_default() -> None:
+    """A helper that formats its parameter into query text: the caller decides, so medium."""
     text = "import sqlite3\n\ndef find(conn: sqlite3.Connection, name):\n    return conn.execute(f\"SELECT * FROM t WHERE n = '{name}'\")\n"
     [finding] = _findings(text, "CW101")
+    assert finding.confidence is Confidence.MEDIUM
+    assert "parameter `name` of `find()`" in finding.message and "depends on what callers pass" in finding.message
+
+
+def test_unknown_parameter_is_low_confidence() -> None:
+    """Anything else a parameter reaches (a path, a shell command) stays low."""
+    text = "import subprocess\n\ndef archive(day):\n    subprocess.call('tar czf /a/%s.tgz /tmp/o' % day, shell=True)\n"
+    [finding] = _findings(text, "CW103")
     assert finding.confidence is Confidence.LOW
-    assert "parameter `name` of `find()`" in finding.message
+    assert "parameter `day` of `archive()`" in finding.message
+
+
+def test_sql_passed_through_untouched_is_not_reported_in_the_helper() -> None:
+    text = "import sqlite3\n\ndef run(conn: sqlite3.Connection, sql):\n    return conn.execute(sql)\n"
+    assert _findings(text, "CW101") == []
 
 
 def test_passthrough_helper_is_reported_at_the_call_and_builder_at_the_sink() -> None:

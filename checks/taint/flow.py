@@ -41,6 +41,9 @@ _HTML_TEXT = re.compile(r"<[a-zA-Z!/]")
 _PERCENT_SPEC = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?([sdifrxXeEgGc%])")
 _FIXED_HOST = re.compile(r"^[a-zA-Z][\w+.-]*://[^/?#{}\s]+[/?#]")
 _FIXED_LOCAL = re.compile(r"^/[^/\\]")
+#: Stands for a value the server chose (no user data) inside a built URL: a host from the
+#: configuration fixes the host as much as a literal does.
+_SERVER_TEXT = "\x00"
 #: Builtins whose result carries their arguments' data.
 _PROPAGATING_BUILTINS = frozenset(
     {"str", "repr", "format", "bytes", "bytearray", "list", "tuple", "set", "frozenset", "dict", "sorted",
@@ -783,7 +786,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         """Data placed after a fixed scheme+host (or a local path) cannot pick the server."""
         if not taint:
             return taint
-        if _FIXED_HOST.match(prefix):
+        if _FIXED_HOST.match(prefix) or prefix.startswith(_SERVER_TEXT + "/"):
+            # a literal scheme and host, or a base URL the server chose, then a path
             return clear(taint, ("ssrf", "redirect"))
         if _FIXED_LOCAL.match(prefix):
             return clear(taint, ("redirect",))
@@ -808,8 +812,9 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
             if text is not None:
                 prefix += text
                 continue
-            parts.append(self._after_prefix(self.expr(value, env), prefix))
-            prefix += "{}"
+            taint = self.expr(value, env)
+            parts.append(self._after_prefix(taint, prefix))
+            prefix += "{}" if taint else _SERVER_TEXT
         text = "".join(string_value(v) or "{}" for v in node.values)
         return mark(union(*parts), self._kinds(text), built=True)
 
@@ -830,10 +835,11 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
                 prefix += text
                 texts.append(text)
                 continue
-            parts.append(self._after_prefix(self.expr(operand, env), prefix))
+            taint = self.expr(operand, env)
+            parts.append(self._after_prefix(taint, prefix))
             if isinstance(operand, ast.JoinedStr):
                 texts.append(text or "")
-            prefix += text or "{}"
+            prefix += text or ("{}" if taint else _SERVER_TEXT)
         built = mark(union(*parts), self._kinds("".join(texts)), built=True)
         if built and any(self._is_markup(operand) for operand in operands):
             return clear(built, ("html", "markup"))  # Markup("<p>") + text escapes the text
