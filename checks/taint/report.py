@@ -99,19 +99,9 @@ def finding_for(ctx: RuleContext, hit: SinkHit, make_fix: FixMaker | None) -> Fi
             confidence = Confidence.LOW
             name = hit.function.name if hit.function is not None else "?"
             message = f"{describe(first, ctx)} of `{name}()` is built into data that reaches {sink} {role}; callers must not pass user input"
-            if _builds_sql_text(hit):
-                # On real fix commits this form was the injection half the time, and never
-                # fired on a fixed version: shown by default; a bare pass-through stays low.
-                confidence = Confidence.MEDIUM
-                message = (f"{describe(first, ctx)} of `{name}()` is formatted into the SQL text of {sink}: "
-                           "whether it is injectable depends on what callers pass; bind it as a query parameter")
+
     fix = make_fix(ctx, hit) if make_fix is not None and not isinstance(hit.node, Range) else None
     return ctx.finding(hit.node, message, fix=fix, confidence=confidence, flow=_flow(ctx, hit))
-
-
-def _builds_sql_text(hit: SinkHit) -> bool:
-    """A parameter formatted into query text (f-string, ``+``, ``%``, ``.format``)."""
-    return hit.category == "sql" and any(label.built and "sql" in label.text for label in hit.labels)
 
 
 def _minor_sink(hit: SinkHit) -> bool:
