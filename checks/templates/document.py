@@ -16,6 +16,9 @@ from .lexer import Tag, masked, tags
 
 _MEMO = "templates.document"
 _AUTOESCAPE_OFF = re.compile(r"^\s*autoescape\s+(false|off|False)\s*$")
+_HTML_TAG = re.compile(r"<[A-Za-z!/]")
+#: File names of plain-text mail bodies and subjects (Django's password_reset_email.html).
+_MAIL_NAME = re.compile(r"e?-?mail|subject|\.txt$", re.IGNORECASE)
 _FOR = re.compile(r"^\s*for\s+(.+?)\s+in\s+(.+?)(?:\s+if\s.*|\s+recursive\s*)?$", re.S)
 _SET = re.compile(r"^\s*set\s+([\w\s,]+?)\s*=\s*(.+)$", re.S)
 _WITH_AS = re.compile(r"^\s*with\s+(.+?)\s+as\s+(\w+)\s*$", re.S)
@@ -60,7 +63,8 @@ def structure(doc: SourceDoc, project_dialect: str | None = None) -> TemplateStr
         return known
     text = doc.text
     found = tags(text)
-    html = HtmlMap(masked(text, found))
+    plain = masked(text, found)
+    html = HtmlMap(plain)
     result = TemplateStructure(detect_dialect(text, project_dialect), html=html)
     regions: list[tuple[int, int]] = []
     open_blocks: list[Tag] = []
@@ -71,7 +75,7 @@ def structure(doc: SourceDoc, project_dialect: str | None = None) -> TemplateStr
         name = tag.statement(text)
         if name == "autoescape":
             open_blocks.append(tag)
-            if _AUTOESCAPE_OFF.match(inner):
+            if _AUTOESCAPE_OFF.match(inner) and not _plain_text_mail(doc.path, plain):
                 result.autoescape_off.append((tag, None))
         elif name == "endautoescape" and open_blocks:
             opening = open_blocks.pop()
@@ -91,6 +95,13 @@ def structure(doc: SourceDoc, project_dialect: str | None = None) -> TemplateStr
             result.prints.append(PrintTag(tag, printed, html.context(tag.start), inside))
     doc.memo[_MEMO] = result
     return result
+
+
+def _plain_text_mail(path: str, markup: str) -> bool:
+    """A mail body or subject without any HTML: escaping would corrupt it (``&amp;`` in a
+    password-reset link), so switching it off there is right, not a finding."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return _MAIL_NAME.search(name) is not None and _HTML_TAG.search(markup) is None
 
 
 def _bind(aliases: dict[str, str], name: str, inner: str) -> None:
