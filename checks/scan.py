@@ -23,6 +23,7 @@ from . import __version__
 from .config import Config
 from .engine import analyze
 from .files import discover, kind_of, kinds_to_read, read_source
+from .invented.dependencies import environment_stamp
 from .model import Finding, NotAnalysed, RuleFailure
 from .project import FACT_EXTRACTORS, ProjectIndex, extract_facts, meaning_of, module_name_of
 from .reading import read_regular
@@ -308,6 +309,19 @@ class _Cache:
             pass
 
 
+def _environment(targets: list[_Target], root: Path) -> str:
+    """The dependency files and virtualenvs of every folder from a scanned file up to ``root``."""
+    folders: set[Path] = set()
+    for target in targets:
+        for folder in target.path.parents:
+            if folder in folders:
+                break
+            folders.add(folder)
+            if folder == root:
+                break
+    return environment_stamp(folders)
+
+
 def _files_shown(result: FileResult) -> set[str]:
     """Other files whose positions the result shows through a flow step (a message naming a
     position in another file, "app/db.py line 12", comes with a step into it). Such a result
@@ -423,8 +437,9 @@ def _index_and_analyse(
                 if use_cache:
                     cache.facts[path] = (digests.get(source.path, ""), module, facts, complete, meaning_of(project.files[path]))
 
-    # Findings depend on the other files' facts for what they say, not where they sit.
-    project_digest = project.meaning_digest if use_cache else ""
+    # Findings depend on the other files' facts for what they say, not where they sit, and
+    # on the dependencies declared or installed beside them (CW610, CW611).
+    project_digest = f"{project.meaning_digest}|{_environment(targets, project.root)}" if use_cache else ""
     by_relative = {t.relative: digests.get(t.path, "") for t in targets}
     todo_targets: list[_Target] = []
     results: list[FileResult] = []

@@ -63,3 +63,26 @@ def test_import_names_that_drop_the_distribution_prefix(tmp_path: Path) -> None:
     doc = SourceDoc("import django_filters\nimport captcha\nimport flask_xss_sanitizer\n", "app.py", "python", "app", tmp_path)
     config = Config(root=tmp_path).with_overrides(min_confidence="low", select=["CW610"])
     assert [f.range.start.line for f in analyze(doc, config, ProjectIndex(tmp_path), "app.py").findings] == [2]
+
+
+def test_the_scan_cache_follows_dependency_files_and_installs(tmp_path: Path) -> None:
+    """CW610's verdict depends on requirements and installed packages, not only on the
+    scanned file: a cached result must not survive a change to either."""
+    from codeward.checks.scan import scan
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.py").write_text("import requests\nimport flask_helpers\n")
+    (project / "requirements.txt").write_text("requests\n")
+    config = Config(root=project).with_overrides(min_confidence="low", select=["CW610"])
+
+    def reported() -> list[str]:
+        found = scan([project], config, jobs=1, use_cache=True, cache_dir=tmp_path / "cache").findings
+        return sorted(f.message for f in found)
+
+    assert [m.split("`")[1] for m in reported()] == ["flask_helpers"]
+    (project / "requirements.txt").write_text("requests\nflask-helpers\n")
+    assert reported() == []
+    _venv(project)  # requests installed, flask-helpers declared but not installed
+    assert [m.split("`")[1] for m in reported()] == ["flask_helpers"]
+    assert "declared but not installed" in reported()[0]

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import ast
 import configparser
+import hashlib
+import os
 import re
 import sys
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +47,42 @@ def declared(root: Path | None) -> frozenset[str] | None:
             continue
         names |= _declared_in(str(path), stamp)
     return frozenset(names) or None  # a pyproject.toml for tool settings only declares nothing
+
+
+_DEPENDENCY_NAME = re.compile(r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|setup\.cfg|setup\.py|Pipfile)$")
+_VENV_NAMES = (".venv", "venv", "env", ".env")
+
+
+def environment_stamp(folders: Iterable[Path]) -> str:
+    """A digest of what CW610/CW611 judge imports by, beside the scanned files: the
+    dependency files in ``folders`` (and their ``requirements/`` folders) and the package
+    folders of virtualenvs there. A scan cache keyed by it drops results when a dependency
+    is declared or installed. One directory listing per folder; nothing is read."""
+    digest = hashlib.blake2b(digest_size=12)
+    for folder in sorted(set(folders)):
+        for path in _stamped(folder):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path}|{stat.st_mtime_ns}|{stat.st_size}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _stamped(folder: Path) -> list[Path]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    found: list[Path] = []
+    for entry in entries:
+        if _DEPENDENCY_NAME.match(entry.name):
+            found.append(Path(entry.path))
+        elif entry.name == "requirements" and entry.is_dir(follow_symlinks=False):
+            found += [p for p in Path(entry.path).glob("*.txt")]
+        elif entry.name in _VENV_NAMES and entry.is_dir(follow_symlinks=False):
+            found += sorted(Path(entry.path).glob("lib*/python3*/site-packages")) + sorted(Path(entry.path).glob("Lib/site-packages"))
+    return sorted(found)
 
 
 def _dependency_files(root: Path) -> list[Path]:
