@@ -4,7 +4,8 @@ For generated Python files of 200, 2,000 and 10,000 lines, each server under tes
 file with ``didOpen`` and then a series of one-key edits, sent one at a time, in four
 scenarios (``SCENARIOS``): on a blank line in the middle of the file, inside a function
 body, a line typed key by key into a function body (with the brackets and quotes an editor
-closes), and in module-level code (an import line); the clock runs from sending the edit to receiving
+closes), and in module-level code (an import line); and on real code, modules made of Django's
+own (large classes), an edit inside a method and an edit of an import line; the clock runs from sending the edit to receiving
 ``textDocument/publishDiagnostics`` for that document version (or, for a server that does
 not send versions, the first publication after the edit). codeward runs twice: with its debounce at 0 (the
 analysis alone) and with the default settings (its adaptive debounce included: what a user
@@ -24,10 +25,12 @@ Usage: ``python benchmarks/lsp_latency.py [--edits 40] [--scenarios "blank line,
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import itertools
 import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -88,6 +91,38 @@ def generate(lines: int) -> str:
         out.append("")
         n += 1
     return "\n".join(out[:lines]) + "\n"
+
+
+#: Django modules with large classes (QuerySet, Model, Query, Field, ModelAdmin, SQLCompiler...):
+#: real code, where an edit inside a method sits in a class of hundreds or thousands of lines.
+_REAL_MODULES = (
+    "db/models/query.py", "db/models/base.py", "db/models/sql/query.py", "db/models/fields/__init__.py",
+    "contrib/admin/options.py", "db/models/sql/compiler.py", "forms/models.py", "test/testcases.py",
+)
+
+
+def real_module(lines: int) -> str:
+    """A module of about ``lines`` lines made of Django's own modules, whole top-level
+    statements in order (imports, classes, functions), taken from the Django source that
+    ``scan_speed.py`` unpacks from the Django wheel at benchmark time."""
+    from scan_speed import ensure_django
+
+    django = ensure_django() / "django"
+    out: list[str] = []
+    for name in _REAL_MODULES:
+        text = (django / name).read_text("utf-8")
+        rows = text.splitlines()
+        for stmt in ast.parse(text).body:
+            decorators = getattr(stmt, "decorator_list", None)
+            start = min([stmt.lineno, *(d.lineno for d in decorators)]) if decorators else stmt.lineno
+            out += rows[start - 1 : stmt.end_lineno] + ["", ""]
+            if len(out) >= lines:
+                return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n"
+
+
+def source_for(scenario: str, lines: int) -> str:
+    return real_module(lines) if scenario.startswith("django") else generate(lines)
 
 
 # -- driving a server ------------------------------------------------------------------------
@@ -263,6 +298,11 @@ SCENARIOS = {
     # osx``): module-level code every definition may depend on, so codeward re-analyses
     # the whole module
     "module level": "module",
+    # On real code (modules made of Django's, see ``real_module``): a letter typed and deleted
+    # at the start of a variable name inside a method of a large class...
+    "method body (Django)": "django-method",
+    # ...and at the end of an import line of the module's top (``import copy`` → ``copyx``).
+    "import (Django)": "django-import",
 }
 
 _TYPED_LINE = 'result = lookup(total, "name")'
@@ -288,6 +328,12 @@ def _changes(text: str, lines: int, scenario: str):  # -> Iterator[tuple[int, in
             yield line, 0, line + 1, 0, ""  # the line deleted again
     if scenario == "module":
         row, column, char = 0, len(rows[0]), "x"
+    elif scenario == "django-import":
+        row = next(i for i, r in enumerate(rows) if r.startswith(("import ", "from ")) and not r.endswith(("(", "\\")))
+        column, char = len(rows[row]), "x"
+    elif scenario == "django-method":
+        row = next(i for i in range(middle, len(rows)) if re.match(r"        [a-z_][a-z_0-9]* = ", rows[i]))
+        column, char = 8, "x"
     elif scenario == "body":
         row, column, char = next(i for i in range(middle, len(rows)) if rows[i].startswith("    total = ")), 4, "x"
     else:
@@ -317,7 +363,7 @@ async def measure(
 ) -> Result:
     result = Result(name, lines, scenario=scenario)
     path = root / f"module_{lines}.py"
-    text = generate(lines)
+    text = source_for(scenario, lines)
     path.write_text(text)
     uri = path.as_uri()
     client = await start(command, root, options)

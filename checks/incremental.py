@@ -59,6 +59,10 @@ from .tokens import python_tokens
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+#: Share of the module's lines above which the re-check costs more than a full analysis: the
+#: re-check extracts its copy's project facts (about half the cost of analysing it) on top of
+#: analysing it, and a full analysis has no copy to build.
+_CHEAPER_IN_FULL = 0.6
 
 
 @dataclass(frozen=True)
@@ -211,6 +215,8 @@ class IncrementalAnalyser:
             recheck = _connected(chunks, recheck | routes)
         context = _context(chunks, recheck)
         kept = recheck | context
+        if sum(chunks[i].end - chunks[i].start for i in kept) > _CHEAPER_IN_FULL * len(lines):
+            return None  # the copy is most of the module: its facts and analysis cost more than a full one
         doc = SourceDoc(_only(lines, [chunks[i] for i in sorted(kept)]), path, "python", module, root, interpreter)
         if not self._facts_unchanged(state, doc, kept, first, last, len(new_chunks)):
             return None

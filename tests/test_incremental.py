@@ -9,6 +9,7 @@ import pytest
 
 from codeward.checks.config import Config
 from codeward.checks.engine import analyze
+from codeward.checks import incremental
 from codeward.checks.incremental import IncrementalAnalyser
 from codeward.checks.model import Confidence, Finding
 from codeward.checks.source import SourceDoc
@@ -64,6 +65,16 @@ def search():
     db = sqlite3.connect("app.db")
     return {"rows": db.execute(f"SELECT * FROM items WHERE title = '{term}'").fetchall()}
 '''
+
+
+@pytest.fixture(autouse=True)
+def fast_path_whatever_its_cost(request, monkeypatch):
+    """These tests check that the fast path gives the full analysis' findings, so they take
+    it even where the re-checked copy is most of a small module (where the analyser would
+    choose the full path as cheaper); ``test_the_full_path_is_taken_when_cheaper`` checks
+    that choice."""
+    if "cheaper" not in request.node.name:
+        monkeypatch.setattr(incremental, "_CHEAPER_IN_FULL", float("inf"))
 
 
 def snapshot(findings: list[Finding]) -> list[tuple]:
@@ -314,3 +325,18 @@ def test_a_lone_carriage_return_takes_the_full_path():
     incremental, found = step(analyser, edited)
     assert not incremental
     assert found == full(edited)
+
+
+def test_the_full_path_is_taken_when_cheaper():
+    """An edit whose re-check needs most of the module (a method of the class that makes up
+    most of it) takes the full analysis: the copy's facts and analysis would cost more."""
+    methods = "".join(f"    def step_{n}(self, value):\n        total = value + {n}\n        return total\n\n" for n in range(60))
+    text = f"import os\n\n\nclass Pipeline:\n{methods}\ndef small(x):\n    return os.path.join(x, 'a')\n"
+    analyser = IncrementalAnalyser()
+    analyser.analyse(text, "m.py", "m", CONFIG, None, "m.py")
+    inside_class = text.replace("total = value + 30", "totalx = value + 30")
+    outcome = analyser.analyse(inside_class, "m.py", "m", CONFIG, None, "m.py")
+    assert not outcome.incremental
+    assert snapshot(outcome.analysis.findings) == snapshot(analyze(SourceDoc(inside_class, "m.py", "python", "m"), CONFIG, None, "m.py").findings)
+    outside = inside_class.replace("'a')", "'b')")
+    assert analyser.analyse(outside, "m.py", "m", CONFIG, None, "m.py").incremental
