@@ -63,6 +63,8 @@ _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 #: re-check extracts its copy's project facts (about half the cost of analysing it) on top of
 #: analysing it, and a full analysis has no copy to build.
 _CHEAPER_IN_FULL = 0.6
+#: Below this many lines both paths take a few milliseconds: the fast path is kept there.
+_SMALL_MODULE = 500
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,7 @@ class IncrementalAnalyser:
             recheck = _connected(chunks, recheck | routes)
         context = _context(chunks, recheck)
         kept = recheck | context
-        if sum(chunks[i].end - chunks[i].start for i in kept) > _CHEAPER_IN_FULL * len(lines):
+        if len(lines) >= _SMALL_MODULE and sum(chunks[i].end - chunks[i].start for i in kept) > _CHEAPER_IN_FULL * len(lines):
             return None  # the copy is most of the module: its facts and analysis cost more than a full one
         doc = SourceDoc(_only(lines, [chunks[i] for i in sorted(kept)]), path, "python", module, root, interpreter)
         if not self._facts_unchanged(state, doc, kept, first, last, len(new_chunks)):

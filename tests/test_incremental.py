@@ -330,11 +330,11 @@ def test_a_lone_carriage_return_takes_the_full_path():
 def test_the_full_path_is_taken_when_cheaper():
     """An edit whose re-check needs most of the module (a method of the class that makes up
     most of it) takes the full analysis: the copy's facts and analysis would cost more."""
-    methods = "".join(f"    def step_{n}(self, value):\n        total = value + {n}\n        return total\n\n" for n in range(60))
+    methods = "".join(f"    def step_{n}(self, value):\n        total = value + {n}\n        return total\n\n" for n in range(150))
     text = f"import os\n\n\nclass Pipeline:\n{methods}\ndef small(x):\n    return os.path.join(x, 'a')\n"
     analyser = IncrementalAnalyser()
     analyser.analyse(text, "m.py", "m", CONFIG, None, "m.py")
-    inside_class = text.replace("total = value + 30", "totalx = value + 30")
+    inside_class = text.replace("total = value + 75", "totalx = value + 30")
     outcome = analyser.analyse(inside_class, "m.py", "m", CONFIG, None, "m.py")
     assert not outcome.incremental
     assert snapshot(outcome.analysis.findings) == snapshot(analyze(SourceDoc(inside_class, "m.py", "python", "m"), CONFIG, None, "m.py").findings)
