@@ -24,6 +24,8 @@ class FixOutcome:
     text: str
     applied: int = 0
     file_edits: list[FileEdit] = field(default_factory=list)
+    #: The applied fixes' notes, each once (e.g. where a moved secret went).
+    notes: list[str] = field(default_factory=list)
     remaining: list[Finding] = field(default_factory=list)
 
 
@@ -67,6 +69,8 @@ def fix_document(
         outcome.applied += len(chosen)
         for finding, _ in chosen:
             outcome.file_edits.extend(finding.fix.file_edits)  # type: ignore[union-attr]
+            if finding.fix.note and finding.fix.note not in outcome.notes:  # type: ignore[union-attr]
+                outcome.notes.append(finding.fix.note)  # type: ignore[union-attr]
         outcome.text = new_text
         current = SourceDoc(new_text, doc.path, doc.kind, doc.module_name)
     return outcome

@@ -67,6 +67,7 @@ class RuleContext:
         imports: Iterable[str] = (),
         applicability: Applicability | None = None,
         file_edits: Iterable[FileEdit] = (),
+        note: str = "",
     ) -> Fix:
         """A fix with the current rule's title and applicability unless given."""
         assert self.rule is not None
@@ -76,6 +77,7 @@ class RuleContext:
             applicability=applicability or self.rule.fix_applicability or Applicability.UNSAFE,
             imports=tuple(imports),
             file_edits=tuple(file_edits),
+            note=note,
         )
 
     def replace(self, node: ast.AST, text: str) -> Edit:

@@ -25,13 +25,15 @@ def edits_for(doc: SourceDoc, fix: Fix) -> list[Edit]:
     edits = list(fix.edits)
     import_lines = [line for line in fix.imports if not _already_imported(doc, line)]
     if import_lines:
-        edits.append(_import_edit(doc, list(dict.fromkeys(import_lines))))
+        # First among insertions at one point: a statement the fix adds after the imports
+        # (``load_dotenv()``) must follow the import it needs.
+        edits.insert(0, _import_edit(doc, list(dict.fromkeys(import_lines))))
     return sorted(edits, key=lambda e: (e.range.start, e.range.end))
 
 
 def _import_edit(doc: SourceDoc, import_lines: list[str]) -> Edit:
-    """Insert the import lines after the leading imports (see :func:`_import_insert_line`)."""
-    line = _import_insert_line(doc)
+    """Insert the import lines after the leading imports (see :func:`import_insert_line`)."""
+    line = import_insert_line(doc)
     text = "".join(f"{imp}\n" for imp in import_lines)
     last = doc.lines.line_count - 1
     if line >= last and not doc.text.endswith("\n") and doc.lines.line_text(line):
@@ -180,7 +182,7 @@ def _already_imported(doc: SourceDoc, line: str) -> bool:
     return False
 
 
-def _import_insert_line(doc: SourceDoc) -> int:
+def import_insert_line(doc: SourceDoc) -> int:
     """0-based line before which new imports go: after docstring, __future__ and imports."""
     assert doc.tree is not None
     line = 0

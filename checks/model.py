@@ -95,6 +95,9 @@ class Fix:
     applicability: Applicability
     imports: tuple[str, ...] = ()
     file_edits: tuple[FileEdit, ...] = ()
+    #: What the user should know once the fix is applied (shown by the editor, printed by
+    #: ``--fix``): e.g. where a moved secret went and how the program loads it.
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ class FilePlan:
     after: str
     applied: int
     file_edits: list[FileEdit] = field(default_factory=list)
+    #: What the user should know about the applied fixes (where a moved secret went).
+    notes: list[str] = field(default_factory=list)
 
 
 def plan_fixes(result: ScanResult, config: Config, include_unsafe: bool) -> list[FilePlan]:
@@ -45,7 +47,7 @@ def plan_fixes(result: ScanResult, config: Config, include_unsafe: bool) -> list
         doc = SourceDoc(text, rel, kind_of(path) or "python", module_name_for(path, result.root))
         outcome = fix_document(doc, config, result.project, include_unsafe, rel)
         if outcome.applied and (outcome.text != text or outcome.file_edits):
-            plans.append(FilePlan(rel, text, outcome.text, outcome.applied, list(outcome.file_edits)))
+            plans.append(FilePlan(rel, text, outcome.text, outcome.applied, list(outcome.file_edits), list(outcome.notes)))
     return plans
 
 
@@ -54,10 +56,13 @@ def apply_plans(root: Path, plans: list[FilePlan]) -> int:
 
     Each file's other-file edits (``.gitignore``, then ``.env``) are written first, and the
     source is rewritten only when every secret it moves out has reached ``.env``: a refused
-    or failed write never leaves a value that exists nowhere. All writes go through
+    or failed write never leaves a value that exists nowhere. When the source then cannot be
+    rewritten, the other files are put back as they were (the value stays in the source
+    only, not also in a ``.env`` nothing reads). All writes go through
     :mod:`codeward.server.writes` (no symlinks, nothing outside the project, atomic)."""
     total = 0
     for plan in plans:
+        before = writes.file_states(root, [e.path for e in plan.file_edits])
         written = writes.apply_file_edits(root, plan.file_edits)
         for failure in (w for w in written if not w.ok):
             print(f"codeward: {failure.message}", file=sys.stderr)
@@ -70,8 +75,12 @@ def apply_plans(root: Path, plans: list[FilePlan]) -> int:
                 writes.write_text(root, plan.relative, plan.after, source_encoding(root, plan.relative))
             except writes.WriteRefused as refused:
                 print(f"codeward: {plan.relative} not fixed: {refused}", file=sys.stderr)
+                for undone in writes.restore(root, before):
+                    print(f"codeward: {undone.message}", file=sys.stderr)
                 continue
         total += plan.applied
+        for note in plan.notes:
+            print(f"codeward: {plan.relative}: {note}", file=sys.stderr)
     return total
 
 

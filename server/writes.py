@@ -150,11 +150,16 @@ def read_text(root: Path, relative: str, encoding: str = "utf-8") -> str | None:
 def write_text(root: Path, relative: str, text: str, encoding: str = "utf-8", *, secret: bool = False) -> None:
     """Replace (or create) ``root/relative`` with ``text``, atomically and without following
     symlinks; an existing file keeps its mode, a new secret file is ``0600``."""
-    *folders, name = _parts(relative)
     try:
         data = text.encode(encoding)
     except (UnicodeEncodeError, LookupError) as exc:
         raise WriteRefused(f"{relative}: the new text cannot be written as {encoding}") from exc
+    write_bytes(root, relative, data, secret=secret)
+
+
+def write_bytes(root: Path, relative: str, data: bytes, *, secret: bool = False) -> None:
+    """:func:`write_text` for content already encoded."""
+    *folders, name = _parts(relative)
     with _folder(root, tuple(folders)) as folder:
         _, mode = _read_existing(folder, name)
         if mode is None:
@@ -163,6 +168,18 @@ def write_text(root: Path, relative: str, text: str, encoding: str = "utf-8", *,
             _replace(folder, name, data, mode)
         except OSError as exc:
             raise WriteRefused(f"could not write {relative} ({exc.strerror or type(exc).__name__})") from exc
+
+
+def remove(root: Path, relative: str) -> None:
+    """Delete the regular file ``root/relative`` (never through a symlink); absent is fine."""
+    *folders, name = _parts(relative)
+    with _folder(root, tuple(folders)) as folder:
+        data, _ = _read_existing(folder, name)  # refuses a symlink or special file
+        if data is not None:
+            try:
+                os.unlink(name, dir_fd=folder)
+            except OSError as exc:
+                raise WriteRefused(f"could not remove {relative} ({exc.strerror})") from exc
 
 
 def secret_destination_problem(root: Path, relative: str) -> str | None:
@@ -181,7 +198,7 @@ def secret_destination_problem(root: Path, relative: str) -> str | None:
     return None
 
 
-def _already_there(existing: str, addition: str) -> bool:
+def already_there(existing: str, addition: str) -> bool:
     """Every line of ``addition`` is already a whole line of ``existing`` (not a substring:
     ``.envrc`` does not contain the rule ``.env``)."""
     present = {line.strip() for line in existing.splitlines()}
@@ -200,7 +217,7 @@ def append_file_edit(root: Path, edit: FileEdit) -> WriteOutcome:
         if existing is None and not edit.create:
             return WriteOutcome(edit.path, f"skipped {edit.path}: missing", True)  # optional (.env.example)
         existing = existing or ""
-        if _already_there(existing, edit.append):
+        if already_there(existing, edit.append):
             return WriteOutcome(edit.path, f"{edit.path} already up to date", True)
         joiner = "" if not existing or existing.endswith("\n") else "\n"
         write_text(root, edit.path, existing + joiner + edit.append, secret=edit.sensitive)
@@ -218,6 +235,37 @@ def apply_file_edits(root: Path, edits: tuple[FileEdit, ...] | list[FileEdit]) -
         outcomes.append(outcome)
         if not outcome.ok:
             break
+    return outcomes
+
+
+def file_states(root: Path, relatives: list[str]) -> dict[str, bytes | None]:
+    """Each file's content now (None: absent), to put back with :func:`restore`; files that
+    cannot be read are left out (no edit can be applied to them either)."""
+    states: dict[str, bytes | None] = {}
+    for relative in dict.fromkeys(relatives):
+        try:
+            states[relative] = read_bytes(root, relative)
+        except WriteRefused:
+            continue
+    return states
+
+
+def restore(root: Path, states: dict[str, bytes | None]) -> list[WriteOutcome]:
+    """Put files back as :func:`file_states` found them (a file that was absent is removed),
+    through the same safe path; what was done, never the content."""
+    outcomes = []
+    for relative, data in states.items():
+        try:
+            if read_bytes(root, relative) == data:
+                continue
+            if data is None:
+                remove(root, relative)
+            else:
+                write_bytes(root, relative, data)
+        except WriteRefused as refused:
+            outcomes.append(WriteOutcome(relative, f"{relative} not restored: {refused}", False))
+            continue
+        outcomes.append(WriteOutcome(relative, f"restored {relative}", True))
     return outcomes
 
 

@@ -202,7 +202,12 @@ def test_cli_unsafe_fix_moves_the_secret_to_dotenv(tmp_path: Path, capsys, monke
     assert main(["scan", "--no-cache", "--fix", "--unsafe-fixes", "."]) == 0
     out, err = capsys.readouterr()
     assert secret not in out + err
-    assert (tmp_path / "db.py").read_text() == 'import os\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'
+    # Nothing loads .env here (no python-dotenv): a clear error instead of a bare KeyError.
+    assert (tmp_path / "db.py").read_text() == (
+        'import os\nif "DB_PASSWORD" not in os.environ:\n    raise RuntimeError("Set the environment variable DB_PASSWORD: '
+        'codeward moved its value to .env, which this program does not load")\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'
+    )
+    assert "db.py: The password is now DB_PASSWORD in .env (.env is added to .gitignore). Nothing loads .env here: export DB_PASSWORD" in err
     assert (tmp_path / ".env").read_text() == f"DB_PASSWORD={secret}\n"
     assert ".env" in (tmp_path / ".gitignore").read_text().splitlines()
     assert (tmp_path / ".env.example").read_text() == "DEBUG=\nDB_PASSWORD=\n"
@@ -221,16 +226,16 @@ def test_binary_and_undecodable_files_are_not_analysed(tmp_path: Path) -> None:
 
 def test_language_server_writes_sensitive_edits_itself(tmp_path: Path) -> None:
     from codeward.checks.model import FileEdit
-    from codeward.server.lsp.secret_edits import PendingWrites
+    from codeward.server.lsp.secret_edits import Pending, PendingFixes
 
-    pending = PendingWrites()
+    pending = PendingFixes()
     edit = FileEdit(".env", f"API_TOKEN={fake('hex', 20)}\n", sensitive=True)
-    token = pending.stash(tmp_path, (edit,))
-    assert pending.stash(tmp_path, (edit,)) == token and fake("hex", 20) not in token
+    token = pending.stash(Pending(tmp_path, (edit,), "moved"))
+    assert pending.stash(Pending(tmp_path, (edit,), "moved")) == token and fake("hex", 20) not in token
     assert [o.message for o in pending.write(token)] == ["updated .env"]
     assert [o.message for o in pending.write(token)] == [".env already up to date"]
     assert (tmp_path / ".env").read_text() == edit.append
-    outside = pending.stash(tmp_path, (FileEdit("../.gitignore", ".env\n"), FileEdit(".env", "X=1\n", sensitive=True)))
+    outside = pending.stash(Pending(tmp_path, (FileEdit("../.gitignore", ".env\n"), FileEdit(".env", "X=1\n", sensitive=True)), "moved"))
     [refused] = pending.write(outside)  # .env not written
     assert not refused.ok and refused.message == "../.gitignore not written: ../.gitignore: not a path inside the project"
     assert "X=1" not in (tmp_path / ".env").read_text()
@@ -242,4 +247,4 @@ def test_existing_dotenv_value_is_never_shadowed(tmp_path: Path) -> None:
     text = f'API_TOKEN = "{fake("hex", 21)}"\n'
     [finding] = findings(text, config=Config(root=tmp_path))
     assert finding.fix is not None and not finding.fix.file_edits
-    assert "(API_TOKEN is already in .env)" in finding.fix.title
+    assert "(API_TOKEN is already in .env; " in finding.fix.title

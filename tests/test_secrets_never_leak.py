@@ -174,7 +174,9 @@ def test_fixture_harness_messages_hold_no_value(project: Path) -> None:
 async def test_language_server_diagnostics_and_logs_hold_no_value(profile: str, tmp_path: Path) -> None:
     from lsp.session import start_session, stop_session, tell_commands_from_code_actions
 
-    session = await start_session(profile, tmp_path)
+    # A client whose edits cannot create files: the server writes .env itself (the value
+    # never travels to the client; see test_lsp_secret_fix.py for the WorkspaceEdit path).
+    session = await start_session(profile, tmp_path, file_operations=False)
     tell_commands_from_code_actions(session.client.protocol._converter)
     try:
         uri = session.open("app.py", _python_source())

@@ -114,8 +114,13 @@ def hardcoded_known_format_secret(ctx: RuleContext) -> Iterator[Finding]:
     Fix safety:
         Unsafe: the program now needs the environment variable at run time. The fix adds the
         value to the project's `.env` (adding `.env` to `.gitignore` first when git does not
-        ignore it) and `NAME=` to `.env.example` when that file exists. A key that was
-        already committed must be rotated; the message says so when git history has it.
+        ignore it) and `NAME=` to `.env.example` when that file exists. It keeps the app
+        starting: when the project loads `.env` (python-dotenv's `load_dotenv()`, python-decouple,
+        `read_env()`, pydantic-settings `env_file`) the read follows it; when python-dotenv is
+        declared or installed, `load_dotenv()` is added after the imports; otherwise the read
+        is guarded by an error naming the variable. The title says which. No fix is offered
+        when `.env` is a symlink or tracked by git. A key that was already committed must be
+        rotated; the message says so when git history has it.
     """
     return _findings(ctx, KNOWN_FORMAT)
 
@@ -163,7 +168,9 @@ def hardcoded_credential(ctx: RuleContext) -> Iterator[Finding]:
         Unsafe: the environment variable must be set where the program runs. The fix follows
         the project's convention (`os.environ`, `os.getenv`, python-decouple `config`,
         environs or django-environ `Env`), writes the value to a git-ignored `.env` and
-        documents the name in `.env.example` when it exists.
+        documents the name in `.env.example` when it exists. As for CW201, it follows the
+        project's `.env` loader, adds `load_dotenv()` when python-dotenv is available, or
+        guards the read with a clear error, and says which in its title.
     """
     return _findings(ctx, NAMED_CREDENTIAL)
 

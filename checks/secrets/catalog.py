@@ -41,7 +41,12 @@ declare_section(
     "secret_env_readers",
     "How a project reads its environment; the fix follows the convention in use.",
     required={"call": str, "template": str},
-    optional={"import": str, "instance": bool},
+    optional={"import": str, "instance": bool, "loads_dotenv": bool},
+)
+declare_section(
+    "secret_env_loaders",
+    "Calls that load `.env` into the environment; a read after one needs no other loader.",
+    required={"call": str},
 )
 declare_section(
     "secret_weak_names",
@@ -77,6 +82,7 @@ class Catalog:
     placeholders: tuple[tuple[Row, re.Pattern[str]], ...]
     arguments: tuple[Row, ...]
     env_readers: tuple[Row, ...]
+    env_loaders: tuple[Row, ...]
     weak_names: tuple[tuple[Row, re.Pattern[str]], ...]
     connect_calls: tuple[Row, ...]
 
@@ -110,6 +116,7 @@ def catalog(knowledge: Knowledge) -> Catalog:
         placeholders=tuple((row, _compile(row, "regex", re.IGNORECASE)) for row in knowledge.rows("secret_placeholders")),
         arguments=tuple(knowledge.rows("secret_arguments")),
         env_readers=tuple(knowledge.rows("secret_env_readers")),
+        env_loaders=tuple(knowledge.rows("secret_env_loaders")),
         weak_names=tuple((row, _compile(row, "regex")) for row in knowledge.rows("secret_weak_names")),
         connect_calls=tuple(knowledge.rows("secret_connect_calls")),
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import replace
 from pathlib import PurePosixPath
 
 from ..context import RuleContext
 from ..model import Range
 from ..source import SourceDoc
+from ..syntax import call_name, dotted
 from . import git, python_source, text_source
 from .catalog import catalog
 from .model import Secret
@@ -49,7 +52,7 @@ def _find(ctx: RuleContext) -> list[Secret]:
         return []
     cat = catalog(ctx.knowledge)
     if doc.tree is not None:
-        return _distinct_env_names([
+        return _distinct_env_names(doc, [
             Secret(verdict.code, verdict.kind, doc.range_of(literal.node), literal.value, literal.name, verdict.shown,
                    literal.name if literal.fallback and literal.name else verdict.env_name, verdict.confidence,
                    literal.target if verdict.whole else None, literal.fallback, literal.settings_field)
@@ -72,11 +75,20 @@ def _find(ctx: RuleContext) -> list[Secret]:
     return found
 
 
-def _distinct_env_names(secrets: list[Secret]) -> list[Secret]:
-    """Two different values must not share one variable: ``PASSWORD``, ``PASSWORD_2``..."""
-    owners: dict[str, str] = {}
+def _distinct_env_names(doc: SourceDoc, secrets: list[Secret]) -> list[Secret]:
+    """Two different values must not share one variable: ``PASSWORD``, ``PASSWORD_2``...
+
+    A variable the file already reads is taken too: fix-all moves one secret per round when
+    their fixes share an edit (an added import), and the next secret must not get the name
+    the previous one just took."""
+    if not secrets:
+        return secrets
+    owners: dict[str, str | None] = dict.fromkeys(_env_names_read(doc))
     result = []
     for secret in sorted(secrets, key=lambda s: s.range):
+        if secret.fallback:  # ``os.getenv("NAME", "...")``: the variable is already NAME
+            result.append(secret)
+            continue
         name, n = secret.env_name, 1
         while name in owners and owners[name] != secret.value:
             n += 1
@@ -84,6 +96,25 @@ def _distinct_env_names(secrets: list[Secret]) -> list[Secret]:
         owners[name] = secret.value
         result.append(secret if name == secret.env_name else replace(secret, env_name=name))
     return result
+
+
+_ENV_READS = frozenset({"getenv", "get", "config", "str", "env", "int", "bool", "json", "url", "db", "list"})
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
+
+
+def _env_names_read(doc: SourceDoc) -> set[str]:
+    """Upper-case names the file reads from the environment: ``os.environ["NAME"]``, and the
+    first argument of a reader call (``os.getenv``, ``environ.get``, ``config``, ``env.str``)."""
+    names = set()
+    for node in doc.nodes:
+        key = None
+        if isinstance(node, ast.Subscript) and (dotted(node.value) or "").endswith("environ"):
+            key = node.slice
+        elif isinstance(node, ast.Call) and node.args and call_name(node) in _ENV_READS:
+            key = node.args[0]
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and _ENV_NAME.match(key.value):
+            names.add(key.value)
+    return names
 
 
 def _committable_env_file(ctx: RuleContext, doc: SourceDoc) -> bool:

@@ -22,7 +22,7 @@ from ..project import fact_extractor
 from ..reading import read_regular_text
 from ..source import SourceDoc
 from ..syntax import dotted, matches_call
-from . import git
+from . import git, loading
 from .catalog import catalog
 from .model import Secret
 
@@ -34,52 +34,67 @@ class Convention:
     template: str
     imports: tuple[str, ...]
     var: str = ""
+    #: The reader loads ``.env`` itself (python-decouple).
+    loads_dotenv: bool = False
+    #: The expression reads ``os.environ``, which ``load_dotenv()`` fills.
+    reads_os_environ: bool = False
 
     def expression(self, name: str) -> str:
         return self.template.format(name=name, var=self.var)
 
 
-_DEFAULT = Convention('os.environ["{name}"]', ("import os",))
+_DEFAULT = Convention('os.environ["{name}"]', ("import os",), reads_os_environ=True)
 
 
 def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -> Fix | None:
     """The fix for ``secret``, or None when its literal cannot be replaced in place.
 
     The caller asks :func:`destination_problem` once per file first and offers no fix when
-    ``.env`` cannot receive the value."""
+    ``.env`` cannot receive the value. The title says where the value goes and how the
+    program will load it (:mod:`.loading`); the note tells the rest once it is applied."""
     if secret.node is None or ctx.doc.tree is None:
         return None
+    convention = convention_for(ctx)
     if secret.settings_field and isinstance(secret.node, ast.AnnAssign) and secret.node.value is not None:
         # pydantic-settings reads the field from the environment once it has no default.
         start = ctx.doc.range_of(secret.node.annotation).end
         edit = Edit(Range(start, ctx.doc.range_of(secret.node.value).end), "")
         imports: tuple[str, ...] = ()
     else:
-        convention = convention_for(ctx)
         expression = convention.expression(secret.env_name)
         if _is_bytes(secret.node):
             expression += ".encode()"
         edit, imports = ctx.replace(secret.node, expression), convention.imports
+    root = location.root if location is not None else None
+    load = loading.plan(ctx, secret, convention.loads_dotenv, convention.reads_os_environ, root)
     file_edits: list[FileEdit] = []
-    title = f"Move the {secret.kind} to the environment variable {secret.env_name}"
-    if location is not None and _defined_in(location.root / ".env", secret.env_name):
+    name = secret.env_name
+    if location is not None and _defined_in(location.root / ".env", name):
         # Never overwrite or shadow the user's own value: they check it themselves.
-        title += f" ({secret.env_name} is already in .env)"
-        location = None
-    if location is not None:
+        title = f"Move the {secret.kind} to {name} ({name} is already in .env; {load.how})"
+        note = f"{name} was already set in .env: check that it holds the value this code had. {load.note}"
+    elif location is not None:
         env_file = location.root / ".env"
-        if not git.is_ignored(location.repo, env_file):
+        ignored = git.is_ignored(location.repo, env_file)
+        if not ignored:
             file_edits.append(FileEdit(".gitignore", ".env\n", description="keep .env out of git"))
-        file_edits.append(FileEdit(".env", f"{secret.env_name}={dotenv_value(secret.value)}\n",
-                                   description=f"set {secret.env_name} in .env", sensitive=True))
+        file_edits.append(FileEdit(".env", f"{name}={dotenv_value(secret.value)}\n",
+                                   description=f"set {name}", sensitive=True))
         if (location.root / ".env.example").is_file():
-            file_edits.append(FileEdit(".env.example", f"{secret.env_name}=\n", create=False,
-                                       description=f"document {secret.env_name} in .env.example"))
+            file_edits.append(FileEdit(".env.example", f"{name}=\n", create=False,
+                                       description=f"document {name} in .env.example"))
+        title = f"Move the {secret.kind} to {name} in .env (git-ignored; {load.how})"
+        where = "git ignores .env" if ignored else ".env is added to .gitignore"
+        note = f"The {secret.kind} is now {name} in .env ({where}). {load.note}"
+    else:
+        title = f"Move the {secret.kind} to the environment variable {name} ({load.how})"
+        note = f"The {secret.kind} is now read from {name}: set it where the program runs. {load.note}"
     return ctx.fix(
-        [edit],
+        [edit, *load.edits],
         title=title,
-        imports=imports,
+        imports=(*imports, *load.imports),
         file_edits=file_edits,
+        note=note,
     )
 
 
@@ -151,7 +166,8 @@ def _convention(ctx: RuleContext, index: int, var: str) -> Convention:
         return _DEFAULT
     row = rows[index]
     row.hit()
-    return Convention(row["template"], (row["import"],) if "import" in row else (), var)
+    return Convention(row["template"], (row["import"],) if "import" in row else (), var,
+                      loads_dotenv=bool(row.get("loads_dotenv")), reads_os_environ=row["call"].startswith("os."))
 
 
 @fact_extractor(_FACT)

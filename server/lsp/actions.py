@@ -46,6 +46,11 @@ class EditSupport:
         # them accepts documentChanges (Neovim does not set the flag but handles both).
         return cls(bool(ws and ws.document_changes) or bool(ops), ops)
 
+    @property
+    def creates_files(self) -> bool:
+        """A WorkspaceEdit may create a file (``CreateFile`` in ``documentChanges``)."""
+        return self.document_changes and "create" in self.resource_operations
+
 
 def wanted(kind: str, only: list[str] | None) -> bool:
     return not only or any(kind == o or kind.startswith(o + ".") for o in only)
@@ -91,7 +96,9 @@ def file_operations(
             continue
         uri = file_uri(target)
         exists = target.is_file() or (uri in open_text)
-        if not support.document_changes or uri is None or (not exists and ("create" not in support.resource_operations or not edit.create)):
+        if not exists and not edit.create:
+            continue  # optional (.env.example): only when the project has one
+        if not support.document_changes or uri is None or (not exists and "create" not in support.resource_operations):
             left.append(edit)
             continue
         existing = open_text.get(uri)
@@ -102,8 +109,8 @@ def file_operations(
                 left.append(edit)
                 continue
         existing = existing or ""
-        if edit.append.strip() and edit.append.strip() in existing:
-            continue  # already there
+        if writes.already_there(existing, edit.append):
+            continue
         if not exists:
             ops.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
         joiner = "" if not existing or existing.endswith("\n") else "\n"
@@ -117,24 +124,26 @@ def file_operations(
 
 def quick_fix(
     result: DocResult, finding: Finding, diagnostic: types.Diagnostic, support: EditSupport,
-    root: Path | None, open_text: dict[str, str],
+    root: Path | None, open_text: dict[str, str], lazy: bool = False,
 ) -> types.CodeAction | None:
+    """The finding's fix as a code action. A fix that moves a secret to ``.env`` is resolved
+    ``lazy``ily when the client can ask (``codeAction/resolve``): its WorkspaceEdit carries
+    the value, which only the action the user picks should carry."""
     fix = finding.fix
     if fix is None:
         return None
-    edits = text_edits(result.positions, edits_for(result.doc, fix))
-    command = None
-    if any(e.sensitive for e in fix.file_edits) and root is not None:
-        # The value goes to disk through the server, never through the client: all of the
-        # fix's file edits are written there, in order (.gitignore before .env).
-        token = secret_edits.PENDING.stash(Path(root), tuple(fix.file_edits))
-        command = types.Command(title="Write the secret to .env", command=secret_edits.COMMAND, arguments=[token])
-        others, left = [], []
-    else:
-        others, left = file_operations(fix.file_edits, root, support, open_text, result.snapshot.codec)
     title = f"{SOURCE} ({finding.code}): {fix.title}"
     if fix.applicability is Applicability.UNSAFE:
         title += " (unsafe)"
+    preferred = fix.applicability is Applicability.SAFE
+    if any(e.sensitive for e in fix.file_edits) and root is not None:
+        if lazy and support.creates_files:  # else the edit holds no value: nothing to defer
+            data = {"uri": result.uri, "version": result.version, "secretFix": result.findings.index(finding)}
+            return types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                                    is_preferred=preferred, data=data)
+        return secret_fix(result, finding, diagnostic, title, support, Path(root), open_text)
+    edits = text_edits(result.positions, edits_for(result.doc, fix))
+    others, left = file_operations(fix.file_edits, root, support, open_text, result.snapshot.codec)
     if left:
         todo = "; ".join(e.description or f"add {e.append.strip()!r} to {e.path}" for e in left)
         title += f" — then {todo}"
@@ -142,10 +151,42 @@ def quick_fix(
         title=title,
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic],
-        is_preferred=fix.applicability is Applicability.SAFE,
+        is_preferred=preferred,
         edit=workspace_edit(result, edits, support, others),
-        command=command,
     )
+
+
+def secret_fix(
+    result: DocResult, finding: Finding, diagnostic: types.Diagnostic | None, title: str,
+    support: EditSupport, root: Path, open_text: dict[str, str], fresh: bool = False,
+) -> types.CodeAction | None:
+    """The action moving a secret: the code change plus ``.gitignore``/``.env`` in one
+    WorkspaceEdit when the client creates files, else a command that writes them (see
+    :mod:`.secret_edits`); None when the destination is refused."""
+    fix = finding.fix
+    assert fix is not None
+    plan = secret_edits.secret_changes(fix.file_edits, fix.note, root, support.creates_files, open_text, result.snapshot.codec, fresh)
+    if plan.refused is not None:
+        return None
+    edits = text_edits(result.positions, edits_for(result.doc, fix))
+    return types.CodeAction(
+        title=title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic] if diagnostic is not None else None,
+        is_preferred=fix.applicability is Applicability.SAFE,
+        edit=workspace_edit(result, edits, support, plan.changes),
+        command=plan.command,
+    )
+
+
+def secret_fix_target(result: DocResult, data: object) -> Finding | None:
+    """The finding a lazily resolved secret action stands for, if its version is still shown."""
+    if not isinstance(data, dict) or not isinstance(data.get("secretFix"), int):
+        return None
+    index = data["secretFix"]
+    if data.get("version") != result.version or not 0 <= index < len(result.findings):
+        return None
+    return result.findings[index]
 
 
 def suppress(result: DocResult, finding: Finding, diagnostic: types.Diagnostic, support: EditSupport) -> types.CodeAction | None:
@@ -220,12 +261,13 @@ def actions_for(
     support: EditSupport,
     root: Path | None,
     open_text: dict[str, str],
+    lazy: bool = False,
 ) -> list[types.CodeAction]:
     actions: list[types.CodeAction] = []
     in_range = [(f, d) for f, d in zip(result.findings, result.diagnostics) if overlaps(reach(result, f), rng)]
     safe = any(f.fix is not None and f.fix.applicability is Applicability.SAFE for f in result.findings)
     if wanted(QUICKFIX, only):
-        fixes = [quick_fix(result, f, d, support, root, open_text) for f, d in in_range]
+        fixes = [quick_fix(result, f, d, support, root, open_text, lazy) for f, d in in_range]
         actions += [a for a in fixes if a is not None]
         if safe and any(f.fix is not None for f, _ in in_range):
             actions.append(fix_all_placeholder(result, QUICKFIX))

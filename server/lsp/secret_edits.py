@@ -1,13 +1,20 @@
-"""File edits that carry a secret (``NAME=value`` for ``.env``) never travel over LSP.
+"""How a fix that moves a secret reaches ``.env``: in the editor's own edit, or written here.
 
-A quick fix that moves a secret to an environment variable edits the buffer through the
-client as usual, but its ``.env`` line is kept here, in the server, under a random token;
-the code action carries only the command ``codeward.writeSecretEdits`` with that token.
-When the client runs the command (after applying the buffer edit), the server appends the
-fix's file edits (``.gitignore`` first, then ``.env``, then ``.env.example``) on disk itself,
-through the same safe-write path as the command line (:mod:`codeward.server.writes`), so
-``.env`` is never written before git ignores it, whatever the client supports. Code
-action lists, traces and logs hold no value.
+When the client can create files from a WorkspaceEdit (``documentChanges`` with the
+``create`` resource operation, as VS Code and Neovim can), the ``.gitignore`` and ``.env``
+changes are part of the same WorkspaceEdit as the code change: the user applies, saves and
+undoes them together, and nothing reaches the disk before the user saves. The destination
+is checked before the edit is offered, as the command line's writer checks it before it
+writes (:mod:`codeward.server.writes`): no symlink or special file on the way, inside the
+project, and a ``.env`` git does not track. What a WorkspaceEdit cannot do is said to the
+user when the fix is applied: the editor creates ``.env`` with its default permissions,
+not ``0600``.
+
+Other clients get the code change only, and the action's command makes the server append
+the other-file edits itself through that safe writer (``.gitignore`` first). Either way
+the command then shows the fix's note (where the value went, how it is loaded) in a
+``window/showMessage``. Commands carry only a random token: code action lists, traces and
+logs never hold the value except in the WorkspaceEdit the user picked.
 """
 
 from __future__ import annotations
@@ -15,49 +22,180 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
+from lsprotocol import types
+
 from codeward.checks.model import FileEdit
+from codeward.checks.secrets import git
+from codeward.server import writes
 from codeward.server.writes import WriteOutcome, apply_file_edits
 
-COMMAND = "codeward.writeSecretEdits"
+from .positions import ClientPositions
+from .workspace import file_uri
+
+#: Writes ``.env`` on disk, then shows the note (clients that cannot create files).
+WRITE_COMMAND = "codeward.writeSecretEdits"
+#: Shows the note once the editor applied the WorkspaceEdit.
+APPLIED_COMMAND = "codeward.secretFixApplied"
 #: Pending writes kept (code actions are recomputed on every cursor move).
 LIMIT = 128
 
+FileChange = types.TextDocumentEdit | types.CreateFile
 
-class PendingWrites:
-    """Sensitive file edits waiting for the user to pick their code action."""
+
+@dataclass(frozen=True)
+class Pending:
+    root: Path
+    #: Written by the server on the command (empty when the WorkspaceEdit carries them).
+    edits: tuple[FileEdit, ...]
+    #: Shown to the user once the fix is applied (never holds the value).
+    message: str
+
+
+class PendingFixes:
+    """What to do when the user picks a secret-moving action, under a random token."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pending: OrderedDict[str, tuple[Path, tuple[FileEdit, ...]]] = OrderedDict()
-        self._tokens: dict[tuple[Path, tuple[FileEdit, ...]], str] = {}
+        self._pending: OrderedDict[str, Pending] = OrderedDict()
+        self._tokens: dict[Pending, str] = {}
 
-    def stash(self, root: Path, edits: tuple[FileEdit, ...]) -> str:
-        """A token for ``edits`` (the same token for the same edits, so lists stay stable)."""
-        key = (root, edits)
+    def stash(self, pending: Pending) -> str:
+        """A token for ``pending`` (the same token for the same content, so lists stay stable)."""
         with self._lock:
-            token = self._tokens.get(key)
+            token = self._tokens.get(pending)
             if token is None:
                 token = secrets.token_urlsafe(16)
-                self._tokens[key] = token
-            self._pending[token] = key
+                self._tokens[pending] = token
+            self._pending[token] = pending
             self._pending.move_to_end(token)
             while len(self._pending) > LIMIT:
                 _, old = self._pending.popitem(last=False)
                 self._tokens.pop(old, None)
             return token
 
+    def get(self, token: str) -> Pending | None:
+        with self._lock:
+            return self._pending.get(token)
+
     def write(self, token: str) -> list[WriteOutcome]:
         """Write the edits of ``token`` through the shared safe-write path (in order, stopping
         at the first that fails: a ``.env`` must not be written when ``.gitignore`` could not
         be); what was done, for the log and the user."""
-        with self._lock:
-            entry = self._pending.get(token)
-        if entry is None:
+        pending = self.get(token)
+        if pending is None:
             return []
-        root, edits = entry
-        return apply_file_edits(root, edits)
+        return apply_file_edits(pending.root, pending.edits)
 
 
-PENDING = PendingWrites()
+PENDING = PendingFixes()
+
+
+@dataclass(frozen=True)
+class SecretChanges:
+    """The other-file part of a secret-moving action: WorkspaceEdit changes, or none and a
+    command that writes; ``refused`` says why neither may happen."""
+
+    changes: list[FileChange]
+    command: types.Command | None
+    refused: str | None = None
+
+
+def secret_changes(
+    file_edits: tuple[FileEdit, ...] | list[FileEdit],
+    note: str,
+    root: Path,
+    in_editor: bool,
+    open_text: dict[str, str],
+    codec: str,
+    fresh: bool = False,
+) -> SecretChanges:
+    """How ``file_edits`` (``.gitignore``, ``.env``, ``.env.example``) reach the project.
+
+    ``in_editor``: the client creates files from a WorkspaceEdit; ``fresh``: ask git now
+    (when the user picked the action), not from the short-lived cache."""
+    merged = merge(file_edits)
+    problem = destination_problem(root, merged, fresh)
+    if problem is not None:
+        return SecretChanges([], None, problem)
+    if not in_editor:
+        message = (f"codeward: {note} This editor cannot create files from a fix, so codeward wrote .env itself "
+                   "(a new .env is readable by you only, 0600); undoing the code change leaves .env as it is.")
+        token = PENDING.stash(Pending(root, merged, message))
+        return SecretChanges([], types.Command(title="Write the secret to .env", command=WRITE_COMMAND, arguments=[token]))
+    changes: list[FileChange] = []
+    created: list[str] = []
+    for edit in merged:
+        ops = _append(root, edit, open_text, codec)
+        if ops is None:
+            return SecretChanges([], None, f"{edit.path} cannot be read")
+        changes += ops
+        created += [edit.path for op in ops if isinstance(op, types.CreateFile)]
+    touched = [e.path for e in merged]
+    message = f"codeward: {note} Save all files: {', '.join(touched)} changed in the editor, not on disk yet."
+    if ".env" in created:
+        message += (" A WorkspaceEdit cannot set file permissions: the editor creates .env with its defaults "
+                    "(often readable by other local users), so run `chmod 600 .env`.")
+    token = PENDING.stash(Pending(root, (), message))
+    return SecretChanges(changes, types.Command(title="Where the secret went", command=APPLIED_COMMAND, arguments=[token]))
+
+
+def merge(file_edits: tuple[FileEdit, ...] | list[FileEdit]) -> tuple[FileEdit, ...]:
+    """One edit per file, in first-seen order (fix-all moves several secrets: one ``.env``
+    append, one ``.gitignore`` rule), lines kept once."""
+    by_path: dict[str, list[FileEdit]] = {}
+    for edit in file_edits:
+        by_path.setdefault(edit.path, []).append(edit)
+    merged = []
+    for path, edits in by_path.items():
+        lines = dict.fromkeys(line for e in edits for line in e.append.splitlines(keepends=True))
+        merged.append(FileEdit(path, "".join(lines), create=any(e.create for e in edits),
+                               description="; ".join(dict.fromkeys(e.description for e in edits if e.description)),
+                               sensitive=any(e.sensitive for e in edits)))
+    return tuple(merged)
+
+
+def destination_problem(root: Path, file_edits: tuple[FileEdit, ...], fresh: bool) -> str | None:
+    """Why these files must not receive the edits (the writer's own rules, asked before the
+    editor gets the edit): a symlink or special file, a path outside the project, or a
+    secret bound for a file git tracks."""
+    for edit in file_edits:
+        if not writes.safe_target(root, edit.path):
+            return f"`{edit.path}` is a symlink, not a regular file, or outside the project"
+        if edit.sensitive and git.is_tracked(git.find_repo(str(root)), root / edit.path, fresh=fresh):
+            return f"git tracks `{edit.path}`, so a value written there would be committed"
+    return None
+
+
+def _append(root: Path, edit: FileEdit, open_text: dict[str, str], codec: str) -> list[FileChange] | None:
+    """CreateFile (when missing) and a TextDocumentEdit appending ``edit``'s lines that are not
+    there yet; [] when nothing is left to add or an optional file is missing; None when the
+    file cannot be read."""
+    uri = file_uri(root / edit.path)
+    if uri is None:
+        return None
+    existing = open_text.get(uri)
+    if existing is None:
+        try:  # the shared reader: never through a symlink, never blocking on a FIFO
+            existing = writes.read_text(root, edit.path)
+        except writes.WriteRefused:
+            return None
+    if existing is None and not edit.create:
+        return []  # optional (.env.example): only when the project has one
+    text = existing or ""
+    present = {line.strip() for line in text.splitlines()}
+    addition = "".join(line for line in edit.append.splitlines(keepends=True) if line.strip() not in present)
+    if not addition.strip():
+        return []
+    ops: list[FileChange] = []
+    if existing is None:
+        ops.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
+    joiner = "" if not text or text.endswith("\n") else "\n"
+    end = ClientPositions(text, codec).offset_to_client(len(text))
+    ops.append(types.TextDocumentEdit(
+        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
+        edits=[types.TextEdit(range=types.Range(start=end, end=end), new_text=joiner + addition)],
+    ))
+    return ops

@@ -554,25 +554,29 @@ def create_server() -> CodewardServer:
             return None
         rng = result.positions.range_from_client(params.range)
         open_text = {uri: doc.source for uri, doc in ls.workspace.text_documents.items()}
-        found = actions.actions_for(result, rng, params.context.only, ls.edit_support, ls.root or result.snapshot.config.root, open_text)
-        resolve = ls.client_capabilities.text_document.code_action.resolve_support if ls.client_capabilities.text_document and ls.client_capabilities.text_document.code_action else None
-        if not (resolve and "edit" in resolve.properties):
+        caps = ls.client_capabilities.text_document.code_action if ls.client_capabilities.text_document else None
+        lazy = bool(caps and caps.resolve_support and "edit" in caps.resolve_support.properties)
+        found = actions.actions_for(result, rng, params.context.only, ls.edit_support, ls.root or result.snapshot.config.root, open_text, lazy)
+        if not lazy:
             found = [resolve_fix_all(ls, a) if actions.is_fix_all(a) else a for a in found]
             found = [a for a in found if a is not None]
         return found or None
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def resolve_code_action(ls: CodewardServer, action: types.CodeAction) -> types.CodeAction:
-        if not actions.is_fix_all(action) or action.edit is not None:
-            return action
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(ls.analysis_pool, resolve_fix_all, ls, action) or action
+        if actions.is_fix_all(action) and action.edit is None:
+            return await loop.run_in_executor(ls.analysis_pool, resolve_fix_all, ls, action) or action
+        if action.edit is None and isinstance(action.data, dict) and "secretFix" in action.data:
+            return await loop.run_in_executor(ls.analysis_pool, resolve_secret_fix, ls, action) or action
+        return action
 
-    @server.command(secret_edits.COMMAND)
+    @server.command(secret_edits.WRITE_COMMAND)
     async def write_secret_edits(ls: CodewardServer, token: str) -> None:
         """Append a secret-moving fix's ``.env`` line on disk (see ``secret_edits``), off the
-        event loop (git is asked whether ``.env`` is ignored); a refused write is shown, since
-        the buffer no longer holds the value: the user can undo the edit."""
+        event loop (git is asked whether ``.env`` is ignored), then say where it went; a
+        refused write is shown, since the buffer no longer holds the value: the user can
+        undo the edit."""
         loop = asyncio.get_running_loop()
         outcomes = await loop.run_in_executor(ls.analysis_pool, secret_edits.PENDING.write, str(token))
         for outcome in outcomes:
@@ -583,6 +587,19 @@ def create_server() -> CodewardServer:
                 type=types.MessageType.Warning,
                 message=f"codeward: {failed[0]}. Undo the fix to get the value back, or set it yourself.",
             ))
+            return
+        pending = secret_edits.PENDING.get(str(token))
+        if pending is not None:
+            ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=pending.message))
+
+    @server.command(secret_edits.APPLIED_COMMAND)
+    def secret_fix_applied(ls: CodewardServer, token: str) -> None:
+        """The editor applied a secret-moving WorkspaceEdit: say where the value went and how
+        the program loads it (the message never holds the value)."""
+        pending = secret_edits.PENDING.get(str(token))
+        if pending is not None:
+            ls.log(pending.message)
+            ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=pending.message))
 
     @server.command(actions.SHOW_DOCUMENTATION)
     async def show_rule_documentation(ls: CodewardServer, href: str) -> None:
@@ -684,14 +701,20 @@ def resolve_fix_all(ls: CodewardServer, action: types.CodeAction) -> types.CodeA
     positions = ClientPositions(snapshot.text, snapshot.codec, result.doc.lines)
     edit = actions.minimal_edit(positions, snapshot.text, outcome.text)
     root = ls.root or snapshot.config.root
-    sensitive = tuple(e for e in outcome.file_edits if e.sensitive)
     command = None
+    others: list = []
+    left = []
+    sensitive = [e for e in outcome.file_edits if e.sensitive]
     if sensitive and root is not None:
-        # Secret values go to disk through the server only (see secret_edits), like a quick fix's.
-        token = secret_edits.PENDING.stash(Path(root), sensitive)
-        command = types.Command(title="Write the secrets to .env", command=secret_edits.COMMAND, arguments=[token])
-    plain = [e for e in outcome.file_edits if not e.sensitive]
-    others, left = actions.file_operations(plain, root, ls.edit_support, {}, snapshot.codec)
+        # The secrets' .gitignore/.env changes travel like a quick fix's (see secret_edits).
+        plan = secret_edits.secret_changes(outcome.file_edits, " ".join(outcome.notes), Path(root),
+                                           ls.edit_support.creates_files, {}, snapshot.codec, fresh=True)
+        if plan.refused is not None:
+            ls.log(f"codeward: fix-all left the secrets in place: {plan.refused}", types.MessageType.Warning)
+            return None
+        others, command = plan.changes, plan.command
+    else:
+        others, left = actions.file_operations(outcome.file_edits, root, ls.edit_support, {}, snapshot.codec)
     title = action.title
     if left:
         title += " — then " + "; ".join(e.description or f"add {e.append.strip()!r} to {e.path}" for e in left)
@@ -699,6 +722,26 @@ def resolve_fix_all(ls: CodewardServer, action: types.CodeAction) -> types.CodeA
         title=title, kind=action.kind, data=action.data,
         edit=actions.workspace_edit(result, [edit], ls.edit_support, others), command=command,
     )
+
+
+def resolve_secret_fix(ls: CodewardServer, action: types.CodeAction) -> types.CodeAction | None:
+    """The WorkspaceEdit of a secret-moving quick fix the user picked (see ``secret_edits``);
+    git is asked afresh whether ``.env`` is tracked. A refused destination is shown."""
+    data = action.data if isinstance(action.data, dict) else {}
+    result = ls.results.get(str(data.get("uri")))
+    finding = actions.secret_fix_target(result, data) if result is not None else None
+    root = ls.root or (result.snapshot.config.root if result is not None else None)
+    if result is None or finding is None or root is None:
+        return None
+    open_text = {uri: doc.source for uri, doc in ls.workspace.text_documents.items()}
+    diagnostic = action.diagnostics[0] if action.diagnostics else None
+    resolved = actions.secret_fix(result, finding, diagnostic, action.title, ls.edit_support, Path(root), open_text, fresh=True)
+    if resolved is None:
+        ls.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Warning,
+            message="codeward: the secret was not moved: .env cannot receive it safely (a symlink, not a regular file, or tracked by git).",
+        ))
+    return resolved
 
 
 class _NormalTraffic(logging.Filter):

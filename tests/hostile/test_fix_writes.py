@@ -15,7 +15,7 @@ import pytest
 from codeward.checks.model import FileEdit
 from codeward.server import writes
 from codeward.server.cli import main
-from codeward.server.lsp.secret_edits import PendingWrites
+from codeward.server.lsp.secret_edits import Pending, PendingFixes
 from fake_keys import fake
 
 from .repos import git, needs_git
@@ -126,8 +126,8 @@ def test_language_server_writes_share_the_checks(tmp_path: Path) -> None:
     root.mkdir()
     leak = tmp_path / "leak.env"
     (root / ".env").symlink_to(leak)
-    pending = PendingWrites()
-    token = pending.stash(root, (FileEdit(".gitignore", ".env\n"), FileEdit(".env", f"K={SECRET}\n", sensitive=True)))
+    pending = PendingFixes()
+    token = pending.stash(Pending(root, (FileEdit(".gitignore", ".env\n"), FileEdit(".env", f"K={SECRET}\n", sensitive=True)), "moved"))
     outcomes = pending.write(token)
     assert [o.ok for o in outcomes] == [True, False]
     assert "symlink" in outcomes[1].message and SECRET not in outcomes[1].message
@@ -178,4 +178,40 @@ def test_a_tracked_dotenv_is_refused_and_the_finding_says_why(tmp_path: Path, mo
     out = capsys.readouterr().out
     assert "git tracks `.env`" in out
     assert (root / ".env").read_text() == "DEBUG=1\n"
+    assert_source_kept(root)
+
+
+def _source_write_fails(monkeypatch) -> None:
+    real_write = writes.write_text
+
+    def failing_source_write(where: Path, relative: str, text: str, *args, **kwargs) -> None:
+        if relative == "app.py":
+            raise writes.WriteRefused("could not write app.py (disk full)")
+        real_write(where, relative, text, *args, **kwargs)
+
+    monkeypatch.setattr(writes, "write_text", failing_source_write)
+
+
+def test_cli_fix_puts_dotenv_back_when_the_source_cannot_be_rewritten(tmp_path: Path, monkeypatch, capsys) -> None:
+    """Issue 12's leftover: .env was appended, then rewriting the source failed; the value
+    must not stay in both places (and .gitignore is as it was)."""
+    root = project(tmp_path / "p", gitignore="__pycache__/\n")
+    (root / ".env").write_text("DEBUG=1\n")
+    _source_write_fails(monkeypatch)
+    fix(root, monkeypatch)
+    err = capsys.readouterr().err
+    assert "app.py not fixed: could not write app.py (disk full)" in err
+    assert "restored .env" in err and "restored .gitignore" in err
+    assert (root / ".env").read_text() == "DEBUG=1\n"
+    assert (root / ".gitignore").read_text() == "__pycache__/\n"
+    assert_source_kept(root)
+    assert SECRET not in err
+
+
+def test_cli_fix_removes_a_dotenv_it_created_when_the_source_cannot_be_rewritten(tmp_path: Path, monkeypatch, capsys) -> None:
+    root = project(tmp_path / "p")
+    _source_write_fails(monkeypatch)
+    fix(root, monkeypatch)
+    assert "restored .env" in capsys.readouterr().err
+    assert not (root / ".env").exists()
     assert_source_kept(root)

@@ -65,10 +65,12 @@ async def test_language_server_runs_no_repository_program(tmp_path: Path) -> Non
         [secret] = [d for d in diagnostics if d.code == "CW201"]
         assert "already in git history" in secret.message
         actions = await session.code_actions(uri, secret.range, diagnostics=[secret])
-        commands = [a.command for a in actions if isinstance(a, types.CodeAction) and a.command is not None]
-        assert commands
+        [move] = [a for a in actions if isinstance(a, types.CodeAction) and "in .env" in a.title]
+        move = await session.resolve(move)  # asks git again whether .env is tracked
+        assert move.edit is not None and move.command is not None
+        session.save_other_files(uri, move.edit)
         await session.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command=commands[0].command, arguments=commands[0].arguments))
+            types.ExecuteCommandParams(command=move.command.command, arguments=move.command.arguments))
         assert SECRET in (repo / ".env").read_text()
         assert ran(markers) == []
     finally:

@@ -50,6 +50,11 @@ def _record_log(client: RecordingClient, params: types.LogMessageParams) -> None
     client.changed.set()
 
 
+def _record_show_message(client: RecordingClient, params: types.ShowMessageParams) -> None:
+    client.messages.append(params)
+    client.changed.set()
+
+
 def _record_progress(client: RecordingClient, params: types.ProgressParams) -> None:
     DEFAULT_CLIENT_FEATURES[types.PROGRESS](client, params)
     client.changed.set()
@@ -69,6 +74,7 @@ def make_client() -> RecordingClient:
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _record_diagnostics
     features[types.WINDOW_LOG_MESSAGE] = _record_log
+    features[types.WINDOW_SHOW_MESSAGE] = _record_show_message
     features[types.PROGRESS] = _record_progress
     features[types.WORKSPACE_DIAGNOSTIC_REFRESH] = _record_refresh
     register_lsp_features(client, features)
@@ -235,11 +241,38 @@ class Session:
         self.replace_all(uri, new_text)
         return new_text
 
+    async def resolve(self, action: types.CodeAction) -> types.CodeAction:
+        """The action with its edit, asking ``codeAction/resolve`` when it has none yet."""
+        if action.edit is None and action.data is not None:
+            return await self.client.code_action_resolve_async(action)
+        return action
+
+    def save_other_files(self, uri: str, edit: types.WorkspaceEdit) -> list[str]:
+        """The edit's changes to other files than ``uri`` (CreateFile, TextDocumentEdits),
+        applied and saved as an editor does on "Save All"; the paths touched, in order."""
+        from pygls.uris import to_fs_path
+
+        from .textmodel import apply_text_edits
+
+        touched = []
+        for change in edit.document_changes or []:
+            if isinstance(change, types.CreateFile):
+                path = Path(to_fs_path(change.uri))
+                if not path.exists():
+                    path.write_text("")
+            elif isinstance(change, types.TextDocumentEdit) and change.text_document.uri != uri:
+                path = Path(to_fs_path(change.text_document.uri))
+                edits = [e for e in change.edits if isinstance(e, types.TextEdit)]
+                path.write_text(apply_text_edits(path.read_text("utf-8"), edits, self.encoding), "utf-8")
+                touched.append(path.name)
+        return touched
+
 
 async def start_session(profile: str, root: Path, pull: bool | None = None,
                         init_options: dict[str, Any] | None = None,
                         configuration: dict[str, Any] | None = None,
-                        server: list[str] | None = None) -> Session:
+                        server: list[str] | None = None, file_operations: bool = True) -> Session:
+    """``file_operations=False``: a client whose WorkspaceEdits cannot create files."""
     if pull is None and profile == "visual_studio_code":
         pull = True  # the extension needs VS Code 1.100, which pulls (the replayed 1.65 profile pushes)
     config = ClientServerConfig(server_command=server or SERVER, client_factory=make_client)
@@ -248,6 +281,8 @@ async def start_session(profile: str, root: Path, pull: bool | None = None,
     if configuration is not None:
         client.set_configuration(configuration, section="codeward")
     caps = capabilities(profile, pull)
+    if not file_operations and caps.workspace is not None:
+        caps.workspace.workspace_edit = types.WorkspaceEditClientCapabilities(document_changes=True)
     result = await client.initialize_session(types.InitializeParams(
         capabilities=caps,
         root_uri=from_fs_path(str(root)),
