@@ -47,16 +47,19 @@ def fix_document(
         findings = analyze(current, config, project, relative_path).findings
         outcome.remaining = findings
         chosen = []
-        taken: list[tuple] = []
+        taken: dict[tuple, str] = {}
         for finding in findings:
             if not fixable(finding, include_unsafe):
                 continue
             edits = edits_for(current, finding.fix)  # type: ignore[arg-type]
-            spans = [(e.range.start, e.range.end) for e in edits]
+            # An edit another chosen fix makes too (the same import, the same added
+            # ``load_dotenv()``) is shared, not a conflict: both want that text there.
+            own = [e for e in edits if taken.get((e.range.start, e.range.end)) != e.text]
+            spans = [(e.range.start, e.range.end) for e in own]
             if any(_overlaps(span, other) for span in spans for other in taken):
                 continue
-            taken.extend(spans)
-            chosen.append((finding, edits))
+            taken.update((span, e.text) for span, e in zip(spans, own))
+            chosen.append((finding, own))
         if not chosen:
             break
         all_edits = [e for _, edits in chosen for e in edits]

@@ -67,7 +67,7 @@ def plan(ctx: RuleContext, secret: Secret, loads_dotenv: bool, reads_os_environ:
     loader = _loader_before(ctx, secret.node)
     if loader is not None:
         return Loading(f"{loader} loads it", f"{loader} loads .env before {name} is read.")
-    if reads_os_environ and _dotenv_available(ctx, root):
+    if reads_os_environ and _dotenv_available(ctx, root):  # (asked once per analysis)
         return Loading(
             "adds load_dotenv() to load it",
             f"load_dotenv() (python-dotenv) now runs after the imports and puts {name} from .env into os.environ.",
@@ -109,18 +109,31 @@ def _loader_before(ctx: RuleContext, node: ast.AST | None) -> str | None:
     ``node`` is read later, inside a function."""
     if node is None or ctx.doc.tree is None:
         return None
-    rows = catalog(ctx.knowledge).env_loaders
-    deferred = any(isinstance(a, _FUNCTIONS) for a in ctx.doc.ancestors(node))
+    calls = _loader_calls(ctx)
+    if not calls:
+        return None
+    if any(isinstance(a, _FUNCTIONS) for a in ctx.doc.ancestors(node)):
+        return calls[0][1]
     start = _top_level(ctx, node)
-    for statement in ctx.doc.tree.body:
-        if not deferred and (start is None or statement.lineno >= start.lineno):
-            break
-        for call in (n for n in ast.walk(statement) if isinstance(n, ast.Call)):
-            for row in rows:
-                if matches_call(ctx.doc, call, row["call"]):
-                    row.hit()
-                    return f"{dotted(call.func) or row['call']}()"
-    return None
+    return next((written for line, written in calls if start is not None and line < start.lineno), None)
+
+
+def _loader_calls(ctx: RuleContext) -> list[tuple[int, str]]:
+    """(line of the top-level statement, call as written) of every loader call in the file,
+    found once per analysis (a generated module can hold thousands of secrets)."""
+    known = ctx.memo.get("secrets.loaders")
+    if known is None:
+        rows = catalog(ctx.knowledge).env_loaders
+        known = []
+        if ctx.doc.tree is not None and any(row["call"].rsplit(".", 1)[-1] in ctx.doc.text for row in rows):
+            for statement in ctx.doc.tree.body:
+                for call in (n for n in ast.walk(statement) if isinstance(n, ast.Call)):
+                    row = next((r for r in rows if matches_call(ctx.doc, call, r["call"])), None)
+                    if row is not None:
+                        row.hit()
+                        known.append((statement.lineno, f"{dotted(call.func) or row['call']}()"))
+        ctx.memo["secrets.loaders"] = known
+    return known  # type: ignore[return-value]
 
 
 def _top_level(ctx: RuleContext, node: ast.AST) -> ast.stmt | None:
@@ -134,6 +147,13 @@ def _top_level(ctx: RuleContext, node: ast.AST) -> ast.stmt | None:
 def _dotenv_available(ctx: RuleContext, root: Path | None) -> bool:
     """python-dotenv is declared by the project, installed for the interpreter the user
     configured, or imported here (what happens to be installed elsewhere says nothing)."""
+    known = ctx.memo.get("secrets.dotenv")
+    if known is None:
+        known = ctx.memo["secrets.dotenv"] = _find_dotenv(ctx, root)
+    return known  # type: ignore[return-value]
+
+
+def _find_dotenv(ctx: RuleContext, root: Path | None) -> bool:
     if any(target.split(".")[0] == "dotenv" for target in ctx.doc.names.imports.values()):
         return True
     if _DOTENV in (declared(root) or ()):

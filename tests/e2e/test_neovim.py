@@ -138,3 +138,70 @@ def test_half_typed_statement_keeps_the_findings_above(nvim, tmp_path: Path) -> 
     ))
     found = nvim.exec_lua(WAIT_DIAGNOSTIC, 1)
     assert found[0] and found[1:3] == ["CW502", 4], found
+
+
+APPLY_TITLED_FIX = """
+local wanted = ...
+local d = vim.diagnostic.get(0)[1]
+vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+local tick = vim.b.changedtick
+vim.lsp.buf.code_action({
+  apply = true,
+  context = { only = { "quickfix" } },
+  filter = function(action) return action.title:find(wanted, 1, true) ~= nil end,
+})
+local changed = vim.wait(20000, function() return vim.b.changedtick ~= tick end, 20)
+local shown = vim.wait(20000, function()
+  return vim.api.nvim_exec2("messages", { output = true }).output:find("codeward: ", 1, true) ~= nil
+end, 20)
+return { changed, shown, vim.api.nvim_exec2("messages", { output = true }).output }
+"""
+
+
+@pytest.mark.parametrize("dotenv", [True, False], ids=["python-dotenv", "no-loader"])
+def test_secret_moved_to_dotenv_and_the_app_starts(nvim, tmp_path: Path, dotenv: bool) -> None:
+    """Issue 16 item 7 in Neovim: the fix edits app.py, .gitignore and .env as buffers (nothing
+    on disk before :wall), says where the key went, the app starts with .env loaded (or stops
+    with a clear message when nothing loads it), and :undo in each buffer takes it back."""
+    from secret_app import NAME, SECRET, dotenv_values, git_ignores, make_project, masked, run_app
+
+    root = make_project(tmp_path / "shop", dotenv=dotenv)
+    source = root / "app.py"
+    nvim.exec_lua(SETUP, sys.executable, str(root))
+    nvim.command(f"edit {source}")
+    nvim.command("set filetype=python")
+    found = nvim.exec_lua(WAIT_DIAGNOSTIC, 1)
+    assert found[0] and found[1] == "CW201", masked(str(found))
+
+    changed, shown, messages = nvim.exec_lua(APPLY_TITLED_FIX, "in .env (git-ignored")
+    assert changed, "the quick fix did not change the buffer"
+    assert shown, f"no window/showMessage from codeward: {masked(messages)}"
+    assert SECRET not in messages
+    assert f"{NAME} in .env (.env is added to .gitignore)" in messages
+    assert "chmod 600 .env" in messages
+    buffer_text = "\n".join(nvim.current.buffer[:])
+    assert SECRET not in buffer_text and f'os.environ["{NAME}"]' in buffer_text
+    assert ("load_dotenv()" in buffer_text) == dotenv
+    assert not (root / ".env").exists() and not (root / ".gitignore").exists(), "written before the user saved"
+
+    nvim.command("silent wall")
+    stored = dotenv_values(root).get(NAME) == SECRET
+    assert stored, ".env does not hold the key after :wall"
+    assert git_ignores(root, ".env")
+    assert nvim.exec_lua(WAIT_DIAGNOSTIC, 0)[0], "the finding is still shown after the fix"
+    if dotenv:
+        started = run_app(root)
+    else:
+        stopped = run_app(root)
+        assert stopped.returncode == 1 and f"Set the environment variable {NAME}" in stopped.stderr, masked(stopped.stderr)
+        started = run_app(root, dotenv_values(root))  # what the message tells the user to do
+    assert started.returncode == 0 and started.stdout.startswith("checkout ready"), masked(started.stdout + started.stderr)
+
+    # Undo: Neovim keeps one undo history per buffer; the fix is one step in each.
+    nvim.command("silent undo")
+    restored = SECRET in "\n".join(nvim.current.buffer[:]) and "load_dotenv" not in "\n".join(nvim.current.buffer[:])
+    assert restored, "one :undo in app.py does not bring the literal back"
+    for name in (".env", ".gitignore"):
+        nvim.command(f"buffer {root / name}")
+        nvim.command("silent undo")
+        assert nvim.current.buffer[:] == [""], f"one :undo in {name} does not take the fix's lines back"

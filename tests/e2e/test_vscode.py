@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from secret_app import NAME, SECRET, dotenv_values, git_ignores, make_project, masked, run_app
 from vscode_support import (
     TLS_CLIENT,
     CodeServer,
@@ -83,25 +84,27 @@ def test_tls_fix_with_bundled_server(server: CodeServer, tmp_path: Path) -> None
     assert "running the codeward bundled with the extension" in server.extension_log()
 
 
-def test_secret_moved_to_environment(server: CodeServer, tmp_path: Path) -> None:
-    """CW202: a hard-coded credential becomes an environment lookup (and .env entries if any)."""
-    require_rule("CW202")
-    value = "Lm" + "eloxa078#Qz"  # made-up credential, split so scanners of this repo skip it
-    folder = workspace(tmp_path, {"settings.py": f"""
-        import os
-
-        DB_HOST = os.getenv("DB_HOST", "localhost")
-        DB_PASS = "{value}"
-        """})
-    path = folder / "settings.py"
-    finding = engine_finding(path, "CW202")
-    expected, file_edits = engine_fix(path, finding)
-    result = drive(server, folder, "settings.py", finding, "secret-to-env", fix=True)
-    check_fixed(path, "CW202", expected, result)
-    assert value not in path.read_text("utf-8")
-    for edit in file_edits:
-        target = folder / edit.path
-        assert target.exists() and edit.append.strip() in target.read_text("utf-8"), f"{edit.path} not updated"
+def test_secret_moved_to_dotenv_and_the_app_starts(server: CodeServer, tmp_path: Path) -> None:
+    """Issue 16 item 7: Ctrl+. moves the key to .env in one WorkspaceEdit (app.py, .gitignore,
+    .env), a notification says where it went and how it is loaded; once saved, .env holds the
+    key, git ignores it, and `python app.py` starts with python-dotenv loading .env."""
+    require_rule("CW201")
+    root = make_project(tmp_path / "ws", dotenv=True)
+    path = root / "app.py"
+    finding = engine_finding(path, "CW201")
+    expected, _ = engine_fix(path, finding)
+    assert "load_dotenv()" in expected
+    result = drive(server, root, "app.py", finding, "secret-to-dotenv", fix_title="in .env (git-ignored; adds load_dotenv()",
+                   fix_notice="codeward:")
+    assert SECRET not in json.dumps(result)
+    assert f"{NAME} in .env (.env is added to .gitignore)" in result["fixNotice"], result["fixNotice"]
+    assert "chmod 600 .env" in result["fixNotice"]
+    check_fixed(path, "CW201", expected, result)
+    stored = dotenv_values(root).get(NAME) == SECRET
+    assert stored, ".env does not hold the key"
+    assert git_ignores(root, ".env")
+    started = run_app(root)
+    assert started.returncode == 0 and started.stdout.startswith("checkout ready"), masked(started.stdout + started.stderr)
 
 
 def test_missing_auth_visible_and_workspace_scan(server: CodeServer, tmp_path: Path) -> None:

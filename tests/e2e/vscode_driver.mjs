@@ -23,6 +23,8 @@ import * as path from "node:path";
  *  - edits: typed before the squiggle is awaited, each {line, column, text, save} (1-based
  *    position; the text is inserted as typed, without auto-closed brackets; save: Ctrl+S after)
  *  - editsAfterProblems: the same, once the Problems entry is there (before the quick fix)
+ *  - fixNotice: when set (with fixTitle), a notification containing it must appear once the
+ *    fix is applied (the server's window/showMessage); its text is returned
  *  - shots: folder for the step screenshots
  */
 const spec = JSON.parse(process.argv[2]);
@@ -173,6 +175,13 @@ try {
       await problemRow.first().waitFor({ state: "detached" });
       result.problemsAfter = await problemRows();
     });
+    if (spec.fixNotice) {
+      await step("fix-notice", async () => {
+        const toast = page.locator(".notification-toast", { hasText: spec.fixNotice });
+        await toast.first().waitFor();
+        result.fixNotice = (await toast.first().innerText()).replace(/\s+/g, " ").trim();
+      });
+    }
   }
   result.ok = true;
 } catch (error) {
