@@ -19,7 +19,7 @@ from ..config import Config
 from ..knowledge import Knowledge
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
-from .behaviour import body_guard, owner_gate
+from .behaviour import body_guard, enforcement, owner_gate
 from .nodes import all_nodes
 from .dependencies import dependency_parameters, dependency_targets
 from .facts import ANY_APP, object_key
@@ -130,10 +130,14 @@ class _Discovery:
                 self._decorated(node)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_url_rule":
                 self._add_url_rule(node)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_resource":
+                self._add_resource(node)
             elif isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("Route", "WebSocketRoute"):
                 self._starlette(node)
         for stmt in tree.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and id(stmt) not in self.seen:
+            if isinstance(stmt, ast.ClassDef) and id(stmt) not in self.seen and self._is_flask_view(stmt):
+                self._flask_view(stmt)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and id(stmt) not in self.seen:
                 self._django(stmt)
         self._dispatched()
         for route in self.routes:
@@ -237,6 +241,15 @@ class _Discovery:
             if guard:
                 route.guards.append(guard)
 
+    def _add_resource(self, call: ast.Call) -> None:
+        """Flask-RESTful ``api.add_resource(NoteResource, "/notes/<int:id>", ...)``: the
+        resource's ``get``/``post``/... methods serve the first URL (extra URLs alias it)."""
+        url = string_value(call.args[1]) if len(call.args) >= 2 else None
+        node = self._local_definition(call.args[0]) if call.args else None
+        if url is None or not isinstance(node, ast.ClassDef) or id(node) in self.seen:
+            return
+        self._route_for(node, "flask", url, ("GET",), object_key(self.doc, call.func.value))  # type: ignore[attr-defined]
+
     def _starlette(self, call: ast.Call) -> None:
         url = string_value(call.args[0]) if call.args else None
         kw = keyword(call, "endpoint")
@@ -277,6 +290,40 @@ class _Discovery:
         self.seen.add(id(node))
         self.routes.append(route)
         return route
+
+    # -- Flask-Classy / Flask-Classful ---------------------------------------------
+    def _is_flask_view(self, cls: ast.ClassDef) -> bool:
+        return any((self.doc.resolve(b) or "").startswith(_FLASK_VIEW_MODULES) for b in cls.bases)
+
+    def _flask_view(self, cls: ast.ClassDef) -> None:
+        """``class ItemAPI(FlaskView)`` registered with ``ItemAPI.register(bp)``: every public
+        method is a route under ``route_base`` (``get(id)`` → ``GET /<id>``, ``index`` → ``GET
+        /``, ``@route("/x")`` as written, other methods → ``GET /<name>``); class
+        ``decorators`` and a ``before_request`` method that rejects guard them all."""
+        self.seen.add(id(cls))
+        base = _class_string(cls, "route_base")
+        if base is None:
+            base = "/" + cls.name.removesuffix("View").lower()
+        registered = next(
+            (n for n in all_nodes(self.doc) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "register"
+             and isinstance(n.func.value, ast.Name) and n.func.value.id == cls.name and n.args),
+            None,
+        )
+        receiver = object_key(self.doc, registered.args[0]) if registered is not None else None
+        methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        hook = methods.get("before_request")
+        hook_kind = enforcement(hook, self.knowledge) if hook is not None else None
+        for name, func in methods.items():
+            if name.startswith("_") or name in _FLASK_VIEW_HOOKS:
+                continue
+            verbs, url = _flask_view_route(name, func, base)
+            route = Route("flask", verbs, url, f"{cls.name}.{name}", func, [func], None, receiver)
+            self._class_guards(route, cls)
+            self._function_guards(route, func, skip=None)
+            if hook_kind:
+                route.guards.append(Guard(f"{cls.name}.before_request", hook_kind, "hook"))
+            self.seen.add(id(func))
+            self.routes.append(route)
 
     # -- Django and DRF ------------------------------------------------------------
     def _django(self, node: Handler | ast.ClassDef) -> None:
@@ -401,7 +448,7 @@ class _Discovery:
                 if stmt.targets[0].id == "permission_classes":
                     route.explicit_permissions = True
                     self._permission_list(route, stmt.value)
-                elif stmt.targets[0].id == "decorators" and isinstance(stmt.value, (ast.List, ast.Tuple)):
+                elif stmt.targets[0].id in ("decorators", "method_decorators") and isinstance(stmt.value, (ast.List, ast.Tuple)):
                     for item in stmt.value.elts:
                         guard = self.guard(item, "decorator")
                         if guard:
@@ -412,6 +459,12 @@ class _Discovery:
                     guard = self.guard(inner, "decorator")
                     if guard:
                         route.guards.append(guard)
+        # Each handler method decorated with a guard (``@jwt_required()`` on a Flask-RESTful
+        # resource's get and delete): the class route is guarded when every method is.
+        decorated = [[g for g in map(lambda d: self.guard(d, "decorator"), f.decorator_list) if g is not None and g.kind != "public"] for f in route.functions]
+        if decorated and all(decorated):
+            kinds = {g.kind for found in decorated for g in found}
+            route.guards.append(dataclasses.replace(decorated[0][0], kind="admin" if kinds == {"admin"} else "login"))
         per_method = [body_guard(f, self.knowledge) for f in route.functions]
         if per_method and all(per_method):
             route.guards.append(Guard("check in the handler body", "admin" if all(k == "admin" for k in per_method) else "login", "body"))
@@ -494,6 +547,38 @@ class _Discovery:
             for path in self.view.settings.get("middleware", []):
                 if known_guard(self.knowledge, path, None) is not None or path.rsplit(".", 1)[-1] in self.config.auth_guards:
                     route.guards.append(Guard(path.rsplit(".", 1)[-1], "login", "middleware"))
+
+
+_FLASK_VIEW_MODULES = ("flask_classy.FlaskView", "flask_classful.FlaskView")
+_FLASK_VIEW_HOOKS = ("before_request", "after_request", "before_first_request")
+#: Flask-Classy's special method names: (HTTP method, takes the id in the URL).
+_FLASK_VIEW_SPECIAL = {"index": ("GET", False), "get": ("GET", True), "post": ("POST", False), "put": ("PUT", True), "patch": ("PATCH", True), "delete": ("DELETE", True)}
+
+
+def _class_string(cls: ast.ClassDef, name: str) -> str | None:
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+            return string_value(stmt.value)
+    return None
+
+
+def _flask_view_route(name: str, func: Handler, base: str) -> tuple[tuple[str, ...], str]:
+    """Methods and URL of one Flask-Classy view method."""
+    for deco in func.decorator_list:
+        if isinstance(deco, ast.Call) and (dotted(deco.func) or "").rsplit(".", 1)[-1] == "route" and deco.args:
+            rule = string_value(deco.args[0]) or ""
+            methods_kw = keyword(deco, "methods")
+            verbs = tuple(str(string_value(e)).upper() for e in methods_kw.value.elts) if methods_kw is not None and isinstance(methods_kw.value, (ast.List, ast.Tuple)) else ("GET",)
+            return verbs, _join_url(base, rule)
+    params = [a.arg for a in [*func.args.posonlyargs, *func.args.args][1:]]
+    verb, takes_id = _FLASK_VIEW_SPECIAL.get(name, ("GET", False))
+    parts = [] if name in _FLASK_VIEW_SPECIAL else [name]
+    parts += [f"<{p}>" for p in params] if takes_id or name not in _FLASK_VIEW_SPECIAL else []
+    return (verb,), _join_url(base, "/".join(parts))
+
+
+def _join_url(base: str, rule: str) -> str:
+    return re.sub(r"/{2,}", "/", "/" + base.strip("/") + "/" + rule.lstrip("/"))
 
 
 def optional_authentication(expr: ast.expr) -> bool:

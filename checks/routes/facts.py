@@ -433,7 +433,7 @@ class _Extractor:
                 key = self._hook_key(func.value)
                 if kind and key:
                     self._put("hooks", key, kind)
-        elif func.attr == "add_url_rule" and call.args:
+        elif func.attr in ("add_url_rule", "add_resource") and call.args:
             self._imported_view_rule(call)
         elif func.attr == "add_middleware" and call.args:
             key = object_key(self.doc, func.value)
@@ -520,9 +520,13 @@ class _Extractor:
         """``app.add_url_rule("/user/<id>", view_func=UserAPI.as_view("user"))`` with the view
         imported from another module: that module's discovery needs the URL (a view defined
         here is discovered with this module)."""
-        url = string_value(call.args[0])
-        kw = keyword(call, "view_func")
-        target = kw.value if kw is not None else (call.args[2] if len(call.args) >= 3 else None)
+        if call.func.attr == "add_resource":  # type: ignore[attr-defined]  # Flask-RESTful: (Resource, url, ...)
+            url = string_value(call.args[1]) if len(call.args) >= 2 else None
+            target: ast.expr | None = call.args[0]
+        else:
+            url = string_value(call.args[0])
+            kw = keyword(call, "view_func")
+            target = kw.value if kw is not None else (call.args[2] if len(call.args) >= 3 else None)
         if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and target.func.attr == "as_view":
             target = target.func.value
         if url is None or not isinstance(target, ast.Name) or not isinstance(self.doc.names.binding(target.id, self.doc.scope_of(target)), tuple):
