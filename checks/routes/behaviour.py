@@ -57,13 +57,16 @@ def rejection(nodes: Iterable[ast.AST], knowledge: Knowledge) -> str | None:
     statuses = set(row["statuses"])
     login_statuses = set(row.get("login_statuses") or ())
     login_raises = set(row.get("login_raises") or ())
+    guard_calls = set(row.get("guard_calls") or ())
     found: str | None = None
     for root in nodes:
         for node in ast.walk(root):
             kind: str | None = None
             if isinstance(node, ast.Call):
                 name = (dotted(node.func) or "").rsplit(".", 1)[-1]
-                if name in calls and _status_in(node, statuses):
+                if name in guard_calls:
+                    kind = "login"
+                elif name in calls and _status_in(node, statuses):
                     kind = "login" if _status_in(node, login_statuses, ("UNAUTHORIZED",)) else "deny"
                 elif name in redirects and any(w in ast.unparse(node).lower() for w in ("login", "signin", "sign_in")):
                     kind = "login"

@@ -52,8 +52,7 @@ def exposed_routes(view: ProjectView, app_key: str, public: set[str]) -> list[tu
             if effect is None or shown in public or text in public or _privileged(f"{key} {url}"):
                 continue
             found[shown] = stronger(found.get(shown), effect) or effect
-    order = {CHANGE: 0, ADD: 1, READ: 2}
-    return sorted(found.items(), key=lambda item: order[item[1]])
+    return _changes_first(found)
 
 
 def urlconf_exposed(view: ProjectView, root: str) -> list[tuple[str, str]]:
@@ -65,8 +64,7 @@ def urlconf_exposed(view: ProjectView, root: str) -> list[tuple[str, str]]:
         effect = _helper_effect(view, name)
         if effect is not None and not _privileged(url):
             found[url] = stronger(found.get(url), effect) or effect
-    order = {CHANGE: 0, ADD: 1, READ: 2}
-    return sorted(found.items(), key=lambda item: order[item[1]])
+    return _changes_first(found)
 
 
 def spec_exposed(view: ProjectView, module: str) -> list[tuple[str, str]]:
@@ -80,8 +78,7 @@ def spec_exposed(view: ProjectView, module: str) -> list[tuple[str, str]]:
         text = f"{'/'.join(entry['methods'])} {entry['url']}"
         if effect is not None and not _privileged(entry["url"]):
             found[text] = stronger(found.get(text), effect) or effect
-    order = {CHANGE: 0, ADD: 1, READ: 2}
-    return sorted(found.items(), key=lambda item: order[item[1]])
+    return _changes_first(found)
 
 
 def _helper_effect(view: ProjectView, call: str) -> str | None:
@@ -95,6 +92,11 @@ def _helper_effect(view: ProjectView, call: str) -> str | None:
         if key.endswith("." + method) and "." in owner and same_object(key.rsplit(".", 1)[0], owner):
             return effect
     return None
+
+
+def _changes_first(found: dict[str, str]) -> list[tuple[str, str]]:
+    order = {CHANGE: 0, ADD: 1, READ: 2}
+    return sorted(found.items(), key=lambda item: order[item[1]])
 
 
 def _join(prefix: str, url: str) -> str:

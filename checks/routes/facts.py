@@ -372,6 +372,13 @@ class _Extractor:
     # -- hooks, includes, URL patterns ---------------------------------------------
     def _hook(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for deco in func.decorator_list:
+            if isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.func.attr == "middleware" and string_value(deco.args[0] if deco.args else None) == "http":
+                # FastAPI/Starlette @app.middleware("http"): runs before every route of the app
+                kind = enforcement(func, self.knowledge)
+                key = object_key(self.doc, deco.func.value)
+                if kind and key:
+                    self.facts.setdefault("middleware", {}).setdefault(key, []).append(self._qual(func.name))
+                    self._put("auth_middleware", self._qual(func.name), kind)
             if isinstance(deco, ast.Attribute) and deco.attr in ("before_request", "before_app_request"):
                 self._add_callers(caller_attributes(func, self.knowledge))
                 kind = enforcement(func, self.knowledge) or self._decorated_guard(func)

@@ -79,6 +79,12 @@ def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
         requests, health checks, index pages and signature-checked webhooks are public by
         intent; `[tool.codeward] public-routes` lists the rest.
 
+        An app with no authentication concept at all (no login library, guard, permission
+        class, hook or middleware anywhere) gets one finding instead, on its app object, root
+        URL conf or OpenAPI `add_api`, listing the routes that change or return stored data.
+        A route no app serves (a router only tests include, a Django URL conf the root URL
+        conf does not include) is reported at low confidence, saying so.
+
     Why is this bad:
         Anyone on the internet can call the route: read other people's data, change or delete
         it, or run admin actions. Assistants add a new endpoint next to protected ones and
