@@ -64,8 +64,8 @@ def rejection(nodes: Iterable[ast.AST], knowledge: Knowledge) -> str | None:
             kind: str | None = None
             if isinstance(node, ast.Call):
                 name = (dotted(node.func) or "").rsplit(".", 1)[-1]
-                if name in guard_calls:
-                    kind = "login"
+                if name in guard_calls and not any(kw.arg == "optional" and isinstance(kw.value, ast.Constant) and kw.value.value is True for kw in node.keywords):
+                    kind = "login"  # verify_jwt_in_request(optional=True) lets anonymous callers through
                 elif name in calls and _status_in(node, statuses):
                     kind = "login" if _status_in(node, login_statuses, ("UNAUTHORIZED",)) else "deny"
                 elif name in redirects and any(w in ast.unparse(node).lower() for w in ("login", "signin", "sign_in")):
