@@ -27,10 +27,17 @@ def findings(text: str, path: str = "app.py", config: Config | None = None) -> l
 
 def test_test_files_keep_the_secrets_in_tests_behaviour() -> None:
     assert [f.code for f in findings(SETTINGS)] == ["CW205", "CW205"]
-    for path in ("tests/settings.py", "test_login.py", "app/conftest.py", "config/settings/testing.py", "settings_test.py"):
+    for path in ("tests/settings.py", "test_login.py", "app/conftest.py", "config/settings/testing.py", "settings_test.py",
+                 "scripts/debug_token.py", "final_test_chat.py"):
         assert findings(SETTINGS, path) == []
     opted_in = Config().with_overrides(min_confidence="low", secrets_in_tests=True)
     assert [f.code for f in findings(SETTINGS, "tests/settings.py", opted_in)] == ["CW205", "CW205"]
+
+
+def test_key_names_and_sentinels_are_no_keys() -> None:
+    text = 'import os\nclass Names:\n    SECRET = "secret"\n    PASSWORD = "password"\nJWT_SECRET = os.getenv("JWT_SECRET", "NOT SET")\n'
+    assert findings(text) == []
+    assert [f.code for f in findings('SECRET_KEY = "secret-key"\n')] == ["CW205"]
 
 
 def test_a_real_looking_value_is_a_cw202_finding_only() -> None:

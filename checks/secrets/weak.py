@@ -40,8 +40,10 @@ _MEMO = "secrets.weak"
 #: Values that a loader substitutes (``${SECRET}``, ``{{ key }}``, ``%(pw)s``): not the credential.
 _TEMPLATE = re.compile(r"^\s*(?:\$\{[^{}]*\}|\{\{[^{}]*\}\}|%\(\w+\)s|\{\w*\})\s*$")
 #: Classes holding a test configuration (``TestingConfig``): their keys never sign real data.
+_SENTINEL = re.compile(r"^\s*(?:not[ _-]?set|unset|missing|none|null|undefined|n/?a)\s*$", re.IGNORECASE)
 _TEST_CLASS = re.compile(r"^Test|Test(?:ing)?(?:Config|Settings)$")
 _DEVELOPMENT = re.compile(r"(?:[a-z]+_)?(?:debug|development|dev|testing|test|local)(?:_mode)?")
+_PRODUCTION = re.compile(r"(?:[a-z]+_)?(?:production|prod)(?:_mode)?")
 _CONFIG_OBJECTS = frozenset({"settings", "config", "cfg", "conf", "configuration", "app", "current_app", "options", "env", "environ"})
 _PASSWORD_WORD = re.compile(r"(?:^|_)(?:password|passwd|pwd|passphrase)s?(?:_|$)")
 #: A database on the developer's own machine: its default password is a weaker finding.
@@ -88,9 +90,10 @@ def _find(ctx: RuleContext) -> list[WeakCredential]:
 
 
 def guessable(node: ast.AST | None) -> bool:
-    """A non-empty string literal that is used as it is (not a template a loader fills)."""
+    """A non-empty string literal that is used as it is (not a template a loader fills,
+    not a "NOT SET" sentinel a diagnostic prints)."""
     value = string_value(node) if node is not None else None
-    return bool(value and value.strip()) and not _TEMPLATE.match(value or "")
+    return bool(value and value.strip()) and not _TEMPLATE.match(value or "") and not _SENTINEL.match(value or "")
 
 
 class _Finder:
@@ -179,6 +182,8 @@ class _Finder:
         if holder is None or not self._fresh(node) or self._not_for_production(node) or self._sets_environment(node):
             return
         judged = self._weak_kind(holder)
+        if self._table_of_names(node, holder):
+            return
         if judged is not None and judged[0] == "signing key":
             yield WeakCredential(SIGNING_DEFAULT, judged[0], self.doc.range_of(node), holder, judged[1],
                                  env_name=_env_var(holder), target=node)
@@ -197,6 +202,17 @@ class _Finder:
             yield WeakCredential(SIGNING_DEFAULT, "signing key", self.doc.range_of(literal), dotted(call.func) or row["call"],
                                  Confidence.HIGH, env_name="JWT_SECRET", target=literal, argument=True)
 
+    def _table_of_names(self, node: ast.AST, holder: str) -> bool:
+        """``SECRET = "secret"`` beside ``PASSWORD = "password"``: constants naming keys,
+        not keys (one such line alone, ``SECRET_KEY = "secret-key"``, is a weak key)."""
+        if normalise(string_value(node) or "") != normalise(holder):
+            return False
+        statement = self.doc.parent(node)
+        body = getattr(self.doc.parent(statement), "body", []) if statement is not None else []
+        named = [s for s in body if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+                 and normalise(string_value(s.value) or "") == normalise(s.targets[0].id)]
+        return len(named) >= 2
+
     def _sets_environment(self, node: ast.AST) -> bool:
         """``os.environ["SECRET_KEY"] = "demo"``: a script preparing a demo or test run."""
         parent = self.doc.parent(node)
@@ -210,8 +226,10 @@ class _Finder:
         for ancestor in self.doc.ancestors(node):
             if isinstance(ancestor, ast.ClassDef) and _TEST_CLASS.search(ancestor.name):
                 return True
-            if isinstance(ancestor, ast.If) and child in ancestor.body and _mentions_development(ancestor.test):
+            if isinstance(ancestor, ast.If) and child in ancestor.body and _mentions(ancestor.test, _DEVELOPMENT):
                 return True
+            if isinstance(ancestor, ast.If) and child in ancestor.orelse and _mentions(ancestor.test, _PRODUCTION):
+                return True  # `if production: fail or generate a key / else: dev key`
             child = ancestor
         return False
 
@@ -273,20 +291,20 @@ class _Finder:
             return
 
 
-def _mentions_development(test: ast.AST) -> bool:
-    """A condition that holds only outside production: it names debug, development or
-    testing (``DEBUG``, ``app.debug``, ``ENV == "development"``) and negates nothing."""
-    words = []
+def _mentions(test: ast.AST, words: re.Pattern[str]) -> bool:
+    """A condition that names debug/development/testing (``DEBUG``, ``ENV == "development"``)
+    or production (``FLASK_ENV == "production"``, ``_is_production``), negating nothing."""
+    found = []
     for node in ast.walk(test):
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             return False
         if isinstance(node, ast.Name):
-            words.append(node.id)
+            found.append(node.id)
         elif isinstance(node, ast.Attribute):
-            words.append(node.attr)
+            found.append(node.attr)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            words.append(node.value)
-    return any(_DEVELOPMENT.fullmatch(normalise(word)) for word in words)
+            found.append(node.value)
+    return any(words.fullmatch(normalise(word)) for word in found)
 
 
 def _held_name(node: ast.AST) -> str | None:
@@ -323,9 +341,11 @@ def _holder_name(doc: SourceDoc, node: ast.AST, direct: bool = False) -> str | N
 
 
 def _test_settings(path: str) -> bool:
-    """A settings module for test runs (``config/settings/testing.py``, ``settings_test.py``)."""
-    stem = PurePosixPath(path.replace("\\", "/")).stem.lower()
-    return stem in ("test", "tests", "testing") or stem.endswith(("_test", "_tests", "_testing")) or stem.startswith("testing_")
+    """A settings module for test runs (``config/settings/testing.py``) or a test or
+    debugging script (``final_test_chat.py``, ``debug_token.py``): their keys sign nothing
+    the deployed app trusts."""
+    words = set(PurePosixPath(path.replace("\\", "/")).stem.lower().split("_"))
+    return bool(words & {"test", "tests", "testing", "debug"})
 
 
 def _is_password(name: str, cat: Catalog) -> bool:
