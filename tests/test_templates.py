@@ -209,3 +209,22 @@ def index():
 '''
     _, findings = _analyse('<a href="{{ next_url }}">next</a><a href="{{ back }}">back</a>', {"app/views.py": view})
     assert [(f.code, f.confidence.value, f.range.start.column) for f in findings] == [("CW412", "high", 42)]
+
+
+def test_records_chosen_by_a_search_term_hold_stored_data_not_the_term() -> None:
+    """The search words and the page number only choose the records: printing a record's
+    field is stored data (low for a column no form writes), not "user input from request.GET"."""
+    view = '''from django.core.paginator import Paginator
+from django.shortcuts import render
+
+
+def people(request):
+    profiles = Profile.objects.filter(is_public=True)
+    profiles = profiles.filter(name__icontains=request.GET.get("q", ""))
+    page = Paginator(profiles, 20).get_page(request.GET.get("page"))
+    return render(request, "page.html", {"page": page, "q": request.GET.get("q", "")})
+'''
+    template = '{% for p in page %}<a href="{{ p.website }}">{{ p.name }}</a>{% endfor %}\n<a href="{{ q }}">again</a>'
+    _, findings = _analyse(template, {"app/views.py": view})
+    assert [(f.code, f.range.start.line, f.confidence.value) for f in findings] == [("CW412", 0, "low"), ("CW412", 1, "high")]
+    assert "stored data from `Profile.objects.filter()`" in findings[0].message

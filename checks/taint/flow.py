@@ -911,6 +911,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
             consumed = self._check_sinks(node, name, path, receiver, args, keywords, env)
             if self._is_locator(node, name, path):
                 return CLEAN  # the file or page found by a tainted name, not the name
+        if self._selects_records(node, name, path, receiver):
+            return receiver  # the records chosen, not the search words that chose them
         if not tainted:  # only a function returning request data by itself matters now
             if isinstance(func, (ast.Name, ast.Attribute)):
                 summary = self.flow.summary_for_call(node, self.scope, path)
@@ -984,6 +986,18 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         if target is None:
             return False
         return all(p[:1].islower() for p in [*parts, target.rsplit(".", 1)[-1]])
+
+    def _selects_records(self, node: ast.Call, name: str, path: Callable[[], str | None], receiver: frozenset[Label]) -> bool:
+        """``records.filter(title__icontains=q)`` on records read from the database: the result
+        holds stored data, whatever chose it (``q`` is the query's bound parameter, not text
+        of the records). Only for receivers carrying stored data alone, so a method of the
+        same name on request data keeps its taint."""
+        rows = self.model.record_selectors.get(name)
+        if not rows or not receiver or not isinstance(node.func, ast.Attribute):
+            return False
+        if not all(label.origin.stored for label in receiver):
+            return False
+        return any(matches(row["call"], path(), dotted(node.func)) for row in rows)
 
     def _sanitizer(self, node: ast.Call, name: str, path: Callable[[], str | None]) -> tuple[str, ...] | None:
         rows = self.model.sanitizers.get(name)

@@ -59,6 +59,12 @@ declare_section(
     optional={"attribute": bool, "position": int, "items": int},
 )
 declare_section(
+    "taint_record_selectors",
+    "Methods that narrow a set of stored records (`qs.filter(name=q)`, `paginator.get_page(n)`):"
+    " called on stored data, the result holds those records; the arguments only chose them.",
+    required={"call": str},
+)
+declare_section(
     "taint_unescaped_renders",
     "Template renders that do not escape what they insert: the result carries its data as"
     " the template's kind of text (HTML for an HTML template), unless the template was made"
@@ -116,6 +122,8 @@ class TaintModel:
     exclusions: list[Row] = field(default_factory=list)
     parsers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     unescaped_renders: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    #: Methods narrowing stored records, by name (see ``taint_record_selectors``).
+    record_selectors: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     #: Rejected text (``".."``) -> the rows saying what its absence makes safe.
     rejections: dict[str, Row] = field(default_factory=dict)
     #: Names of sinks reported even without user data (``yaml.load``).
@@ -136,6 +144,7 @@ def model_for(knowledge: Knowledge) -> TaintModel:
         ("taint_guards", model.guards),
         ("taint_parsers", model.parsers),
         ("taint_unescaped_renders", model.unescaped_renders),
+        ("taint_record_selectors", model.record_selectors),
     ):
         for row in knowledge.rows(section):
             if row.get("attribute"):
