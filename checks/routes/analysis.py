@@ -137,12 +137,23 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
             elif not found.uses_user and _may_name_user(node):
                 found.uses_user = is_user_expr(node)
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr in _ADMIN_ATTRS for t in node.targets):
-                found.grants_role = True
+                # A role the client chooses, or one set on a record the URL picks; handing a
+                # fixed role on (`other_member.role = "owner"` when the caller leaves) is not that.
+                found.grants_role = found.grants_role or bool(route.path_params) or not _hands_on_fixed_role(node.value)
     if isinstance(route.node, ast.ClassDef):
         _class_effects(route, found)
     if found.reads:
         found.sensitive = _sensitive_words(doc, route, knowledge)
     return found
+
+
+def _hands_on_fixed_role(value: ast.expr) -> bool:
+    """A fixed role below administration (``"owner"`` of a household, ``"member"``, ``False``):
+    handing it to a record the caller's own action picks grants no privilege. ``True`` or an
+    admin-like name does."""
+    if not isinstance(value, ast.Constant) or value.value is True or value.value == 1:
+        return False
+    return not any(w in str(value.value).lower() for w in ("admin", "super", "staff", "root"))
 
 
 def _helper_effect(doc: SourceDoc, call: ast.Call, view: ProjectView | None) -> bool | None:

@@ -60,10 +60,16 @@ _BYTE_COUNT_CALLS = ("secrets.token_hex", "secrets.token_urlsafe", "secrets.toke
 _MIN_RANDOM_BYTES = 8
 
 
+#: Calls that look a stored value up: their arguments choose the value, they do not make it
+#: (``conn.execute("SELECT ... WHERE expires_at > ?", (token, datetime.now())).fetchone()``).
+_LOOKUPS = frozenset({"execute", "filter", "filter_by", "where", "get", "find_one", "find", "select", "query", "get_or_404", "first_or_404", "scalar", "scalars"})
+
+
 def value_nodes(expr: ast.expr) -> list[ast.AST]:
-    """The nodes that make up the value of ``expr``, without the tests that only choose it:
-    ``sys.argv[3] if len(sys.argv) > 3 else None`` is made of ``sys.argv[3]`` and ``None``;
-    ``token and len(token) >= 32`` of ``token``. A comparison gives a truth value, never a token."""
+    """The nodes that make up the value of ``expr``, without the parts that only choose it:
+    the test of ``sys.argv[3] if len(sys.argv) > 3 else None``, the comparison of ``token and
+    len(token) >= 32`` (a truth value, never a token), the index of ``header[len("Bearer "):]``
+    and the arguments of a look-up (``execute(sql, (token, datetime.now()))``)."""
     found: list[ast.AST] = []
     stack: list[ast.AST] = [expr]
     while stack:
@@ -75,6 +81,10 @@ def value_nodes(expr: ast.expr) -> list[ast.AST]:
             stack.extend((node.body, node.orelse))
         elif isinstance(node, ast.comprehension):
             stack.extend((node.target, node.iter))
+        elif isinstance(node, ast.Subscript):
+            stack.append(node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _LOOKUPS:
+            stack.append(node.func)
         else:
             stack.extend(ast.iter_child_nodes(node))
     return found
