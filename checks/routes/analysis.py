@@ -23,9 +23,9 @@ from .discover import Route, discover_routes
 from .nodes import function_nodes
 from .public import magic_value, public_reason
 from .facts import LOGIN_LIBRARIES
-from .identity import is_user_expr
+from .identity import is_caller, is_user_expr
 from .scope import project_view
-from .view import ProjectView, lookup
+from .view import Guard, ProjectView, lookup
 
 _WORD = re.compile(r"[a-z_]+")
 _ADMIN_ATTRS = ("is_admin", "is_staff", "is_superuser", "role", "roles")
@@ -362,6 +362,8 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     result = [Verdict(r, effects_of(doc, r, knowledge, view)) for r in routes]
     accounts = view.account_names
     for v in result:
+        if not v.route.guards and bound_to_caller(v.effects):
+            v.route.guards.append(Guard("every data call is bound to the caller", "login", "body"))
         v.public = public_reason(v.route, v.effects, knowledge, config, accounts)
         v.magic_token = magic_value(v.route, knowledge) if v.public is None else None
         v.admin_why = _is_admin_route(v.route, v.effects)
@@ -373,6 +375,15 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     memo["access.verdicts"] = result
     memo["access.view"] = view
     return result
+
+
+def bound_to_caller(effects: Effects) -> bool:
+    """Every call of the route that reads or changes stored data with arguments is bound to
+    the caller's identity (``Expense.objects.filter(user=request.user)``, ``Note(user_id=
+    current_user.id)``). An anonymous caller has none: the query fails or finds nothing of
+    anyone's, so the route protects its data as a login check does."""
+    calls = [c for c in [*effects.reads, *effects.writes] if c.args or c.keywords]
+    return bool(calls) and all(is_caller(c, frozenset()) for c in calls)
 
 
 def analysed_route_nodes(memo: dict[str, object]) -> list[ast.AST]:

@@ -10,6 +10,7 @@ role too (``is_admin``, ``role``, ``is_staff``) makes the guard an admin guard.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 
 from ..knowledge import Knowledge
@@ -259,6 +260,12 @@ def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledg
             continue
         refusal = rejection(stmt.body, knowledge)
         if refusal is None:
+            # `if not session.get("admin"): return redirect(url_for("admin"))`: a test of the
+            # session's login key that sends the caller away, wherever to.
+            if _is_identity_test(stmt.test) and redirects_away(stmt.body, knowledge):
+                keys = session_login_keys(stmt.test)
+                if keys:
+                    found = "admin" if "admin" in keys else found or "login"
             continue
         kinds = term_kinds(knowledge, mentioned_names([stmt.test]))
         if "admin" in kinds or refusal == "deny" and role_test(stmt.test):
@@ -268,10 +275,29 @@ def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledg
     return found
 
 
+#: Words of a session key or caller attribute that says who is logged in (``userName``,
+#: ``user_id``, ``logged_in``, ``admin``); a cart or a language in the session says nothing.
+_LOGIN_KEY_WORDS = frozenset({"user", "username", "userid", "uid", "login", "logged", "account", "member", "email", "auth", "authenticated", "admin"})
+_CAMEL = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+
+
+def session_login_keys(test: ast.expr) -> set[str]:
+    """The login words of the session keys a test reads (``"userName" in session``,
+    ``session.get("admin")``, ``session["user_id"]``): empty when it reads no session key."""
+    if not any(isinstance(n, ast.Name) and n.id == "session" or isinstance(n, ast.Attribute) and n.attr == "session" for n in ast.walk(test)):
+        return set()
+    words = {w.lower() for n in ast.walk(test) if isinstance(n, ast.Constant) and isinstance(n.value, str) for w in _CAMEL.split(n.value) if w}
+    return words & _LOGIN_KEY_WORDS
+
+
 def _admits_only_the_logged_in(stmt: ast.If, rest: list[ast.stmt], knowledge: Knowledge) -> bool:
     """The positive form: ``if request.user.is_authenticated: <the work> else: return
-    redirect("login")`` (or the refusal right after an ``if`` whose branch returns)."""
+    redirect("login")`` (or the refusal right after an ``if`` whose branch returns), also on a
+    session login key (``if "userName" in session: <the work>`` and a redirect after it)."""
     test = stmt.test
+    if not isinstance(test, ast.UnaryOp) and session_login_keys(test) and any(isinstance(n, ast.Return) for b in stmt.body for n in ast.walk(b)):
+        after = [*stmt.orelse, *rest[:2]]
+        return redirects_away(after, knowledge) or rejection(after, knowledge) is not None
     if isinstance(test, ast.UnaryOp) or not any(isinstance(n, ast.Attribute) and n.attr == "is_authenticated" for n in ast.walk(test)):
         return False
     if stmt.orelse:
@@ -291,7 +317,12 @@ def owner_gate(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledg
         if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and len(node.test.ops) == 1):
             continue
         sides = [node.test.left, node.test.comparators[0]]
-        owner = any(isinstance(s, ast.Attribute) and s.attr in owner_fields or isinstance(s, ast.Subscript) and isinstance(s.slice, ast.Constant) and s.slice.value in owner_fields for s in sides)
+        owner = any(
+            isinstance(s, ast.Attribute) and s.attr in owner_fields
+            or isinstance(s, ast.Subscript) and isinstance(s.slice, ast.Constant) and s.slice.value in owner_fields
+            or isinstance(s, ast.Name) and s.id in owner_fields  # `if user_id != session.get("user_id"): abort(403)`
+            for s in sides
+        )
         caller = any(is_caller(s, frozenset()) for s in sides)
         if not (owner and caller):
             continue
