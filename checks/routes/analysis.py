@@ -131,6 +131,8 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                         (found.writes if helper else found.reads).append(node)
                         if helper and _creates(node, None):
                             found.creates.append(node)
+                if (written or "").rsplit(".", 1)[-1] == "select":  # select(CurrencyCatalog): the model a statement reads
+                    found.models.update(model_key(a.id) for a in node.args if isinstance(a, ast.Name) and a.id[:1].isupper())
                 if signature_rows and (glob_any(signature_rows[0]["calls"], written) or glob_any(signature_rows[0]["calls"], doc.resolve(node.func))):
                     signature_rows[0].hit()
                     found.signature_checked = True
