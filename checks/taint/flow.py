@@ -25,7 +25,7 @@ from .guards import GuardMixin
 from .hits import Incoming, SinkHit
 from .labels import CATEGORIES, CLEAN, Label, Origin, clear, mark, step, structured, union
 from .model import TaintModel, matches, source_matches
-from .routes import one_segment_parameters, route_parameters
+from .routes import route_parameters
 from .sinks import SinkMixin
 from .summaries import OutgoingCall, ParamReturn, ParamSink, Summary
 
@@ -233,14 +233,10 @@ class ModuleFlow:
         route, returns_html = route_parameters(self.doc, func, self.model)
         env: Env = {}
         params = _param_names(func)
-        one_segment = one_segment_parameters(self.doc, func, self.model) if route else set()
         for index, arg in enumerate(_all_args(func)):
             if route is not None and arg.arg in route:
                 origin = Origin("param", "route parameter", arg.arg, self.doc.range_of(arg), index, route=True,
                                 structured=_is_structured(self.doc, arg))
-                if arg.arg in one_segment:
-                    env[arg.arg] = frozenset({Label(origin, cleared=frozenset({"path"}), alias=arg.arg)})
-                    continue
             elif route is None and arg.arg not in _NON_DATA_PARAMS:
                 origin = Origin("param", "parameter", arg.arg, self.doc.range_of(arg), index)
             else:

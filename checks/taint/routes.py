@@ -25,39 +25,6 @@ _NOT_DATA = frozenset({"self", "cls"})
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def one_segment_parameters(doc: SourceDoc, func: FunctionNode, model: TaintModel) -> set[str]:
-    """Route parameters that hold one URL segment (``<name>``, ``{name}``: every converter but
-    ``path``): the router never lets a ``/`` into them, so on a POSIX server they cannot climb
-    out of the folder they are joined to."""
-    found: set[str] = set()
-    for path in _route_paths(doc, func, model):
-        for match in _PATH_PARAM.finditer(path):
-            conv = match.group("conv") or match.group("fconv")
-            if conv != "path":
-                found.add(match.group("name") or match.group("fname"))
-    return found
-
-
-def _route_paths(doc: SourceDoc, func: FunctionNode, model: TaintModel) -> list[str]:
-    """The URL rules of ``func``'s route decorators."""
-    paths = []
-    for deco in func.decorator_list:
-        if not isinstance(deco, ast.Call) or not isinstance(deco.func, ast.Attribute):
-            continue
-        rows = candidates(model.routes, deco.func.attr)
-        if not rows:
-            continue
-        path = string_value(deco.args[0]) if deco.args else None
-        if path is None:
-            kw = next((k for k in deco.keywords if k.arg == "path"), None)
-            path = string_value(kw.value) if kw else None
-        if path is None or not path.startswith("/"):
-            continue
-        if any(matches(row["decorator"], doc.names.resolve(deco.func), dotted(deco.func)) for row in rows):
-            paths.append(path)
-    return paths
-
-
 def route_parameters(doc: SourceDoc, func: FunctionNode, model: TaintModel) -> tuple[set[str] | None, bool]:
     """(names of ``func``'s parameters that carry request data or None when not a route/view,
     whether a string it returns is sent as HTML).
