@@ -198,7 +198,7 @@ def secret_destination_problem(root: Path, relative: str) -> str | None:
     return None
 
 
-def already_there(existing: str, addition: str) -> bool:
+def _already_there(existing: str, addition: str) -> bool:
     """Every line of ``addition`` is already a whole line of ``existing`` (not a substring:
     ``.envrc`` does not contain the rule ``.env``)."""
     present = {line.strip() for line in existing.splitlines()}
@@ -217,7 +217,7 @@ def append_file_edit(root: Path, edit: FileEdit) -> WriteOutcome:
         if existing is None and not edit.create:
             return WriteOutcome(edit.path, f"skipped {edit.path}: missing", True)  # optional (.env.example)
         existing = existing or ""
-        if already_there(existing, edit.append):
+        if _already_there(existing, edit.append):
             return WriteOutcome(edit.path, f"{edit.path} already up to date", True)
         joiner = "" if not existing or existing.endswith("\n") else "\n"
         write_text(root, edit.path, existing + joiner + edit.append, secret=edit.sensitive)

@@ -14,15 +14,12 @@ from pathlib import Path
 from lsprotocol import types
 
 from codeward.checks.fixes import edits_for
-from codeward.checks.model import Applicability, Edit, FileEdit, Finding, Range
-
-from codeward.server import writes
+from codeward.checks.model import Applicability, Edit, Finding, Range
 
 from . import secret_edits
 from .analysis import DocResult
 from .diagnostics import SOURCE
 from .positions import ClientPositions
-from .workspace import file_uri
 
 FIX_ALL_KIND = "source.fixAll.codeward"
 SHOW_DOCUMENTATION = "codeward.showRuleDocumentation"
@@ -79,56 +76,13 @@ def workspace_edit(
     return types.WorkspaceEdit(changes={result.uri: list(edits)})
 
 
-def file_operations(
-    file_edits: tuple[FileEdit, ...] | list[FileEdit],
-    root: Path | None,
-    support: EditSupport,
-    open_text: dict[str, str],
-    codec,
-) -> tuple[list[types.TextDocumentEdit | types.CreateFile], list[FileEdit]]:
-    """Edits for other files the client can apply, and the ones left to the user."""
-    ops: list[types.TextDocumentEdit | types.CreateFile] = []
-    left: list[FileEdit] = []
-    for edit in file_edits:
-        target = Path(edit.path) if Path(edit.path).is_absolute() or root is None else root / edit.path
-        if root is None or not writes.safe_target(root, edit.path):
-            left.append(edit)  # the client would follow a symlink or write outside the project
-            continue
-        uri = file_uri(target)
-        exists = target.is_file() or (uri in open_text)
-        if not exists and not edit.create:
-            continue  # optional (.env.example): only when the project has one
-        if not support.document_changes or uri is None or (not exists and "create" not in support.resource_operations):
-            left.append(edit)
-            continue
-        existing = open_text.get(uri)
-        if existing is None and exists:
-            try:  # the shared reader: a file swapped for a FIFO cannot block the event loop
-                existing = writes.read_text(root, edit.path)
-            except writes.WriteRefused:
-                left.append(edit)
-                continue
-        existing = existing or ""
-        if writes.already_there(existing, edit.append):
-            continue
-        if not exists:
-            ops.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
-        joiner = "" if not existing or existing.endswith("\n") else "\n"
-        end = ClientPositions(existing, codec).offset_to_client(len(existing))
-        ops.append(types.TextDocumentEdit(
-            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
-            edits=[types.TextEdit(range=types.Range(start=end, end=end), new_text=joiner + edit.append)],
-        ))
-    return ops, left
-
-
 def quick_fix(
     result: DocResult, finding: Finding, diagnostic: types.Diagnostic, support: EditSupport,
     root: Path | None, open_text: dict[str, str], lazy: bool = False,
 ) -> types.CodeAction | None:
-    """The finding's fix as a code action. A fix that moves a secret to ``.env`` is resolved
-    ``lazy``ily when the client can ask (``codeAction/resolve``): its WorkspaceEdit carries
-    the value, which only the action the user picks should carry."""
+    """The finding's fix as a code action. A fix that also edits other files (moving a secret
+    to ``.env``) is resolved ``lazy``ily when the client can ask (``codeAction/resolve``): its
+    WorkspaceEdit carries the value, which only the action the user picks should carry."""
     fix = finding.fix
     if fix is None:
         return None
@@ -136,23 +90,18 @@ def quick_fix(
     if fix.applicability is Applicability.UNSAFE:
         title += " (unsafe)"
     preferred = fix.applicability is Applicability.SAFE
-    if any(e.sensitive for e in fix.file_edits) and root is not None:
+    if fix.file_edits and root is not None:
         if lazy and support.creates_files:  # else the edit holds no value: nothing to defer
             data = {"uri": result.uri, "version": result.version, "secretFix": result.findings.index(finding)}
             return types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
                                     is_preferred=preferred, data=data)
         return secret_fix(result, finding, diagnostic, title, support, Path(root), open_text)
-    edits = text_edits(result.positions, edits_for(result.doc, fix))
-    others, left = file_operations(fix.file_edits, root, support, open_text, result.snapshot.codec)
-    if left:
-        todo = "; ".join(e.description or f"add {e.append.strip()!r} to {e.path}" for e in left)
-        title += f" — then {todo}"
     return types.CodeAction(
         title=title,
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic],
         is_preferred=preferred,
-        edit=workspace_edit(result, edits, support, others),
+        edit=workspace_edit(result, text_edits(result.positions, edits_for(result.doc, fix)), support),
     )
 
 

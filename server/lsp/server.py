@@ -703,9 +703,7 @@ def resolve_fix_all(ls: CodewardServer, action: types.CodeAction) -> types.CodeA
     root = ls.root or snapshot.config.root
     command = None
     others: list = []
-    left = []
-    sensitive = [e for e in outcome.file_edits if e.sensitive]
-    if sensitive and root is not None:
+    if outcome.file_edits and root is not None:
         # The secrets' .gitignore/.env changes travel like a quick fix's (see secret_edits).
         plan = secret_edits.secret_changes(outcome.file_edits, " ".join(outcome.notes), Path(root),
                                            ls.edit_support.creates_files, {}, snapshot.codec, fresh=True)
@@ -713,13 +711,8 @@ def resolve_fix_all(ls: CodewardServer, action: types.CodeAction) -> types.CodeA
             ls.log(f"codeward: fix-all left the secrets in place: {plan.refused}", types.MessageType.Warning)
             return None
         others, command = plan.changes, plan.command
-    else:
-        others, left = actions.file_operations(outcome.file_edits, root, ls.edit_support, {}, snapshot.codec)
-    title = action.title
-    if left:
-        title += " — then " + "; ".join(e.description or f"add {e.append.strip()!r} to {e.path}" for e in left)
     return types.CodeAction(
-        title=title, kind=action.kind, data=action.data,
+        title=action.title, kind=action.kind, data=action.data,
         edit=actions.workspace_edit(result, [edit], ls.edit_support, others), command=command,
     )
 

@@ -176,11 +176,13 @@ def test_secret_moved_to_dotenv_and_the_app_starts(nvim, tmp_path: Path, dotenv:
     changed, shown, messages = nvim.exec_lua(APPLY_TITLED_FIX, "in .env (git-ignored")
     assert changed, "the quick fix did not change the buffer"
     assert shown, f"no window/showMessage from codeward: {masked(messages)}"
-    assert SECRET not in messages
+    leaked = SECRET in messages
+    assert not leaked, "the key reached Neovim's messages"
     assert f"{NAME} in .env (.env is added to .gitignore)" in messages
     assert "chmod 600 .env" in messages
     buffer_text = "\n".join(nvim.current.buffer[:])
-    assert SECRET not in buffer_text and f'os.environ["{NAME}"]' in buffer_text
+    fixed = SECRET not in buffer_text and f'os.environ["{NAME}"]' in buffer_text
+    assert fixed, masked(buffer_text)
     assert ("load_dotenv()" in buffer_text) == dotenv
     assert not (root / ".env").exists() and not (root / ".gitignore").exists(), "written before the user saved"
 
@@ -205,3 +207,44 @@ def test_secret_moved_to_dotenv_and_the_app_starts(nvim, tmp_path: Path, dotenv:
         nvim.command(f"buffer {root / name}")
         nvim.command("silent undo")
         assert nvim.current.buffer[:] == [""], f"one :undo in {name} does not take the fix's lines back"
+
+
+ROUTE = (
+    "import sqlite3\n\nfrom flask import Flask\nfrom flask_login import login_required\n\napp = Flask(__name__)\n\n\n"
+    "@app.route('/notes')\n@login_required\ndef notes():\n    return 'mine'\n\n\n"
+    "@app.route('/notes/<int:note_id>', methods=['DELETE'])\ndef delete_note(note_id):\n"
+    "    db = sqlite3.connect('notes.db')\n    db.execute('DELETE FROM notes WHERE id = ?', (note_id,))\n    return 'gone'\n"
+)
+
+APPLY_FROM_LINE = """
+local line, prefix = ...
+vim.api.nvim_win_set_cursor(0, { line + 1, 1 })
+local tick = vim.b.changedtick
+vim.lsp.buf.code_action({
+  apply = true,
+  context = { only = { "quickfix" } },
+  filter = function(action) return action.title:sub(1, #prefix) == prefix and action.edit ~= nil end,
+})
+return vim.wait(20000, function() return vim.b.changedtick ~= tick end, 20)
+"""
+
+
+def test_access_control_fix_from_the_route_decorator_line(nvim, tmp_path: Path) -> None:
+    """Issue 16 item 9: on the route's decorator line (not only on `def`), Ctrl+. (here
+    vim.lsp.buf.code_action) offers and applies the missing-auth fix."""
+    source = open_project_file(nvim, tmp_path, ROUTE)
+    found = nvim.exec_lua("""
+      local ok = vim.wait(20000, function()
+        for _, d in ipairs(vim.diagnostic.get(0)) do if d.code == "CW301" then return true end end
+        return false
+      end, 20)
+      return ok
+    """)
+    assert found, "no CW301 diagnostic in Neovim"
+    decorator = ROUTE.splitlines().index("@app.route('/notes/<int:note_id>', methods=['DELETE'])")
+    assert nvim.exec_lua(APPLY_FROM_LINE, decorator, "codeward (CW301): "), "no access-control fix applied from the decorator line"
+    lines = nvim.current.buffer[:]
+    assert lines[decorator] == "@app.route('/notes/<int:note_id>', methods=['DELETE'])"
+    assert lines[decorator + 1] == "@login_required", lines[decorator - 1 : decorator + 3]
+    nvim.command("silent write")
+    assert "@login_required\ndef delete_note" in source.read_text()

@@ -96,7 +96,8 @@ def test_secret_moved_to_dotenv_and_the_app_starts(server: CodeServer, tmp_path:
     assert "load_dotenv()" in expected
     result = drive(server, root, "app.py", finding, "secret-to-dotenv", fix_title="in .env (git-ignored; adds load_dotenv()",
                    fix_notice="codeward:")
-    assert SECRET not in json.dumps(result)
+    leaked = SECRET in json.dumps(result)
+    assert not leaked, "the key reached what VS Code showed"
     assert f"{NAME} in .env (.env is added to .gitignore)" in result["fixNotice"], result["fixNotice"]
     assert "chmod 600 .env" in result["fixNotice"]
     check_fixed(path, "CW201", expected, result)
@@ -215,3 +216,4 @@ def test_missing_codeward_offers_bundled_server(server: CodeServer, tmp_path: Pa
     notice = result["notice"]
     assert notice.index("Use the server bundled with the extension") < notice.index(f"{python} -m pip install <path to your codeward checkout>"), notice
     assert "running the codeward bundled with the extension" in server.extension_log()
+

@@ -72,7 +72,8 @@ async def test_project_with_python_dotenv_gets_load_dotenv_and_starts(profile: s
         assert _changes(move) == [("edit", "app.py"), ("create", ".gitignore"), ("edit", ".gitignore"), ("create", ".env"), ("edit", ".env")]
         assert not (root / ".env").exists() and not (root / ".gitignore").exists(), "nothing is written before the user applies and saves"
         text = await _apply(session, uri, move)
-        assert "load_dotenv()" in text and f'os.environ["{NAME}"]' in text and SECRET not in text
+        fixed = "load_dotenv()" in text and f'os.environ["{NAME}"]' in text and SECRET not in text
+        assert fixed, masked(text)
         assert [d.code for d in await session.diagnostics(uri)] == []
         [message] = session.client.messages
         assert message.type == types.MessageType.Info
@@ -80,7 +81,8 @@ async def test_project_with_python_dotenv_gets_load_dotenv_and_starts(profile: s
         assert "load_dotenv() (python-dotenv) now runs after the imports" in message.message
         assert "chmod 600 .env" in message.message, "say what the WorkspaceEdit could not do"
         logs = "\n".join(m.message for m in session.client.log_messages) + message.message
-        assert SECRET not in logs
+        leaked = SECRET in logs
+        assert not leaked, "the value reached a log or message"
     finally:
         await stop_session(session)
     stored = dotenv_values(root).get(NAME) == SECRET
@@ -88,7 +90,8 @@ async def test_project_with_python_dotenv_gets_load_dotenv_and_starts(profile: s
     assert git_ignores(root, ".env")
     started = run_app(root)
     assert started.returncode == 0, masked(started.stderr)
-    assert started.stdout == "checkout ready, key sk_live_...\n" and SECRET not in started.stdout + started.stderr
+    shown = started.stdout == "checkout ready, key sk_live_...\n" and SECRET not in started.stdout + started.stderr
+    assert shown, masked(started.stdout + started.stderr)
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -100,14 +103,16 @@ async def test_without_a_loader_the_app_stops_with_a_clear_message(profile: str,
         assert move.title.endswith("in .env (git-ignored; nothing loads .env: export it before running) (unsafe)"), move.title
         assert _changes(move) == [("edit", "app.py"), ("create", ".env"), ("edit", ".env")]
         text = await _apply(session, uri, move)
-        assert f'if "{NAME}" not in os.environ:\n    raise RuntimeError(' in text
+        guarded = f'if "{NAME}" not in os.environ:\n    raise RuntimeError(' in text
+        assert guarded, masked(text)
         [message] = session.client.messages
         assert f"{NAME} in .env (git ignores .env)" in message.message and f"export {NAME} before running" in message.message
     finally:
         await stop_session(session)
     stopped = run_app(root)
-    assert stopped.returncode == 1 and "KeyError" not in stopped.stderr
-    assert f"RuntimeError: Set the environment variable {NAME}: codeward moved its value to .env" in stopped.stderr
+    clear = stopped.returncode == 1 and "KeyError" not in stopped.stderr and (
+        f"RuntimeError: Set the environment variable {NAME}: codeward moved its value to .env" in stopped.stderr)
+    assert clear, masked(stopped.stderr)
     started = run_app(root, dotenv_values(root))  # as after `set -a; . ./.env; set +a`
     assert started.returncode == 0, masked(started.stderr)
 
