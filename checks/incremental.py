@@ -198,6 +198,8 @@ class IncrementalAnalyser:
             return None
         first, last = touched[0], touched[-1]
         region_start, region_end = state.chunks[first].start, state.chunks[last].end + delta
+        if _full_is_cheaper(region_end - region_start, len(lines)):
+            return None  # the edited definitions alone are most of the module: no need to parse them first
         parsed = _parse_region(lines, region_start, region_end)
         if parsed is None:
             return None
@@ -217,7 +219,7 @@ class IncrementalAnalyser:
             recheck = _connected(chunks, recheck | routes)
         context = _context(chunks, recheck)
         kept = recheck | context
-        if len(lines) >= _SMALL_MODULE and sum(chunks[i].end - chunks[i].start for i in kept) > _CHEAPER_IN_FULL * len(lines):
+        if _full_is_cheaper(sum(chunks[i].end - chunks[i].start for i in kept), len(lines)):
             return None  # the copy is most of the module: its facts and analysis cost more than a full one
         doc = SourceDoc(_only(lines, [chunks[i] for i in sorted(kept)]), path, "python", module, root, interpreter)
         if not self._facts_unchanged(state, doc, kept, first, last, len(new_chunks)):
@@ -258,6 +260,12 @@ class IncrementalAnalyser:
         after = without_positions(extract_facts(doc))
         self._facts_seen = {doc.text: after}
         return before == after
+
+def _full_is_cheaper(copied: int, total: int) -> bool:
+    """Whether re-checking a copy of ``copied`` lines of a ``total``-line module costs more
+    than analysing the whole module."""
+    return total >= _SMALL_MODULE and copied > _CHEAPER_IN_FULL * total
+
 
 def _lone_carriage_return(lines: list[str]) -> bool:
     return any("\r" in line[:-1] for line in lines)
