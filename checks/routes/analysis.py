@@ -384,8 +384,14 @@ def bound_to_caller(effects: Effects) -> bool:
     the caller's identity (``Expense.objects.filter(user=request.user)``, ``Note(user_id=
     current_user.id)``). An anonymous caller has none: the query fails or finds nothing of
     anyone's, so the route protects its data as a login check does."""
-    calls = [c for c in [*effects.reads, *effects.writes] if c.args or c.keywords]
+    calls = [c for c in [*effects.reads, *effects.writes] if (c.args or c.keywords) and not _saves_a_document(c)]
     return bool(calls) and all(is_caller(c, frozenset()) for c in calls)
+
+
+def _saves_a_document(call: ast.Call) -> bool:
+    """``workbook.save(response)``, ``image.save(path)``: a document written to a stream or a
+    file, not a stored record (a model's ``save()`` takes no positional argument)."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "save" and bool(call.args)
 
 
 def analysed_route_nodes(memo: dict[str, object]) -> list[ast.AST]:
