@@ -39,6 +39,7 @@ declare_section(
         "untainted": bool,
         "untainted_message": str,
         "safe_receivers": list,
+        "instance_only": bool,
         "unsafe_option": str,
         "confidence": str,
         "entity_parser": int,

@@ -91,6 +91,8 @@ class SinkMixin:
             receiver = self.doc.names.resolve(node.func.value, self.scope) or ""
             if receiver.removesuffix("()") in receivers:
                 return False
+        if row.get("instance_only") and isinstance(node.func, ast.Attribute) and _names_a_class(self, node.func.value):
+            return False
         required = row.get("requires_keyword")
         if required is not None:
             kw = next((k for k in node.keywords if k.arg == required), None)
@@ -254,6 +256,13 @@ class SinkMixin:
         value = frozenset(label for label in value if "html" in label.text or (as_text and not label.origin.stored))
         if value:
             self._record(None, "html", "the response", node.value, None, node.value, value)
+
+
+def _names_a_class(walker: SinkMixin, receiver: ast.expr) -> bool:
+    """``YearMonth`` in ``YearMonth.from_string(text)``: a class (capitalised, not a call's
+    result), so the method is an alternative constructor, not an engine's."""
+    resolved = walker.doc.names.resolve(receiver, walker.scope) or dotted(receiver) or ""  # type: ignore[attr-defined]
+    return bool(resolved) and not resolved.endswith(")") and resolved.rsplit(".", 1)[-1][:1].isupper()
 
 
 def _is_external_entities(feature: ast.AST) -> bool:
