@@ -333,11 +333,23 @@ def _holder_name(doc: SourceDoc, node: ast.AST, direct: bool = False) -> str | N
         return _held_name(target) if not isinstance(target, ast.Tuple) else None
     if isinstance(parent, ast.keyword) and parent.arg:
         return parent.arg
-    if isinstance(parent, ast.Dict) and node in parent.values:
-        return string_value(parent.keys[parent.values.index(node)])
+    if isinstance(parent, ast.Dict):
+        index = _value_positions(doc, parent).get(id(node))
+        if index is not None:
+            return string_value(parent.keys[index])
     if not direct and isinstance(parent, ast.BoolOp):
         return _holder_name(doc, parent)
     return None
+
+
+def _value_positions(doc: SourceDoc, mapping: ast.Dict) -> dict[int, int]:
+    """id(value) → its index in the dict literal ``mapping``, built once per literal: asking
+    ``values.index`` for each value made a generated 45,000-entry dict quadratic (minutes)."""
+    cache: dict[int, dict[int, int]] = doc.memo.setdefault("weak.dict_positions", {})  # type: ignore[assignment]
+    known = cache.get(id(mapping))
+    if known is None:
+        known = cache[id(mapping)] = {id(value): index for index, value in enumerate(mapping.values)}
+    return known
 
 
 def _test_settings(path: str) -> bool:
