@@ -536,7 +536,10 @@ class _Extractor:
             target = kw.value if kw is not None else (call.args[2] if len(call.args) >= 3 else None)
         if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and target.func.attr == "as_view":
             target = target.func.value
-        if url is None or not isinstance(target, ast.Name) or not isinstance(self.doc.names.binding(target.id, self.doc.scope_of(target)), tuple):
+        if url is None or not isinstance(target, ast.Name):
+            return
+        binding = self.doc.names.binding(target.id, self.doc.scope_of(target)) or self.doc.names.binding(target.id)
+        if not isinstance(binding, tuple):  # imported: a view defined here is discovered with this module
             return
         methods_kw = keyword(call, "methods")
         methods = [str(string_value(e)).upper() for e in methods_kw.value.elts if string_value(e)] if methods_kw is not None and isinstance(methods_kw.value, (ast.List, ast.Tuple)) else []
