@@ -20,8 +20,6 @@ from ..syntax import dotted, string_value
 from .behaviour import mentioned_names
 from .data import first_row, glob_any
 from .discover import Route, discover_routes
-from .exposure import data_helper_names, helper_effect
-from .stored import READ
 from .nodes import function_nodes
 from .public import magic_value, public_reason
 from .facts import LOGIN_LIBRARIES
@@ -163,18 +161,14 @@ def _hands_on_fixed_role(value: ast.expr) -> bool:
 def _helper_effect(doc: SourceDoc, call: ast.Call, view: ProjectView | None) -> bool | None:
     """A call of a project helper that loads a record (``repo.assign(ticket_id, ...)``):
     True when it changes the record, False when it reads it, None for other calls."""
-    if view is None:
+    if view is None or not view.fetcher_names:
         return None
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-    if name in view.fetcher_names:
-        found = lookup(view.fetchers, (doc.resolve(func) or "").replace("()", ""))
-        if found is not None:
-            return bool(found[1].get("writes"))
-    if name is None or name not in data_helper_names(view):
+    if name not in view.fetcher_names:
         return None
-    effect = helper_effect(view, (doc.resolve(func) or "").replace("()", ""))  # UserModel.find_all() running a query
-    return None if effect is None else effect != READ
+    found = lookup(view.fetchers, (doc.resolve(func) or "").replace("()", ""))
+    return bool(found[1].get("writes")) if found is not None else None
 
 
 _SQL_READ = re.compile(r"^\s*select\b", re.IGNORECASE)
