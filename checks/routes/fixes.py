@@ -167,6 +167,8 @@ def ownership_edits(doc: SourceDoc, item: Unchecked) -> tuple[list[Edit], tuple[
         return sql_owner_edits(doc, item.call, item.model.name, field, user)
     if user is None or item.row is None and item.call is not None:
         return None
+    if field is None and item.row is not None and item.row["style"] == "add_key" and item.call is not None:
+        field = _owner_key_of(doc, item.model.name)  # a collection without a model class
     if field is None:
         if not item.model.is_user_model:
             return None
@@ -320,4 +322,24 @@ def _owner_column_of(doc: SourceDoc, table: str) -> str | None:
         for column in ("user_id", "owner_id", "account_id", "customer_id"):
             if re.search(rf"\b{column}\b", node.value, re.IGNORECASE):
                 return column
+    return None
+
+
+_OWNER_COLUMNS = ("user_id", "owner_id", "account_id", "customer_id")
+
+
+def _owner_key_of(doc: SourceDoc, collection: str) -> str | None:
+    """The owner key the module's other Mongo filters on ``collection`` use
+    (``db.cards.find({"user_id": current_user.id})`` in the list route)."""
+    for node in doc.nodes_depth_first:
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args and isinstance(node.args[0], ast.Dict)):
+            continue
+        base = node.func.value
+        name = base.attr if isinstance(base, ast.Attribute) else base.slice.value if isinstance(base, ast.Subscript) and isinstance(base.slice, ast.Constant) else None
+        if name != collection:
+            continue
+        keys = {k.value for k in node.args[0].keys if isinstance(k, ast.Constant)}
+        found = next((c for c in _OWNER_COLUMNS if c in keys), None)
+        if found:
+            return found
     return None
