@@ -229,8 +229,9 @@ def returns_caller(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Know
 
 
 def caller_attributes(func: ast.AST, knowledge: Knowledge) -> list[str]:
-    """``g.operator = <lookup by the session's id>`` or ``request.state.user = user`` in a hook,
-    middleware or guard: that attribute is the caller in every handler behind it."""
+    """``g.operator = <lookup by the session's id>``, ``request.user_id = claims["sub"]`` or
+    ``request.state.user = user`` in a hook, middleware or guard: that attribute is the caller
+    in every handler behind it."""
     from .behaviour import mentioned_names, term_kinds
 
     identity: set[str] = set()  # locals holding what identifies the caller (op_id = session.get(...))
@@ -246,7 +247,9 @@ def caller_attributes(func: ast.AST, knowledge: Knowledge) -> list[str]:
             identity.add(target.id)
             continue
         text = dotted(target) if isinstance(target, ast.Attribute) else None
-        if text and (text.count(".") == 1 and text.startswith("g.") or text.count(".") == 2 and text.startswith("request.state.")):
+        # g.user_id, request.user_id (a Flask guard decorating the request object itself),
+        # request.state.user (Starlette middleware).
+        if text and (text.count(".") == 1 and text.startswith(("g.", "request.")) or text.count(".") == 2 and text.startswith("request.state.")):
             if text not in found:
                 found.append(text)
     return found
