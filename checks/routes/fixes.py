@@ -173,7 +173,7 @@ def ownership_edits(doc: SourceDoc, item: Unchecked) -> tuple[list[Edit], tuple[
         if not item.model.is_user_model:
             return None
         field = "id"
-    value = f"{user}.id" if field == "id" or field.endswith("_id") else user
+    value = _caller_id(doc, user) if field == "id" or field.endswith("_id") else user
     call = item.call
     if call is None and item.queryset_values:  # get_queryset: narrow every unscoped return
         edits = []

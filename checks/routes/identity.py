@@ -236,15 +236,17 @@ def caller_attributes(func: ast.AST, knowledge: Knowledge) -> list[str]:
 
     identity: set[str] = set()  # locals holding what identifies the caller (op_id = session.get(...))
     found: list[str] = []
-    for node in ast.walk(func):
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
-            continue
+    assigns = [n for n in ast.walk(func) if isinstance(n, ast.Assign) and len(n.targets) == 1]
+    for node in sorted(assigns, key=lambda n: (n.lineno, n.col_offset)):  # source order: a local before its use
         target = node.targets[0]
         mentioned = mentioned_names([node.value])
         if not (mentioned & identity or "login" in term_kinds(knowledge, mentioned)):
             continue
         if isinstance(target, ast.Name):
             identity.add(target.id)
+            # `member = Member.query.filter_by(household_id=household_id, user_id=g.user_id)`:
+            # a value the guard matched against the caller's own record is the caller's too.
+            identity.update(_matched_with_caller(node.value, identity, knowledge))
             continue
         text = dotted(target) if isinstance(target, ast.Attribute) else None
         # g.user_id, request.user_id (a Flask guard decorating the request object itself),
@@ -255,13 +257,28 @@ def caller_attributes(func: ast.AST, knowledge: Knowledge) -> list[str]:
     return found
 
 
+def _matched_with_caller(value: ast.expr, identity: set[str], knowledge: Knowledge) -> set[str]:
+    """Locals passed beside the caller's identity to one query call (keyword values of a
+    call one of whose keywords is the caller): the guard looked them up together."""
+    from .behaviour import mentioned_names, term_kinds
+
+    found: set[str] = set()
+    for call in (n for n in ast.walk(value) if isinstance(n, ast.Call) and n.keywords):
+        values = [kw.value for kw in call.keywords]
+        if not any(mentioned_names([v]) & identity or "login" in term_kinds(knowledge, mentioned_names([v])) for v in values):
+            continue
+        found.update(v.id for v in values if isinstance(v, ast.Name))
+    return found
+
+
 def current_user_expression(doc: SourceDoc, route: Route, user_names: frozenset[str]) -> str | None:
     """How this handler names the caller, for fixes: ``current_user``, ``request.user``..."""
     framework = route.framework
     if user_names:
         params = {a.arg for f in route.functions for a in [*f.args.posonlyargs, *f.args.args, *f.args.kwonlyargs]}
         own = sorted(n for n in user_names if n in params)
-        return own[0] if own else sorted(user_names)[0]
+        # A name of the user (g.current_user_id) before other verified values (g.household_id).
+        return own[0] if own else sorted(user_names, key=lambda n: ("user" not in n.lower(), n))[0]
     if framework in ("django", "drf"):
         return "self.request.user" if route.is_class else "request.user"
     if framework == "flask" and "current_user" in doc.names.imports:

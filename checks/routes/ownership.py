@@ -487,6 +487,7 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
         scoped_ids: set[str] = set()
         candidates: list[tuple[ast.Call, Row, str, bool]] = []
         helper_calls: list[tuple[ast.Call, str, str | None]] = []  # repo.get(claim_id)
+        bound_to_caller: list[ast.Call] = []  # queries and helper calls tied to the caller
         for node in function_nodes(doc, func):
             if not isinstance(node, ast.Call):
                 continue
@@ -500,12 +501,18 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
                     continue
                 id_name, constrained, table = helper
                 if constrained:
+                    bound_to_caller.append(node)
+                if id_name is None:
+                    continue
+                if constrained:
                     scoped_ids.add(id_name)
                     checked.append(f"`{id_name}` is passed with the caller to `{dotted(node.func)}`")
                 else:
                     helper_calls.append((node, id_name, table))
                 continue
             id_name, constrained, via_owner = _id_argument(node, row, tainted, owner_fields, user_names)
+            if constrained:
+                bound_to_caller.append(node)
             if id_name is None:
                 continue
             if constrained or _chain_scoped(node, owner_fields, user_names, doc):
@@ -515,6 +522,12 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             candidates.append((node, row, id_name, via_owner))
         reported: set[str] = set()  # one finding per client id and handler: its first fetch
         candidates.sort(key=lambda c: (c[0].lineno, c[0].col_offset))
+        # Ownership through a parent holds for the client id, whichever fetch by it is checked.
+        for node, id_name in [(c[0], c[2]) for c in candidates] + [(h[0], h[1]) for h in helper_calls]:
+            parent = _parent_bound(doc, node, bound_to_caller)
+            if parent is not None and id_name not in scoped_ids:
+                scoped_ids.add(id_name)
+                checked.append(f"`{id_name}` is checked through its parent: `{dotted(parent.func)}` ties `{_parent_text(doc, parent)}` to the caller")
         for node, row, id_name, via_owner in candidates:
             if id_name in scoped_ids or id_name in reported:
                 continue
@@ -648,9 +661,10 @@ def _is_id_column(column: str, owner_fields: list[str]) -> bool:
     return column not in owner_fields and (column in ("id", "pk", "_id") or bool(ID_NAME.match(column)))
 
 
-def _helper_fetch(doc: SourceDoc, call: ast.Call, view: ProjectView, tainted: set[str], user_names: frozenset[str]) -> tuple[str, bool, str | None] | None:
+def _helper_fetch(doc: SourceDoc, call: ast.Call, view: ProjectView, tainted: set[str], user_names: frozenset[str]) -> tuple[str | None, bool, str | None] | None:
     """(client id passed, whether the caller is passed for another column, table) for a call
-    of a project fetch helper (:func:`helper_fact`) with a client id."""
+    of a project fetch helper (:func:`helper_fact`) with a client id or the caller (no
+    client id: a parent record's field, see :func:`_parent_bound`)."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
     if name is None or name not in view.fetcher_names:
@@ -676,7 +690,7 @@ def _helper_fetch(doc: SourceDoc, call: ast.Call, view: ProjectView, tainted: se
             caller = True
         elif id_name is None and (column in ("id", "pk", "_id") or ID_NAME.match(column)):
             id_name = _mentions(value, tainted)
-    if id_name is None:
+    if id_name is None and not caller:
         return None
     return id_name, caller, info["table"]
 
@@ -706,6 +720,32 @@ def _changes_fetched(doc: SourceDoc, func: ast.AST, call: ast.Call) -> bool:
             if node.func.attr == "delete" and any(isinstance(a, ast.Name) and a.id == var for a in node.args):
                 return True
     return False
+
+
+def _parent_bound(doc: SourceDoc, call: ast.Call, bound: list[ast.Call]) -> ast.Call | None:
+    """A query or helper call tied to the caller that is given a field of the record ``call``
+    fetched (``get_file_by_id(db, analysis.file_id, current_user.id)``,
+    ``Member.query.filter_by(household_id=invitation.household_id, user_id=me)``): ownership
+    through the parent, which the handler (or the helper) acts on."""
+    var = _assigned_name(doc, call)
+    if var is None:
+        return None
+    for other in bound:
+        passed = [*other.args, *(kw.value for kw in other.keywords)]
+        nested = [n for arg in passed for n in ast.walk(arg) if isinstance(n, ast.Call)]
+        for chained in [other, *nested]:
+            values = [*chained.args, *(kw.value for kw in chained.keywords)]
+            if any(isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id == var for value in values for sub in ast.walk(value)):
+                return other
+    return None
+
+
+def _parent_text(doc: SourceDoc, call: ast.Call) -> str:
+    """The first argument naming a record's field, as written (for the checklist)."""
+    for value in [*call.args, *(kw.value for kw in call.keywords)]:
+        if any(isinstance(sub, ast.Attribute) for sub in ast.walk(value)):
+            return doc.source_of(value)
+    return doc.source_of(call)
 
 
 def _target_use(doc: SourceDoc, func: ast.AST, call: ast.Call, id_name: str, user_names: frozenset[str]) -> str | None:
