@@ -846,10 +846,7 @@ def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowled
             continue
         if stmt.targets[0].id not in ("queryset", "model"):
             continue
-        base = stmt.value
-        while isinstance(base, (ast.Attribute, ast.Call)):
-            base = base.value if isinstance(base, ast.Attribute) else base.func
-        name = base.id if isinstance(base, ast.Name) else None
+        name = _root_model(stmt.value)
         if isinstance(stmt.value, ast.Call) and any(kw.arg in owner_fields for kw in stmt.value.keywords):
             checked.append("the queryset filters on an owner field")
             return []
@@ -869,18 +866,20 @@ def _get_queryset_branches(doc: SourceDoc, verdict: Verdict, view: ProjectView, 
     if not unscoped:
         checked.append("every branch of the view's get_queryset is scoped to the caller")
         return []
+    # The model the method queries (`Upload.objects`), else the class's `queryset`/`model`.
     roots = [n.value.id for n in ast.walk(method) if isinstance(n, ast.Attribute) and n.attr == "objects" and isinstance(n.value, ast.Name)]
-    for stmt in cls.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in ("queryset", "model") for t in stmt.targets):
-            base = stmt.value
-            while isinstance(base, (ast.Attribute, ast.Call)):
-                base = base.value if isinstance(base, ast.Attribute) else base.func
-            if isinstance(base, ast.Name):
-                roots.append(base.id)
-    model = model_info(roots[0] if roots else None, view, knowledge)
+    roots += [_root_model(stmt.value) or "" for stmt in cls.body if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in ("queryset", "model") for t in stmt.targets)]
+    model = model_info(next((r for r in roots if r), None), view, knowledge)
     if not _worth_flagging(model, verdict, True):
         return []
     writes = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in verdict.route.methods)
     anchor = cls.bases[0] if cls.bases else cls
     values = tuple(r.value for r in unscoped if r.value is not None)
     return [Unchecked(None, anchor, None, "pk", model, None, "self.request.user", writes, queryset_values=values)]
+
+
+def _root_model(expr: ast.expr) -> str | None:
+    """``Upload`` in ``Upload.objects.select_related(...)`` or ``model = Upload``."""
+    while isinstance(expr, (ast.Attribute, ast.Call)):
+        expr = expr.value if isinstance(expr, ast.Attribute) else expr.func
+    return expr.id if isinstance(expr, ast.Name) else None
