@@ -624,8 +624,7 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
                     cleared = self._item_sanitized(source, index, len(target.elts)) if value else ()
                     self.assign(elt.value if isinstance(elt, ast.Starred) else elt, clear(value, cleared) if cleared else value, None, env)
         elif isinstance(target, ast.Subscript):
-            # A key the user chooses is as much a trust-boundary flaw as a value.
-            self._check_session(target, union(value, self.expr(target.slice, dict(env))))
+            self._check_session(target, value, self.expr(target.slice, dict(env)))
             self._store_item(target, value, env)
             self._weak_update(target.value, value, env)
         elif isinstance(target, ast.Attribute):
@@ -993,7 +992,11 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
             return False
         if not all(label.origin.stored for label in receiver):
             return False
-        return any(matches(row["call"], path(), dotted(node.func)) for row in rows)
+        for row in rows:
+            if matches(row["call"], path(), dotted(node.func)):
+                row.hit()
+                return True
+        return False
 
     def _sanitizer(self, node: ast.Call, name: str, path: Callable[[], str | None]) -> tuple[str, ...] | None:
         rows = self.model.sanitizers.get(name)

@@ -42,6 +42,7 @@ declare_section(
         "instance_only": bool,
         "unsafe_option": str,
         "confidence": str,
+        "trusted_keys": str,
         "entity_parser": int,
         "entity_parser_keyword": str,
     },

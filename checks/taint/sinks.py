@@ -9,11 +9,12 @@ request data reaching one becomes a :class:`SinkHit`.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from ..knowledge import Row
 from ..syntax import dotted, string_value
-from .labels import CLEAN, Label, live
+from .labels import CLEAN, Label, live, union
 from .model import candidates, matches
 from .summaries import OutgoingCall, ParamSink, Summary
 
@@ -29,15 +30,21 @@ class SinkMixin:
     """Sink checks for the flow walker (needs ``doc``, ``model``, ``scope``, ``func``, ``flow``,
     ``hits``, ``param_sinks`` and ``_reported``)."""
 
-    def _check_session(self, target: ast.Subscript, value: frozenset[Label]) -> None:
+    def _check_session(self, target: ast.Subscript, value: frozenset[Label], key: frozenset[Label]) -> None:
+        """``session[key] = value``: a key the user chooses is always a flaw (it can overwrite
+        the user id); a user value only under a key the server trusts for who the caller is
+        or may do (the row's ``trusted_keys``: ``user_id``, ``role``, ``is_admin``). A theme,
+        a search filter or the language the user picked are theirs to choose."""
         base = target.value
         rows = self.model.sinks.get(base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", ""))
-        if not rows or not value:
+        if not rows or not (value or key):
             return
         resolved, written = self.doc.names.resolve(base, self.scope), dotted(base)
         for row in rows:
             if row["category"] == "session" and matches(row["call"], resolved, written):
-                self._record(row, "session", written or "session", target, None, target, value)
+                if not key and not _trusted_key(string_value(target.slice), row.get("trusted_keys")):
+                    return
+                self._record(row, "session", written or "session", target, None, target, union(value, key))
                 return
 
     def _check_sinks(self, node: ast.Call, name: str, path: Callable[[], str | None], receiver, args, keywords, env) -> tuple[str, ...]:
@@ -316,3 +323,13 @@ def _is_text(walker: SinkMixin, expr: ast.AST | None, depth: int = 0) -> bool:
         return _is_text(walker, bound, depth + 1) if isinstance(bound, ast.expr) else True
     return True  # a value read from data (attribute, subscript) or of unknown shape
 
+
+def _trusted_key(key: str | None, pattern: str | None) -> bool:
+    """Whether a constant session key names what the server trusts the session for;
+    ``userId`` and ``user-id`` read as ``user_id``. Without a pattern every key is."""
+    if pattern is None:
+        return True
+    if key is None:
+        return False
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).replace("-", "_").lower()
+    return re.fullmatch(pattern, words) is not None
