@@ -294,3 +294,29 @@ def test_connexion_routes_come_from_the_spec_operation_ids(capsys) -> None:
     assert routes[("secured/handlers/policies.py", "DELETE", "/policies/{name}")]["authentication"] == "checked: OpenAPI security requirement (login, spec)"
     assert routes[("secured/handlers/policies.py", "GET", "/policies")]["authentication"].startswith("none: ")
     assert routes[("open_api/handlers/policies.py", "DELETE", "/policies/{name}")]["authentication"].startswith("none: ")
+
+
+def test_a_route_decorator_is_not_an_effect_of_the_route() -> None:
+    """`@router.delete(...)` matches the `*.delete` data call: read as the route's own effect,
+    every stub DELETE route "changed an existing record" (two false CW301 on real code)."""
+    from codeward.checks.knowledge import load
+    from codeward.checks.routes.analysis import effects_of, verdicts
+
+    text = '''from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+router = APIRouter()
+
+
+@router.delete("/users/{user_id}")
+def delete_user(user_id: int):
+    return {"user_id": user_id, "message": "User deleted"}
+
+
+@router.delete("/items/{item_id}")
+def delete_item(item_id: int, db: Session = Depends(get_db)):
+    db.delete(db.get(Item, item_id))
+'''
+    doc = SourceDoc(text, "app/users.py", "python", "app.users")
+    writes = {v.route.handler: bool(v.effects.writes) for v in verdicts(doc, None, Config(), load(), {})}
+    assert writes == {"delete_user": False, "delete_item": True}

@@ -101,36 +101,38 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
     owner_fields = [n for row in knowledge.rows("access_owner_fields") for n in row["names"]]
     private_fields = [n for row in knowledge.rows("access_owner_fields") if row["kind"] != "author" for n in row["names"]]
     for func in route.functions:
+        decorators = {id(n) for d in getattr(func, "decorator_list", ()) for n in ast.walk(d)}
         for node in function_nodes(doc, func):
             if isinstance(node, ast.Call):
                 written = dotted(node.func)
-                for row in data_rows:
-                    if glob_any(row["calls"], written):
-                        row.hit()
-                        # cur.execute("INSERT ...") is a read by its name, a write by its SQL
-                        write = row["effect"] == "write" or _sql_effect(node) is True
-                        (found.writes if write else found.reads).append(node)
-                        if write and _creates(node, written):
-                            found.creates.append(node)
-                            found.created_models |= _created_models(doc, node)
-                        head = (written or "").split(".", 1)[0]
-                        if head[:1].isupper():
-                            found.models.add(model_key(head))
-                        tables, where = _sql_tables(doc, node)
-                        found.tables.update(tables)
-                        if where and not found.per_owner:
-                            found.per_owner = any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in owner_fields)
-                        if where and any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in private_fields):
-                            found.owner_tables.update(tables)
-                        break
-                else:
-                    helper = _helper_effect(doc, node, view)
-                    if helper is None:
-                        helper = _sql_effect(node)
-                    if helper is not None:
-                        (found.writes if helper else found.reads).append(node)
-                        if helper and _creates(node, None):
-                            found.creates.append(node)
+                if id(node) not in decorators:  # `@app.delete("/x")` is no effect of the route
+                    for row in data_rows:
+                        if glob_any(row["calls"], written):
+                            row.hit()
+                            # cur.execute("INSERT ...") is a read by its name, a write by its SQL
+                            write = row["effect"] == "write" or _sql_effect(node) is True
+                            (found.writes if write else found.reads).append(node)
+                            if write and _creates(node, written):
+                                found.creates.append(node)
+                                found.created_models |= _created_models(doc, node)
+                            head = (written or "").split(".", 1)[0]
+                            if head[:1].isupper():
+                                found.models.add(model_key(head))
+                            tables, where = _sql_tables(doc, node)
+                            found.tables.update(tables)
+                            if where and not found.per_owner:
+                                found.per_owner = any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in owner_fields)
+                            if where and any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in private_fields):
+                                found.owner_tables.update(tables)
+                            break
+                    else:
+                        helper = _helper_effect(doc, node, view)
+                        if helper is None:
+                            helper = _sql_effect(node)
+                        if helper is not None:
+                            (found.writes if helper else found.reads).append(node)
+                            if helper and _creates(node, None):
+                                found.creates.append(node)
                 if (written or "").rsplit(".", 1)[-1] == "select":  # select(CurrencyCatalog): the model a statement reads
                     found.models.update(model_key(a.id) for a in node.args if isinstance(a, ast.Name) and a.id[:1].isupper())
                 if signature_rows and (glob_any(signature_rows[0]["calls"], written) or glob_any(signature_rows[0]["calls"], doc.resolve(node.func))):
