@@ -58,3 +58,15 @@ def import_config():
 def import_legacy():
     root = DET.fromstring(request.data)
     return jsonify({"tag": root.tag})
+
+
+@app.route("/import/events", methods=["POST"])
+@login_required
+def import_events():
+    import xml.sax.handler
+
+    parser = xml.sax.make_parser()
+    parser.setFeature(xml.sax.handler.feature_external_ges, True)
+    parser.setContentHandler(xml.sax.handler.ContentHandler())
+    parser.parse(request.files["events"])
+    return jsonify({"ok": True})
