@@ -133,6 +133,22 @@ def _links(project: ProjectIndex) -> tuple[dict[str, list[tuple[str, TaintFacts]
     return modules, calls_into
 
 
+def _ineffective_in_project(ctx: RuleContext) -> Callable[[str], bool]:
+    """Whether the project function at a dotted path checks nothing, by its module's
+    ``ineffective_sanitizers`` facts (so an imported do-nothing validator clears no taint)."""
+    project = ctx.project
+    if project is None:
+        return lambda path: False
+
+    def checks_nothing(path: str) -> bool:
+        module, _, name = path.rpartition(".")
+        where = project.module_path(module) if module else None
+        facts = project.facts("ineffective_sanitizers").get(where) if where else None
+        return isinstance(facts, dict) and facts.get(name) is not None
+
+    return checks_nothing
+
+
 def taint_hits(ctx: RuleContext) -> list[SinkHit]:
     """Every sink hit of the document (computed on first use, then shared)."""
     hits = ctx.memo.get(_MEMO)
@@ -141,7 +157,8 @@ def taint_hits(ctx: RuleContext) -> list[SinkHit]:
             hits = []
         else:
             lookup, incoming = _project_links(ctx)
-            flow = ModuleFlow(ctx.doc, model_for(ctx.knowledge), ctx.config.sanitizers, lookup)
+            flow = ModuleFlow(ctx.doc, model_for(ctx.knowledge), ctx.config.sanitizers, lookup,
+                              checks_nothing=_ineffective_in_project(ctx))
             hits = flow.run(incoming)
         ctx.memo[_MEMO] = hits
     return hits  # type: ignore[return-value]

@@ -87,6 +87,7 @@ class ModuleFlow:
         extra_sanitizers: Iterable[str] = (),
         external: Callable[[str], Summary | None] = lambda path: None,
         watch: Iterable[ast.AST] = (),
+        checks_nothing: Callable[[str], bool] = lambda path: False,
     ) -> None:
         assert doc.tree is not None
         self.doc = doc
@@ -98,6 +99,9 @@ class ModuleFlow:
         self.model = model
         self.extra_sanitizers = frozenset(extra_sanitizers)
         self.external = external
+        #: Whether the project function at a dotted path is a validator whose body checks
+        #: nothing (facts of its own module: checks/invented/sanitizers.py).
+        self.checks_nothing = checks_nothing
         self.results: dict[int, FunctionResult] = {}
         self._busy: set[int] = set()
         self.module_env: Env = {}

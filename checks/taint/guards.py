@@ -174,10 +174,14 @@ class GuardMixin:
         return [(guarded, _VALIDATED) for guarded, _ in found]
 
     def _checks_nothing(self, func: ast.expr) -> bool:
-        """A validator of this module whose body checks nothing (``return True``, a scheme
-        check where the host matters: checks/invented/sanitizers.py) proves nothing."""
+        """A validator whose body checks nothing (``return True``, a scheme check where the
+        host matters: checks/invented/sanitizers.py) proves nothing: one of this module by
+        its body, one imported from another module of the project by that module's facts."""
         definition = self.doc.names.binding(func.id) if isinstance(func, ast.Name) else None
-        return isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)) and ineffective(definition) is not None
+        if isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return ineffective(definition) is not None
+        resolved = self.doc.resolve(func)
+        return bool(resolved) and self.flow.checks_nothing(resolved)
 
     @staticmethod
     def _local_path_check(call: ast.Call) -> tuple[list, list] | None:
