@@ -228,3 +228,23 @@ def people(request):
     _, findings = _analyse(template, {"app/views.py": view})
     assert [(f.code, f.range.start.line, f.confidence.value) for f in findings] == [("CW412", 0, "low"), ("CW412", 1, "high")]
     assert "stored data from `Profile.objects.filter()`" in findings[0].message
+
+
+def test_attributes_the_framework_computes_are_not_user_text() -> None:
+    """A bound field's element id and a model's own link are built by Django whatever the
+    form or record holds: no CW413 in a script, no CW412 in an href (real code: 12 false)."""
+    view = '''from django.shortcuts import render
+
+
+def club_create(request):
+    form = ClubForm(request.POST or None)
+    profile = Profile.objects.filter(name=request.GET.get("q", "")).first()
+    return render(request, "page.html", {"form": form, "profile": profile, "next": request.GET.get("next")})
+'''
+    template = (
+        '<script>const el = document.getElementById("{{ form.banner_image.id_for_label }}");</script>\n'
+        '<a href="{{ profile.get_absolute_url }}">profile</a>\n'
+        '<script>const next = "{{ next }}";</script>'
+    )
+    _, findings = _analyse(template, {"app/views.py": view})
+    assert [(f.code, f.range.start.line) for f in findings] == [("CW413", 2)]

@@ -29,6 +29,10 @@ _URL_BUILDERS = ("url_for(", "static(", "url(", "reverse(")
 #: Values named as record ids or counts: numbers (primary keys) when they are a record's
 #: field or come from the database; a request value itself is text whatever its name.
 _NUMERIC_NAME = re.compile(r"(?:^|[._])(?:id|pk|count|total)$|_id$|[a-z]Id$|ID$")
+#: Attributes the framework or the model computes, whatever record or form they belong to:
+#: a Django bound field's element id and name (``form.title.id_for_label``), a model's own
+#: link (``get_absolute_url``, built with ``reverse()``). Never text a client chose.
+_SERVER_MADE = re.compile(r"\.(?:id_for_label|auto_id|html_name|html_initial_id|get_absolute_url)(?:\(\))?$")
 
 
 @dataclass
@@ -64,7 +68,8 @@ def analysis(ctx: RuleContext) -> TemplateAnalysis:
 def _judge(tag: PrintTag, found: Verdict, shape: TemplateStructure, unsafe_filters: frozenset[str]) -> Judged:
     printed = tag.printed
     context = tag.context
-    if found.kind == "constant" or any(printed.value.startswith(b) for b in _URL_BUILDERS):
+    if found.kind == "constant" or any(printed.value.startswith(b) for b in _URL_BUILDERS) \
+            or _SERVER_MADE.search(printed.value.strip()):
         return Judged(tag, found, "", "")
     if (context.script or context.event_handler) and not printed.filtered(*_SCRIPT_SAFE):
         value = printed.value.strip()
