@@ -23,6 +23,8 @@ from .hits import Incoming, SinkHit
 #: Sinks that locate what they return (a file, a URL): their result is not the input.
 _LOCATOR_CATEGORIES = frozenset({"path", "ssrf"})
 #: Categories that are one flaw: markup reported at `mark_safe` is not reported again as HTML.
+#: Exception classes: a module-wide sink pattern (``requests.*``) also names them.
+_EXCEPTION_CLASS = re.compile(r"^[A-Z]\w*(?:Error|Exception|Warning)$")
 _SAME_FLAW = {"markup": ("html",), "html": ("markup",), "code": ("html", "markup")}
 
 
@@ -50,8 +52,8 @@ class SinkMixin:
     def _check_sinks(self, node: ast.Call, name: str, path: Callable[[], str | None], receiver, args, keywords, env) -> tuple[str, ...]:
         """Record a hit if ``node`` is a sink fed with live taint; the categories consumed."""
         rows = candidates(self.model.sinks, name) if isinstance(node.func, ast.Attribute) else self.model.sinks.get(name)
-        if not rows:
-            return ()
+        if not rows or _EXCEPTION_CLASS.search(name):
+            return ()  # `requests.RequestException(f"... {url}")` builds an error, it fetches nothing
         written = dotted(node.func) or (f"?.{name}" if isinstance(node.func, ast.Attribute) else None)
         for row in rows:
             if row["category"] == "session" or not matches(row["call"], path(), written):
