@@ -320,3 +320,60 @@ def delete_item(item_id: int, db: Session = Depends(get_db)):
     doc = SourceDoc(text, "app/users.py", "python", "app.users")
     writes = {v.route.handler: bool(v.effects.writes) for v in verdicts(doc, None, Config(), load(), {})}
     assert writes == {"delete_user": False, "delete_item": True}
+
+
+_MIDDLEWARE = '''from fastapi import Request
+from fastapi.responses import JSONResponse
+
+
+async def auth_middleware(request: Request, call_next):
+    public_paths = ["/", "/login", "/api/public"]
+    if any(request.url.path == p or (p != "/" and request.url.path.startswith(p)) for p in public_paths):
+        return await call_next(request)
+    if not request.headers.get("Authorization", "").startswith("Bearer "):
+        return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+    return await call_next(request)
+'''
+
+_MIDDLEWARE_APP = '''from fastapi import FastAPI
+
+from .db import db
+from .middleware import auth_middleware
+
+app = FastAPI()
+app.middleware("http")(auth_middleware)
+
+
+@app.delete("/notes/{note_id}")
+def delete_note(note_id: int):
+    db.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+
+
+@app.delete("/api/public/notes/{note_id}")
+def delete_public_note(note_id: int):
+    db.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+'''
+
+
+@pytest.mark.parametrize("everything_public", [False, True])
+def test_http_middleware_registered_by_call_guards_all_but_the_paths_it_names(everything_public: bool) -> None:
+    """`app.middleware("http")(auth_middleware)` with the function in another module guards
+    the app's routes (8 false CW301 on real code), except the paths the middleware lets through;
+    a prefix test over a list holding "/" lets every path through."""
+    middleware = _MIDDLEWARE.replace('(p != "/" and request.url.path.startswith(p))', "request.url.path.startswith(p)") if everything_public else _MIDDLEWARE
+    project = ProjectIndex()
+    docs = {
+        "app/__init__.py": SourceDoc("", "app/__init__.py", "python", "app"),
+        "app/db.py": SourceDoc("import sqlite3\ndb = sqlite3.connect('x.db')\n", "app/db.py", "python", "app.db"),
+        "app/middleware.py": SourceDoc(middleware, "app/middleware.py", "python", "app.middleware"),
+        "app/main.py": SourceDoc(_MIDDLEWARE_APP, "app/main.py", "python", "app.main"),
+    }
+    for rel, doc in docs.items():
+        project.update(rel, doc)
+    config = Config().with_overrides(select=["CW301"], min_confidence="low")
+    findings = analyze(docs["app/main.py"], config, project, "app/main.py").findings
+    lines = _MIDDLEWARE_APP.splitlines()
+    reported = [lines[f.range.start.line].strip() for f in findings]
+    expected = ["def delete_note(note_id: int):"] if everything_public else []
+    assert [r for r in reported if r.startswith("def delete_note")] == expected
+    assert any(r.startswith("def delete_public_note") for r in reported)

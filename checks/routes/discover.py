@@ -531,7 +531,8 @@ class _Discovery:
                     route.guards.append(Guard(f"before_request hook on {key.rsplit('.', 1)[-1]}", hook[1], "hook"))
                 for name in (lookup(self.view.middleware, key) or ("", []))[1]:
                     enforced = lookup(self.view.auth_middleware, name)
-                    if enforced is not None:
+                    exempt = lookup(self.view.middleware_exempt, name)
+                    if enforced is not None and not (exempt is not None and _exempted(route.url, exempt[1])):
                         route.guards.append(Guard(f"{name.rsplit('.', 1)[-1]} middleware on {key.rsplit('.', 1)[-1]}", enforced[1], "middleware"))
                 for include in includes_of(self.view, key):
                     for target in include["deps"]:
@@ -575,6 +576,13 @@ def _flask_view_route(name: str, func: Handler, base: str) -> tuple[tuple[str, .
     parts = [] if name in _FLASK_VIEW_SPECIAL else [name]
     parts += [f"<{p}>" for p in params] if takes_id or name not in _FLASK_VIEW_SPECIAL else []
     return (verb,), _join_url(base, "/".join(parts))
+
+
+def _exempted(url: str, paths: list[str]) -> bool:
+    """Whether a middleware that names ``paths`` lets ``url`` through: the same path, or one
+    under it (``/`` only as itself), the way such lists are written and tested."""
+    url = "/" + url.strip("/")
+    return "*" in paths or any(url == "/" + p.strip("/") or (p.strip("/") and url.startswith("/" + p.strip("/") + "/")) for p in paths)
 
 
 def _join_url(base: str, rule: str) -> str:

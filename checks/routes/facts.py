@@ -121,6 +121,7 @@ class _Extractor:
                     checker = owner_check_fact(self.doc, node, self.owner_fields)
                     if checker is not None:
                         self._put("owner_checks", *checker)
+                    self._http_middleware(node)
                 if "operator_login" not in self.facts and allow_list_login(node, self.knowledge):
                     self.facts["operator_login"] = True
         if any(i.startswith(LOGIN_LIBRARIES) for i in self.doc.names.imports.values()):
@@ -427,8 +428,39 @@ class _Extractor:
             row = first_row(self.knowledge, "access_guard_names", "names", (dotted(target) or "").rsplit(".", 1)[-1])
         return str(row["kind"]) if row is not None and row["kind"] != "public" else None
 
+    def _http_middleware(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """A module function shaped like FastAPI/Starlette HTTP middleware (``request``,
+        ``call_next``) that refuses requests: an auth middleware wherever an app registers it
+        (``app.middleware("http")(auth_middleware)``, often from another module)."""
+        params = [a.arg for a in func.args.args]
+        if func.col_offset == 0 and len(params) == 2 and params[1] == "call_next":
+            kind = enforcement(func, self.knowledge)
+            if kind:
+                self._put("auth_middleware", self._qual(func.name), kind)
+                # Paths it names are the ones it lets through (`public_paths = ["/login", ...]`).
+                exempt = sorted({text for node in ast.walk(func) if (text := string_value(node)) and text.startswith("/")})
+                if "/" in exempt and _prefix_test_lets_all_through(func):
+                    exempt = ["*"]  # `path.startswith(p) for p in [..., "/"]`: every path is public
+                if exempt:
+                    self._put("middleware_exempt", self._qual(func.name), exempt)
+
+    def _registered_middleware(self, call: ast.Call) -> None:
+        """``app.middleware("http")(fn)``: the call form of the ``@app.middleware("http")``
+        decorator; whether ``fn`` refuses requests is known where it is defined."""
+        register = call.func
+        if not (isinstance(register, ast.Call) and isinstance(register.func, ast.Attribute) and register.func.attr == "middleware"
+                and string_value(register.args[0] if register.args else None) == "http" and call.args):
+            return
+        key = object_key(self.doc, register.func.value)
+        name = self.doc.resolve(call.args[0]) or dotted(call.args[0])
+        if key and name:
+            self.facts.setdefault("middleware", {}).setdefault(key, []).append(name)
+
     def _call(self, call: ast.Call) -> None:
         func = call.func
+        if isinstance(func, ast.Call):
+            self._registered_middleware(call)
+            return
         if not isinstance(func, ast.Attribute):
             return
         if func.attr in ("include_router", "register_blueprint", "mount") and call.args:
@@ -797,3 +829,14 @@ def access_facts(doc: SourceDoc) -> dict[str, Any]:
         facts["urls"] = urls + facts.get("urls", [])
     doc.__dict__["_access_facts"] = facts
     return facts
+
+
+def _prefix_test_lets_all_through(func: ast.AST) -> bool:
+    """A middleware testing ``path.startswith(p)`` over a list holding ``"/"`` without
+    comparing with ``"/"`` itself first: ``"/"`` is a prefix of every path."""
+    nodes = list(ast.walk(func))
+    prefix_test = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "startswith" for n in nodes)
+    root_compared = any(
+        isinstance(n, ast.Compare) and any(string_value(c) == "/" for c in [n.left, *n.comparators]) for n in nodes
+    )
+    return prefix_test and not root_compared

@@ -60,6 +60,7 @@ class ProjectView:
     login_library: bool = False  # a module of the app imports a login library
     middleware: dict[str, list[str]] = field(default_factory=dict)  # app -> middleware classes or auth backends
     auth_middleware: dict[str, str] = field(default_factory=dict)  # middleware or backend class -> kind it enforces
+    middleware_exempt: dict[str, list[str]] = field(default_factory=dict)  # middleware function -> paths it names
     local_window: bool = False  # the app runs in a desktop window of its own (see facts.LOCAL_WINDOW_LIBRARIES)
     includes_unknown: bool = False  # some include names its router dynamically (a loop variable)
     operator_login: bool = False  # its login admits only an allow-list of accounts (operators)
@@ -105,7 +106,7 @@ class ProjectView:
             self.fetcher_names.add(key.rsplit(".", 1)[-1])
         for key, items in facts.get("middleware", {}).items():
             self.middleware.setdefault(key, []).extend(items)
-        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "auth_middleware"):
+        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "auth_middleware", "middleware_exempt"):
             getattr(self, name).update(facts.get(name, {}))
         for key, items in facts.get("data_routes", {}).items():
             self.data_routes.setdefault(key, []).extend(items)
