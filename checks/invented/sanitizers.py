@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ..project import fact_extractor
+from ..project import ProjectIndex, fact_extractor
 from ..source import SourceDoc
 
 _FACT = "ineffective_sanitizers"
@@ -164,3 +164,12 @@ def ineffective_functions(doc: SourceDoc) -> dict[str, str]:
             if reason is not None:
                 found[statement.name] = reason
     return found
+
+
+def imported_reason(project: ProjectIndex, path: str) -> str | None:
+    """Why the project function at the dotted ``path`` checks nothing, by the facts of the
+    module that defines it; None when it does check, or is not the project's."""
+    module, _, name = path.rpartition(".")
+    where = project.module_path(module) if module else None
+    facts = project.facts(_FACT).get(where) if where else None
+    return facts.get(name) if isinstance(facts, dict) else None

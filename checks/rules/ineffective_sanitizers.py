@@ -12,7 +12,7 @@ import ast
 from collections.abc import Iterator
 
 from ..context import RuleContext
-from ..invented.sanitizers import SANITIZER_NAME, ineffective
+from ..invented.sanitizers import SANITIZER_NAME, imported_reason, ineffective
 from ..model import Confidence, Finding, Severity
 from ..registry import rule
 from ..source import SourceDoc
@@ -96,10 +96,7 @@ def _reason(ctx: RuleContext, func: ast.expr, local: dict[str, str | None]) -> s
     resolved = ctx.doc.resolve(func)
     if project is None or not resolved or "." not in resolved:
         return None
-    module, _, name = resolved.rpartition(".")
-    path = project.module_path(module)
-    facts = project.facts("ineffective_sanitizers").get(path) if path else None
-    return facts.get(name) if isinstance(facts, dict) else None
+    return imported_reason(project, resolved)
 
 
 def _sinks(ctx: RuleContext, function: ast.AST) -> list[ast.Call]:

@@ -15,6 +15,7 @@ import ast
 from collections.abc import Callable
 
 from ..context import RuleContext
+from ..invented.sanitizers import imported_reason
 from ..knowledge import load
 from ..project import ProjectIndex, fact_extractor
 from ..source import SourceDoc
@@ -139,14 +140,7 @@ def _ineffective_in_project(ctx: RuleContext) -> Callable[[str], bool]:
     project = ctx.project
     if project is None:
         return lambda path: False
-
-    def checks_nothing(path: str) -> bool:
-        module, _, name = path.rpartition(".")
-        where = project.module_path(module) if module else None
-        facts = project.facts("ineffective_sanitizers").get(where) if where else None
-        return isinstance(facts, dict) and facts.get(name) is not None
-
-    return checks_nothing
+    return lambda path: imported_reason(project, path) is not None
 
 
 def taint_hits(ctx: RuleContext) -> list[SinkHit]:
