@@ -499,7 +499,7 @@ def create_server() -> CodewardServer:
         uri = params.text_document.uri
         fs_path = to_fs_path(uri)
         path = Path(fs_path) if fs_path else None
-        if path is not None and path.name == "pyproject.toml":
+        if path is not None and (path.name == "pyproject.toml" or ls.configs.changed_since_read(path)):
             ls.config_changed()
             return
         if ls.settings.run == "onSave" and ls.pull:

@@ -140,6 +140,19 @@ class ConfigResolver:
             return Config(root=pyproject.parent), cached[1]
         return cached[1], None
 
+    def changed_since_read(self, path: Path) -> bool:
+        """Whether the pyproject.toml governing ``path`` changed since it was last read: a
+        save re-checks the open documents then, for clients that cannot watch files."""
+        pyproject = find_pyproject(path.parent) if path.parent.exists() else None
+        if pyproject is None:
+            return False
+        try:
+            mtime = os.stat(pyproject).st_mtime_ns
+        except OSError:
+            return False
+        cached = self._cache.get(pyproject)
+        return cached is None or cached[0] != mtime
+
     def forget(self) -> None:
         self._cache.clear()
 
