@@ -4,12 +4,13 @@ Two phases: every Python file's facts go into the :class:`ProjectIndex` (only wh
 family registered a fact extractor), then every file is analysed with that index. Both
 phases fan out over ``jobs`` processes; results are sorted, so the output is identical for
 any ``jobs``. Results and facts are cached by content digest (plus configuration, tool
-version and, for findings, the project digest) in the user's cache folder, so re-scanning an
+version, the engine files' sizes and times and, for findings, the project digest) in the user's cache folder, so re-scanning an
 unchanged tree only reads and hashes files.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -262,6 +263,22 @@ def cache_home() -> Path:
     return Path(base) / "codeward"
 
 
+@functools.lru_cache(maxsize=1)
+def _engine_stamp() -> str:
+    """The size and modification time of every engine source and data file.
+
+    The version alone does not change when a checkout or an editable install is updated, and
+    results cached by older rules would then be served as if the new rules had made them.
+    """
+    engine = Path(__file__).parent
+    stamp = hashlib.blake2b(digest_size=12)
+    for path in sorted(engine.rglob("*")):
+        if path.suffix in {".py", ".toml", ".json", ".txt"} and path.is_file():
+            stat = path.stat()
+            stamp.update(f"{path.relative_to(engine)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return stamp.hexdigest()
+
+
 class _Cache:
     """Pickled results in the user's cache folder; any problem just means a miss.
 
@@ -271,7 +288,7 @@ class _Cache:
 
     def __init__(self, root: Path, config: Config, enabled: bool, folder: Path | None = None) -> None:
         self.enabled = enabled
-        key = f"{__version__}|{root}|{config.fingerprint}|{sorted(all_rules())}"
+        key = f"{__version__}|{_engine_stamp()}|{root}|{config.fingerprint}|{sorted(all_rules())}"
         self.file = (folder or cache_home()) / f"scan-{hashlib.blake2b(key.encode('utf-8', 'surrogateescape'), digest_size=12).hexdigest()}.pickle"
         self.facts: dict[str, tuple[Any, ...]] = {}  # path → (digest, module, facts, complete, meaning)
         #: path → (key, other files its findings show with their digests, result)

@@ -149,3 +149,25 @@ def test_facts_say_nothing_about_positions_outside_positions() -> None:
         assert canonical(without_positions(facts)) == canonical(without_positions(moved)), path
         checked += bool(facts)
     assert checked > 50
+
+
+def test_an_updated_engine_re_analyses_everything(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """A checkout or editable install updated under the same version number must not serve
+    results the older rules made: the key holds every engine file's size and time."""
+    _warm_scan(project, tmp_path / "cache", monkeypatch)
+    engine_file = tmp_path / "engine" / "rule.py"
+    engine_file.parent.mkdir()
+    engine_file.write_text("X = 1\n")
+    monkeypatch.setattr(scan_mod, "__file__", str(engine_file.parent / "scan.py"))
+    scan_mod._engine_stamp.cache_clear()
+    try:
+        _, analysed = _warm_scan(project, tmp_path / "cache", monkeypatch)
+        assert len(analysed) == len(FILES)
+        _, analysed = _warm_scan(project, tmp_path / "cache", monkeypatch)
+        assert analysed == []
+        engine_file.write_text("X = 22\n")
+        scan_mod._engine_stamp.cache_clear()
+        _, analysed = _warm_scan(project, tmp_path / "cache", monkeypatch)
+        assert len(analysed) == len(FILES)
+    finally:
+        scan_mod._engine_stamp.cache_clear()
