@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import random
 from pathlib import Path
 
@@ -326,13 +327,14 @@ def test_a_lone_carriage_return_takes_the_full_path():
 
 
 def test_the_full_path_is_taken_when_cheaper():
-    """An edit whose re-check needs most of the module (a method of the class that makes up
-    most of it) takes the full analysis: the copy's facts and analysis would cost more."""
-    methods = "".join(f"    def step_{n}(self, value):\n        total = value + {n}\n        return total\n\n" for n in range(150))
+    """An edit whose re-check needs most of the module (a method connected to every other
+    method of the class that makes up most of it) takes the full analysis: the copy's facts
+    and analysis would cost more."""
+    methods = "".join(f"    def step_{n}(self, value):\n        total = value + {n}\n        return self.step_{n + 1}(total)\n\n" for n in range(150))
     text = f"import os\n\n\nclass Pipeline:\n{methods}\ndef small(x):\n    return os.path.join(x, 'a')\n"
     analyser = IncrementalAnalyser()
     analyser.analyse(text, "m.py", "m", CONFIG, None, "m.py")
-    inside_class = text.replace("total = value + 75", "totalx = value + 30")
+    inside_class = text.replace("total = value + 75", "total = value + 76")  # each step calls the next: all re-checked
     outcome = analyser.analyse(inside_class, "m.py", "m", CONFIG, None, "m.py")
     assert not outcome.incremental
     assert snapshot(outcome.analysis.findings) == snapshot(analyze(SourceDoc(inside_class, "m.py", "python", "m"), CONFIG, None, "m.py").findings)
@@ -349,3 +351,118 @@ def test_a_helper_that_stops_sanitizing_gives_the_full_analysis_findings():
     incremental, found = step(analyser, edited)
     assert not incremental
     assert found == full(edited)
+
+
+_STEPS = "".join(f"    def step_{n}(self, value):\n        total = value + {n}\n        return total\n\n" for n in range(120))
+#: A module that is mostly one class of independent methods (a test case, a service).
+LARGE_CLASS = f'''import subprocess
+import yaml
+
+
+class Pipeline:
+    """Steps run one after the other."""
+
+    retries = 3
+
+    def load(self, text):
+        return yaml.load(text)
+
+{_STEPS}    def run(self, name):
+        return subprocess.call("ls " + name, shell=True)
+
+    def key(self):
+        api_key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+        return api_key
+
+
+def helper(values):
+    return sorted(values)
+'''
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda t: t.replace("total = value + 60\n", "total = value + 61\n"), id="one-method"),
+        pytest.param(lambda t: t.replace("total = value + 60\n", "total = value + 60\n        count = 1\n"), id="moves-later-findings"),
+        pytest.param(lambda t: t.replace("total = value + 60\n", "total = value + 60\n        count = \n"), id="half-typed"),
+        pytest.param(lambda t: t.replace("total = value + 10\n", 'total = value + 10\n        stripe_key = "sk_live_51HqLyjWDarjtT1zdp7dc4eC39"\n'), id="new-finding"),
+        pytest.param(lambda t: t.replace('"sk_live_4eC39HqLyjWDarjtT1zdp7dc"', 'os.environ["API_KEY"]'), id="finding-gone"),
+    ],
+)
+def test_an_edit_inside_a_method_rechecks_that_method_not_its_class(edit, monkeypatch):
+    """The unit is the method: an edit inside one method of a class that is most of the
+    module is incremental (with the cost check on), and exact."""
+    monkeypatch.setattr(incremental, "_CHEAPER_IN_FULL", 0.6)
+    analyser = primed(LARGE_CLASS)
+    edited = edit(LARGE_CLASS)
+    incremental_, found = step(analyser, edited)
+    assert incremental_
+    assert found == full(edited)
+    assert step(analyser, LARGE_CLASS) == (True, full(LARGE_CLASS))  # and back: the state follows
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda t: t.replace("    retries = 3\n", "    retries = 4\n"), id="class-attribute"),
+        pytest.param(lambda t: t.replace("class Pipeline:", "class Pipeline(Base):"), id="class-header"),
+        pytest.param(lambda t: t.replace("    def step_5(self", "    @staticmethod\n    def step_5(self"), id="new-decorator"),
+        pytest.param(lambda t: t.replace("    def step_5(self", "    def stage_5(self"), id="renamed-method"),
+        pytest.param(lambda t: t.replace("        return total\n\n    def step_7", "        return total\ncount = 1\n    def step_7"), id="dedented"),
+        pytest.param(lambda t: t.replace("return sorted(values)", "return sorted(values, key=Pipeline().step_3)"), id="class-named-elsewhere"),
+    ],
+)
+def test_edits_to_what_every_method_sees_are_exact(edit):
+    """Class attributes, the class header, a method's header, a statement leaving the class
+    body, and code naming the class: each is re-checked with everything it may affect."""
+    analyser = primed(LARGE_CLASS)
+    edited = edit(LARGE_CLASS)
+    _, found = step(analyser, edited)
+    assert found == full(edited)
+    assert step(analyser, LARGE_CLASS)[1] == full(LARGE_CLASS)
+
+
+def test_a_method_of_a_class_named_elsewhere_rechecks_the_code_naming_it():
+    """What is said of a class (a permission class, a login mixin) is read from its methods:
+    code naming the class is re-checked when one of them changes."""
+    text = LARGE_CLASS.replace("return sorted(values)", "return [Pipeline().load(v) for v in values]")
+    analyser = primed(text)
+    edited = text.replace("total = value + 60\n", "total = value + 61\n")
+    _, found = step(analyser, edited)
+    assert found == full(edited)
+    chunks = incremental.chunks_of(ast.parse(text).body, text.split("\n"), 0, len(text.split("\n")))
+    cls = next(c for c in chunks if c.name == "Pipeline")
+    flat = [*chunks[:1], incremental._head(cls, text.split("\n")), *cls.members, *chunks[2:]]
+    edited_method = next(i for i, c in enumerate(flat) if c.name == "step_60")
+    rechecked = {flat[i].name for i in incremental._connected(flat, {edited_method})}
+    assert "helper" in rechecked
+
+
+@pytest.mark.parametrize("module", ["argparse", "configparser", "smtplib"])
+def test_letters_typed_in_methods_of_installed_modules_give_the_full_analysis_findings(module):
+    """Real library code, read from the running Python at test time: a letter typed at the
+    start of a line inside a method of a large class, and deleted again."""
+    import importlib
+    import inspect
+
+    text = Path(inspect.getsourcefile(importlib.import_module(module)) or "").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    methods = [
+        m for c in ast.parse(text).body if isinstance(c, ast.ClassDef)
+        for m in c.body if isinstance(m, ast.FunctionDef) and m.end_lineno and m.end_lineno > m.lineno + 2
+    ]
+    rng = random.Random(module)
+    analyser = IncrementalAnalyser()
+    analyser.analyse(text, f"{module}.py", module, CONFIG, None, f"{module}.py")
+    for _ in range(2):
+        method = rng.choice(methods)
+        at = rng.randrange(method.lineno, method.end_lineno or method.lineno)  # a body line
+        row = lines[at]
+        column = len(row) - len(row.lstrip())
+        for typed in (row[:column] + "x" + row[column:], row):
+            lines[at] = typed
+            edited = "\n".join(lines)
+            outcome = analyser.analyse(edited, f"{module}.py", module, CONFIG, None, f"{module}.py")
+            expected = analyze(SourceDoc(edited, f"{module}.py", "python", module), CONFIG, None, f"{module}.py").findings
+            assert snapshot(outcome.analysis.findings) == snapshot(expected), f"{module} line {at + 1}"
