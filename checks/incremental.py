@@ -1,4 +1,4 @@
-"""Re-analyse an edited buffer by re-checking only the top-level definitions the edit reaches.
+"""Re-analyse an edited buffer by re-checking only the definitions (functions, methods) the edit reaches.
 
 Typing changes one function at a time, yet a full analysis of a 10,000-line module costs
 about a second. The module is cut into top-level *chunks*: one statement each, with the
@@ -26,6 +26,17 @@ comments and blank lines up to the next one. After an edit:
   context;
 * the findings of the other chunks are carried over from the previous result, moved down
   or up by the number of lines the edit added or removed.
+
+An edit inside the methods of one class takes the method as the unit: the class is split
+into its header (decorators and ``class`` line: context, never changed on this path), its
+class-level statements (context for every method; an edit to one takes the class as the
+unit) and its methods, which are chunks as above. A method also stands for its class, so
+code naming the class is re-checked with it; a class that is or may be a route (a view)
+is judged whole, and a finding on the class line takes the full analysis.
+
+On densely connected code (library modules such as Django's, where every method reaches
+every other by name) the re-check is the whole module and the full analysis is taken; the
+fast path pays on modules of loosely tied methods (test cases, services, consumers).
 
 A statement that does not parse (mid-typing) is masked as in a full analysis, in the edited
 lines too as long as their brackets and strings are closed. Anything else (an open bracket
