@@ -21,9 +21,9 @@ from .behaviour import mentioned_names
 from .data import first_row, glob_any
 from .discover import Route, discover_routes
 from .nodes import function_nodes
-from .public import magic_value, public_reason
+from .public import ends_request, magic_value, public_reason
 from .facts import LOGIN_LIBRARIES
-from .identity import is_caller, is_user_expr
+from .identity import holds_caller, is_caller, is_user_expr
 from .scope import project_view
 from .view import Guard, ProjectView, lookup
 
@@ -67,6 +67,7 @@ class Verdict:
     reason: str = ""
     unsigned_webhook: bool = False  # needs a signature check, not a login
     magic_token: tuple[str, str] | None = None  # (capability in the URL, fixed value it also accepts)
+    refuses_anonymous: bool = False  # the body refuses a missing caller itself (optional authentication)
 
     @property
     def auth(self) -> str:
@@ -356,6 +357,33 @@ def _mentions_is_authenticated(route: Route) -> bool:
     return any("is_authenticated" in mentioned_names([f]) for f in route.functions)
 
 
+def _refuses_anonymous(route: Route, knowledge: Knowledge) -> bool:
+    """The body tests whether the caller's identity is missing and then answers or skips the
+    record (``caller = get_jwt_identity(); if not caller: return {...}, 403``): optional
+    authentication by design, where what anyone may see is served without a login."""
+    for func in route.functions:
+        nodes = list(ast.walk(func))
+        callers = frozenset(t.id for n in nodes if isinstance(n, ast.Assign) and holds_caller(n.value, frozenset(), knowledge, None) for t in n.targets if isinstance(t, ast.Name))
+        for node in nodes:
+            if isinstance(node, ast.If) and _tests_missing_caller(node.test, callers, knowledge) and (ends_request(node.body) or any(isinstance(s, ast.Continue) for s in node.body)):
+                return True
+    return False
+
+
+def _tests_missing_caller(test: ast.expr, callers: frozenset[str], knowledge: Knowledge) -> bool:
+    """``not caller`` / ``caller is None`` / ``not get_jwt_identity()`` / ``not
+    session.get("user_id")`` (``callers``: locals holding the caller)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        subject = test.operand
+    elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+        subject = test.left
+    else:
+        return False
+    if isinstance(subject, ast.Name):  # a local holding the caller; not Flask-Login's proxy, never falsy
+        return subject.id in callers
+    return isinstance(subject, (ast.Call, ast.Subscript)) and holds_caller(subject, frozenset(), knowledge, None)
+
+
 def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowledge: Knowledge, memo: dict[str, object]) -> list[Verdict]:
     """Routes of ``doc`` with their verdicts (memoised per document analysis)."""
     cached = memo.get("access.verdicts")
@@ -372,6 +400,7 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
         v.magic_token = magic_value(v.route, knowledge) if v.public is None else None
         v.admin_why = _is_admin_route(v.route, v.effects)
         v.admin_route = v.admin_why is not None
+        v.refuses_anonymous = _refuses_anonymous(v.route, knowledge)
     own_app = app_object(doc) is not None and not _imports_project_modules(doc, project)
     concept = has_auth_concept(doc, view, result, own_app)
     _decide(result, concept, _public_content(view, knowledge))
@@ -476,12 +505,13 @@ def _mostly_guarded(result: list[Verdict]) -> bool:
 
 def _public_content(view: ProjectView, knowledge: Knowledge) -> frozenset[str]:
     """Models of authored content (posts, ads, threads: an author/seller foreign key, no
-    private owner field): reading them is what public pages do. Kept on the view, which
+    private owner field) and models the open index page lists in full: reading them is what
+    public pages do. Kept on the view, which
     every file of an app shares."""
     cached = view.__dict__.get("_public_content")
     if cached is not None and cached[0] is knowledge:
         return cached[1]
-    found = _authored_models(view, knowledge)
+    found = _authored_models(view, knowledge) | {model_key(m) for m in view.publicly_listed}
     view.__dict__["_public_content"] = (knowledge, found)
     return found
 
@@ -563,8 +593,8 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
             elif not shares_guarded_data(o):
                 open_totals[sort] += 1
     for v in result:
-        if v.authenticated or v.public or v.route.caller_params is not None:
-            continue  # a dispatched function: the route that dispatches to it is judged
+        if v.authenticated or v.public or v.refuses_anonymous or v.route.caller_params is not None:
+            continue  # (a dispatched function: the route that dispatches to it is judged)
         e = v.effects
         sort = bool(e.writes)
         same_data = shares_guarded_data(v)

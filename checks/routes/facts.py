@@ -229,6 +229,7 @@ class _Extractor:
             candidates = [t for _, t, _ in deps] + [self.doc.resolve(d) or dotted(d) or "" for d in decorators]
             candidates = [c for c in candidates if c]
             if not candidates:
+                self._record_index_listing(func)
                 return  # only a route any logged-in user may call shows that every user sees them all
         callers = frozenset(name for name, _, _ in dependency_parameters(self.doc, func))
         models = _listed_models(func, callers)
@@ -241,6 +242,21 @@ class _Extractor:
         else:
             listed = self.facts.setdefault("listed_models", [])
             listed.extend(m for m in models if m not in listed)
+
+    def _record_index_listing(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """``index_listed_models``: models the app's index page (``/``), open to anyone and
+        changing nothing, lists in full: community content the site shows every visitor
+        (facts, posts, listings), so a page showing one of them by id shows nothing the index
+        does not. Only the index page counts: it is public by design (see .public), while
+        another open route listing everything may itself be the flaw. The route analysis
+        drops these when a hook or middleware may guard the index after all."""
+        from .stored import CHANGE, data_effect
+
+        urls = [string_value(d.args[0]) for d in func.decorator_list if self._is_route_decorator(d) and d.args]  # type: ignore[union-attr]
+        if not any(url is not None and url.strip("/") == "" for url in urls) or data_effect(self.doc, func, self.knowledge)[0] == CHANGE:
+            return
+        listed = self.facts.setdefault("index_listed_models", [])
+        listed.extend(m for m in _listed_models(func, frozenset()) if m not in listed)
 
     def _is_route_decorator(self, deco: ast.expr) -> bool:
         target = deco.func if isinstance(deco, ast.Call) else deco

@@ -539,6 +539,10 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             if not via_owner and _listed_for_everyone(model.name, view, knowledge, config_guards):
                 checked.append(f"shared records: a route of the app lists every {model.name}")
                 continue
+            if not via_owner and model.name in view.publicly_listed and not _changes_fetched(doc, func, node):
+                # (reading one shows what the index shows anyone; changing one still needs its owner)
+                checked.append(f"public content: the open index page lists every {model.name}")
+                continue
             if via_owner and not model.owner_field:
                 # `WHERE user_id = :u` with the client's user id: per-user records by definition.
                 model = Model(model.name, None, model.known, model.is_user_model, "user", per_user=True)

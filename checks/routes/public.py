@@ -19,6 +19,7 @@ from ..knowledge import Knowledge
 from ..syntax import dotted
 from .behaviour import rejects
 from .data import first_row, glob_any
+from .identity import is_user_expr
 
 if TYPE_CHECKING:
     from .analysis import Effects
@@ -54,6 +55,8 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
         return f"capability link: the record is picked by the `{capability}` in the URL"
     if login_step(route, knowledge):
         return "a login step: it logs the user in only after a verification succeeds"
+    if changes_only_caller(route, effects):
+        return "it changes only the caller's own session or record (an anonymous caller has none to change)"
     if effects.creates_only and accounts and effects.created_models and effects.created_models <= accounts:
         return "registration: it only creates an account"
     static = [p.replace("-", "_") for p in parts if not p.startswith(("<", "{", "("))]
@@ -71,6 +74,28 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
 
 
 _RECORD_ID = re.compile(r"^(id|pk|.+_(id|pk)|.+Id)$")
+
+
+def changes_only_caller(route: Route, effects: Effects) -> bool:
+    """The route reads no stored record and its only change is a commit of attributes set on
+    the caller's own record or session (``session["language"] = lang; current_user.language =
+    lang; db.session.commit()``): a preference switch, not a role. An anonymous caller's user object has
+    nothing to store (Flask-Login's ``AnonymousUserMixin``, Django's ``AnonymousUser``), so
+    a login check would protect nobody's data."""
+    if not effects.writes or effects.reads or effects.grants_role or not all(_commits(w) for w in effects.writes):
+        return False  # (a role the caller hands themselves is CW304's business)
+    targets = [t for f in route.functions for n in ast.walk(f) if isinstance(n, (ast.Assign, ast.AugAssign))
+               for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, (ast.Attribute, ast.Subscript))]
+    return any(is_user_expr(t.value) for t in targets) and all(is_user_expr(t.value) or _own_session(t.value) for t in targets)
+
+
+def _commits(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "commit" and not call.args
+
+
+def _own_session(expr: ast.expr) -> bool:
+    """The web framework's per-caller session (``session``, ``request.session``)."""
+    return (dotted(expr) or "").rsplit(".", 1)[-1] == "session" and (dotted(expr) or "") in ("session", "flask.session", "request.session", "self.request.session")
 
 
 def opens_changes(route: Route, effects: Effects) -> bool:

@@ -53,6 +53,7 @@ class ProjectView:
     data_helpers: dict[str, str] = field(default_factory=dict)  # function or method -> its effect on stored data
     listed_models: set[str] = field(default_factory=set)  # models some route lists in full (shared records)
     listed_models_if: dict[str, list[str]] = field(default_factory=dict)  # the same, if one of these guards is a login check
+    index_listed_models: set[str] = field(default_factory=set)  # models an open index page lists in full (public content)
     caller_helpers: set[str] = field(default_factory=set)  # helpers returning the caller or their id
     owner_checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers comparing a record's owner with the caller
     owner_check_names: set[str] = field(default_factory=set)  # their last name segments
@@ -80,12 +81,22 @@ class ProjectView:
             cached = self.__dict__["_accounts"] = frozenset(found)
         return cached
 
+    @property
+    def publicly_listed(self) -> frozenset[str]:
+        """Models an index page shows every visitor (``index_listed_models``), when nothing
+        in the app may guard that page after all: no login hook, no authentication
+        middleware, no Django middleware requiring a login."""
+        if self.hooks or self.auth_middleware or self.middleware_exempt or any("login" in m.lower() or "auth" in m.lower() for m in self.settings.get("middleware", []) if "AuthenticationMiddleware" not in m):
+            return frozenset()
+        return frozenset(self.index_listed_models)
+
     def add(self, module: str, facts: dict[str, Any]) -> None:
         self.__dict__.pop("_accounts", None)
         self.__dict__.pop("_public_content", None)
         self.__dict__.pop("_served_urlconfs", None)
         self.callers.update(facts.get("callers", ()))
         self.listed_models.update(facts.get("listed_models", ()))
+        self.index_listed_models.update(facts.get("index_listed_models", ()))
         for model, guards in facts.get("listed_models_if", {}).items():
             self.listed_models_if.setdefault(model, []).extend(guards)
         self.login_library = self.login_library or bool(facts.get("login_library"))
