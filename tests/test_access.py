@@ -11,6 +11,7 @@ import pytest
 from codeward.checks.autofix import fix_document
 from codeward.checks.config import Config
 from codeward.checks.engine import analyze
+from codeward.checks.model import Confidence
 from codeward.checks.fixes import apply_fix
 from codeward.checks.project import ProjectIndex, module_name_for
 from codeward.checks.source import SourceDoc
@@ -377,3 +378,19 @@ def test_http_middleware_registered_by_call_guards_all_but_the_paths_it_names(ev
     expected = ["def delete_note(note_id: int):"] if everything_public else []
     assert [r for r in reported if r.startswith("def delete_note")] == expected
     assert any(r.startswith("def delete_public_note") for r in reported)
+
+
+def test_open_forms_that_only_add_the_visitors_rows_are_kept_at_low_confidence() -> None:
+    """Issue 13 §5: a public form (a reservation, an anonymous like deduplicated by the
+    session) is reported at LOW confidence, hidden by default; a form acting for a user the
+    client names, or attaching to a record the URL picks, keeps its confidence."""
+    root = FIXTURES / "projects" / "access_public_content"
+    project, docs = index_project(root)
+    found = {}
+    for rel in ("forum/forms.py", "forum/likes.py"):
+        for finding in analyze(docs[rel], cw3(root), project, rel).findings:
+            found[docs[rel].lines.line_text(finding.range.start.line)] = finding
+    low = {line for line, f in found.items() if f.confidence is Confidence.LOW}
+    assert low == {"def reserve():", "def like(topic_id):"}, low
+    assert all("may be a public form by design" in found[line].message for line in low)
+    assert {"def add_note_for():", "def attach(note_id):"} <= set(found) - low

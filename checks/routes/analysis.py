@@ -21,7 +21,7 @@ from .behaviour import mentioned_names
 from .data import first_row, glob_any
 from .discover import Route, discover_routes
 from .nodes import function_nodes
-from .public import ends_request, magic_value, public_reason
+from .public import ends_request, magic_value, public_form, public_reason
 from .facts import LOGIN_LIBRARIES
 from .identity import holds_caller, is_caller, is_user_expr
 from .scope import project_view
@@ -45,6 +45,8 @@ class Effects:
     owner_tables: set[str] = field(default_factory=set)  # tables its SQL selects by a user/tenant column
     creates: list[ast.Call] = field(default_factory=list)  # writes that add a new record
     created_models: set[str] = field(default_factory=set)  # model_key of what they add (User(...), INSERT INTO users)
+    lookups_only: bool = False  # every record it reads is only tested for existence (see _existence_only)
+    created_rows: list[ast.Call] = field(default_factory=list)  # the constructor calls of what it adds (Like(...))
 
     @property
     def creates_only(self) -> bool:
@@ -68,6 +70,7 @@ class Verdict:
     unsigned_webhook: bool = False  # needs a signature check, not a login
     magic_token: tuple[str, str] | None = None  # (capability in the URL, fixed value it also accepts)
     refuses_anonymous: bool = False  # the body refuses a missing caller itself (optional authentication)
+    public_form: str | None = None  # what an open form only adds (see .public.public_form)
 
     @property
     def auth(self) -> str:
@@ -116,6 +119,7 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                             if write and _creates(node, written):
                                 found.creates.append(node)
                                 found.created_models |= _created_models(doc, node)
+                                found.created_rows.extend(_constructed(doc, node))
                             head = (written or "").split(".", 1)[0]
                             if head[:1].isupper():
                                 found.models.add(model_key(head))
@@ -147,9 +151,36 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                 found.grants_role = found.grants_role or bool(route.path_params) or not _hands_on_fixed_role(node.value)
     if isinstance(route.node, ast.ClassDef):
         _class_effects(route, found)
-    if found.reads:
+    found.lookups_only = all(_existence_only(doc, route, call) for call in found.reads)
+    if found.reads and not found.lookups_only:
         found.sensitive = _sensitive_words(doc, route, knowledge)
     return found
+
+
+def _existence_only(doc: SourceDoc, route: Route, call: ast.Call) -> bool:
+    """The record ``call`` loads is only tested for existence (``user = ...first();
+    return {"available": user is None}``): a sign-up availability check tells whether an
+    e-mail is taken, not what the record holds."""
+    parent = doc.parent(call)
+    while isinstance(parent, (ast.Await, ast.Attribute, ast.Call)) and not isinstance(parent, ast.stmt):
+        parent = doc.parent(parent)  # db.query(User).filter(...).first()
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    name = parent.targets[0].id
+    uses = [n for f in route.functions for n in ast.walk(f) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    return bool(uses) and all(_tests_existence(doc, n) for n in uses)
+
+
+def _tests_existence(doc: SourceDoc, name: ast.Name) -> bool:
+    """``user is None`` / ``user is not None`` / ``not user`` / ``bool(user)`` / ``if user:``."""
+    parent = doc.parent(name)
+    if isinstance(parent, ast.Compare):
+        return parent.left is name and len(parent.ops) == 1 and isinstance(parent.ops[0], (ast.Is, ast.IsNot)) and isinstance(parent.comparators[0], ast.Constant) and parent.comparators[0].value is None
+    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+        return True
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "bool":
+        return True
+    return isinstance(parent, (ast.If, ast.IfExp, ast.While)) and parent.test is name
 
 
 def _hands_on_fixed_role(value: ast.expr) -> bool:
@@ -201,13 +232,18 @@ def _created_models(doc: SourceDoc, call: ast.Call) -> set[str]:
     head = (dotted(call.func) or "").split(".", 1)[0]
     if head[:1].isupper():
         return {model_key(head)}
-    found: set[str] = set()
+    found = {model_key((dotted(row.func) or "").rsplit(".", 1)[-1]) for row in _constructed(doc, call)}
+    return found or _sql_tables(doc, call)[0]
+
+
+def _constructed(doc: SourceDoc, call: ast.Call) -> list[ast.Call]:
+    """The model constructor a create call adds: ``session.add(Like(...))``, or of a local
+    bound to one (``like = Like(...); session.add(like)``)."""
+    found: list[ast.Call] = []
     for arg in call.args[:1]:
         value = doc.names.binding(arg.id, doc.scope_of(arg)) if isinstance(arg, ast.Name) else arg  # type: ignore[arg-type]
         if isinstance(value, ast.Call) and (dotted(value.func) or "")[:1].isupper():
-            found.add(model_key((dotted(value.func) or "").rsplit(".", 1)[-1]))
-    if not found:
-        found = _sql_tables(doc, call)[0]
+            found.append(value)
     return found
 
 
@@ -401,6 +437,7 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
         v.admin_why = _is_admin_route(v.route, v.effects)
         v.admin_route = v.admin_why is not None
         v.refuses_anonymous = _refuses_anonymous(v.route, knowledge)
+        v.public_form = public_form(doc, v.route, v.effects, knowledge)
     own_app = app_object(doc) is not None and not _imports_project_modules(doc, project)
     concept = has_auth_concept(doc, view, result, own_app)
     _decide(result, concept, _public_content(view, knowledge))
@@ -607,6 +644,7 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
         mutating = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in v.route.methods) and v.route.framework != "django"
         # Acting for the caller on stored data; just echoing the caller's own session is fine.
         user = e.uses_user and bool(e.reads or e.writes) and not _mentions_is_authenticated(v.route)
+        reads = bool(e.reads) and not e.lookups_only  # (only testing whether a record exists reads nothing it returns)
         modifies = bool(e.writes) and not e.creates_only and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
         if v.admin_route:
             v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, v.admin_why or "it is a privileged route"
@@ -619,10 +657,10 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
         elif e.writes and _is_webhook(v.route):
             v.needs_login, v.confidence, v.unsigned_webhook = True, Confidence.MEDIUM, True
             v.reason = "it is a webhook that changes stored data without verifying the sender's signature"
-        elif (guarded and guarded * 2 > others or same_data) and (e.reads or e.writes or user):
+        elif (guarded and guarded * 2 > others or same_data) and (reads or e.writes or user):
             v.needs_login, v.confidence = True, Confidence.HIGH
             v.reason = f"the other routes here require a login and this one {'changes' if e.writes else 'reads'} stored data"
-        elif (mutating or v.route.path_params and e.reads and not (e.models and e.models <= public_content)) and guarded_totals[True] + guarded_totals[False] >= 2 and _mostly_guarded(result):
+        elif (mutating or v.route.path_params and reads and not (e.models and e.models <= public_content)) and guarded_totals[True] + guarded_totals[False] >= 2 and _mostly_guarded(result):
             v.needs_login, v.confidence = True, Confidence.MEDIUM
             what = "accepts changes" if mutating else "serves a particular record"
             v.reason = f"it {what} and the other routes here require a login"
@@ -633,3 +671,6 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
             v.needs_login, v.confidence = True, Confidence.MEDIUM
             v.reason = f"it returns stored personal or financial data ({', '.join(e.sensitive[:3])})"
 
+        if v.needs_login and v.public_form and not (v.admin_route or v.magic_token or v.unsigned_webhook):
+            v.confidence = Confidence.LOW
+            v.reason += f", but it only adds {v.public_form} and reads no stored record: it may be a public form by design"

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..knowledge import Knowledge
+from ..source import SourceDoc
 from ..syntax import dotted
 from .behaviour import rejects
 from .data import first_row, glob_any
-from .identity import is_user_expr
+from .identity import is_user_expr, session_id
 
 if TYPE_CHECKING:
     from .analysis import Effects
@@ -74,6 +75,46 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
 
 
 _RECORD_ID = re.compile(r"^(id|pk|.+_(id|pk)|.+Id)$")
+
+
+def public_form(doc: SourceDoc, route: Route, effects: Effects, knowledge: Knowledge) -> str | None:
+    """What an open form adds, when that is all it does (``Reservation(product_id=...)``, a
+    contact message, a like deduplicated by the visitor's session): it only creates new rows
+    and reads no stored record beyond testing whether one exists. Such forms are often public
+    by design, yet an assistant's forgotten login looks the same, so the finding is kept at
+    low confidence rather than dropped. Not when a row is handed to an owner the client picks
+    (``Note(user_id=request.form["user_id"])``: acting for another user), nor when the URL
+    picks an existing record and the row does not carry the caller's own session or identity
+    (``POST /clients/<id>/vehicles`` attaches to anyone's record)."""
+    if not effects.creates_only or not effects.lookups_only or len(effects.created_rows) < len(effects.creates):
+        return None
+    owners = {n for row in knowledge.rows("access_owner_fields") if row["kind"] != "author" for n in row["names"]}
+    own = [_carries_caller(doc, row) for row in effects.created_rows]
+    for row in effects.created_rows:
+        for kw in row.keywords:
+            if kw.arg in owners and not _from_caller(doc, kw.value):
+                return None
+    if any(_RECORD_ID.match(p) for p in route.path_params) and not all(own):
+        return None
+    return ", ".join(f"a new {dotted(row.func) or 'record'}" for row in effects.created_rows)
+
+
+def _from_caller(doc: SourceDoc, value: ast.expr) -> bool:
+    """The caller's identity or the visitor's own session, directly or through a local."""
+    if isinstance(value, ast.Name):
+        bound = doc.names.binding(value.id, doc.scope_of(value))  # type: ignore[arg-type]
+        value = bound if isinstance(bound, ast.expr) else value
+    return any(is_user_expr(sub) or session_id(sub) or _session_value(sub) for sub in ast.walk(value)) or isinstance(value, ast.Constant) and value.value is None
+
+
+def _carries_caller(doc: SourceDoc, row: ast.Call) -> bool:
+    return any(_from_caller(doc, kw.value) and not (isinstance(kw.value, ast.Constant)) for kw in row.keywords)
+
+
+def _session_value(expr: ast.AST) -> bool:
+    """``session["session_id"]``: a value of the visitor's own server-side session."""
+    return isinstance(expr, ast.Subscript) and _own_session(expr.value) or (
+        isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and _own_session(expr.func.value))
 
 
 def changes_only_caller(route: Route, effects: Effects) -> bool:
