@@ -956,7 +956,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         if receiver:
             if func.attr in _MUTATORS:
                 self._weak_update(func.value, all_args, env)
-            return union(receiver, all_args)
+            removed = self._replaced_away(node) if func.attr == "replace" else ()
+            return union(clear(receiver, removed) if removed else receiver, all_args)
         if func.attr in _MUTATORS:
             self._weak_update(func.value, all_args, env)
             return CLEAN
@@ -971,6 +972,22 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         if isinstance(func.value, ast.Name) and func.value.id in _PROPAGATING_BUILTINS:
             return all_args  # bytes.fromhex(x), str.join(sep, parts)
         return CLEAN
+
+    def _replaced_away(self, node: ast.Call) -> tuple[str, ...]:
+        """``name.replace("'", "&apos;")``: every occurrence of one character replaced by text
+        without it leaves a value holding none, the same fact as a check rejecting that
+        character (``[[taint_rejected_text]]``: no apostrophe, no XPath literal break-out).
+        Only single characters: removing ``"../"`` from ``"....//"`` makes a new one."""
+        if len(node.args) != 2 or node.keywords:
+            return ()
+        old, new = (string_value(a) for a in node.args)
+        if old is None or new is None or len(old) != 1 or old in new:
+            return ()
+        row = self.model.rejections.get(old)
+        if row is None:
+            return ()
+        row.hit()
+        return tuple(row["clears"])
 
     def _is_module_function(self, func: ast.Attribute) -> bool:
         """``os.path.join``/``json.loads``: a lower-case chain rooted at an imported module."""
