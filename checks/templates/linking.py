@@ -47,6 +47,8 @@ class Verdict:
     flow: tuple[FlowStep, ...] = ()
     #: Stored data of a field clients write (a form's or a view's): user-written text.
     written: bool = False
+    #: A URL field validated to http(s)/ftp(s): it cannot be a ``javascript:`` link.
+    web_url: bool = False
 
     @property
     def user_data(self) -> bool:
@@ -71,6 +73,12 @@ class ProjectTemplates:
     def written_fields(self) -> frozenset[str]:
         return frozenset(name for f in self.facts.values() for name in f.written_fields)
 
+    def field_kinds(self) -> FieldKinds:
+        return FieldKinds(
+            {field: kind for f in self.facts.values() for field, kind in f.field_kinds},
+            frozenset(name for f in self.facts.values() for name in f.direct_fields),
+        )
+
     def unsafe_filters(self) -> frozenset[str]:
         return frozenset(name for f in self.facts.values() for name in f.unsafe_filters)
 
@@ -83,12 +91,38 @@ class ProjectTemplates:
         return found
 
 
+@dataclass(frozen=True)
+class FieldKinds:
+    """What the project's models and forms declare a field to hold (``Club.website`` →
+    ``web_url``), and which fields views fill with request data directly (unvalidated)."""
+
+    declared: dict[str, str]
+    direct: frozenset[str] = frozenset()
+
+    def kind(self, field: str, model: str | None) -> str | None:
+        """The declared kind of ``model.field``; of a bare ``field`` (model unknown) only
+        when every class declaring a field of that name agrees."""
+        if model is not None:
+            return self.declared.get(f"{model}.{field}")
+        kinds = {kind for name, kind in self.declared.items() if name.endswith("." + field)}
+        return kinds.pop() if len(kinds) == 1 else None
+
+    def validated(self, field: str, model: str | None) -> bool:
+        """No view stores request data in the field without its form's validation."""
+        if model is not None:
+            return f"{model}.{field}" not in self.direct and field not in self.direct
+        return not any(name == field or name.endswith("." + field) for name in self.direct)
+
+
 def _names(path: str, name: str) -> bool:
     name = name.lstrip("/")
     return path == name or path.endswith("/" + name)
 
 
-def verdict(printed: Printed, structure: TemplateStructure, links: list[Link], written: frozenset[str] = frozenset()) -> Verdict:
+def verdict(
+    printed: Printed, structure: TemplateStructure, links: list[Link], written: frozenset[str] = frozenset(),
+    kinds: FieldKinds = FieldKinds({}),
+) -> Verdict:
     if printed.constant:
         return Verdict("constant")
     root = structure.origin_of(printed.root)
@@ -108,14 +142,18 @@ def verdict(printed: Printed, structure: TemplateStructure, links: list[Link], w
             for l, p in passed[:4]
         )
         field = field_of(printed.value) if "." in printed.value else None
+        kind = kinds.kind(field, first.model) if field is not None and first.stored else None
+        if kind == "value":  # a number, date or boolean column: no text of the client's
+            return Verdict("clean")
         user_written = field is not None and is_written(field, first.model, written)
+        web_url = kind == "web_url" and kinds.validated(field, first.model)  # type: ignore[arg-type]
         origin = f"{first.origin} in {link.view_path}"
         if first.record and field is not None and not user_written:
             # A record the view filled or updated from user data: this field is not one of them.
             return Verdict("stored", f"a field of a record holding {origin}", steps, False)
         if first.stored and user_written:
             origin = f"`{field}`, a field users write, read back as {origin}"
-        return Verdict("stored" if first.stored else "user", origin, steps, user_written)
+        return Verdict("stored" if first.stored else "user", origin, steps, user_written, web_url)
     if links and all(root in link.render.constants for link in links):
         return Verdict("constant")
     if links and all(root in link.render.names for link in links):

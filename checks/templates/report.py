@@ -59,7 +59,8 @@ def analysis(ctx: RuleContext) -> TemplateAnalysis:
     links = project.links(ctx.doc.path)
     unsafe_filters = _UNSAFE_BUILTINS | project.unsafe_filters()
     written = project.written_fields()
-    judged = [_judge(tag, verdict(tag.printed, shape, links, written), shape, unsafe_filters) for tag in shape.prints]
+    kinds = project.field_kinds()
+    judged = [_judge(tag, verdict(tag.printed, shape, links, written, kinds), shape, unsafe_filters) for tag in shape.prints]
     result = TemplateAnalysis(shape, links, judged)
     ctx.memo[_MEMO] = result
     return result
@@ -78,7 +79,7 @@ def _judge(tag: PrintTag, found: Verdict, shape: TemplateStructure, unsafe_filte
         return Judged(tag, found, "script", "")
     marked = next((f for f in printed.filters if f in unsafe_filters), None)
     if context.url and shape.html is not None and shape.html.starts_value(context.attribute, tag.tag.start) \
-            and not printed.filtered("urlencode") and not _scheme_checked(printed.value):
+            and not printed.filtered("urlencode") and not _scheme_checked(printed.value) and not found.web_url:
         return Judged(tag, found, "url", "")
     if marked is not None:
         why = "marked safe with `|safe`" if marked in _UNSAFE_BUILTINS else f"marked safe by the `{marked}` filter, which does not escape its input"

@@ -14,9 +14,18 @@ from __future__ import annotations
 
 import ast
 
+from ..knowledge import declare_section, load
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
 from ..taint.labels import Label
+
+declare_section(
+    "typed_fields",
+    "Field classes of a form, serializer or model `library` whose value is converted from the"
+    " submitted text: `kind` = \"value\" (numbers, dates, booleans: no markup) or \"web_url\""
+    " (a URL validated to http(s)/ftp(s): never `javascript:`).",
+    required={"library": str, "kind": str, "classes": list},
+)
 
 #: A ``Meta.fields`` of ``"__all__"`` (or a form over every field): any field name.
 ANY_FIELD = "*"
@@ -36,9 +45,43 @@ def form_fields(doc: SourceDoc) -> set[str]:
                 model = _meta_model(item)
                 found |= {f"{model}.{name}" if model and name != ANY_FIELD else name for name in _meta_fields(item)}
             elif isinstance(item, ast.Assign) and isinstance(item.value, ast.Call) \
-                    and (dotted(item.value.func) or "").endswith(("Field", "Area")):
+                    and (dotted(item.value.func) or "").endswith(("Field", "Area")) \
+                    and field_kind(doc, item.value.func) != "value":
                 found |= {t.id for t in item.targets if isinstance(t, ast.Name)}
     return found
+
+
+def declared_kinds(doc: SourceDoc) -> dict[str, str]:
+    """``Class.field`` → the kind of every field a class of this file declares with a field
+    class (``website = models.URLField()``): ``"value"``, ``"web_url"``, or ``"text"`` for
+    any other field class (so a bare field name is typed only when every model agrees)."""
+    found: dict[str, str] = {}
+    for node in doc.nodes:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for item in node.body:
+            if isinstance(item, (ast.Assign, ast.AnnAssign)) and isinstance(item.value, ast.Call) \
+                    and (dotted(item.value.func) or "").endswith("Field"):
+                targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+                kind = field_kind(doc, item.value.func) or "text"
+                found.update({f"{node.name}.{t.id}": kind for t in targets if isinstance(t, ast.Name)})
+    return found
+
+
+def field_kind(doc: SourceDoc, func: ast.expr, depth: int = 0) -> str | None:
+    """The ``[[typed_fields]]`` kind of a field class: resolved into its library, or a class
+    of this file subclassing one (``class RUDecimalField(DecimalField)``)."""
+    resolved = doc.resolve(func) or ""
+    name = resolved.rsplit(".", 1)[-1] or (dotted(func) or "").rsplit(".", 1)[-1]
+    for row in load().rows("typed_fields"):
+        if name in row["classes"] and resolved.split(".", 1)[0] == row["library"]:
+            row.hit()
+            return row["kind"]
+    if depth < 3 and isinstance(func, ast.Name):
+        local = next((n for n in doc.nodes if isinstance(n, ast.ClassDef) and n.name == func.id), None)
+        if local is not None:
+            return next((k for b in local.bases if (k := field_kind(doc, b, depth + 1))), None)
+    return None
 
 
 def _meta_fields(meta: ast.ClassDef) -> set[str]:

@@ -94,6 +94,10 @@ class TemplateFacts:
     unsafe_filters: tuple[str, ...] = ()
     #: Record fields clients write (see :mod:`.stored`); ``"*"``: any field.
     written_fields: tuple[str, ...] = ()
+    #: Of those, the fields a view stores request data in directly (no form validates them).
+    direct_fields: tuple[str, ...] = ()
+    #: ``(Class.field, kind)`` of the fields classes here declare (:func:`stored.declared_kinds`).
+    field_kinds: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -120,16 +124,19 @@ def template_facts(doc: SourceDoc) -> TemplateFacts | None:
     writes = stored.write_candidates(doc)
     renders: list[RenderFact] = []
     fields = stored.form_fields(doc)
+    direct: set[str] = set()
     if calls or writes:
         watch = [node for call in calls for nodes in [*call.values.values(), list(call.bindings.values())] for node in nodes]
         flow = ModuleFlow(doc, model_for(load()), watch=[*watch, *(node for nodes in writes.values() for node in nodes)])
         flow.run()
-        fields |= stored.written(writes, flow.watched)
+        direct = stored.written(writes, flow.watched)
+        fields |= direct
         renders = [_render_fact(doc, call, flow.watched) for call in calls]
     filters = tuple(sorted(_unsafe_filters(doc)))
-    if not renders and not filters and not fields and engine is None:
+    kinds = tuple(sorted(stored.declared_kinds(doc).items()))
+    if not renders and not filters and not fields and not kinds and engine is None:
         return None
-    return TemplateFacts(tuple(renders), engine, filters, tuple(sorted(fields)))
+    return TemplateFacts(tuple(renders), engine, filters, tuple(sorted(fields)), tuple(sorted(direct)), kinds)
 
 
 def _render_fact(doc: SourceDoc, call: _Call, watched: dict[int, frozenset[Label]]) -> RenderFact:
