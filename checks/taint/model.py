@@ -36,6 +36,7 @@ declare_section(
         "safe_position": int,
         "safe_values": list,
         "driver": str,
+        "json_containers": bool,
         "untainted": bool,
         "untainted_message": str,
         "safe_receivers": list,

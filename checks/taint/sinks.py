@@ -74,6 +74,8 @@ class SinkMixin:
                 # make_response((body, status, headers)): only the body is the page
                 arg = arg.elts[0]
                 value = self.expr(arg, dict(env))
+            if row.get("json_containers") and isinstance(arg, _JSON_SHAPES):
+                continue  # make_response({...}): Flask serialises a dict or list as JSON
             if row["category"] == "nosql":
                 value = self._nosql_relevant(arg, value)
             shown = written if written and not written.startswith("?.") else f".{name}"

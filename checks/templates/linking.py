@@ -47,7 +47,8 @@ class Verdict:
     flow: tuple[FlowStep, ...] = ()
     #: Stored data of a field clients write (a form's or a view's): user-written text.
     written: bool = False
-    #: A URL field validated to http(s)/ftp(s): it cannot be a ``javascript:`` link.
+    #: It cannot be a ``javascript:`` link: a URL field validated to http(s)/ftp(s), or a
+    #: value every view builds behind a literal that fixes the scheme (``f"?page={n}"``).
     web_url: bool = False
 
     @property
@@ -147,6 +148,7 @@ def verdict(
             return Verdict("clean")
         user_written = field is not None and is_written(field, first.model, written)
         web_url = kind == "web_url" and kinds.validated(field, first.model)  # type: ignore[arg-type]
+        web_url = web_url or (printed.value.strip() == printed.root == root and all(p.fixed_scheme for _, p in passed))
         origin = f"{first.origin} in {link.view_path}"
         if first.record and field is not None and not user_written:
             # A record the view filled or updated from user data: this field is not one of them.

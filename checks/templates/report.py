@@ -24,6 +24,8 @@ _SCRIPT_SAFE = frozenset({"tojson", "json_script", "escapejs", "int", "float", "
 #: Filters that escape: a print using one is escaped even where autoescape is off.
 _ESCAPING = frozenset({"e", "escape", "force_escape", "striptags", "urlencode", "int", "float", "length", "count", "tojson"})
 _UNSAFE_BUILTINS = frozenset({"safe", "safeseq"})
+#: Filters whose output is markup-safe text: a later ``|safe`` marks nothing new.
+_ENCODED = frozenset({"e", "escape", "force_escape", "forceescape", "urlencode", "tojson", "escapejs", "int", "float", "length", "count"})
 #: Template globals that build URLs of the app itself.
 _URL_BUILDERS = ("url_for(", "static(", "url(", "reverse(")
 #: Values named as record ids or counts: numbers (primary keys) when they are a record's
@@ -77,7 +79,7 @@ def _judge(tag: PrintTag, found: Verdict, shape: TemplateStructure, unsafe_filte
         if ("." in value or found.kind != "user") and _NUMERIC_NAME.search(value) and not printed.filtered(*_UNSAFE_BUILTINS):
             return Judged(tag, found, "", "")  # a record id: a number, printed as one
         return Judged(tag, found, "script", "")
-    marked = next((f for f in printed.filters if f in unsafe_filters), None)
+    marked = _marked_unescaped(printed.filters, unsafe_filters)
     if context.url and shape.html is not None and shape.html.starts_value(context.attribute, tag.tag.start) \
             and not printed.filtered("urlencode") and not _scheme_checked(printed.value) and not found.web_url:
         return Judged(tag, found, "url", "")
@@ -87,6 +89,19 @@ def _judge(tag: PrintTag, found: Verdict, shape: TemplateStructure, unsafe_filte
     if tag.unescaped_region and not printed.filtered(*_ESCAPING):
         return Judged(tag, found, "unescaped", "printed inside an autoescape-off block")
     return Judged(tag, found, "", "")
+
+
+def _marked_unescaped(filters: tuple[str, ...], unsafe_filters: frozenset[str]) -> str | None:
+    """The first filter marking the value safe, unless an encoding filter came before it:
+    ``x|tojson|safe`` marks JSON that ``tojson`` already made safe for HTML (the documented
+    way to print it), ``x|e|safe`` escaped text. ``striptags`` is not one: it unescapes
+    entities, so ``x|striptags|safe`` can print ``<script>``."""
+    for name in filters:
+        if name in _ENCODED:
+            return None
+        if name in unsafe_filters:
+            return name
+    return None
 
 
 def _scheme_checked(value: str) -> bool:

@@ -13,6 +13,7 @@ input safe without escaping it (``Markup(value.replace("\\n", "<br>"))``).
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from ..knowledge import Row, declare_section, load
@@ -64,6 +65,9 @@ class Passed:
     #: through some of its fields: only those fields are user text.
     record: bool = False
     at: Position | None = None
+    #: Every value starts with text that fixes the URL's scheme (``f"?month={m}"``,
+    #: ``"/search/?q=" + q``): the user data cannot make it a ``javascript:`` link.
+    fixed_scheme: bool = False
 
     @property
     def origin(self) -> str:
@@ -156,7 +160,8 @@ def _render_fact(doc: SourceDoc, call: _Call, watched: dict[int, frozenset[Label
             bound = call.bindings.get(name)
             record = bound is not None and _is_record(bound, watched)
             model = _record_class(bound) if record else stored.model_of(first.origin.what) if first.origin.stored else None
-            tainted.append(Passed(name, _describe(first), first.origin.stored, model, record, first.origin.range.start))
+            fixed = all(_fixes_scheme(call.bindings.get(name) if isinstance(n, ast.Name) else n) for n in nodes)
+            tainted.append(Passed(name, _describe(first), first.origin.stored, model, record, first.origin.range.start, fixed))
         elif seen and all(_escaped(label) for label in seen):
             escaped.add(name)
     return RenderFact(call.templates, doc.range_of(call.node), call.function, tuple(sorted(call.values)),
@@ -175,6 +180,21 @@ def _app_url(node: ast.AST | None) -> bool:
     if isinstance(node, ast.Call):
         return (dotted(node.func) or "").rsplit(".", 1)[-1] in _URL_BUILDERS
     return False
+
+
+#: Leading text that decides a URL's scheme: a relative path, query or fragment, or an
+#: explicit web (or mail/phone) scheme. Whatever follows cannot turn it into ``javascript:``.
+_SCHEME_FIXED = re.compile(r"^(?:[/?#]|\.{1,2}/|(?:https?|ftp|mailto|tel):)", re.IGNORECASE)
+
+
+def _fixes_scheme(node: ast.AST | None) -> bool:
+    """An f-string or ``+`` concatenation whose leading literal fixes the URL's scheme."""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        node = node.left
+    if isinstance(node, ast.JoinedStr):
+        node = node.values[0] if node.values else None
+    text = string_value(node) if isinstance(node, ast.Constant) else None
+    return text is not None and bool(_SCHEME_FIXED.match(text))
 
 
 def _literal(node: ast.AST) -> bool:
