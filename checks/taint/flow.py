@@ -817,7 +817,7 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
                 continue
             taint = self.expr(value, env)
             parts.append(self._after_prefix(taint, prefix))
-            prefix += "{}" if taint else _SERVER_TEXT
+            prefix += "{}" if taint else self._server_text(value)
         text = "".join(string_value(v) or "{}" for v in node.values)
         return mark(union(*parts), self._kinds(text), built=True)
 
@@ -842,11 +842,24 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
             parts.append(self._after_prefix(taint, prefix))
             if isinstance(operand, ast.JoinedStr):
                 texts.append(text or "")
-            prefix += text or ("{}" if taint else _SERVER_TEXT)
+            prefix += text or ("{}" if taint else self._server_text(operand))
         built = mark(union(*parts), self._kinds("".join(texts)), built=True)
         if built and any(self._is_markup(operand) for operand in operands):
             return clear(built, ("html", "markup"))  # Markup("<p>") + text escapes the text
         return built
+
+    def _server_text(self, expr: ast.AST) -> str:
+        """What a clean value stands for in a built URL: a path of the app itself when it is
+        a route-URL builder (``reverse("login")``, ``url_for("index")``: the sanitizer rows
+        that clear redirects), else some text the server chose."""
+        inner = expr.value if isinstance(expr, ast.FormattedValue) else expr
+        if isinstance(inner, ast.Call) and isinstance(inner.func, (ast.Name, ast.Attribute)):
+            name = self._call_name(inner.func)
+            resolved = self.doc.names.resolve(inner.func, self.scope)
+            if any("redirect" in row["clears"] and matches(row["call"], resolved, dotted(inner.func))
+                   for row in self.model.sanitizers.get(name, ())):
+                return "/" + _SERVER_TEXT
+        return _SERVER_TEXT
 
     def _is_markup(self, expr: ast.AST) -> bool:
         """A ``Markup(...)`` value: adding plain text to it escapes that text."""
