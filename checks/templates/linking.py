@@ -101,10 +101,11 @@ class FieldKinds:
     direct: frozenset[str] = frozenset()
 
     def kind(self, field: str, model: str | None) -> str | None:
-        """The declared kind of ``model.field``; of a bare ``field`` (model unknown) only
-        when every class declaring a field of that name agrees."""
-        if model is not None:
-            return self.declared.get(f"{model}.{field}")
+        """The declared kind of ``model.field``; of a bare ``field`` (model unknown, or read
+        through a relation: ``member.club.website`` of a ``ClubMember`` query) only when
+        every class declaring a field of that name agrees."""
+        if model is not None and f"{model}.{field}" in self.declared:
+            return self.declared[f"{model}.{field}"]
         kinds = {kind for name, kind in self.declared.items() if name.endswith("." + field)}
         return kinds.pop() if len(kinds) == 1 else None
 
@@ -152,7 +153,7 @@ def verdict(
         origin = f"{first.origin} in {link.view_path}"
         if first.record and field is not None and not user_written:
             # A record the view filled or updated from user data: this field is not one of them.
-            return Verdict("stored", f"a field of a record holding {origin}", steps, False)
+            return Verdict("stored", f"a field of a record holding {origin}", steps, False, web_url)
         if first.stored and user_written:
             origin = f"`{field}`, a field users write, read back as {origin}"
         return Verdict("stored" if first.stored else "user", origin, steps, user_written, web_url)
