@@ -18,13 +18,20 @@ def dependency_targets(doc: SourceDoc, exprs: list[ast.expr]) -> list[str]:
     for expr in exprs:
         for node in ast.walk(expr):
             if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("Depends", "Security") and node.args:
-                factory = node.args[0]
-                if isinstance(factory, ast.Call) and any(isinstance(k.value, ast.Constant) and k.value.value is False for k in factory.keywords):
-                    continue  # get_current_user_authorizer(required=False): optional authentication
+                target = node.args[0]
+                bound = doc.names.binding(target.id) if isinstance(target, ast.Name) else None
+                if optional_instance(target) or isinstance(bound, ast.expr) and optional_instance(bound):
+                    continue  # Depends(HTTPBearer(auto_error=False)), or a module name bound to one
                 path = doc.resolve(node.args[0]) or dotted(node.args[0])
                 if path:
                     found.append(path)
     return found
+
+
+def optional_instance(expr: ast.expr) -> bool:
+    """``get_current_user_authorizer(required=False)``, ``HTTPBearer(auto_error=False)``: a
+    dependency built to admit callers without a credential (optional authentication)."""
+    return isinstance(expr, ast.Call) and any(isinstance(k.value, ast.Constant) and k.value.value is False for k in expr.keywords)
 
 
 def parameter_dependencies(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:

@@ -20,7 +20,7 @@ from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import body_guard, enforcement
 from .data import glob_any
-from .dependencies import dependency_parameters, dependency_targets, parameter_dependencies
+from .dependencies import dependency_parameters, dependency_targets, optional_instance, parameter_dependencies
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller
 from .nodes import all_nodes
 from .owner_helpers import compares_record_with_caller, owner_check_fact
@@ -165,11 +165,30 @@ class _Extractor:
             if injects is not None:
                 self._put("injects", self._qual(func.name), [injects[0], injects[1]])
             self._add_callers(caller_attributes(func, self.knowledge))
-        returned = [r for r in _returned_functions(func) if isinstance(self.doc.names.binding(r.id), (ast.FunctionDef, ast.AsyncFunctionDef, tuple))]
-        if returned:  # a dependency factory: Depends(get_authorizer()) runs what it returns
-            self._put("deps", self._qual(func.name) + "()", [self.doc.resolve(r) or r.id for r in returned])
+        self._factory(func)
         if returns_caller(func, self.knowledge):
             self.facts.setdefault("caller_helpers", []).append(self._qual(func.name))
+
+    def _factory(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """A dependency factory: ``Depends(get_authorizer())`` and ``require_editor =
+        require_role(EDITOR)`` run what the call returns. Recorded under ``name()``: the
+        module functions it returns, or for a checker defined inside it (``def
+        role_checker(ctx = Depends(get_org_context)): ... raise HTTPException(403)``) that
+        checker's own dependencies and what it enforces."""
+        key = self._qual(func.name) + "()"
+        nested = {s.name: s for s in func.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        deps: list[str] = []
+        for name in _returned_functions(func):
+            inner = nested.get(name.id)
+            if inner is not None:
+                deps += parameter_dependencies(self.doc, inner)
+                kind = enforcement(inner, self.knowledge)
+                if kind:
+                    self._put("guards", key, kind)
+            elif isinstance(self.doc.names.binding(name.id), (ast.FunctionDef, ast.AsyncFunctionDef, tuple)):
+                deps.append(self.doc.resolve(name) or name.id)
+        if deps:
+            self._put("deps", key, deps)
 
     def _add_callers(self, attributes: list[str]) -> None:
         callers = self.facts.setdefault("callers", [])
@@ -309,6 +328,7 @@ class _Extractor:
         inherited = self._class_decorators(cls)
         if inherited:
             self._put("class_decorators", self._qual(cls.name), inherited)
+        self._guard_class(cls)
         if any(b.endswith("BasePermission") for b in bases):
             kind = None
             if "has_permission" in methods:
@@ -316,6 +336,17 @@ class _Extractor:
             if kind is None and _owner_or_read_only(cls, methods.get("has_object_permission")):
                 kind = "login"  # as DRF's IsAuthenticatedOrReadOnly: reads public, changes need an identity
             self._put("permissions", self._qual(cls.name), {"kind": kind, "object": _object_check(methods.get("has_object_permission"))})
+
+    def _guard_class(self, cls: ast.ClassDef) -> None:
+        """A subclass of a framework's credential scheme (``class SupabaseJWTBearer(HTTPBearer)``):
+        its instances reject requests as the scheme does (recorded as the call ``Cls()``)."""
+        for base in cls.bases:
+            resolved = (self.doc.resolve(base) or "") + "()"
+            row = next((r for r in self.knowledge.rows("access_guards") if r["path"] == resolved), None)
+            if row is not None:
+                row.hit()
+                self._put("guards", self._qual(cls.name) + "()", row["kind"])
+                return
 
     def _class_decorators(self, cls: ast.ClassDef) -> list[str]:
         """Resolved names in a class view's ``decorators = [...]``: subclasses (a project's
@@ -349,11 +380,17 @@ class _Extractor:
                     if isinstance(entry, ast.Call) and entry.args:
                         self._middleware(self._qual(name), entry.args[0], entry)
             return
+        if optional_instance(value):
+            return  # HTTPBearer(auto_error=False): admits callers without a credential
         for row in self.knowledge.rows("access_guards"):
             if row["path"].endswith("()") and resolved == row["path"]:
                 row.hit()
                 self._put("guards", self._qual(name), row["kind"])
                 return
+        if isinstance(value.func, ast.Name) and isinstance(self.doc.names.binding(value.func.id), (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, tuple)):
+            # `require_editor = require_role(EDITOR)`, `bearer = ProjectJWTBearer(...)`: as a
+            # dependency, the name runs what the project's factory or guard class gives.
+            self._put("deps", self._qual(name), [resolved])
 
     # -- dispatch tables: OPS = {"playlist": playlist, ...}; OPS[name](args, user) -------
     def _dispatch_table(self, name: str, value: ast.Dict) -> None:

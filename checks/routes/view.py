@@ -139,7 +139,13 @@ def same_object(key: str, name: str) -> bool:
     if "." not in name:
         return False
     package, last = name.rsplit(".", 1)
-    return key.endswith("." + last) and f".{package}." in f".{key.rsplit('.', 1)[0]}."
+    if not key.endswith("." + last):
+        return False
+    module = f".{key.rsplit('.', 1)[0]}."
+    # `from src.core.auth import x` where `src` is a plain folder, not a package: the index
+    # names the module `core.auth.dependencies`; two trailing segments still identify it.
+    parts = package.split(".")
+    return any(f".{'.'.join(parts[i:])}." in module for i in range(max(1, len(parts) - 1)))
 
 
 def lookup(table: dict[str, Any], name: str | None) -> tuple[str, Any] | None:
