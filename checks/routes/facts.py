@@ -21,7 +21,7 @@ from ..syntax import dotted, keyword, string_value
 from .behaviour import body_guard, enforcement
 from .data import glob_any
 from .dependencies import dependency_parameters, dependency_targets, optional_instance, parameter_dependencies
-from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller
+from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller, verified_parameters
 from .nodes import all_nodes
 from .owner_helpers import compares_record_with_caller, owner_check_fact
 from .public import ends_request
@@ -168,6 +168,9 @@ class _Extractor:
         self._factory(func)
         if returns_caller(func, self.knowledge):
             self.facts.setdefault("caller_helpers", []).append(self._qual(func.name))
+        verified = verified_parameters(self.doc, func, self.knowledge)
+        if verified:
+            self._put("verifies", self._qual(func.name), verified)
 
     def _factory(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """A dependency factory: ``Depends(get_authorizer())`` and ``require_editor =

@@ -28,7 +28,7 @@ from ..syntax import dotted, string_value
 from .data import glob_any
 from .dependencies import dependency_parameters
 from .nodes import function_nodes
-from .view import ProjectView, guard_for
+from .view import ProjectView, guard_for, lookup
 
 if TYPE_CHECKING:
     from .discover import Route
@@ -155,11 +155,53 @@ def caller_names(
 
 
 def _dependency_parameters(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...]) -> set[str]:
-    """``user: User = Depends(get_current_user)``: the parameter holds what the guard returns."""
-    return {
-        name for name, target, _ in dependency_parameters(doc, func)
-        if guard_for(knowledge, view, config_guards, target, target.rsplit(".", 1)[-1], "dependency")
-    }
+    """``user: User = Depends(get_current_user)``: the parameter holds what the guard returns.
+    ``user_id: int`` beside ``Depends(get_authorized_user)``, a dependency that refuses the
+    request unless its own ``user_id`` (FastAPI fills both from the same path value) is the
+    caller's id: that parameter is the caller's id too."""
+    names: set[str] = set()
+    params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
+    for name, target, _ in dependency_parameters(doc, func):
+        if not guard_for(knowledge, view, config_guards, target, target.rsplit(".", 1)[-1], "dependency"):
+            continue
+        names.add(name)
+        found = lookup(view.verifies, target)
+        if found is not None:
+            names.update(p for p in found[1] if p in params)
+    return names
+
+
+def verified_parameters(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledge) -> list[str]:
+    """Plain parameters of a dependency that it refuses unless they equal the caller's id:
+    ``def get_authorized_user(user_id: int, current_user = Depends(get_current_user)): if
+    current_user.id != user_id: raise HTTPException(403)``."""
+    from .behaviour import rejects
+
+    plain, callers = [], set()
+    for name, _, _ in dependency_parameters(doc, func):
+        callers.add(name)
+    for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
+        if arg.arg not in callers and ID_NAME.match(arg.arg):
+            plain.append(arg.arg)
+    if not plain or not callers:
+        return []
+    found: list[str] = []
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and len(node.test.ops) == 1
+                and isinstance(node.test.ops[0], (ast.NotEq, ast.IsNot)) and rejects(node.body, knowledge)):
+            continue
+        sides = [_unwrapped(node.test.left), _unwrapped(node.test.comparators[0])]
+        for value, other in (sides, sides[::-1]):
+            if isinstance(value, ast.Name) and value.id in plain and is_caller(other, frozenset(callers)) and value.id not in found:
+                found.append(value.id)
+    return found
+
+
+def _unwrapped(expr: ast.expr) -> ast.expr:
+    """``str(user_id)`` / ``int(x)``: the value under a conversion."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("str", "int", "UUID") and len(expr.args) == 1:
+        expr = expr.args[0]
+    return expr
 
 
 def injected_parameters(route: Route, func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
