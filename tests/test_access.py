@@ -394,3 +394,14 @@ def test_open_forms_that_only_add_the_visitors_rows_are_kept_at_low_confidence()
     assert low == {"def reserve():", "def like(topic_id):"}, low
     assert all("may be a public form by design" in found[line].message for line in low)
     assert {"def add_note_for():", "def attach(note_id):"} <= set(found) - low
+
+
+def test_a_change_scoped_only_to_the_records_shared_with_the_caller_says_so() -> None:
+    """A query from a helper that admits the caller's own and shared records is scoped: the
+    CW302 on a change through it names the missing permission, not a missing owner filter."""
+    root = FIXTURES / "projects" / "access_shared_scope"
+    project, docs = index_project(root)
+    findings = analyze(docs["boards/views.py"], cw3(root), project, "boards/views.py").findings
+    messages = {f.range.start.line + 1: f.message for f in findings if f.code == "CW302"}
+    assert "shared with the caller" in messages[18] and "no owner filter" not in messages[18]
+    assert "no owner filter" in messages[52]  # visible_boards() given a posted user is no scope

@@ -23,7 +23,7 @@ from .data import glob_any
 from .dependencies import dependency_parameters, dependency_targets, optional_instance, parameter_dependencies
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller, verified_parameters
 from .nodes import all_nodes
-from .owner_helpers import compares_record_with_caller, owner_check_fact
+from .owner_helpers import compares_record_with_caller, owner_check_fact, scope_helper_fact
 from .public import ends_request
 
 #: Objects routes are declared on; a call may resolve with or without ``()`` depending on
@@ -168,6 +168,9 @@ class _Extractor:
         self._factory(func)
         if returns_caller(func, self.knowledge):
             self.facts.setdefault("caller_helpers", []).append(self._qual(func.name))
+        scope = scope_helper_fact(func, self.owner_fields)
+        if scope is not None:
+            self._put("scope_helpers", self._qual(func.name), scope)
         verified = verified_parameters(self.doc, func, self.knowledge)
         if verified:
             self._put("verifies", self._qual(func.name), verified)

@@ -171,3 +171,27 @@ def _gets_object(expr: ast.AST) -> bool:
 
 def _mentions_record(expr: ast.AST, names: set[str]) -> bool:
     return _gets_object(expr) or any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(expr))
+
+
+def scope_helper_fact(func: ast.FunctionDef | ast.AsyncFunctionDef, owner_fields: frozenset[str]) -> dict[str, object] | None:
+    """``{"param": index, "shared": bool}`` for a helper that builds the query of the records a
+    given user may see: ``get_user_calendars(user)`` returning ``Calendar.objects.filter(Q(user=
+    user) | Q(id__in=shared_ids))``. ``param`` is the parameter the owner field is matched
+    against; ``shared`` says the query also admits records owned by others (an OR beside the
+    owner condition): seeing such a record does not mean the caller may change it."""
+    params = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
+    if params[:1] in (["self"], ["cls"]):
+        params = params[1:]
+    if not params or params[0] in ("request", "req"):
+        return None
+    if not any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(func)):
+        return None
+    matches = [m for m in owner_matches(func, params, owner_fields) if m.record is None and m.against is not None]
+    if not matches:
+        return None
+    shared = any(
+        isinstance(n, (ast.BinOp, ast.AugAssign)) and isinstance(n.op, ast.BitOr)
+        or isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute)) and (n.func.id if isinstance(n.func, ast.Name) else n.func.attr) == "or_"
+        for n in ast.walk(func)
+    )
+    return {"param": params.index(str(matches[0].against)), "shared": shared}

@@ -62,6 +62,9 @@ class Unchecked:
     writes: bool
     #: A class view's unscoped ``get_queryset`` return values, for the fix to narrow.
     queryset_values: tuple[ast.expr, ...] = ()
+    #: The helper call the query starts from when it admits records shared with the caller
+    #: (``get_user_calendars(request.user)``): scoped for reading, not for changing.
+    shared_scope: str | None = None
 
 
 def _request_read(expr: ast.AST) -> str | None:
@@ -455,6 +458,25 @@ def _owner_checker_call(doc: SourceDoc, call: ast.Call, user_names: frozenset[st
     return not against or any(v is not None and holds_caller(v, user_names, knowledge, view) for v in values)
 
 
+def _visible_records_helper(doc: SourceDoc, call: ast.Call, view: ProjectView, user_names: frozenset[str], knowledge: Knowledge) -> tuple[str, bool] | None:
+    """``(helper call, admits shared records)`` when the fetch starts from a project helper
+    given the caller that builds the query of the records they may see
+    (``get_object_or_404(get_user_calendars(request.user), id=calendar_id)``,
+    ``visible_notes(user).get(id=note_id)``; :func:`.owner_helpers.scope_helper_fact`)."""
+    if not view.scope_helpers:
+        return None
+    for sub in ast.walk(call):
+        if sub is call or not isinstance(sub, ast.Call):
+            continue
+        found = lookup(view.scope_helpers, (ctx_resolve(doc, sub.func) or dotted(sub.func) or "").replace("()", ""))
+        if found is None:
+            continue
+        index = int(found[1]["param"])
+        if index < len(sub.args) and holds_caller(sub.args[index], user_names, knowledge, view):
+            return doc.source_of(sub), bool(found[1]["shared"])
+    return None
+
+
 def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, config_guards: tuple[str, ...], checked: list[str] | None = None) -> list[Unchecked]:
     """The fetches by a client-supplied id that nothing ties to the caller. ``checked``, when
     given, receives one line per id or handler that was tied to the caller, saying how (the
@@ -515,7 +537,8 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
                 bound_to_caller.append(node)
             if id_name is None:
                 continue
-            if constrained or _chain_scoped(node, owner_fields, user_names, doc):
+            shared = _visible_records_helper(doc, node, view, user_names, knowledge)
+            if constrained or _chain_scoped(node, owner_fields, user_names, doc) and not (shared and shared[1]):
                 scoped_ids.add(id_name)  # ownership established for this id in this handler
                 checked.append(f"the query by `{id_name}` is bound to the caller")
                 continue
@@ -558,11 +581,16 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
                     checked.append(f"`{id_name}` names only the target of the caller's own record or relation")
                     continue
                 changes = target is None
+            visible = _visible_records_helper(doc, node, view, user_names, knowledge)
+            # A class view's `get` only reads, whatever its sibling `post` writes.
+            if visible is not None and not (visible[1] and changes and (not route.is_class or func.name not in ("get", "head", "list", "retrieve"))):
+                checked.append(f"the query by `{id_name}` starts from `{visible[0]}`, the records the caller may see")
+                continue
             if not _worth_flagging(model, verdict, changes):
                 continue
             row.hit()
             reported.add(id_name)
-            found.append(Unchecked(node, node, row, id_name, model, func, user_expr, writes and changes))
+            found.append(Unchecked(node, node, row, id_name, model, func, user_expr, writes and changes, shared_scope=visible[0] if visible else None))
         for node, id_name, table in helper_calls:
             model = model_info(table, view, knowledge)
             if id_name in scoped_ids or id_name in reported or not _worth_flagging(model, verdict, writes):

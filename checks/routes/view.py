@@ -55,6 +55,7 @@ class ProjectView:
     listed_models_if: dict[str, list[str]] = field(default_factory=dict)  # the same, if one of these guards is a login check
     index_listed_models: set[str] = field(default_factory=set)  # models an open index page lists in full (public content)
     caller_helpers: set[str] = field(default_factory=set)  # helpers returning the caller or their id
+    scope_helpers: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers building the query of a user's visible records
     verifies: dict[str, list[str]] = field(default_factory=dict)  # dependency -> parameters it refuses unless they are the caller's id
     owner_checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers comparing a record's owner with the caller
     owner_check_names: set[str] = field(default_factory=set)  # their last name segments
@@ -118,7 +119,7 @@ class ProjectView:
             self.fetcher_names.add(key.rsplit(".", 1)[-1])
         for key, items in facts.get("middleware", {}).items():
             self.middleware.setdefault(key, []).extend(items)
-        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "auth_middleware", "middleware_exempt", "verifies"):
+        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "auth_middleware", "middleware_exempt", "verifies", "scope_helpers"):
             getattr(self, name).update(facts.get(name, {}))
         for key, items in facts.get("data_routes", {}).items():
             self.data_routes.setdefault(key, []).extend(items)

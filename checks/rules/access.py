@@ -284,9 +284,17 @@ def missing_ownership_check(ctx: RuleContext) -> Iterator[Finding]:
             record = f"a {item.model.name}" if item.model.name[:1].isupper() else f"a record of `{item.model.name}`"
             anyone = "change or delete" if item.writes else "read"
             confidence = Confidence.HIGH if item.model.owner_field else Confidence.MEDIUM
+            if item.shared_scope:
+                # Scoped, but to what the caller may see: the missing piece is a permission to change.
+                message = (f"`{_route_text(v)}` changes the record it loads by the client-supplied `{item.id_name}` from "
+                           f"`{item.shared_scope}`, which also admits records shared with the caller, and nothing checks the "
+                           f"caller may change it (owner or edit permission): anyone it is shared with can change or delete it")
+            else:
+                message = (f"`{_route_text(v)}` {what} {record} by the client-supplied `{item.id_name}` with no owner filter bound "
+                           f"to the caller and no comparison with the caller{owner}: any user can {anyone} anyone's records")
             yield ctx.finding(
                 item.anchor if item.call is None else item.call,
-                f"`{_route_text(v)}` {what} {record} by the client-supplied `{item.id_name}` with no owner filter bound to the caller and no comparison with the caller{owner}: any user can {anyone} anyone's records{_unserved_note(v)}",
+                message + _unserved_note(v),
                 fix=fix,
                 confidence=_served_confidence(v, confidence),
             )
