@@ -297,7 +297,7 @@ class _Extractor:
         methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for method in methods.values():
             self._record_data_helper(self._qual(f"{cls.name}.{method.name}"), method)
-        if any(b.rsplit(".", 1)[-1].endswith(("Middleware", "Backend")) for b in bases) or "__call__" in methods:
+        if any(b.rsplit(".", 1)[-1].endswith(("Middleware", "Backend")) for b in bases) or "__call__" in methods or "process_request" in methods:
             self._auth_middleware(cls, methods)
         if any(b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin")) for b in bases):
             from .stored import view_class_effect
@@ -567,7 +567,11 @@ class _Extractor:
     def _auth_middleware(self, cls: ast.ClassDef, methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]) -> None:
         """A middleware class or authentication backend that rejects requests without a valid
         credential: its ``authenticate`` (a Starlette backend raising ``AuthenticationError``),
-        ``dispatch`` or ``__call__`` refuses with 401/403."""
+        ``dispatch`` or ``__call__`` refuses with 401/403. Whether or not it rejects, the
+        request attributes it loads from the logged-in user are the caller's."""
+        for name in ("process_request", "dispatch", "__call__"):
+            if name in methods:  # request.organization = <the logged-in trainer>.organization
+                self._add_callers(caller_attributes(methods[name], self.knowledge))
         for name in ("authenticate", "dispatch", "__call__"):
             method = methods.get(name)
             kind = enforcement(method, self.knowledge) if method is not None else None
