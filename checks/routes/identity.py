@@ -316,6 +316,8 @@ def _matched_with_caller(value: ast.expr, identity: set[str], knowledge: Knowled
 def current_user_expression(doc: SourceDoc, route: Route, user_names: frozenset[str]) -> str | None:
     """How this handler names the caller, for fixes: ``current_user``, ``request.user``..."""
     framework = route.framework
+    if framework in ("django", "drf") and not any("user" in n.lower() for n in user_names):
+        user_names = frozenset()  # request.organization set by middleware: a tenant, not the user
     if user_names:
         params = {a.arg for f in route.functions for a in [*f.args.posonlyargs, *f.args.args, *f.args.kwonlyargs]}
         own = sorted(n for n in user_names if n in params)
