@@ -278,6 +278,17 @@ def test_routes_command_says_which_routes_are_not_served(capsys) -> None:
     assert "  not served: the router `router` is not passed to include_router" in capsys.readouterr().out
 
 
+def test_django_paths_given_by_keyword_are_routed(capsys) -> None:
+    """`path(route="<int:pk>/pin/", view=views.note_pin)`: the keyword form wires the view
+    like the positional one (its URL, not the `?` of an unrouted view)."""
+    from codeward.server.cli import main
+
+    root = FIXTURES / "projects" / "access_django"
+    assert main(["routes", str(root), "--format", "json"]) == 0
+    routes = {(r["path"].rsplit("access_django/", 1)[-1], r["handler"]): r for r in json.loads(capsys.readouterr().out)}
+    assert routes[("notes/views.py", "note_pin")]["url"] == "/notes/<int:pk>/pin/"
+
+
 def test_connexion_routes_come_from_the_spec_operation_ids(capsys) -> None:
     from codeward.server.cli import main
 

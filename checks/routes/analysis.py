@@ -20,6 +20,9 @@ from ..syntax import dotted, string_value
 from .behaviour import mentioned_names
 from .data import first_row, glob_any
 from .discover import Route, discover_routes
+from .exposure import helper_effect
+from .stored import ADD, READ, model_key, sql_tables, table_scope
+from .uploads import folder_key, media_words, saved_folders, served_folders
 from .nodes import function_nodes
 from .public import ends_request, magic_value, public_form, public_reason
 from .facts import LOGIN_LIBRARIES
@@ -45,6 +48,7 @@ class Effects:
     owner_tables: set[str] = field(default_factory=set)  # tables its SQL selects by a user/tenant column
     creates: list[ast.Call] = field(default_factory=list)  # writes that add a new record
     created_models: set[str] = field(default_factory=set)  # model_key of what they add (User(...), INSERT INTO users)
+    saved_folders: set[str] = field(default_factory=set)  # folders it saves files into, as tables (see .uploads)
     lookups_only: bool = False  # every record it reads is only tested for existence (see _existence_only)
     created_rows: list[ast.Call] = field(default_factory=list)  # the constructor calls of what it adds (Like(...))
 
@@ -123,12 +127,10 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                             head = (written or "").split(".", 1)[0]
                             if head[:1].isupper():
                                 found.models.add(model_key(head))
-                            tables, where = _sql_tables(doc, node)
+                            tables, per_owner, owned = table_scope(doc, node, owner_fields, private_fields)
                             found.tables.update(tables)
-                            if where and not found.per_owner:
-                                found.per_owner = any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in owner_fields)
-                            if where and any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in private_fields):
-                                found.owner_tables.update(tables)
+                            found.per_owner = found.per_owner or per_owner
+                            found.owner_tables.update(owned)
                             break
                     else:
                         helper = _helper_effect(doc, node, view)
@@ -138,6 +140,8 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                             (found.writes if helper else found.reads).append(node)
                             if helper and _creates(node, None):
                                 found.creates.append(node)
+                        else:
+                            _data_helper_call(doc, node, view, found)
                 if (written or "").rsplit(".", 1)[-1] == "select":  # select(CurrencyCatalog): the model a statement reads
                     found.models.update(model_key(a.id) for a in node.args if isinstance(a, ast.Name) and a.id[:1].isupper())
                 if signature_rows and (glob_any(signature_rows[0]["calls"], written) or glob_any(signature_rows[0]["calls"], doc.resolve(node.func))):
@@ -149,12 +153,31 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                 # A role the client chooses, or one set on a record the URL picks; handing a
                 # fixed role on (`other_member.role = "owner"` when the caller leaves) is not that.
                 found.grants_role = found.grants_role or bool(route.path_params) or not _hands_on_fixed_role(node.value)
+    _file_effects(doc, route, found, knowledge)
     if isinstance(route.node, ast.ClassDef):
         _class_effects(route, found)
     found.lookups_only = all(_existence_only(doc, route, call) for call in found.reads)
     if found.reads and not found.lookups_only:
         found.sensitive = _sensitive_words(doc, route, knowledge)
     return found
+
+
+def _file_effects(doc: SourceDoc, route: Route, found: Effects, knowledge: Knowledge) -> None:
+    """Files as stored data (:mod:`.uploads`): the folders the route saves into, and a file
+    it sends from a folder under a name the client chose (a read of that folder's files).
+    Pictures shown on pages (a folder or route naming avatars, images...) are no one's
+    private files."""
+    media = media_words(knowledge)
+    if media(f"{route.handler} {route.url}"):
+        return  # /uploads/profiles/<filename>: pictures pages show to everyone
+    for func in route.functions:
+        found.saved_folders |= {folder_key(f) for f in saved_folders(doc, func) if not media(f)}
+        client = set(route.path_params) | {a.arg for a in func.args.args}
+        for call, folder in served_folders(doc, func, client - {"self", "request", "cls"}):
+            if not media(folder):
+                found.reads.append(call)
+                found.tables.add(folder_key(folder))
+    found.tables |= found.saved_folders
 
 
 def _existence_only(doc: SourceDoc, route: Route, call: ast.Call) -> bool:
@@ -195,14 +218,40 @@ def _hands_on_fixed_role(value: ast.expr) -> bool:
 def _helper_effect(doc: SourceDoc, call: ast.Call, view: ProjectView | None) -> bool | None:
     """A call of a project helper that loads a record (``repo.assign(ticket_id, ...)``):
     True when it changes the record, False when it reads it, None for other calls."""
-    if view is None or not view.fetcher_names:
+    if view is None:
         return None
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-    if name not in view.fetcher_names:
+    if not view.may_fetch(name):
         return None
     found = lookup(view.fetchers, (doc.resolve(func) or "").replace("()", ""))
     return bool(found[1].get("writes")) if found is not None else None
+
+
+def _data_helper_call(doc: SourceDoc, call: ast.Call, view: ProjectView | None, found: Effects) -> None:
+    """A call of a project data helper (``UserModel.find_all()``, ``helpers.add_access(db,
+    ...)``: a function or method running a data call itself, see :mod:`.stored`) does to
+    stored data what the helper does: the route reads, adds or changes records through it."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if view is None or name is None or name not in view.data_helper_names:
+        return
+    effect = helper_effect(view, (doc.resolve(func) or "").replace("()", ""))
+    if effect is None:
+        return
+    (found.reads if effect == READ else found.writes).append(call)
+    if effect == ADD:
+        found.creates.append(call)
+    head = (dotted(func) or "").split(".", 1)[0]
+    if head[:1].isupper() and head in view.models:
+        found.models.add(model_key(head))
+    scope = lookup(view.helper_tables, (doc.resolve(func) or "").replace("()", ""))
+    if scope is not None:
+        tables, per_owner, owned, models = scope[1]
+        found.models.update(m for m in models if any(model_key(n) == m for n in view.models))
+        found.tables.update(tables)
+        found.per_owner = found.per_owner or per_owner
+        found.owner_tables.update(owned)
 
 
 _SQL_READ = re.compile(r"^\s*select\b", re.IGNORECASE)
@@ -233,7 +282,7 @@ def _created_models(doc: SourceDoc, call: ast.Call) -> set[str]:
     if head[:1].isupper():
         return {model_key(head)}
     found = {model_key((dotted(row.func) or "").rsplit(".", 1)[-1]) for row in _constructed(doc, call)}
-    return found or _sql_tables(doc, call)[0]
+    return found or sql_tables(doc, call)[0]
 
 
 def _constructed(doc: SourceDoc, call: ast.Call) -> list[ast.Call]:
@@ -249,38 +298,6 @@ def _constructed(doc: SourceDoc, call: ast.Call) -> list[ast.Call]:
 
 def _is_commit(call: ast.Call) -> bool:
     return isinstance(call.func, ast.Attribute) and call.func.attr == "commit"
-
-
-def model_key(name: str) -> str:
-    """One spelling for a model and its table: ``Note``, ``notes`` and ``note`` → ``note``."""
-    return name.lower().removesuffix("s")
-
-
-_SQL_TABLES = re.compile(r"\b(?:from|join|update|into)\s+[`\"]?(\w+)", re.IGNORECASE)
-
-
-def _sql_tables(doc: SourceDoc, call: ast.Call) -> tuple[set[str], str]:
-    """Tables named by the SQL a data call runs (``execute(text("SELECT ... FROM loan JOIN
-    member ..."))``), also through a local ``sql = "..."`` of the handler, and the text of
-    its WHERE clause."""
-    if not call.args:
-        return set(), ""
-    first = call.args[0]
-    if isinstance(first, ast.Call) and first.args and (dotted(first.func) or "").rsplit(".", 1)[-1] == "text":
-        first = first.args[0]
-    if isinstance(first, ast.Name):
-        bound = doc.names.binding(first.id, doc.scope_of(first))  # type: ignore[arg-type]
-        first = bound if isinstance(bound, ast.expr) else first
-    while isinstance(first, ast.BinOp):
-        first = first.left
-    if isinstance(first, ast.JoinedStr):
-        text = "".join(v.value for v in first.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
-    else:
-        text = string_value(first) or ""
-    if not text:
-        return set(), ""
-    where = re.split(r"\bwhere\b", text, maxsplit=1, flags=re.IGNORECASE)
-    return {model_key(t) for t in _SQL_TABLES.findall(text)}, where[1] if len(where) > 1 else ""
 
 
 def _sql_effect(call: ast.Call) -> bool | None:
@@ -606,14 +623,15 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
     # Models the guarded routes work on: a public catalogue (Product) next to guarded carts
     # and orders is not the odd one out; an export of the same Notes the others guard is.
     # SQL tables count when a guarded route ties them to an owner (`WHERE user_id = ?`).
+    # A guarded page public by its name (the index page behind a login) guards its data too.
     guarded_models: set[str] = set()
     guarded_data: set[str] = set()  # their models and SQL tables
     private_tables: set[str] = set()
-    for o in judged:
-        if o.authenticated:
+    for o in result:
+        if o.authenticated and o.route.caller_params is None:
             guarded_models |= o.effects.models
             guarded_data |= o.effects.models | o.effects.tables
-            private_tables |= o.effects.owner_tables
+            private_tables |= o.effects.owner_tables | o.effects.saved_folders
 
     def shares_guarded_data(o: Verdict) -> bool:
         return bool(o.effects.models & guarded_models or o.effects.tables & private_tables)

@@ -63,6 +63,11 @@ declare_section(
     required={"calls": list, "effect": str},
 )
 declare_section(
+    "access_public_media",
+    "Words in a folder or route of uploaded files that are pictures shown on public pages.",
+    required={"words": list},
+)
+declare_section(
     "access_sensitive_terms",
     "Words marking personal, financial or secret data read by a route.",
     required={"names": list},

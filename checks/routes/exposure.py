@@ -44,7 +44,7 @@ def exposed_routes(view: ProjectView, app_key: str, public: set[str]) -> list[tu
         routes = lookup(view.data_routes, key)
         for text, effect, calls in routes[1] if routes else []:
             for call in calls:
-                effect = stronger(effect, _helper_effect(view, call))
+                effect = stronger(effect, helper_effect(view, call))
             method, _, url = text.partition(" ")
             if effect == CHANGE and set(method.split("/")) <= {"GET", "HEAD"}:
                 effect = READ  # a GET that writes updates a counter or a dict, not a record the caller picks
@@ -61,7 +61,7 @@ def urlconf_exposed(view: ProjectView, root: str) -> list[tuple[str, str]]:
     by their own data calls), changes first."""
     found: dict[str, str] = {}
     for url, name in urlconf_views(view, root):
-        effect = _helper_effect(view, name)
+        effect = helper_effect(view, name)
         if effect is not None and not _privileged(url):
             found[url] = stronger(found.get(url), effect) or effect
     return _changes_first(found)
@@ -74,14 +74,14 @@ def spec_exposed(view: ProjectView, module: str) -> list[tuple[str, str]]:
     for owner, entry in view.urls:
         if owner != module or entry.get("framework") != "connexion" or entry.get("security"):
             continue
-        effect = _helper_effect(view, entry["view"])
+        effect = helper_effect(view, entry["view"])
         text = f"{'/'.join(entry['methods'])} {entry['url']}"
         if effect is not None and not _privileged(entry["url"]):
             found[text] = stronger(found.get(text), effect) or effect
     return _changes_first(found)
 
 
-def _helper_effect(view: ProjectView, call: str) -> str | None:
+def helper_effect(view: ProjectView, call: str) -> str | None:
     """The effect of the data helper ``call`` names, also a method of a class re-exported by a
     package (``database.BookingDB.cancel`` for ``database.models.BookingDB.cancel``)."""
     found = lookup(view.data_helpers, call)

@@ -21,6 +21,7 @@ from ..syntax import dotted, keyword, string_value
 from .behaviour import body_guard, enforcement
 from .data import glob_any
 from .dependencies import dependency_parameters, dependency_targets, optional_instance, parameter_dependencies
+from .forwards import forward_fact
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller, verified_parameters
 from .nodes import all_nodes
 from .owner_helpers import compares_record_with_caller, owner_check_fact, scope_helper_fact
@@ -44,6 +45,8 @@ LOCAL_WINDOW_LIBRARIES = ("webview", "flaskwebgui")
 #: The hooks key of a hook an extension registers on the app it is given (see _hook_key).
 ANY_APP = "<any app>"
 _MODEL_FIELD_CALLS = ("Column", "mapped_column", "ForeignKey", "relationship", "Field", "ReferenceField")
+#: Fields keying another model: SQLAlchemy/Django foreign keys, MongoEngine references.
+_KEY_FIELD_CALLS = ("ForeignKey", "OneToOneField", "ReferenceField", "LazyReferenceField")
 
 
 def object_key(doc: SourceDoc, expr: ast.AST | None) -> str | None:
@@ -121,6 +124,9 @@ class _Extractor:
                     checker = owner_check_fact(self.doc, node, self.owner_fields)
                     if checker is not None:
                         self._put("owner_checks", *checker)
+                    forward = forward_fact(self.doc, node, self.owner_fields)
+                    if forward is not None:
+                        self._put("forwards", *forward)
                     self._http_middleware(node)
                 if "operator_login" not in self.facts and allow_list_login(node, self.knowledge):
                     self.facts["operator_login"] = True
@@ -224,7 +230,7 @@ class _Extractor:
         (``BookingDB.get_all`` running ``SELECT``), with what they do to the data. Not view
         functions taking the request: their bodies are edited all the time, and facts that
         change with every such edit would make the editor re-check the whole app."""
-        from .stored import data_effect
+        from .stored import data_effect, helper_tables
 
         params = [a.arg for a in [*func.args.posonlyargs, *func.args.args] if a.arg not in ("self", "cls")]
         if params[:1] in (["request"], ["req"]):
@@ -233,6 +239,9 @@ class _Extractor:
         effect, _ = data_effect(self.doc, func, self.knowledge)
         if effect:
             self._put("data_helpers", qual, effect)
+            tables = helper_tables(self.doc, func, self.knowledge)
+            if tables is not None:
+                self._put("helper_tables", qual, tables)
 
     def _record_listed_models(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """``listed_models``: models a route any logged-in user may call lists in full
@@ -355,13 +364,16 @@ class _Extractor:
                 return
 
     def _class_decorators(self, cls: ast.ClassDef) -> list[str]:
-        """Resolved names in a class view's ``decorators = [...]``: subclasses (a project's
-        ``BaseView(MethodView)``) get them too."""
+        """Resolved names in a class view's ``decorators = [...]`` and Django's
+        ``@method_decorator(login_required, name="dispatch")`` on the class: subclasses (a
+        project's ``BaseView(MethodView)``, ``BaseReportView(View)``) get them too."""
+        targets = [d.args[0] for d in cls.decorator_list if isinstance(d, ast.Call) and (dotted(d.func) or "").endswith("method_decorator") and d.args]
         for stmt in cls.body:
             if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "decorators" for t in stmt.targets) and isinstance(stmt.value, (ast.List, ast.Tuple)):
-                targets = [e.func if isinstance(e, ast.Call) else e for e in stmt.value.elts]
-                return [n for n in (self.doc.resolve(t) or dotted(t) for t in targets) if n]
-        return []
+                targets += stmt.value.elts
+                break
+        targets = [e.func if isinstance(e, ast.Call) else e for e in targets]
+        return [n for n in (self.doc.resolve(t) or dotted(t) for t in targets) if n]
 
     def _assignment(self, name: str, value: ast.expr) -> None:
         if isinstance(value, ast.Dict):
@@ -768,9 +780,10 @@ def default_permission_nodes(doc: SourceDoc) -> list[ast.Constant]:
 
 
 def _foreign_key_target(value: ast.expr) -> str | None:
-    """``member`` for ``ForeignKey("member.id")``, ``ForeignKey(Member)``, ``ForeignKey("Member")``."""
+    """``member`` for ``ForeignKey("member.id")``, ``ForeignKey(Member)``, ``ForeignKey("Member")``,
+    ``ReferenceField(Member)``."""
     for node in ast.walk(value):
-        if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("ForeignKey", "OneToOneField"):
+        if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in _KEY_FIELD_CALLS:
             for arg in node.args[:1]:
                 text = string_value(arg) or dotted(arg) or ""
                 parts = text.lower().split(".")
@@ -781,9 +794,10 @@ def _foreign_key_target(value: ast.expr) -> str | None:
 
 
 def _references_user(value: ast.expr) -> bool:
-    """``ForeignKey(User)``, ``ForeignKey(settings.AUTH_USER_MODEL)``, ``ForeignKey("users.id")``."""
+    """``ForeignKey(User)``, ``ForeignKey(settings.AUTH_USER_MODEL)``, ``ForeignKey("users.id")``,
+    ``ReferenceField(User)``."""
     for node in ast.walk(value):
-        if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("ForeignKey", "OneToOneField"):
+        if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in _KEY_FIELD_CALLS:
             for arg in node.args[:1]:
                 text = string_value(arg) or dotted(arg) or ""
                 last = text.replace(".id", "").rsplit(".", 1)[-1].lower()
@@ -853,11 +867,14 @@ def url_patterns(doc: SourceDoc) -> list[dict[str, Any]]:
         if not any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in targets):
             continue
         for node in ast.walk(stmt.value):  # type: ignore[attr-defined]
-            if not (isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("path", "re_path", "url") and len(node.args) >= 2):
+            if not (isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("path", "re_path", "url")):
                 continue
-            route = string_value(node.args[0])
-            target = node.args[1]
-            if route is None:
+            # path("x/", view), also by keyword: path("x/", view=add_log), path(route="x/", view=...)
+            given = {kw.arg: kw.value for kw in node.keywords if kw.arg in ("route", "regex", "view")}
+            route_expr = node.args[0] if node.args else given.get("route", given.get("regex"))
+            target = node.args[1] if len(node.args) > 1 else given.get("view")
+            route = string_value(route_expr) if route_expr is not None else None
+            if route is None or target is None:
                 continue
             if isinstance(target, ast.Call) and (dotted(target.func) or "").endswith("include") and target.args:
                 inner = target.args[0]

@@ -518,7 +518,7 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
                 resolved = ctx_resolve(doc, node.func)  # rows naming library types (Session.get)
                 row = next((r for r in fetch_rows if glob_any([r["call"]], resolved)), None)
             if row is None:
-                helper = _helper_fetch(doc, node, view, tainted, user_names) if view.fetchers else None
+                helper = _helper_fetch(doc, node, view, tainted, user_names)
                 if helper is None:
                     continue
                 id_name, constrained, table = helper
@@ -699,10 +699,9 @@ def _helper_fetch(doc: SourceDoc, call: ast.Call, view: ProjectView, tainted: se
     client id: a parent record's field, see :func:`_parent_bound`)."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-    if name is None or name not in view.fetcher_names:
+    if not view.may_fetch(name):
         return None
-    resolved = (ctx_resolve(doc, func) or "").replace("()", "")
-    found = lookup(view.fetchers, resolved)
+    found = lookup(view.fetchers, (ctx_resolve(doc, func) or "").replace("()", ""))
     if found is None:
         return None
     info = found[1]

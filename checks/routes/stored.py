@@ -41,6 +41,79 @@ def _sql_verb(call: ast.Call) -> str | None:
     return match.group(1).lower() if match else None
 
 
+def model_key(name: str) -> str:
+    """One spelling for a model and its table: ``Note``, ``notes`` and ``note`` → ``note``."""
+    return name.lower().removesuffix("s")
+
+
+_SQL_TABLES = re.compile(r"\b(?:from|join|update|into)\s+[`\"]?(\w+)", re.IGNORECASE)
+
+
+def sql_tables(doc: SourceDoc, call: ast.Call) -> tuple[set[str], str]:
+    """Tables named by the SQL a data call runs (``execute(text("SELECT ... FROM loan JOIN
+    member ..."))``), also through a local ``sql = "..."`` of the handler, and the text of
+    its WHERE clause."""
+    if not call.args:
+        return set(), ""
+    first = call.args[0]
+    if isinstance(first, ast.Call) and first.args and (dotted(first.func) or "").rsplit(".", 1)[-1] == "text":
+        first = first.args[0]
+    if isinstance(first, ast.Name):
+        bound = doc.names.binding(first.id, doc.scope_of(first))  # type: ignore[arg-type]
+        first = bound if isinstance(bound, ast.expr) else first
+    while isinstance(first, ast.BinOp):
+        first = first.left
+    if isinstance(first, ast.JoinedStr):
+        text = "".join(v.value for v in first.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    else:
+        text = string_value(first) or ""
+    if not text:
+        return set(), ""
+    where = re.split(r"\bwhere\b", text, maxsplit=1, flags=re.IGNORECASE)
+    return {model_key(t) for t in _SQL_TABLES.findall(text)}, where[1] if len(where) > 1 else ""
+
+
+def table_scope(doc: SourceDoc, call: ast.Call, owner_fields: list[str], private_fields: list[str]) -> tuple[set[str], bool, set[str]]:
+    """The tables the SQL of ``call`` names, whether its WHERE clause selects by an owner or
+    tenant column (per-owner data), and the tables it ties to a private owner column
+    (``WHERE user_id = ?``: records the app keeps per user)."""
+    tables, where = sql_tables(doc, call)
+    if not where:
+        return tables, False, set()
+
+    def selects_by(fields: list[str]) -> bool:
+        return any(re.search(rf"\b{re.escape(f)}\s*=", where, re.IGNORECASE) for f in fields)
+
+    return tables, selects_by(owner_fields), tables if selects_by(private_fields) else set()
+
+
+def helper_tables(doc: SourceDoc, func: ast.AST, knowledge: Knowledge) -> list[object] | None:
+    """``[tables, per owner, owner tables, models]`` over the data calls of a data helper,
+    for the routes calling it: the SQL's tables (see :func:`table_scope`) and the models its
+    ORM calls name (``Category.query...``, ``select(Category)``); None when it names none."""
+    owner_fields = [n for row in knowledge.rows("access_owner_fields") for n in row["names"]]
+    private_fields = [n for row in knowledge.rows("access_owner_fields") if row["kind"] != "author" for n in row["names"]]
+    tables: set[str] = set()
+    owned: set[str] = set()
+    models: set[str] = set()
+    per_owner = False
+    for node in function_nodes(doc, func):
+        if not isinstance(node, ast.Call):
+            continue
+        written = dotted(node.func) or ""
+        head = written.split(".", 1)[0]
+        if head[:1].isupper() and "." in written:
+            models.add(model_key(head))
+        if written.rsplit(".", 1)[-1] == "select":
+            models.update(model_key(a.id) for a in node.args if isinstance(a, ast.Name) and a.id[:1].isupper())
+        if _sql_verb(node) is not None:
+            found, by_owner, private = table_scope(doc, node, owner_fields, private_fields)
+            tables |= found
+            owned |= private
+            per_owner = per_owner or by_owner
+    return [sorted(tables), per_owner, sorted(owned), sorted(models)] if tables or models else None
+
+
 def stronger(a: str | None, b: str | None) -> str | None:
     """The effect that says more: a change over an addition over a read."""
     return a if _STRENGTH[a] >= _STRENGTH[b] else b

@@ -47,10 +47,12 @@ class ProjectView:
     fetchers: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers loading a record by an argument
     dispatches: dict[str, dict[str, Any]] = field(default_factory=dict)  # TABLE[name](...) calls: guarded, caller args
     fetcher_names: set[str] = field(default_factory=set)  # their last name segments (a cheap filter)
+    forwards: dict[str, dict[str, Any]] = field(default_factory=dict)  # wrappers passing an id on (see .forwards)
     injects: dict[str, list] = field(default_factory=dict)  # guard decorator -> [positional count, keywords]
     class_decorators: dict[str, list[str]] = field(default_factory=dict)  # view base class -> its decorators
     data_routes: dict[str, list[list]] = field(default_factory=dict)  # router -> [route, effect, calls] (see .stored)
     data_helpers: dict[str, str] = field(default_factory=dict)  # function or method -> its effect on stored data
+    helper_tables: dict[str, list] = field(default_factory=dict)  # data helper -> [SQL tables, per owner, owner tables]
     listed_models: set[str] = field(default_factory=set)  # models some route lists in full (shared records)
     listed_models_if: dict[str, list[str]] = field(default_factory=dict)  # the same, if one of these guards is a login check
     index_listed_models: set[str] = field(default_factory=set)  # models an open index page lists in full (public content)
@@ -96,6 +98,8 @@ class ProjectView:
         self.__dict__.pop("_accounts", None)
         self.__dict__.pop("_public_content", None)
         self.__dict__.pop("_served_urlconfs", None)
+        self.__dict__.pop("_promoted", None)
+        self.__dict__.pop("_helper_names", None)
         self.callers.update(facts.get("callers", ()))
         self.listed_models.update(facts.get("listed_models", ()))
         self.index_listed_models.update(facts.get("index_listed_models", ()))
@@ -117,6 +121,7 @@ class ProjectView:
         for key, value in facts.get("fetchers", {}).items():
             self.fetchers[key] = value
             self.fetcher_names.add(key.rsplit(".", 1)[-1])
+        self.forwards.update(facts.get("forwards", {}))
         for key, items in facts.get("middleware", {}).items():
             self.middleware.setdefault(key, []).extend(items)
         for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "auth_middleware", "middleware_exempt", "verifies", "scope_helpers"):
@@ -124,12 +129,52 @@ class ProjectView:
         for key, items in facts.get("data_routes", {}).items():
             self.data_routes.setdefault(key, []).extend(items)
         self.data_helpers.update(facts.get("data_helpers", {}))
+        self.helper_tables.update(facts.get("helper_tables", {}))
         for key, items in facts.get("includes", {}).items():
             self.includes.setdefault(key, []).extend(items)
         for entry in facts.get("urls", []):
             self.urls.append((module, entry))
         for key, value in facts.get("settings", {}).items():
             self.settings.setdefault(key, []).extend(value)
+
+
+    @property
+    def data_helper_names(self) -> frozenset[str]:
+        """Last name segments of the data helpers (a cheap filter before resolving a call)."""
+        cached = self.__dict__.get("_helper_names")
+        if cached is None:
+            cached = self.__dict__["_helper_names"] = frozenset(k.rsplit(".", 1)[-1] for k in self.data_helpers)
+        return cached
+
+    def may_fetch(self, name: str | None) -> bool:
+        """Whether some project fetch helper, wrappers of one included, has the last name
+        segment ``name`` (a cheap filter before resolving the call)."""
+        self._promote_forwards()
+        return name is not None and name in self.fetcher_names
+
+    def _promote_forwards(self) -> None:
+        """Make fetch helpers of the wrappers that pass an id to one (also to a wrapper
+        promoted before them: a few layers deep), once per merged view."""
+        if self.__dict__.get("_promoted") or not self.forwards:
+            return
+        from .forwards import promoted  # here: .forwards reads identity, which imports this module
+
+        self.__dict__["_promoted"] = True
+        for _ in range(_MAX_DEPTH):
+            grew = False
+            for key, fact in self.forwards.items():
+                if key in self.fetchers:
+                    continue
+                for call in fact["calls"]:
+                    found = lookup(self.fetchers, call[0])
+                    made = promoted(fact, found[1], call, self.data_helpers.get(key) == "change") if found else None
+                    if made is not None:
+                        self.fetchers[key] = made
+                        self.fetcher_names.add(key.rsplit(".", 1)[-1])
+                        grew = True
+                        break
+            if not grew:
+                return
 
 
 def same_object(key: str, name: str) -> bool:
