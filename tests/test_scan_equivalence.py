@@ -175,3 +175,31 @@ def test_any_number_of_jobs_gives_the_same_report():
         result = scan(targets, config, jobs=jobs)
         reports.append(json.dumps([(f.code, f.path, f.range.start.line, f.message, [s.message for s in f.flow]) for f in result.findings]))
     assert reports[0] == reports[1] and len(reports[0]) > 100
+
+
+def test_findings_reuse_the_indexing_taint_pass_only_when_it_would_run_the_same(monkeypatch):
+    """The indexing pass's sink hits serve the findings pass only while the project knows
+    nothing about what that pass asked; the report is the same as with a fresh pass for
+    every file, and the fixtures exercise both outcomes (cross-module flows refuse it)."""
+    from codeward.checks.taint import analysis
+
+    config = Config(min_confidence=Confidence.LOW)
+    targets = sorted((FIXTURES / "projects").glob("taint_*")) + [FIXTURES / "projects" / "ineffective_sanitizers"]
+
+    def report() -> str:
+        result = scan(targets, config, jobs=1)
+        return json.dumps([(f.code, f.path, f.range, f.message, [s.message for s in f.flow], f.fix is not None)
+                           for f in result.findings], default=str)
+
+    outcomes: list[bool] = []
+    real = analysis._ProjectFreeRun.still_holds
+
+    def noting(self, lookup, checks_nothing) -> bool:
+        outcomes.append(real(self, lookup, checks_nothing))
+        return outcomes[-1]
+
+    monkeypatch.setattr(analysis._ProjectFreeRun, "still_holds", noting)
+    reused = report()
+    assert True in outcomes and False in outcomes
+    monkeypatch.setattr(analysis._ProjectFreeRun, "still_holds", lambda self, lookup, checks_nothing: False)
+    assert report() == reused and len(reused) > 100

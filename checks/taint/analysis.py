@@ -7,12 +7,19 @@ each file's function summaries (callers apply them) and its calls passing reques
 functions of other modules (the callee's file reports those flows at its own sink). A
 cross-module flow is therefore followed one module deep per call, and arbitrarily deep
 inside a module.
+
+The indexing pass and the findings pass differ only in what the project answers: a file whose
+calls the other files' facts say nothing about (most of a large project) gets the same sink
+hits twice. The indexing pass therefore keeps its hits with the questions it asked, and the
+findings pass reuses them when the project's answers to those questions are still "nothing
+known" (:func:`taint_hits`): the flow is deterministic, so the same answers mean the same run.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ..context import RuleContext
 from ..invented.sanitizers import imported_reason
@@ -25,6 +32,31 @@ from .model import model_for
 from .summaries import OutgoingCall, Summary, TaintFacts
 
 _MEMO = "taint.hits"
+#: ``doc.memo`` key of the indexing pass's :class:`_ProjectFreeRun`.
+_FREE_RUN = "taint.project_free_run"
+
+
+@dataclass
+class _ProjectFreeRun:
+    """The sink hits of a taint pass that saw no other file, and what it asked the project
+    (every answer was "nothing known")."""
+
+    hits: list[SinkHit] = field(default_factory=list)
+    #: Dotted paths looked up as functions of other modules.
+    looked_up: set[str] = field(default_factory=set)
+    #: Dotted paths asked whether they are validators that check nothing.
+    validators: set[str] = field(default_factory=set)
+
+    def noted_lookup(self, path: str) -> None:
+        self.looked_up.add(path)
+
+    def noted_validator(self, path: str) -> bool:
+        self.validators.add(path)
+        return False
+
+    def still_holds(self, lookup: Callable[[str], Summary | None], checks_nothing: Callable[[str], bool]) -> bool:
+        """Whether the project still knows nothing about every question this run asked."""
+        return all(lookup(path) is None for path in self.looked_up) and not any(map(checks_nothing, self.validators))
 
 
 @fact_extractor("taint_summaries")
@@ -32,8 +64,10 @@ def taint_summaries(doc: SourceDoc) -> TaintFacts | None:
     """Summaries of module-level functions and calls passing request data elsewhere."""
     if doc.tree is None:
         return None
-    flow = ModuleFlow(doc, model_for(load()))
-    flow.run()
+    free = _ProjectFreeRun()
+    flow = ModuleFlow(doc, model_for(load()), external=free.noted_lookup, checks_nothing=free.noted_validator)
+    free.hits = flow.run()
+    doc.memo[_FREE_RUN] = free  # the findings pass may reuse it (see taint_hits)
     summaries = {}
     # Methods too ("Class.method"): a repository or service class in one module is called
     # through an instance or an annotated parameter in another.
@@ -144,15 +178,25 @@ def _ineffective_in_project(ctx: RuleContext) -> Callable[[str], bool]:
 
 
 def taint_hits(ctx: RuleContext) -> list[SinkHit]:
-    """Every sink hit of the document (computed on first use, then shared)."""
+    """Every sink hit of the document (computed on first use, then shared). The indexing
+    pass's hits serve when nothing it did not know then changes the run: no configured
+    sanitizers, no calls from other files into this one, and no answer from the project to
+    any question it asked."""
     hits = ctx.memo.get(_MEMO)
     if hits is None:
+        # Taken, not read: the rules that report these hits own them from here on.
+        free = ctx.doc.memo.pop(_FREE_RUN, None)
         if ctx.doc.tree is None or not any(True for _ in ast.iter_child_nodes(ctx.doc.tree)):
             hits = []
         else:
             lookup, incoming = _project_links(ctx)
-            flow = ModuleFlow(ctx.doc, model_for(ctx.knowledge), ctx.config.sanitizers, lookup,
-                              checks_nothing=_ineffective_in_project(ctx))
-            hits = flow.run(incoming)
+            checks_nothing = _ineffective_in_project(ctx)
+            if (isinstance(free, _ProjectFreeRun) and not incoming and not ctx.config.sanitizers
+                    and free.still_holds(lookup, checks_nothing)):
+                hits = free.hits
+            else:
+                flow = ModuleFlow(ctx.doc, model_for(ctx.knowledge), ctx.config.sanitizers, lookup,
+                                  checks_nothing=checks_nothing)
+                hits = flow.run(incoming)
         ctx.memo[_MEMO] = hits
     return hits  # type: ignore[return-value]
