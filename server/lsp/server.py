@@ -29,7 +29,7 @@ from codeward.checks.registry import all_rules
 from codeward.checks.routes import summaries_for
 from codeward.server.baseline import BaselineError
 
-from . import actions, secret_edits, workspace_pull
+from . import actions, secret_edits, warmup, workspace_pull
 from ..display import printable_lines
 from .analysis import DocResult, Snapshot, carried, has_rules, run_analysis
 from .baselined import BaselineView, mark_baselined
@@ -239,7 +239,7 @@ class CodewardServer(LanguageServer):
         if self._background_started:
             return
         self._background_started = True
-        self.analysis_pool.submit(_warm_up)  # jedi's first inference: not on the first keystroke
+        self.analysis_pool.submit(warmup.warm_up_inference)
         self.start_workspace_scan()
 
     def _deliver(self, result: DocResult) -> None:
@@ -677,15 +677,9 @@ def create_server() -> CodewardServer:
         ls.index_pool.shutdown(wait=False, cancel_futures=True)
         ls.slow_pool.shutdown(wait=False, cancel_futures=True)
 
+    # What the first analysis would pay for itself, paid while the client shakes hands.
+    server.analysis_pool.submit(warmup.load_engine)
     return server
-
-
-def _warm_up() -> None:
-    from codeward.checks import inference, knowledge
-
-    all_rules()
-    knowledge.load()
-    inference.warm_up()  # jedi's first inference costs 0.5–1.6 s: not on the first keystroke
 
 
 def resolve_fix_all(ls: CodewardServer, action: types.CodeAction) -> types.CodeAction | None:

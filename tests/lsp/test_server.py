@@ -236,3 +236,28 @@ async def test_newer_syntax_is_reported_as_not_analysed(profile: str, tmp_path: 
         assert len([m for m in session.client.log_messages if "line 1 is a `type` alias" in m.message]) == 1
     finally:
         await stop_session(session)
+
+
+def test_the_engine_is_loaded_before_the_first_document_arrives(tmp_path: Path) -> None:
+    """A fresh server loads the rules, their data and their first-use costs while the client
+    shakes hands (issue 16 item 4): the first document's analysis imports nothing more."""
+    import subprocess
+
+    app = Path(__file__).parents[1] / "fixtures" / "rules" / "injection" / "command.py"
+    buffer = tmp_path / "views.py"
+    buffer.write_text(app.read_text() + "\n\ndef half_typed(value):\n    data = [\n")
+    probe = (
+        "import sys\n"
+        "from codeward.server.lsp.server import create_server\n"
+        "server = create_server()\n"
+        "server.analysis_pool.submit(lambda: None).result()  # queued behind the warm-up\n"
+        "before = set(sys.modules)\n"
+        "from codeward.checks.engine import analyze\n"
+        "from codeward.checks.source import SourceDoc\n"
+        "found = analyze(SourceDoc(open(sys.argv[1]).read(), 'views.py', 'python', 'views')).findings\n"
+        "assert found, 'the sample has findings'\n"
+        "print(sorted(set(sys.modules) - before))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, str(buffer)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
