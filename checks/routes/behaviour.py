@@ -245,14 +245,48 @@ def _is_identity_test(test: ast.expr) -> bool:
     return any(isinstance(n, ast.Attribute) and n.attr in ("is_authenticated", "is_anonymous") for n in ast.walk(test))
 
 
+def _ends_request(block: list[ast.stmt], knowledge: Knowledge) -> bool:
+    """Whether ``block`` always leaves the handler: it ends with ``return``, ``raise`` or a
+    refusal (``abort(500)``), or with an ``if`` whose branches all do."""
+    if not block:
+        return False
+    last = block[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    if isinstance(last, ast.If):
+        return _ends_request(last.body, knowledge) and _ends_request(last.orelse, knowledge)
+    return isinstance(last, ast.Expr) and rejects([last], knowledge)
+
+
+def leading_statements(body: list[ast.stmt], knowledge: Knowledge, limit: int = 8) -> list[tuple[ast.stmt, bool]]:
+    """The first ``limit`` statements a handler runs, each with whether a failure raised by it
+    leaves the handler (``True`` at the top level). A check often sits inside a ``try:``
+    wrapping the whole handler (``try: if not is_admin(): return ..., 401``, ``try: user =
+    require_user()``): its statements count in place of the ``try``. An exception raised there
+    leaves the handler when every ``except`` clause ends the request (``return {"error": ...},
+    500``); one that swallows it (``except Unauthorized: user = None``) lets the rest run."""
+    found: list[tuple[ast.stmt, bool]] = []
+    for stmt in body:
+        if len(found) >= limit:
+            break
+        if isinstance(stmt, ast.Try):
+            ends = all(_ends_request(h.body, knowledge) for h in stmt.handlers)
+            found.extend((inner, ends and leaves) for inner, leaves in leading_statements(stmt.body, knowledge, limit - len(found)))
+        else:
+            found.append((stmt, True))
+    return found[:limit]
+
+
 def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledge) -> str | None:
     """A check at the top of a handler: ``if not current_user.is_authenticated: abort(401)``;
     ``"admin"`` when the test looks at a role (``if not current_user.is_admin: abort(403)``).
     A test of whether something is set that answers 401 or sends to the login page
-    (``if g.operator is None: abort(401)``) is a login check whatever the names."""
+    (``if g.operator is None: abort(401)``) is a login check whatever the names. The check may
+    sit in a ``try:`` around the handler's work (see :func:`leading_statements`): its ``if``
+    leaves the handler itself."""
     found: str | None = None
-    body = func.body
-    for index, stmt in enumerate(body[:8]):
+    body = [stmt for stmt, _ in leading_statements(func.body, knowledge)]
+    for index, stmt in enumerate(body):
         if not isinstance(stmt, ast.If):
             continue
         if _admits_only_the_logged_in(stmt, body[index + 1:], knowledge):

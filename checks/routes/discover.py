@@ -19,7 +19,7 @@ from ..config import Config
 from ..knowledge import Knowledge
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
-from .behaviour import body_guard, enforcement, owner_gate
+from .behaviour import body_guard, enforcement, leading_statements, owner_gate
 from .nodes import all_nodes
 from .dependencies import dependency_parameters, dependency_targets
 from .facts import ANY_APP, object_key
@@ -415,14 +415,16 @@ class _Discovery:
         route.guards.extend(self._guard_calls(func))
 
     def _guard_calls(self, func: Handler) -> list[Guard]:
-        """Guards called as statements at the top of the handler (``verify_slack(request)``,
-        ``require_login()``): they refuse the request before anything else runs."""
+        """Guards called at the top of the handler (``verify_slack(request)``,
+        ``user = require_login()``), also inside a ``try:`` whose ``except`` clauses all end
+        the request: they refuse the request before anything else runs."""
         found: list[Guard] = []
-        for stmt in func.body[:6]:
-            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, (ast.Name, ast.Attribute)):
-                guard = self.guard(stmt.value.func, "body")
+        for stmt, leaves in leading_statements(func.body, self.knowledge, 6):
+            value = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
+            if leaves and isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
+                guard = self.guard(value.func, "body")
                 if guard is not None and guard.kind != "public":
-                    optional = optional_authentication(stmt.value)  # verify_jwt_in_request(optional=True)
+                    optional = optional_authentication(value)  # verify_jwt_in_request(optional=True)
                     found.append(dataclasses.replace(guard, name=f"{guard.name} (optional)", kind="public") if optional else guard)
         return found
 
