@@ -335,6 +335,9 @@ def _class_effects(route: Route, found: Effects) -> None:
             found.reads.append(marker)
             if any(m in ("POST", "PUT", "PATCH", "DELETE") for m in route.methods) and not route.functions:
                 found.writes.append(marker)
+                if isinstance(base, ast.Name) and any((dotted(b) or "").endswith("CreateView") for b in node.bases):
+                    found.creates.append(marker)  # a CreateView only adds a record of its model
+                    found.created_models.add(model_key(base.id))
 
 
 def _sensitive_words(doc: SourceDoc, route: Route, knowledge: Knowledge) -> list[str]:

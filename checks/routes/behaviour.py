@@ -245,7 +245,7 @@ def _is_identity_test(test: ast.expr) -> bool:
     return any(isinstance(n, ast.Attribute) and n.attr in ("is_authenticated", "is_anonymous") for n in ast.walk(test))
 
 
-def _ends_request(block: list[ast.stmt], knowledge: Knowledge) -> bool:
+def _always_leaves(block: list[ast.stmt], knowledge: Knowledge) -> bool:
     """Whether ``block`` always leaves the handler: it ends with ``return``, ``raise`` or a
     refusal (``abort(500)``), or with an ``if`` whose branches all do."""
     if not block:
@@ -254,7 +254,7 @@ def _ends_request(block: list[ast.stmt], knowledge: Knowledge) -> bool:
     if isinstance(last, (ast.Return, ast.Raise)):
         return True
     if isinstance(last, ast.If):
-        return _ends_request(last.body, knowledge) and _ends_request(last.orelse, knowledge)
+        return _always_leaves(last.body, knowledge) and _always_leaves(last.orelse, knowledge)
     return isinstance(last, ast.Expr) and rejects([last], knowledge)
 
 
@@ -270,7 +270,7 @@ def leading_statements(body: list[ast.stmt], knowledge: Knowledge, limit: int = 
         if len(found) >= limit:
             break
         if isinstance(stmt, ast.Try):
-            ends = all(_ends_request(h.body, knowledge) for h in stmt.handlers)
+            ends = all(_always_leaves(h.body, knowledge) for h in stmt.handlers)
             found.extend((inner, ends and leaves) for inner, leaves in leading_statements(stmt.body, knowledge, limit - len(found)))
         else:
             found.append((stmt, True))

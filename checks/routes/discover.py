@@ -442,9 +442,7 @@ class _Discovery:
                     route.guards.append(guard)
         for deco in cls.decorator_list:
             if isinstance(deco, ast.Call) and (dotted(deco.func) or "").endswith("method_decorator") and deco.args:
-                guard = self.guard(deco.args[0], "decorator")
-                if guard:
-                    route.guards.append(guard)
+                self._decorator_guards(route, deco.args[0])
         for stmt in cls.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 if stmt.targets[0].id == "permission_classes":
@@ -458,9 +456,7 @@ class _Discovery:
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "dispatch":
                 for deco in stmt.decorator_list:
                     inner = deco.args[0] if isinstance(deco, ast.Call) and deco.args and (dotted(deco.func) or "").endswith("method_decorator") else deco
-                    guard = self.guard(inner, "decorator")
-                    if guard:
-                        route.guards.append(guard)
+                    self._decorator_guards(route, inner)
         # Each handler method decorated with a guard (``@jwt_required()`` on a Flask-RESTful
         # resource's get and delete): the class route is guarded when every method is.
         decorated = [[g for g in map(lambda d: self.guard(d, "decorator"), f.decorator_list) if g is not None and g.kind != "public"] for f in route.functions]
@@ -470,6 +466,15 @@ class _Discovery:
         per_method = [body_guard(f, self.knowledge) for f in route.functions]
         if per_method and all(per_method):
             route.guards.append(Guard("check in the handler body", "admin" if all(k == "admin" for k in per_method) else "login", "body"))
+
+    def _decorator_guards(self, route: Route, expr: ast.expr) -> None:
+        """The guards ``method_decorator`` applies: one decorator, or Django's list form
+        (``method_decorator([login_required, teacher_required], name="dispatch")``), which
+        applies each of them."""
+        for item in expr.elts if isinstance(expr, (ast.List, ast.Tuple)) else [expr]:
+            guard = self.guard(item, "decorator")
+            if guard:
+                route.guards.append(guard)
 
     def _permission_list(self, route: Route, expr: ast.expr) -> None:
         items = expr.elts if isinstance(expr, (ast.List, ast.Tuple)) else [expr]

@@ -339,6 +339,8 @@ class _Extractor:
                 info["user_fks"] = user_fks
             if fks:
                 info["fks"] = fks
+            if any(b.rsplit(".", 1)[-1] in _ACCOUNT_BASES for b in bases):
+                info["account"] = True  # a custom user model: its password field is inherited
             self._put("models", cls.name, info)
         inherited = self._class_decorators(cls)
         if inherited:
@@ -856,6 +858,10 @@ def _permission_kind(method: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: 
     returns = [n.value for n in ast.walk(method) if isinstance(n, ast.Return) and n.value is not None]
     kinds = term_kinds(knowledge, mentioned_names(returns))
     return "admin" if "admin" in kinds else ("login" if kinds else None)
+
+
+#: Django's user model bases: a subclass is the app's account model.
+_ACCOUNT_BASES = frozenset({"AbstractUser", "AbstractBaseUser"})
 
 
 def url_patterns(doc: SourceDoc) -> list[dict[str, Any]]:

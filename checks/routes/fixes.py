@@ -51,6 +51,8 @@ def choose_guard(doc: SourceDoc, verdict: Verdict, siblings: list[Verdict], view
         if other is verdict or other.route.is_class != verdict.route.is_class or other.route.framework != framework:
             continue
         for guard in other.route.guards:
+            if framework == "django" and verdict.route.is_class and guard.source == "decorator":
+                continue  # applied through method_decorator; Django ignores a `decorators` attribute
             if guard.kind in wanted and guard.text and guard.source in _STYLE_OF:
                 # Prefer the wanted kind, then the project's own guards over library ones.
                 # and guards that name the caller (`current_user`), which ownership checks need.

@@ -78,7 +78,7 @@ class ProjectView:
         if cached is None:
             found: set[str] = set()
             for name, info in self.models.items():
-                if any("password" in f or f in ("pw_hash", "pw_digest", "passwd") for f in info.get("fields", ())):
+                if info.get("account") or any("password" in f or f in ("pw_hash", "pw_digest", "passwd") for f in info.get("fields", ())):
                     found.add(name.lower())
                     if info.get("table"):
                         found.add(str(info["table"]).lower())
