@@ -181,6 +181,25 @@ def role_test(test: ast.expr) -> bool:
     return False
 
 
+def test_method_kind(cls: ast.ClassDef, knowledge: Knowledge) -> str | None:
+    """The guard a class view's test method is (rows ``access_test_methods``: Django's
+    ``UserPassesTestMixin.test_func``), by what it returns: ``"admin"`` when every return tests
+    a role (``user.is_authenticated and user.is_staff``), ``"login"`` when each looks at the
+    caller otherwise (an anonymous caller fails it and is sent to log in), None else."""
+    methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    bases = {(dotted(b) or "").rsplit(".", 1)[-1] for b in cls.bases}
+    for row in knowledge.rows("access_test_methods"):
+        method = methods.get(row["method"])
+        if method is None or not bases.intersection(row["bases"]):
+            continue
+        returned = [n.value for n in ast.walk(method) if isinstance(n, ast.Return) and n.value is not None]
+        if not returned or not all(any(_about_the_caller(n) for n in ast.walk(v)) for v in returned):
+            continue
+        row.hit()
+        return "admin" if all(role_test(v) for v in returned) else "login"
+    return None
+
+
 def _refuses_on_role(body: list[ast.stmt], knowledge: Knowledge) -> bool:
     """An ``if`` that forbids the request (403, not 401: a token-type check is authentication)
     or sends the caller away (``return redirect(...)``, anywhere: the dashboard, an admin login)

@@ -26,6 +26,11 @@ declare_section(
     optional={"import": str, "default": bool},
 )
 declare_section(
+    "access_test_methods",
+    "View base classes that run a method of the view before it (Django's UserPassesTestMixin.test_func) and refuse when it returns false.",
+    required={"bases": list, "method": str},
+)
+declare_section(
     "access_guard_names",
     "Name globs of guards whose definition is not visible (installed package).",
     required={"names": list, "kind": str},

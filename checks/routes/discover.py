@@ -19,7 +19,7 @@ from ..config import Config
 from ..knowledge import Knowledge
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
-from .behaviour import body_guard, enforcement, leading_statements, owner_gate
+from .behaviour import body_guard, enforcement, leading_statements, owner_gate, test_method_kind
 from .nodes import all_nodes
 from .dependencies import dependency_parameters, dependency_targets
 from .facts import ANY_APP, object_key
@@ -429,10 +429,17 @@ class _Discovery:
         return found
 
     def _class_guards(self, route: Route, cls: ast.ClassDef) -> None:
+        tested = test_method_kind(cls, self.knowledge)
+        if tested:
+            route.guards.append(Guard(f"{cls.name}.test_func", tested, "mixin"))
         for base in cls.bases:
             row = known_guard(self.knowledge, self.doc.resolve(base), dotted(base))
             if row is not None:
                 route.guards.append(Guard(dotted(base) or row["path"], row["kind"], "mixin", row.get("import"), text=self.doc.source_of(base)))
+                continue
+            project_mixin = lookup(self.view.guards, self.doc.resolve(base) or dotted(base))
+            if project_mixin is not None:  # a project base class whose test method guards (see test_method_kind)
+                route.guards.append(Guard(dotted(base) or project_mixin[0], project_mixin[1], "mixin"))
                 continue
             inherited = lookup(self.view.class_decorators, self.doc.resolve(base) or dotted(base))
             for path in inherited[1] if inherited is not None else []:

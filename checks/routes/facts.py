@@ -18,7 +18,7 @@ from .. import knowledge as knowledge_mod
 from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
-from .behaviour import body_guard, enforcement
+from .behaviour import body_guard, enforcement, test_method_kind
 from .data import glob_any
 from .dependencies import dependency_parameters, dependency_targets, optional_instance, parameter_dependencies
 from .forwards import forward_fact
@@ -342,6 +342,9 @@ class _Extractor:
             if any(b.rsplit(".", 1)[-1] in _ACCOUNT_BASES for b in bases):
                 info["account"] = True  # a custom user model: its password field is inherited
             self._put("models", cls.name, info)
+        tested = test_method_kind(cls, self.knowledge)
+        if tested:  # class AdminRequiredMixin(UserPassesTestMixin): a base other views inherit
+            self._put("guards", self._qual(cls.name), tested)
         inherited = self._class_decorators(cls)
         if inherited:
             self._put("class_decorators", self._qual(cls.name), inherited)
