@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from ..knowledge import Knowledge
 from ..syntax import dotted
+from .data import glob_any
 
 _STATUS_WORDS = ("401", "403", "UNAUTHORIZED", "FORBIDDEN")
 
@@ -294,6 +295,38 @@ def leading_statements(body: list[ast.stmt], knowledge: Knowledge, limit: int = 
         else:
             found.append((stmt, True))
     return found[:limit]
+
+
+def shared_secret_check(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledge) -> bool:
+    """Whether the handler authenticates its caller by a shared secret: an ``if`` among its
+    first statements compares a value with one read from the configuration (rows
+    ``access_configured_values``: ``os.environ.get("API_TOKEN")``, ``settings.API_KEY``, also
+    through a local) and refuses otherwise. The caller is then a service, not a user."""
+    rows = knowledge.rows("access_configured_values")
+    if not rows:
+        return False
+    row = rows[0]
+    bound = {n.targets[0].id: n.value for n in ast.walk(func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)}
+
+    def configured(expr: ast.AST) -> bool:
+        if isinstance(expr, ast.Name) and expr.id in bound:
+            expr = bound[expr.id]
+        for n in ast.walk(expr):
+            if isinstance(n, ast.Call) and glob_any(row["calls"], dotted(n.func)):
+                return True
+            if isinstance(n, (ast.Subscript, ast.Attribute)) and glob_any(row["containers"], dotted(n.value)):
+                return True
+        return False
+
+    for stmt, _ in leading_statements(func.body, knowledge):
+        if not isinstance(stmt, ast.If) or rejection(stmt.body, knowledge) is None:
+            continue
+        for n in ast.walk(stmt.test):
+            sides = [n.left, *n.comparators] if isinstance(n, ast.Compare) else n.args if isinstance(n, ast.Call) and (dotted(n.func) or "").endswith("compare_digest") else []
+            if len(sides) == 2 and any(configured(s) for s in sides) and not all(configured(s) for s in sides):
+                row.hit()
+                return True
+    return False
 
 
 def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledge) -> str | None:

@@ -31,6 +31,11 @@ declare_section(
     required={"bases": list, "method": str},
 )
 declare_section(
+    "access_configured_values",
+    "Reads of the app's configuration (environment, settings): a request value compared with one is a shared secret.",
+    required={"calls": list, "containers": list},
+)
+declare_section(
     "access_guard_names",
     "Name globs of guards whose definition is not visible (installed package).",
     required={"names": list, "kind": str},

@@ -19,11 +19,11 @@ from ..config import Config
 from ..knowledge import Knowledge
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
-from .behaviour import body_guard, enforcement, leading_statements, owner_gate, test_method_kind
+from .behaviour import body_guard, enforcement, leading_statements, owner_gate, shared_secret_check, test_method_kind
 from .nodes import all_nodes
 from .dependencies import dependency_parameters, dependency_targets
 from .facts import ANY_APP, object_key
-from .view import Guard, ProjectView, guard_for, includes_of, known_guard, lookup, same_object
+from .view import SHARED_SECRET, Guard, ProjectView, guard_for, includes_of, known_guard, lookup, same_object
 from .wiring import router_wiring, urlconf_wiring, wires_django_views
 
 Handler = ast.FunctionDef | ast.AsyncFunctionDef
@@ -408,7 +408,9 @@ class _Discovery:
             # A type alias (`user: CurrentUser`) is no callable a fix could copy into Depends().
             self._add_resolved(route, target, "dependency", written=None if alias else target.rsplit(".", 1)[-1])
         kind = body_guard(func, self.knowledge)
-        if kind:
+        if shared_secret_check(func, self.knowledge):  # `if token != settings.API_TOKEN: return 401`
+            route.guards.append(Guard("shared secret from the configuration", kind or "login", SHARED_SECRET))
+        elif kind:
             route.guards.append(Guard("check in the handler body", kind, "body"))
         elif owner_gate(func, self.knowledge):
             route.guards.append(Guard("owner check in the handler body", "login", "body"))
@@ -470,9 +472,16 @@ class _Discovery:
         if decorated and all(decorated):
             kinds = {g.kind for found in decorated for g in found}
             route.guards.append(dataclasses.replace(decorated[0][0], kind="admin" if kinds == {"admin"} else "login"))
-        per_method = [body_guard(f, self.knowledge) for f in route.functions]
+        # A check in each handler method's body, or a guard each calls first (``err =
+        # check_token(request); if err: return err`` in an APIView's post and patch).
+        secret = [shared_secret_check(f, self.knowledge) for f in route.functions]
+        per_method = [body_guard(f, self.knowledge) or next((g.kind for g in self._guard_calls(f)), None) or ("login" if s else None) for f, s in zip(route.functions, secret)]
         if per_method and all(per_method):
-            route.guards.append(Guard("check in the handler body", "admin" if all(k == "admin" for k in per_method) else "login", "body"))
+            kind = "admin" if all(k == "admin" for k in per_method) else "login"
+            if all(secret):
+                route.guards.append(Guard("shared secret from the configuration", kind, SHARED_SECRET))
+            else:
+                route.guards.append(Guard("check in the handler body", kind, "body"))
 
     def _decorator_guards(self, route: Route, expr: ast.expr) -> None:
         """The guards ``method_decorator`` applies: one decorator, or Django's list form

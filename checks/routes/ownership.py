@@ -23,7 +23,7 @@ from .nodes import function_nodes
 from .owner_helpers import compares_record_with_caller, owner_parameters
 from .querysets import unscoped_returns
 from .public import flag_of
-from .view import ProjectView, guard_for, lookup
+from .view import SHARED_SECRET, ProjectView, guard_for, lookup
 
 _REQUEST_READS = ("args", "form", "json", "values", "GET", "POST", "data", "query_params", "view_args", "kwargs", "path_params")
 _SQL_WHERE_ID = re.compile(r"\bwhere\b.*?\b(\w*id)\s*=", re.IGNORECASE | re.DOTALL)
@@ -485,6 +485,8 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
     checked = [] if checked is None else checked
     if verdict.admin_checked or verdict.admin_route or route.object_permission or verdict.public:
         return []
+    if any(g.source == SHARED_SECRET for g in route.guards):
+        return []  # a service holding the app's shared secret has no identity to own records
     owner_fields = _owner_fields(knowledge)
     found: list[Unchecked] = []
     fetch_rows = knowledge.rows("access_fetch_calls")

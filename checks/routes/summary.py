@@ -18,6 +18,7 @@ from ..source import SourceDoc
 from .analysis import Verdict, verdicts
 from .ownership import Unchecked, unchecked_fetches
 from .scope import project_view
+from .view import SHARED_SECRET
 
 
 @dataclass
@@ -176,6 +177,8 @@ def _ownership_line(verdict: Verdict, unchecked: list[Unchecked], how: list[str]
         return "not judged: admin route (a role check, not ownership, decides)"
     if verdict.route.object_permission:
         return "checked: object permission class"
+    if any(g.source == SHARED_SECRET for g in verdict.route.guards):
+        return "not judged: the caller is a service holding a shared secret from the configuration, not a user"
     if verdict.public:
         return f"not judged: public by design ({verdict.public})"
     if how:

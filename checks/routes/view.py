@@ -18,13 +18,17 @@ from .data import first_row
 _MAX_DEPTH = 6
 
 
+#: Guard source of a check against a secret from the configuration: the caller is a service.
+SHARED_SECRET = "secret"
+
+
 @dataclass
 class Guard:
     """An authentication or role check protecting a route."""
 
     name: str
     kind: str  # "login" | "admin" | "public"
-    source: str  # decorator, dependency, hook, router, settings, body, mixin, permission, middleware
+    source: str  # decorator, dependency, hook, router, settings, body, mixin, permission, middleware, secret
     import_line: str | None = None
     module: str | None = None  # defining module of a project guard (for imports in fixes)
     text: str | None = None  # the guard as written in this file (to copy it onto a sibling)
