@@ -75,6 +75,7 @@ class Verdict:
     magic_token: tuple[str, str] | None = None  # (capability in the URL, fixed value it also accepts)
     refuses_anonymous: bool = False  # the body refuses a missing caller itself (optional authentication)
     public_form: str | None = None  # what an open form only adds (see .public.public_form)
+    own_contribution: bool = False  # it only adds rows the caller owns (see _own_contribution)
 
     @property
     def auth(self) -> str:
@@ -134,6 +135,8 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                             break
                     else:
                         helper = _helper_effect(doc, node, view)
+                        if helper is not None:
+                            found.models |= _helper_models(doc, node, view)
                         if helper is None:
                             helper = _sql_effect(node)
                         if helper is not None:
@@ -226,6 +229,14 @@ def _helper_effect(doc: SourceDoc, call: ast.Call, view: ProjectView | None) -> 
         return None
     found = lookup(view.fetchers, (doc.resolve(func) or "").replace("()", ""))
     return bool(found[1].get("writes")) if found is not None else None
+
+
+def _helper_models(doc: SourceDoc, call: ast.Call, view: ProjectView | None) -> set[str]:
+    """The model a project fetch helper loads (``crud.get_product_by_id(db, id)`` runs
+    ``select(Product)``): the route works on that model as if it had queried it itself."""
+    found = lookup(view.fetchers, (doc.resolve(call.func) or "").replace("()", "")) if view is not None else None
+    table = found[1].get("table") if found is not None else None
+    return {model_key(str(table))} if table and str(table)[:1].isupper() else set()
 
 
 def _data_helper_call(doc: SourceDoc, call: ast.Call, view: ProjectView | None, found: Effects) -> None:
@@ -458,6 +469,7 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
         v.admin_route = v.admin_why is not None
         v.refuses_anonymous = _refuses_anonymous(v.route, knowledge)
         v.public_form = public_form(doc, v.route, v.effects, knowledge)
+        v.own_contribution = _own_contribution(v.effects, knowledge)
     own_app = app_object(doc) is not None and not _imports_project_modules(doc, project)
     concept = has_auth_concept(doc, view, result, own_app)
     _decide(result, concept, _public_content(view, knowledge))
@@ -667,6 +679,9 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
         user = e.uses_user and bool(e.reads or e.writes) and not _mentions_is_authenticated(v.route)
         reads = bool(e.reads) and not e.lookups_only  # (only testing whether a record exists reads nothing it returns)
         modifies = bool(e.writes) and not e.creates_only and (bool(v.route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in v.route.methods))
+        if v.own_contribution and not v.admin_route and (not e.reads or e.models and e.models <= public_content):
+            v.reason = "it only adds rows the caller owns (an anonymous request has no user to own them) and reads only content anyone may read"
+            continue
         if v.admin_route:
             v.needs_login, v.confidence, v.reason = True, Confidence.HIGH, v.admin_why or "it is a privileged route"
         elif v.magic_token:
@@ -695,3 +710,15 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
         if v.needs_login and v.public_form and not (v.admin_route or v.magic_token or v.unsigned_webhook):
             v.confidence = Confidence.LOW
             v.reason += f", but it only adds {v.public_form} and reads no stored record: it may be a public form by design"
+
+
+def _own_contribution(effects: Effects, knowledge: Knowledge) -> bool:
+    """The route only adds rows whose owner or author is the logged-in caller (``Comment(
+    post=post, author=current_user._get_current_object())``): a comment form on a public
+    page. An anonymous caller has no user row to own the new one, so the insert fails
+    (Flask-Login's ``AnonymousUserMixin``, Django's ``AnonymousUser``); a session value
+    would not fail (``session.get("user_id")`` is None), so it does not count."""
+    if not effects.creates_only or len(effects.created_rows) < len(effects.creates) or effects.tables:
+        return False
+    owners = {n for row in knowledge.rows("access_owner_fields") if row["kind"] in ("user", "author") for n in row["names"]}
+    return all(any(kw.arg in owners and any(isinstance(sub, (ast.Name, ast.Attribute)) and is_user_expr(sub) for sub in ast.walk(kw.value)) for kw in row.keywords) for row in effects.created_rows)

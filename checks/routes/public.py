@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..config import Config
 from ..knowledge import Knowledge
 from ..source import SourceDoc
-from ..syntax import dotted
+from ..syntax import dotted, string_value
 from .behaviour import rejects
 from .data import first_row, glob_any
 from .identity import is_user_expr, session_id
@@ -54,7 +54,7 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
     capability = capability_parameter(route, knowledge)
     if capability is not None and magic_value(route, knowledge) is None:
         return f"capability link: the record is picked by the `{capability}` in the URL"
-    if login_step(route, knowledge):
+    if login_step(route, knowledge) or password_login(route):
         return "a login step: it logs the user in only after a verification succeeds"
     if changes_only_caller(route, effects):
         return "it changes only the caller's own session or record (an anonymous caller has none to change)"
@@ -248,6 +248,23 @@ def login_step(route: Route, knowledge: Knowledge) -> bool:
             if verifies and logs_in:
                 row.hit()
                 return True
+    return False
+
+
+_PASSWORD_MATCH = re.compile(r"\bwhere\b.*\bpass(word|wd)?\w*\s*=\s*(\?|%s|%\(|:)", re.IGNORECASE | re.DOTALL)
+
+
+def password_login(route: Route) -> bool:
+    """A login written by hand: a query matching the submitted password (``WHERE username =
+    ? AND password = ?``, ``filter_by(password=...)``) and a key set in the caller's session
+    (``session["admin"] = True``): the login form itself, which anonymous callers must
+    reach, whatever the page is called (``/admin``)."""
+    for func in route.functions:
+        nodes = list(ast.walk(func))
+        matches = any(isinstance(n, ast.Call) and (any(kw.arg in ("password", "passwd") for kw in n.keywords) or any(_PASSWORD_MATCH.search(string_value(a) or "") for a in n.args[:1])) for n in nodes)
+        marks = any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Subscript) and _own_session(t.value) for t in n.targets) for n in nodes)
+        if matches and marks:
+            return True
     return False
 
 
