@@ -25,6 +25,7 @@ from .config import Config
 from .engine import analyze
 from .files import discover, kind_of, kinds_to_read, read_source
 from .invented.dependencies import environment_stamp
+from .invented.installed import installed_stamp
 from .model import Finding, NotAnalysed, RuleFailure
 from .project import FACT_EXTRACTORS, ProjectIndex, extract_facts, meaning_of, module_name_of
 from .reading import read_regular
@@ -89,13 +90,13 @@ def batch_gc() -> None:
     gc.freeze()
 
 
-def _init_worker(config: Config, root: Path, project: ProjectIndex | None) -> None:
-    _WORKER.update(config=config, root=root, project=project, kept={}, room=_KEPT_CHARACTERS)
+def _init_worker(config: Config, root: Path, project: ProjectIndex | None, interpreter: str | None = None) -> None:
+    _WORKER.update(config=config, root=root, project=project, kept={}, room=_KEPT_CHARACTERS, interpreter=interpreter)
 
 
-def _init_pool_worker(config: Config, root: Path, project: ProjectIndex | None) -> None:
+def _init_pool_worker(config: Config, root: Path, project: ProjectIndex | None, interpreter: str | None) -> None:
     batch_gc()  # a worker process only scans (forked workers inherit it; spawned ones do not)
-    _init_worker(config, root, project)
+    _init_worker(config, root, project, interpreter)
 
 
 def _enter_analysis(project: ProjectIndex | None, freeze: bool) -> None:
@@ -155,7 +156,7 @@ def _load_doc(target: _Target, config: Config, root: Path) -> SourceDoc | NotAna
         return NotAnalysed(target.relative, text.reason)
     kind = kind_of(target.path) or "python"
     try:
-        return SourceDoc(text, target.relative, kind, target.module, root=root)
+        return SourceDoc(text, target.relative, kind, target.module, root=root, interpreter=_WORKER.get("interpreter"))
     except Exception as exc:  # the parser itself gave up (nesting, memory)
         return NotAnalysed(target.relative, f"cannot parse: {exc}")
 
@@ -185,11 +186,11 @@ class _Runner:
     on first need: a warm re-scan analyses a few files and starts none), each file going back
     to the worker that indexed it and still holds its parsed document."""
 
-    def __init__(self, jobs: int, config: Config, root: Path) -> None:
-        self.jobs, self.config, self.root = jobs, config, root
+    def __init__(self, jobs: int, config: Config, root: Path, interpreter: str | None = None) -> None:
+        self.jobs, self.config, self.root, self.interpreter = jobs, config, root, interpreter
         self.workers: Workers | None = None
         self.holder: dict[str, int] = {}  # relative path → worker that loaded it
-        _init_worker(config, root, None)
+        _init_worker(config, root, None, interpreter)
 
     def run(
         self, task: Callable[[_Target], Any], targets: list[_Target], project: ProjectIndex | None = None,
@@ -206,7 +207,7 @@ class _Runner:
                     on_result()
             return found
         if self.workers is None:
-            self.workers = Workers(self.jobs, _init_pool_worker, (self.config, self.root, None))
+            self.workers = Workers(self.jobs, _init_pool_worker, (self.config, self.root, None, self.interpreter))
         shares = self._shares(targets)
         done = self.workers.run(task, shares, (_enter_analysis, project, True), on_result and (lambda i, r: on_result()))
         _enter_analysis(project, freeze=False)
@@ -286,9 +287,10 @@ class _Cache:
     carry a secret (the value a fix moves to ``.env``) are never stored.
     """
 
-    def __init__(self, root: Path, config: Config, enabled: bool, folder: Path | None = None) -> None:
+    def __init__(self, root: Path, config: Config, enabled: bool, folder: Path | None = None, interpreter: str | None = None) -> None:
         self.enabled = enabled
-        key = f"{__version__}|{_engine_stamp()}|{root}|{config.fingerprint}|{sorted(all_rules())}"
+        installed = f"{interpreter}|{installed_stamp(interpreter)}" if interpreter else ""
+        key = f"{__version__}|{_engine_stamp()}|{installed}|{root}|{config.fingerprint}|{sorted(all_rules())}"
         self.file = (folder or cache_home()) / f"scan-{hashlib.blake2b(key.encode('utf-8', 'surrogateescape'), digest_size=12).hexdigest()}.pickle"
         self.facts: dict[str, tuple[Any, ...]] = {}  # path → (digest, module, facts, complete, meaning)
         #: path → (key, other files its findings show with their digests, result)
@@ -397,21 +399,24 @@ def scan(
     use_cache: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
     cache_dir: Path | None = None,
+    interpreter: str | None = None,
 ) -> ScanResult:
     """Scan files and folders; never raises for a problem in a scanned file. ``cache_dir``:
-    where the results cache lives instead of :func:`cache_home` (``--cache-dir``)."""
+    where the results cache lives instead of :func:`cache_home` (``--cache-dir``);
+    ``interpreter``: the project's Python the user named (``--interpreter``), whose installed
+    packages CW610–CW612 and type lookups read."""
     path_list = list(paths) or [Path(".")]
     root = scan_root(path_list)
     kinds = kinds_to_read(frozenset(k for r in all_rules().values() for k in r.kinds if config.is_enabled(r.code)))
     skipped: list[NotAnalysed] = []
     files = list(discover(path_list, config, kinds, skipped))
     result = ScanResult(root=root, files=len(files))
-    cache = _Cache(root, config, use_cache, cache_dir)
+    cache = _Cache(root, config, use_cache, cache_dir, interpreter)
     digests = {p: _digest_file(p) for p in files} if use_cache else {}
 
     project = ProjectIndex(root)
     targets = _targets(files, root)
-    runner = _Runner(jobs, config, root)
+    runner = _Runner(jobs, config, root, interpreter)
     try:
         results = _index_and_analyse(targets, project, runner, cache, digests, use_cache, on_progress)
     finally:

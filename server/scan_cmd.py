@@ -47,6 +47,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     select.add_argument("--ignore", help="comma-separated codes or prefixes to skip (added to the configured ignore)")
     select.add_argument("--exclude", action="append", metavar="GLOB", help="paths or globs to skip, replacing the configured exclude (repeatable, or comma-separated)")
     select.add_argument("--extend-exclude", action="append", metavar="GLOB", help="paths or globs to skip, added to the configured exclude")
+    select.add_argument(
+        "--interpreter", metavar="PYTHON",
+        help="the project's Python (an executable or a virtualenv folder): CW610-CW612 judge imports by what it has installed "
+             "(default: a .venv or venv folder beside the scanned files); named here because codeward never runs one it finds in the tree",
+    )
     select.add_argument("--stdin-filename", type=Path, metavar="NAME", help="analyse source read from stdin as the file NAME (no PATHS)")
     gate = p.add_argument_group("new-code gate")
     gate.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings that are not in this baseline")
@@ -116,6 +121,12 @@ def run_scan(args: argparse.Namespace) -> int:
     problem = usage_problem(args)
     if problem:
         return _error(problem)
+    if args.interpreter:
+        from codeward.checks.inference import interpreter_problem
+
+        unusable = interpreter_problem(args.interpreter)
+        if unusable:
+            return _error(f"--interpreter: {unusable}")
     if args.stdin_filename is None:
         for path in args.paths:
             if not path.exists():
@@ -129,7 +140,7 @@ def run_scan(args: argparse.Namespace) -> int:
     progress = _Progress() if sys.stderr.isatty() and not args.quiet and (args.format in ("text", "concise") or args.output) else None
     use_cache = not args.no_cache and not args.fix and args.add_ignore is None
     cache_dir = args.cache_dir.absolute() if args.cache_dir is not None else None
-    result = scan(args.paths, config, jobs=jobs, use_cache=use_cache, on_progress=progress, cache_dir=cache_dir)
+    result = scan(args.paths, config, jobs=jobs, use_cache=use_cache, on_progress=progress, cache_dir=cache_dir, interpreter=args.interpreter)
     if progress:
         progress.done()
     if args.fix or args.diff:
@@ -143,7 +154,7 @@ def run_scan(args: argparse.Namespace) -> int:
             return EXIT_FINDINGS if count and not args.exit_zero else EXIT_CLEAN
         fixed = apply_plans(result.root, plans)
         _say(args, f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.")
-        result = scan(args.paths, config, jobs=jobs, use_cache=False)
+        result = scan(args.paths, config, jobs=jobs, use_cache=False, interpreter=args.interpreter)
     if args.add_ignore is not None:
         from codeward.server.add_ignore import add_ignores
 
@@ -153,7 +164,7 @@ def run_scan(args: argparse.Namespace) -> int:
             print(f"codeward: not changed: {refused}", file=sys.stderr)
         if added.skipped:
             _say(args, f"{added.skipped} finding{'s' if added.skipped != 1 else ''} left as they are: a comment cannot go on their line (a string, a continuation, a file kind without inline comments), or they are about suppression comments themselves (fix those with --fix).")
-        result = scan(args.paths, config, jobs=jobs, use_cache=False)
+        result = scan(args.paths, config, jobs=jobs, use_cache=False, interpreter=args.interpreter)
     if args.write_baseline:
         return _write_baseline(args, result)
     result = _gate(args, result)
@@ -167,18 +178,18 @@ def _run_stdin(args: argparse.Namespace, config: Config) -> int:
 
     text = read_stdin()
     if args.fix:
-        fixed, count = fixed_text(text, args.stdin_filename, config, args.unsafe_fixes)
+        fixed, count = fixed_text(text, args.stdin_filename, config, args.unsafe_fixes, args.interpreter)
         sys.stdout.write(fixed)
         _say(args, f"Fixed {count} finding{'s' if count != 1 else ''}.")
         text = fixed
-    result = scan_text(text, args.stdin_filename, config)
+    result = scan_text(text, args.stdin_filename, config, args.interpreter)
     result = _gate(args, result)
     if args.fix:
         return _status(args, result)  # stdout holds the fixed source, not a report
     if args.diff:
         from codeward.server.fixing import FilePlan, unified_diff
 
-        fixed, count = fixed_text(text, args.stdin_filename, config, args.unsafe_fixes)
+        fixed, count = fixed_text(text, args.stdin_filename, config, args.unsafe_fixes, args.interpreter)
         sys.stdout.write(unified_diff([FilePlan(args.stdin_filename.as_posix(), text, fixed, count)] if count else []))
         return EXIT_FINDINGS if count and not args.exit_zero else EXIT_CLEAN
     return _report(args, result, stdin_text=text)

@@ -26,9 +26,9 @@ def read_stdin() -> str:
     return data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
 
 
-def scan_text(text: str, name: Path, config: Config) -> ScanResult:
+def scan_text(text: str, name: Path, config: Config, interpreter: str | None = None) -> ScanResult:
     root = scan_root([name])
-    doc = _document(text, name, root)
+    doc = _document(text, name, root, interpreter)
     analysis = analyze(doc, config, None, doc.path)
     result = ScanResult(root=root, files=1, findings=analysis.findings, failures=analysis.failures, suppressed=analysis.suppressed)
     if analysis.not_analysed:
@@ -38,16 +38,16 @@ def scan_text(text: str, name: Path, config: Config) -> ScanResult:
     return result
 
 
-def fixed_text(text: str, name: Path, config: Config, include_unsafe: bool) -> tuple[str, int]:
+def fixed_text(text: str, name: Path, config: Config, include_unsafe: bool, interpreter: str | None = None) -> tuple[str, int]:
     root = scan_root([name])
-    doc = _document(text, name, root)
+    doc = _document(text, name, root, interpreter)
     outcome = fix_document(doc, config, None, include_unsafe, doc.path)
     return outcome.text, outcome.applied
 
 
-def _document(text: str, name: Path, root: Path) -> SourceDoc:
+def _document(text: str, name: Path, root: Path, interpreter: str | None) -> SourceDoc:
     try:
         relative = name.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
         relative = name.as_posix()
-    return SourceDoc(text, relative, kind_of(name) or "python", module_name_for(name.absolute(), root))
+    return SourceDoc(text, relative, kind_of(name) or "python", module_name_for(name.absolute(), root), interpreter=interpreter)

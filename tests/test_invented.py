@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 from codeward.checks.config import Config
@@ -86,3 +88,37 @@ def test_the_scan_cache_follows_dependency_files_and_installs(tmp_path: Path) ->
     _venv(project)  # requests installed, flask-helpers declared but not installed
     assert [m.split("`")[1] for m in reported()] == ["flask_helpers"]
     assert "declared but not installed" in reported()[0]
+
+
+def test_cli_interpreter_option_names_the_environment_imports_are_judged_by(tmp_path: Path, capsys) -> None:
+    """``codeward scan --interpreter`` is the CLI's form of the editor's ``interpreter``
+    setting: a virtualenv outside the tree (never guessed, since codeward does not run what
+    it finds in a repository) tells CW610 what is installed; the cache follows its installs."""
+    from codeward.server.cli import main
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.py").write_text("import requests\n")
+    (project / "requirements.txt").write_text("flask\n")
+    env = tmp_path / "env"
+    (env / "bin").mkdir(parents=True)
+    (env / "bin" / "python").write_text("")  # a folder is named; its bin/python is never started by CW610
+    (env / "lib" / "python3.11" / "site-packages").mkdir(parents=True)
+    arguments = ["scan", "--select", "CW610", "--format", "json", "--cache-dir", str(tmp_path / "cache"), str(project)]
+
+    def imports_reported(*extra: str) -> list[str]:
+        main([*arguments[:1], *extra, *arguments[1:]])
+        return [f["message"].split("`")[1] for f in json.loads(capsys.readouterr().out)["findings"]]
+
+    assert imports_reported() == []  # nothing tells what is installed: only a low-confidence note
+    assert imports_reported("--interpreter", str(env)) == ["requests"]
+    _venv_packages(env / "lib" / "python3.11" / "site-packages")
+    assert imports_reported("--interpreter", str(env)) == []
+    assert main(["scan", "--interpreter", str(tmp_path / "missing"), str(project)]) == 2
+    error = capsys.readouterr().err
+    assert "--interpreter:" in error and "does not exist" in error
+
+
+def _venv_packages(site: Path) -> None:
+    (site / "requests-2.32.0.dist-info").mkdir()
+    (site / "requests-2.32.0.dist-info" / "top_level.txt").write_text("requests\n")

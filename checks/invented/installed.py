@@ -23,7 +23,23 @@ def importable(interpreter: str | None) -> tuple[frozenset[str], frozenset[str]]
     folders = site_packages(Path(interpreter))
     if not folders:
         return None
-    return _scan(tuple(str(f) for f in folders))
+    return _scan(tuple(str(f) for f in folders), _stamp(folders))
+
+
+def installed_stamp(interpreter: str) -> str:
+    """The modification times of ``interpreter``'s package folders: installing or removing
+    a package changes them, so a scan cache keyed by it re-judges imports."""
+    return _stamp(site_packages(Path(interpreter)))
+
+
+def _stamp(folders: list[Path]) -> str:
+    stamps = []
+    for folder in folders:
+        try:
+            stamps.append(f"{folder}:{folder.stat().st_mtime_ns}")
+        except OSError:
+            continue
+    return ";".join(stamps)
 
 
 def site_packages(interpreter: Path) -> list[Path]:
@@ -35,7 +51,9 @@ def site_packages(interpreter: Path) -> list[Path]:
 
 
 @lru_cache(maxsize=8)
-def _scan(folders: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+def _scan(folders: tuple[str, ...], stamp: str) -> tuple[frozenset[str], frozenset[str]]:
+    """``stamp`` (the folders' modification times) keys the memo: a package installed while
+    the language server runs is seen at the next analysis."""
     modules: set[str] = set()
     distributions: set[str] = set()
     for folder in map(Path, folders):
