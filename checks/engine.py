@@ -13,7 +13,6 @@ dropped before anyone can offer them.
 from __future__ import annotations
 
 import sys
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,7 +67,7 @@ def analyze(
     if memo is not None:
         ctx.memo = memo
     result = Analysis()
-    deadline = Deadline(time.monotonic() + config.timeout, cancelled)
+    deadline = Deadline.after(config.timeout, cancelled)
     raw: list[Finding] = []
     ctx.memo[suppressions.RAW_FINDINGS] = raw
     ctx.memo[suppressions.ACTIVE_CODES] = frozenset(r.code for r in active)
@@ -83,7 +82,7 @@ def analyze(
         result.not_analysed = "analysis cancelled: the text changed"
         return result
     except AnalysisTimeout:
-        result.not_analysed = f"analysis took longer than {config.timeout:g} s"
+        result.not_analysed = f"analysis took longer than {config.timeout:g} s of CPU time"
         return result
     result.findings = _finalise(doc, config, raw, relative, result.suppressed, deadline)
     if result.too_deep:
@@ -169,7 +168,7 @@ def _finalise(
             continue
         seen.add(key)
         finding.severity = config.severity_for(finding.code, finding.severity)
-        if finding.fix is not None and (time.monotonic() > deadline.at or not fixes.is_sound(doc, finding.fix)):
+        if finding.fix is not None and (deadline.passed() or not fixes.is_sound(doc, finding.fix)):
             finding.fix = None
         kept.append(finding)
     kept.sort(key=lambda f: f.sort_key)
