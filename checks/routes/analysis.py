@@ -17,7 +17,7 @@ from ..model import Confidence
 from ..project import ProjectIndex
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
-from .behaviour import mentioned_names
+from .behaviour import mentioned_names, permission_gate
 from .data import first_row, glob_any
 from .discover import Route, discover_routes
 from .exposure import helper_effect
@@ -463,6 +463,8 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     for v in result:
         if not v.route.guards and bound_to_caller(v.effects):
             v.route.guards.append(Guard("every data call is bound to the caller", "login", "body"))
+        if v.authenticated and not v.admin_checked and v.route.functions and all(permission_gate(f, knowledge) for f in v.route.functions):
+            v.route.guards.append(Guard("permission check in the handler body", "admin", "body"))
         v.public = public_reason(v.route, v.effects, knowledge, config, accounts)
         v.magic_token = magic_value(v.route, knowledge) if v.public is None else None
         v.admin_why = _is_admin_route(v.route, v.effects)
@@ -551,8 +553,8 @@ def operators_only(view: ProjectView, knowledge: Knowledge) -> bool:
     allow-list of accounts, or it is a single-account app: it has ORM models, none of them a
     user or account table and none tied to a user, and it is no Django project (whose user
     table comes with django.contrib.auth). The credentials are then the operator's own."""
-    if view.operator_login:
-        return True
+    if view.operator_login or view.operator_credentials and not view.account_logins:
+        return True  # (a login by the configured operator credentials only: a separate admin app)
     if not view.models or view.settings:
         return False  # accounts in raw SQL, a document store or Django's auth app are not visible here
     users = {model_key(n) for row in knowledge.rows("access_user_models") for n in row["names"]}

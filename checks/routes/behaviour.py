@@ -60,6 +60,7 @@ def rejection(nodes: Iterable[ast.AST], knowledge: Knowledge) -> str | None:
     login_statuses = set(row.get("login_statuses") or ())
     login_raises = set(row.get("login_raises") or ())
     guard_calls = set(row.get("guard_calls") or ())
+    forbidden_calls = set(row.get("forbidden_calls") or ())
     found: str | None = None
     for root in nodes:
         for node in ast.walk(root):
@@ -68,6 +69,8 @@ def rejection(nodes: Iterable[ast.AST], knowledge: Knowledge) -> str | None:
                 name = (dotted(node.func) or "").rsplit(".", 1)[-1]
                 if name in guard_calls and not any(kw.arg == "optional" and isinstance(kw.value, ast.Constant) and kw.value.value is True for kw in node.keywords):
                     kind = "login"  # verify_jwt_in_request(optional=True) lets anonymous callers through
+                elif name in forbidden_calls:
+                    kind = "deny"
                 elif name in calls and _status_in(node, statuses):
                     kind = "login" if _status_in(node, login_statuses, ("UNAUTHORIZED",)) else "deny"
                 elif name in redirects and any(w in ast.unparse(node).lower() for w in ("login", "signin", "sign_in")):
@@ -156,6 +159,10 @@ def _about_the_caller(node: ast.AST) -> bool:
     return isinstance(node, ast.Name) and any(w in node.id.lower() for w in _CALLER_WORDS)
 
 
+#: Calls that end a query: testing their result asks whether a row exists, not what role it has.
+_QUERY_ENDS = frozenset({"exists", "first", "count", "get", "all", "one", "one_or_none", "scalar", "filter", "filter_by"})
+
+
 def role_test(test: ast.expr) -> bool:
     """A test of what the caller may do, beyond whether they are logged in, recognised by its
     form whatever the words: a call on the caller (``current_user.has_permission(name)``,
@@ -169,6 +176,8 @@ def role_test(test: ast.expr) -> bool:
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" and len(test.args) == 2:
         return _about_the_caller(test.args[0]) or isinstance(test.args[0], ast.Name) and any(w in test.args[0].id.lower() for w in _CALLER_WORDS)
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute):
+        if test.func.attr in _QUERY_ENDS:
+            return False  # Membership.objects.filter(user=request.user).exists(): a lookup, no role (see _role_lookup)
         credential = any(w in test.func.attr.lower() for w in ("password", "passwd", "pw", "hash", "token"))
         return _about_the_caller(test.func.value) and test.func.attr not in _AUTHENTICATION_ATTRS and not credential
     if isinstance(test, (ast.Attribute, ast.Subscript)):
@@ -213,6 +222,31 @@ def _refuses_on_role(body: list[ast.stmt], knowledge: Knowledge) -> bool:
                 refusal = rejection(n.body, knowledge)
                 if refusal == "deny" or refusal != "login" and redirects_away(n.body, knowledge) or refusal == "login" and _not_a_claim(n.test):
                     return True
+            elif isinstance(n, ast.If) and _role_lookup(n.test, knowledge) and rejection(n.body, knowledge) == "deny":
+                return True  # if not Membership.objects.filter(user=request.user, role="admin").exists(): 403
+            elif isinstance(n, ast.Try) and any(_role_lookup(s, knowledge) for s in n.body) and any(_refuses(h.body, knowledge) for h in n.handlers):
+                return True  # try: Member.objects.get(user=request.user, role=ADMIN) except DoesNotExist: 403
+    return False
+
+
+def _refuses(body: list[ast.stmt], knowledge: Knowledge) -> bool:
+    """A refusal that is not "log in first": 403 or a redirect away."""
+    refusal = rejection(body, knowledge)
+    return refusal == "deny" or refusal is None and redirects_away(body, knowledge)
+
+
+def _role_lookup(node: ast.AST, knowledge: Knowledge) -> bool:
+    """A query for the caller's own row on a condition of its role (``ClubMember.objects.get(
+    user=request.user, club=club, role=ClubRole.ADMIN)``, ``filter(user=current_user,
+    role__in=[...]).exists()``): it finds nothing, or raises, unless the caller holds the role."""
+    from .identity import is_caller
+
+    for call in ast.walk(node):
+        if not (isinstance(call, ast.Call) and len(call.keywords) >= 2):
+            continue
+        role = any(kw.arg and "admin" in term_kinds(knowledge, {kw.arg.split("__", 1)[0]}) for kw in call.keywords)
+        if role and any(kw.arg and is_caller(kw.value, frozenset()) for kw in call.keywords):
+            return True
     return False
 
 
@@ -338,10 +372,14 @@ def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledg
     leaves the handler itself."""
     found: str | None = None
     body = [stmt for stmt, _ in leading_statements(func.body, knowledge)]
+    if _role_gate(func.body, knowledge):
+        return "admin"
     for index, stmt in enumerate(body):
         if not isinstance(stmt, ast.If):
             continue
         if _admits_only_the_logged_in(stmt, body[index + 1:], knowledge):
+            if _role_gate(stmt.body, knowledge):
+                return "admin"  # if "userName" in session: <the caller's role> ... if role == "admin": <page>
             found = found or "login"
             continue
         refusal = rejection(stmt.body, knowledge)
@@ -359,6 +397,124 @@ def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledg
         if ("login" in kinds or refusal == "login") and _is_identity_test(stmt.test):
             found = "login"
     return found
+
+
+def _role_gate(block: list[ast.stmt], knowledge: Knowledge) -> bool:
+    """A test of the caller's role that decides the response before the handler acts on
+    anything: ``role = <the users row of the session's user>`` then ``if role == "admin":
+    <page> else: return redirect("/")`` (or ``!=`` then refuse). Before it the block may look
+    the caller up, log, and end the request early; once it acts on the request's data (a
+    ``POST`` branch deleting users, then the role test) the action went unchecked."""
+    from .identity import is_caller
+
+    caller_rows: set[str] = set()  # locals holding what a look-up bound to the caller returned
+    looked_up = False
+    for stmt in block:
+        if isinstance(stmt, ast.If):
+            if _tests_caller_role(stmt.test, caller_rows, knowledge):
+                refusing = stmt.body if _negative(stmt.test) else stmt.orelse
+                if _refuses_any(refusing, knowledge):
+                    return True
+            if _exits(stmt.body) and not stmt.orelse and not _reads_input(stmt.test):
+                continue  # an early answer (`if row is None: return redirect(...)`)
+            return False
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr)) or _reads_input(stmt):
+            return False
+        calls = [n for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+        if any(is_caller(a, frozenset()) for c in calls for a in [*c.args, *(k.value for k in c.keywords)]):
+            looked_up = True
+        if looked_up and calls and isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            caller_rows.add(stmt.targets[0].id)
+    return False
+
+
+def _tests_caller_role(test: ast.expr, caller_rows: set[str], knowledge: Knowledge) -> bool:
+    """A comparison of a role with constants (``role == "admin"``, ``user["role"] not in
+    ("admin", "staff")``) where the role is the caller's: an attribute of the caller
+    (:func:`role_test`) or read from a look-up bound to the caller (``caller_rows``)."""
+    if role_test(test):
+        return True
+    for node in ast.walk(test):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        constant = any(isinstance(s, ast.Constant) and isinstance(s.value, str) or isinstance(s, (ast.Tuple, ast.List, ast.Set)) and all(isinstance(e, ast.Constant) for e in s.elts) for s in sides)
+        row = any(_root_name(s) in caller_rows for s in sides)
+        if constant and row and "admin" in term_kinds(knowledge, mentioned_names([node])):
+            return True
+    return False
+
+
+def _root_name(expr: ast.expr) -> str | None:
+    while isinstance(expr, (ast.Attribute, ast.Subscript)):
+        expr = expr.value
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _negative(test: ast.expr) -> bool:
+    """``role != "admin"``, ``role not in (...)``, ``not user.is_admin``: true for the callers to refuse."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return True
+    return isinstance(test, ast.Compare) and all(isinstance(op, (ast.NotEq, ast.NotIn, ast.IsNot)) for op in test.ops)
+
+
+def _refuses_any(body: list[ast.stmt], knowledge: Knowledge) -> bool:
+    return bool(body) and (rejection(body, knowledge) is not None or redirects_away(body, knowledge))
+
+
+def _exits(body: list[ast.stmt]) -> bool:
+    """``body`` answers on its own (a return, a raise, an ``abort(...)``) at its top level."""
+    return any(
+        isinstance(s, (ast.Return, ast.Raise)) or isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and (dotted(s.value.func) or "").rsplit(".", 1)[-1] == "abort"
+        for s in body
+    )
+
+
+_INPUT_ATTRS = frozenset({"form", "args", "json", "values", "files", "data", "get_json", "POST", "GET", "body", "query_params"})
+
+
+def _reads_input(node: ast.AST) -> bool:
+    """Whether ``node`` reads the request's data (``request.form[...]``, ``request.get_json()``)."""
+    return any(isinstance(n, ast.Attribute) and n.attr in _INPUT_ATTRS and isinstance(n.value, ast.Name) and n.value.id == "request" for n in ast.walk(node))
+
+
+def permission_gate(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledge) -> bool:
+    """The handler refuses with 403 unless a test of what the caller may do passes, on every
+    path that reaches its answer: ``if not current_user.can_access_quiz(quiz): abort(403)``,
+    also one test per branch (admins by ``can_access_quiz``, others by
+    ``quiz.is_available_for_user(current_user)``). A check of the record against the caller,
+    not of a role; it still decides who gets the response."""
+    return any(isinstance(stmt, ast.If) and _checked_on_every_path(stmt, knowledge) for stmt in func.body[:8])
+
+
+def _checked_on_every_path(stmt: ast.If, knowledge: Knowledge, depth: int = 0) -> bool:
+    if _permission_test(stmt.test) and _negative(stmt.test) and rejection(stmt.body, knowledge) == "deny":
+        return True
+    if depth >= 3:
+        return False
+
+    def checked(block: list[ast.stmt]) -> bool:
+        return any(isinstance(s, ast.If) and _checked_on_every_path(s, knowledge, depth + 1) for s in block)
+
+    if not checked(stmt.body):
+        return False
+    if stmt.orelse:
+        return checked(stmt.orelse)
+    return isinstance(stmt.test, ast.Name)  # `if quiz:`: without the record there is nothing to serve
+
+
+def _permission_test(test: ast.expr) -> bool:
+    """:func:`role_test`, or a call given the caller (``quiz.is_available_for_user(current_user)``,
+    ``can_edit(current_user, doc)``)."""
+    from .identity import is_caller
+
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if role_test(test):
+        return True
+    return isinstance(test, ast.Call) and (dotted(test.func) or "").rsplit(".", 1)[-1] not in _QUERY_ENDS and any(
+        is_caller(a, frozenset()) for a in [*test.args, *(k.value for k in test.keywords)]
+    )
 
 
 #: Words of a session key or caller attribute that says who is logged in (``userName``,

@@ -49,7 +49,7 @@ declare_section(
     "access_rejections",
     "Calls, exceptions, redirects and statuses that reject an unauthenticated request.",
     required={"calls": list, "raises": list, "redirects": list, "statuses": list},
-    optional={"login_statuses": list, "login_raises": list, "guard_calls": list},
+    optional={"login_statuses": list, "login_raises": list, "guard_calls": list, "forbidden_calls": list},
 )
 declare_section(
     "access_public_routes",

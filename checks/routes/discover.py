@@ -435,20 +435,11 @@ class _Discovery:
         if tested:
             route.guards.append(Guard(f"{cls.name}.test_func", tested, "mixin"))
         for base in cls.bases:
-            row = known_guard(self.knowledge, self.doc.resolve(base), dotted(base))
-            if row is not None:
-                route.guards.append(Guard(dotted(base) or row["path"], row["kind"], "mixin", row.get("import"), text=self.doc.source_of(base)))
-                continue
             project_mixin = lookup(self.view.guards, self.doc.resolve(base) or dotted(base))
-            if project_mixin is not None:  # a project base class whose test method guards (see test_method_kind)
+            if project_mixin is not None and known_guard(self.knowledge, self.doc.resolve(base), dotted(base)) is None:
+                # a project base class whose test method guards (see test_method_kind)
                 route.guards.append(Guard(dotted(base) or project_mixin[0], project_mixin[1], "mixin"))
-                continue
-            inherited = lookup(self.view.class_decorators, self.doc.resolve(base) or dotted(base))
-            for path in inherited[1] if inherited is not None else []:
-                guard = guard_for(self.knowledge, self.view, self.config.auth_guards, path, path.rsplit(".", 1)[-1], "decorator")
-                if guard is not None and guard.kind != "public":
-                    guard.name = f"{guard.name} (from {dotted(base)})"
-                    route.guards.append(guard)
+        self._inherited_guards(route, cls)
         for deco in cls.decorator_list:
             if isinstance(deco, ast.Call) and (dotted(deco.func) or "").endswith("method_decorator") and deco.args:
                 self._decorator_guards(route, deco.args[0])
@@ -491,6 +482,40 @@ class _Discovery:
             guard = self.guard(item, "decorator")
             if guard:
                 route.guards.append(guard)
+
+    def _inherited_guards(self, route: Route, cls: ast.ClassDef) -> None:
+        """Guards a class view gets from its own ``dispatch`` and from its base classes at any
+        depth: a guard mixin (``LoginRequiredMixin``), a project base or mixin whose
+        ``dispatch`` refuses (``AdminClubDashboardView(AdminPermissionMixin, ...)``), or a base
+        view's ``decorators = [...]``."""
+        own = f"{self.doc.module_name}.{cls.name}" if self.doc.module_name else cls.name
+        kind = self.view.class_guards.get(own)
+        if kind:
+            route.guards.append(Guard(f"{cls.name}.dispatch", kind, "body"))
+        frontier = [(dotted(b), self.doc.resolve(b) or dotted(b), self.doc.source_of(b)) for b in cls.bases]
+        seen: set[str] = {own}
+        for _ in range(6):
+            upper: list[tuple[str | None, str | None, str | None]] = []
+            for written, resolved, text in frontier:
+                if not resolved or resolved in seen:
+                    continue
+                seen.add(resolved)
+                row = known_guard(self.knowledge, resolved, written)
+                if row is not None:
+                    route.guards.append(Guard(written or row["path"], row["kind"], "mixin", row.get("import"), text=text))
+                    continue
+                found = lookup(self.view.class_guards, resolved)
+                if found is not None:
+                    route.guards.append(Guard(f"{found[0].rsplit('.', 1)[-1]}.dispatch", found[1], "mixin"))
+                inherited = lookup(self.view.class_decorators, resolved)
+                for path in inherited[1] if inherited is not None else []:
+                    guard = guard_for(self.knowledge, self.view, self.config.auth_guards, path, path.rsplit(".", 1)[-1], "decorator")
+                    if guard is not None and guard.kind != "public":
+                        guard.name = f"{guard.name} (from {written or resolved.rsplit('.', 1)[-1]})"
+                        route.guards.append(guard)
+                bases = lookup(self.view.class_bases, resolved)
+                upper += [(b.rsplit(".", 1)[-1], b, None) for b in (bases[1] if bases is not None else [])]
+            frontier = upper
 
     def _permission_list(self, route: Route, expr: ast.expr) -> None:
         items = expr.elts if isinstance(expr, (ast.List, ast.Tuple)) else [expr]
@@ -571,6 +596,13 @@ class _Discovery:
             for path in self.view.settings.get("middleware", []):
                 if known_guard(self.knowledge, path, None) is not None or path.rsplit(".", 1)[-1] in self.config.auth_guards:
                     route.guards.append(Guard(path.rsplit(".", 1)[-1], "login", "middleware"))
+                    continue
+                # The project's own middleware that redirects or refuses anonymous requests,
+                # except on the paths it names (simlane's AuthenticationRequiredMiddleware).
+                enforced = lookup(self.view.auth_middleware, path) if "." in path else None
+                exempt = lookup(self.view.middleware_exempt, enforced[0]) if enforced is not None else None
+                if enforced is not None and route.url and not (exempt is not None and _exempted(route.url, exempt[1])):
+                    route.guards.append(Guard(path.rsplit(".", 1)[-1], enforced[1], "middleware"))
 
 
 _FLASK_VIEW_MODULES = ("flask_classy.FlaskView", "flask_classful.FlaskView")

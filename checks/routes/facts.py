@@ -23,6 +23,7 @@ from .data import glob_any
 from .dependencies import dependency_parameters, dependency_targets, optional_instance, parameter_dependencies
 from .forwards import forward_fact
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller, verified_parameters
+from .logins import operator_only_login
 from .nodes import all_nodes
 from .owner_helpers import compares_record_with_caller, owner_check_fact, scope_helper_fact
 from .public import ends_request
@@ -130,6 +131,9 @@ class _Extractor:
                     self._http_middleware(node)
                 if "operator_login" not in self.facts and allow_list_login(node, self.knowledge):
                     self.facts["operator_login"] = True
+                operator = operator_only_login(node, self.knowledge)
+                if operator is not None:
+                    self.facts["operator_credentials" if operator else "account_logins"] = True
         if any(i.startswith(LOGIN_LIBRARIES) for i in self.doc.names.imports.values()):
             self.facts["login_library"] = True
         if any(i.split(".", 1)[0] in LOCAL_WINDOW_LIBRARIES for i in self.doc.names.imports.values()):
@@ -164,6 +168,9 @@ class _Extractor:
         deps = parameter_dependencies(self.doc, func)
         if deps:
             self._put("deps", self._qual(func.name), deps)
+        wrapped = _wrapper_decorators(self.doc, func)
+        if wrapped:
+            self._put("wrapped", self._qual(func.name), wrapped)
         kind = enforcement(func, self.knowledge)
         if kind:
             self._put("guards", self._qual(func.name), kind)
@@ -306,8 +313,15 @@ class _Extractor:
         methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for method in methods.values():
             self._record_data_helper(self._qual(f"{cls.name}.{method.name}"), method)
-        if any(b.rsplit(".", 1)[-1].endswith(("Middleware", "Backend")) for b in bases) or "__call__" in methods or "process_request" in methods:
+        if any(b.rsplit(".", 1)[-1].endswith(("Middleware", "Backend")) for b in bases) or methods.keys() & _MIDDLEWARE_METHODS:
             self._auth_middleware(cls, methods)
+        resolved_bases = [n for n in (self.doc.resolve(b) or dotted(b) for b in cls.bases) if n and n != "object"]
+        if resolved_bases:
+            self._put("class_bases", self._qual(cls.name), resolved_bases)
+        dispatch = methods.get("dispatch")
+        kind = enforcement(dispatch, self.knowledge) if dispatch is not None else None
+        if kind:  # a view class or mixin whose dispatch refuses: its subclasses are guarded
+            self._put("class_guards", self._qual(cls.name), kind)
         if any(b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin")) for b in bases):
             from .stored import view_class_effect
 
@@ -513,12 +527,17 @@ class _Extractor:
             kind = enforcement(func, self.knowledge)
             if kind:
                 self._put("auth_middleware", self._qual(func.name), kind)
-                # Paths it names are the ones it lets through (`public_paths = ["/login", ...]`).
-                exempt = sorted({text for node in ast.walk(func) if (text := string_value(node)) and text.startswith("/")})
-                if "/" in exempt and _prefix_test_lets_all_through(func):
-                    exempt = ["*"]  # `path.startswith(p) for p in [..., "/"]`: every path is public
-                if exempt:
-                    self._put("middleware_exempt", self._qual(func.name), exempt)
+                self._exempt_paths(self._qual(func.name), func)
+
+    def _exempt_paths(self, key: str, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """``middleware_exempt``: the paths a middleware names are the ones it lets through
+        (``public_paths = ["/login", ...]``); ``*`` when a prefix test over a list holding
+        ``"/"`` lets every path through."""
+        exempt = sorted({text for node in ast.walk(func) if (text := string_value(node)) and text.startswith("/")})
+        if "/" in exempt and _prefix_test_lets_all_through(self.doc, func):
+            exempt = ["*"]  # `path.startswith(p) for p in [..., "/"]`: every path is public
+        if exempt:
+            self._put("middleware_exempt", key, exempt)
 
     def _registered_middleware(self, call: ast.Call) -> None:
         """``app.middleware("http")(fn)``: the call form of the ``@app.middleware("http")``
@@ -584,16 +603,20 @@ class _Extractor:
     def _auth_middleware(self, cls: ast.ClassDef, methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]) -> None:
         """A middleware class or authentication backend that rejects requests without a valid
         credential: its ``authenticate`` (a Starlette backend raising ``AuthenticationError``),
-        ``dispatch`` or ``__call__`` refuses with 401/403. Whether or not it rejects, the
-        request attributes it loads from the logged-in user are the caller's."""
+        ``dispatch`` or ``__call__`` refuses with 401/403, or for Django middleware its
+        ``process_request``/``process_view`` redirects anonymous callers to the login page.
+        The paths it names are the ones it lets through (``public_paths = ["/about/"]``).
+        Whether or not it rejects, the request attributes it loads from the logged-in user are
+        the caller's."""
         for name in ("process_request", "dispatch", "__call__"):
             if name in methods:  # request.organization = <the logged-in trainer>.organization
                 self._add_callers(caller_attributes(methods[name], self.knowledge))
-        for name in ("authenticate", "dispatch", "__call__"):
+        for name in ("authenticate", "dispatch", *_MIDDLEWARE_METHODS):
             method = methods.get(name)
             kind = enforcement(method, self.knowledge) if method is not None else None
-            if kind:
+            if kind and method is not None:
                 self._put("auth_middleware", self._qual(cls.name), kind)
+                self._exempt_paths(self._qual(cls.name), method)
                 return
 
     def _include(self, call: ast.Call, func: ast.Attribute) -> None:
@@ -920,12 +943,67 @@ def access_facts(doc: SourceDoc) -> dict[str, Any]:
     return facts
 
 
-def _prefix_test_lets_all_through(func: ast.AST) -> bool:
+def _prefix_test_lets_all_through(doc: SourceDoc, func: ast.AST) -> bool:
     """A middleware testing ``path.startswith(p)`` over a list holding ``"/"`` without
-    comparing with ``"/"`` itself first: ``"/"`` is a prefix of every path."""
+    comparing with ``"/"`` itself first: ``"/"`` is a prefix of every path. A ``"/"`` only in
+    a list tested for equality (``request.path in public_paths``) opens the home page alone."""
     nodes = list(ast.walk(func))
-    prefix_test = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "startswith" for n in nodes)
+    prefix_tests = [n for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "startswith" and n.args]
     root_compared = any(
         isinstance(n, ast.Compare) and any(string_value(c) == "/" for c in [n.left, *n.comparators]) for n in nodes
     )
-    return prefix_test and not root_compared
+    if not prefix_tests or root_compared:
+        return False
+    loops = {t.id: n.iter for n in nodes if isinstance(n, (ast.comprehension, ast.For)) and isinstance((t := n.target), ast.Name)}
+    for test in prefix_tests:
+        prefixes = _strings_of(doc, func, test.args[0], loops)
+        if prefixes is None or "/" in prefixes:
+            return True  # (a prefix list the walk cannot read may hold "/")
+    return False
+
+
+def _strings_of(doc: SourceDoc, func: ast.AST, expr: ast.expr, loops: dict[str, ast.expr], depth: int = 0) -> set[str] | None:
+    """The strings a prefix argument stands for: a literal, a tuple or list of them, a loop
+    variable over one, or a name bound to one (in the function or the module); None when the
+    walk cannot tell."""
+    text = string_value(expr)
+    if text is not None:
+        return {text}
+    if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+        found: set[str] = set()
+        for element in expr.elts:
+            inner = _strings_of(doc, func, element, loops, depth + 1)
+            if inner is None:
+                return None
+            found |= inner
+        return found
+    if isinstance(expr, ast.Name) and depth < 4:
+        if expr.id in loops:
+            return _strings_of(doc, func, loops[expr.id], {k: v for k, v in loops.items() if k != expr.id}, depth + 1)
+        local = [n.value for n in ast.walk(func) if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in n.targets)]
+        bound = local[0] if len(local) == 1 else None if local else doc.names.binding(expr.id)
+        if isinstance(bound, ast.expr):
+            return _strings_of(doc, func, bound, loops, depth + 1)
+    return None
+
+
+#: Methods of a Django middleware class that may answer a request before the view runs.
+_MIDDLEWARE_METHODS = ("process_request", "process_view", "__call__")
+
+
+def _wrapper_decorators(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """Resolved decorators of the wrapper a project decorator returns (``def club_member_required
+    (view): @wraps(view) @login_required def wrapper(...)``, also inside a decorator factory):
+    a view decorated with it runs behind them too (see ``view.guard_for``)."""
+    nested = [n for n in ast.walk(func) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n is not func]
+    names = {n.name for n in nested}
+    if not any(isinstance(r, ast.Return) and isinstance(r.value, ast.Name) and r.value.id in names for r in ast.walk(func)):
+        return []  # not a decorator: it returns none of its inner functions
+    found: list[str] = []
+    for inner in nested:
+        for deco in inner.decorator_list:
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            name = doc.resolve(target) or dotted(target)
+            if name and name.rsplit(".", 1)[-1] != "wraps" and name not in found:
+                found.append(name)
+    return found

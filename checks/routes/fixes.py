@@ -212,6 +212,9 @@ def ownership_edits(doc: SourceDoc, item: Unchecked) -> tuple[list[Edit], tuple[
             end = doc.range_of(call.args[0]).end
             insert = Position(end.line, end.column - 1)
             return [Edit(Range(insert, insert), f', "{field}": {value}')], ()
+        given = next((kw for kw in call.keywords if kw.arg == field), None)
+        if given is not None:  # filter_by(user_id=user_id) with the client's id: bind it to the caller
+            return [Edit(doc.range_of(given.value), value)], ()
         insert = Position(end.line, end.column - 1)
         sep = ", " if call.args or call.keywords else ""
         return [Edit(Range(insert, insert), f"{sep}{field}={value}")], ()

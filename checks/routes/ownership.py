@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from ..knowledge import Knowledge, Row
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
-from .analysis import Verdict
+from .analysis import Verdict, operators_only
+from .behaviour import body_guard, permission_gate
 from .identity import ID_NAME, caller_locals, caller_names, current_user_expression, holds_caller, is_caller, is_user_expr
 from .data import first_row, glob_any
 from .nodes import function_nodes
@@ -487,6 +488,9 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
         return []
     if any(g.source == SHARED_SECRET for g in route.guards):
         return []  # a service holding the app's shared secret has no identity to own records
+    if view.operator_credentials and operators_only(view, knowledge):
+        checked.append("only the operator can log in (the configured credentials): acting on any record is the app's purpose")
+        return []
     owner_fields = _owner_fields(knowledge)
     found: list[Unchecked] = []
     fetch_rows = knowledge.rows("access_fetch_calls")
@@ -503,6 +507,9 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
         tainted -= user_names
         if not tainted and "request" not in doc.text:
             continue
+        if route.is_class and (body_guard(func, knowledge) == "admin" or permission_gate(func, knowledge)):
+            checked.append(f"`{func.name}` refuses callers without the role it tests")
+            continue  # a staff method of a class view (the others are judged on their own)
         how = _checked_in_body(doc, func, user_names, knowledge, view)
         if how is not None:
             checked.append(how)

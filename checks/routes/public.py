@@ -21,6 +21,7 @@ from ..syntax import dotted, string_value
 from .behaviour import rejects
 from .data import first_row, glob_any
 from .identity import is_user_expr, session_id
+from .logins import session_starts, tests_credential_lookup
 
 if TYPE_CHECKING:
     from .analysis import Effects
@@ -240,12 +241,19 @@ def login_step(route: Route, knowledge: Knowledge) -> bool:
         return False
     row = rows[0]
     for func in route.functions:
+        starts = list(session_starts(func, knowledge))
         for node in ast.walk(func):
             if not isinstance(node, ast.If):
                 continue
             verifies = any(isinstance(n, ast.Call) and glob_any(row["verifications"], (dotted(n.func) or "").rsplit(".", 1)[-1]) for n in ast.walk(node.test))
             logs_in = any(isinstance(n, ast.Call) and glob_any(row["calls"], dotted(n.func)) for stmt in node.body for n in ast.walk(stmt))
             if verifies and logs_in:
+                row.hit()
+                return True
+            # `if row is None: <error> else: session["admin"] = True`, the row found by the
+            # submitted user name and password: the login form itself, whatever its name.
+            branches = [*node.body, *node.orelse]
+            if any(start is n for start in starts for stmt in branches for n in ast.walk(stmt)) and tests_credential_lookup(func, node.test):
                 row.hit()
                 return True
     return False

@@ -54,6 +54,9 @@ class ProjectView:
     forwards: dict[str, dict[str, Any]] = field(default_factory=dict)  # wrappers passing an id on (see .forwards)
     injects: dict[str, list] = field(default_factory=dict)  # guard decorator -> [positional count, keywords]
     class_decorators: dict[str, list[str]] = field(default_factory=dict)  # view base class -> its decorators
+    class_bases: dict[str, list[str]] = field(default_factory=dict)  # class -> its resolved base classes
+    class_guards: dict[str, str] = field(default_factory=dict)  # view class or mixin whose dispatch refuses -> kind
+    wrapped: dict[str, list[str]] = field(default_factory=dict)  # project decorator -> decorators on the wrapper it returns
     data_routes: dict[str, list[list]] = field(default_factory=dict)  # router -> [route, effect, calls] (see .stored)
     data_helpers: dict[str, str] = field(default_factory=dict)  # function or method -> its effect on stored data
     helper_tables: dict[str, list] = field(default_factory=dict)  # data helper -> [SQL tables, per owner, owner tables]
@@ -73,6 +76,8 @@ class ProjectView:
     local_window: bool = False  # the app runs in a desktop window of its own (see facts.LOCAL_WINDOW_LIBRARIES)
     includes_unknown: bool = False  # some include names its router dynamically (a loop variable)
     operator_login: bool = False  # its login admits only an allow-list of accounts (operators)
+    operator_credentials: bool = False  # a login admits only the credentials the configuration holds
+    account_logins: bool = False  # a login admits other accounts (a users table)
 
     @property
     def account_names(self) -> frozenset[str]:
@@ -113,6 +118,8 @@ class ProjectView:
         self.includes_unknown = self.includes_unknown or bool(facts.get("includes_unknown"))
         self.local_window = self.local_window or bool(facts.get("local_window"))
         self.operator_login = self.operator_login or bool(facts.get("operator_login"))
+        self.operator_credentials = self.operator_credentials or bool(facts.get("operator_credentials"))
+        self.account_logins = self.account_logins or bool(facts.get("account_logins"))
         for key in facts.get("caller_helpers", ()):
             self.caller_helpers.add(key)
             self.caller_helper_names.add(key.rsplit(".", 1)[-1])
@@ -128,7 +135,7 @@ class ProjectView:
         self.forwards.update(facts.get("forwards", {}))
         for key, items in facts.get("middleware", {}).items():
             self.middleware.setdefault(key, []).extend(items)
-        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "auth_middleware", "middleware_exempt", "verifies", "scope_helpers"):
+        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "class_bases", "class_guards", "wrapped", "auth_middleware", "middleware_exempt", "verifies", "scope_helpers"):
             getattr(self, name).update(facts.get(name, {}))
         for key, items in facts.get("data_routes", {}).items():
             self.data_routes.setdefault(key, []).extend(items)
@@ -256,11 +263,16 @@ def guard_for(
     if row is not None and row["kind"] == "public":
         # `Depends(get_current_user_optional)`: whatever it checks, it admits anonymous callers.
         return Guard(name, "public", source)
+    stacked = _wrapped_guard(knowledge, view, configured, resolved, name, source, depth)
     found = lookup(view.guards, resolved)
     if found is not None:
         key, kind = found
         injects = view.injects.get(key)
+        if stacked is not None and _RANK[stacked.kind] > _RANK[kind]:
+            kind = stacked.kind  # its own check is a login; a role guard on its wrapper decides too
         return Guard(name, kind, source, module=key.rsplit(".", 1)[0], injects=(injects[0], tuple(injects[1])) if injects else None)
+    if stacked is not None:
+        return stacked
     found = lookup(view.deps, resolved)
     if found is not None and depth < _MAX_DEPTH:
         key, targets = found
@@ -272,3 +284,23 @@ def guard_for(
     if row is not None:
         return Guard(name, row["kind"], source)
     return None
+
+
+_RANK = {"public": 0, "login": 1, "admin": 2}
+
+
+def _wrapped_guard(
+    knowledge: Knowledge, view: ProjectView, configured: tuple[str, ...], resolved: str | None, name: str, source: str, depth: int
+) -> Guard | None:
+    """The strongest guard among the decorators on the wrapper a project decorator returns
+    (``@wraps(view) @club_member_required def wrapper``): a view it decorates runs behind them."""
+    found = lookup(view.wrapped, resolved) if depth < _MAX_DEPTH else None
+    if found is None:
+        return None
+    key, targets = found
+    best: Guard | None = None
+    for target in targets:
+        inner = guard_for(knowledge, view, configured, target, target.rsplit(".", 1)[-1], source, depth + 1)
+        if inner is not None and inner.kind != "public" and (best is None or _RANK[inner.kind] > _RANK[best.kind]):
+            best = inner
+    return Guard(name, best.kind, source, module=key.rsplit(".", 1)[0]) if best is not None else None
