@@ -600,6 +600,8 @@ class _Discovery:
                 # The project's own middleware that redirects or refuses anonymous requests,
                 # except on the paths it names (simlane's AuthenticationRequiredMiddleware).
                 enforced = lookup(self.view.auth_middleware, path) if "." in path else None
+                if enforced is not None and enforced[0] in self.view.path_scoped_middleware:
+                    continue  # it refuses only on the paths it lists (`if is_admin_url: ...`)
                 exempt = lookup(self.view.middleware_exempt, enforced[0]) if enforced is not None else None
                 if enforced is not None and route.url and not (exempt is not None and _exempted(route.url, exempt[1])):
                     route.guards.append(Guard(path.rsplit(".", 1)[-1], enforced[1], "middleware"))

@@ -18,7 +18,7 @@ from .. import knowledge as knowledge_mod
 from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
-from .behaviour import body_guard, enforcement, test_method_kind
+from .behaviour import body_guard, enforcement, redirects_away, rejection, test_method_kind
 from .data import glob_any
 from .dependencies import dependency_parameters, dependency_targets, optional_instance, parameter_dependencies
 from .forwards import forward_fact
@@ -617,6 +617,9 @@ class _Extractor:
             if kind and method is not None:
                 self._put("auth_middleware", self._qual(cls.name), kind)
                 self._exempt_paths(self._qual(cls.name), method)
+                if not any(isinstance(stmt, ast.Return) and rejection([stmt], self.knowledge) or isinstance(stmt, ast.Return) and redirects_away([stmt], self.knowledge) for stmt in method.body):
+                    # `if is_admin_url: <refuse>`: it guards only the paths it lists, not the rest
+                    self.facts.setdefault("path_scoped_middleware", []).append(self._qual(cls.name))
                 return
 
     def _include(self, call: ast.Call, func: ast.Attribute) -> None:

@@ -57,6 +57,7 @@ class ProjectView:
     class_bases: dict[str, list[str]] = field(default_factory=dict)  # class -> its resolved base classes
     class_guards: dict[str, str] = field(default_factory=dict)  # view class or mixin whose dispatch refuses -> kind
     wrapped: dict[str, list[str]] = field(default_factory=dict)  # project decorator -> decorators on the wrapper it returns
+    path_scoped_middleware: set[str] = field(default_factory=set)  # middleware refusing only under a path test
     data_routes: dict[str, list[list]] = field(default_factory=dict)  # router -> [route, effect, calls] (see .stored)
     data_helpers: dict[str, str] = field(default_factory=dict)  # function or method -> its effect on stored data
     helper_tables: dict[str, list] = field(default_factory=dict)  # data helper -> [SQL tables, per owner, owner tables]
@@ -118,6 +119,7 @@ class ProjectView:
         self.includes_unknown = self.includes_unknown or bool(facts.get("includes_unknown"))
         self.local_window = self.local_window or bool(facts.get("local_window"))
         self.operator_login = self.operator_login or bool(facts.get("operator_login"))
+        self.path_scoped_middleware.update(facts.get("path_scoped_middleware", ()))
         self.operator_credentials = self.operator_credentials or bool(facts.get("operator_credentials"))
         self.account_logins = self.account_logins or bool(facts.get("account_logins"))
         for key in facts.get("caller_helpers", ()):
