@@ -27,6 +27,7 @@ from .logins import operator_only_login
 from .nodes import all_nodes
 from .owner_helpers import compares_record_with_caller, owner_check_fact, scope_helper_fact
 from .public import ends_request
+from .querysets import unscoped_returns
 
 #: Objects routes are declared on; a call may resolve with or without ``()`` depending on
 #: whether a ``[[types]]`` row names its result.
@@ -359,6 +360,8 @@ class _Extractor:
         tested = test_method_kind(cls, self.knowledge)
         if tested:  # class AdminRequiredMixin(UserPassesTestMixin): a base other views inherit
             self._put("guards", self._qual(cls.name), tested)
+        if _scoped_queryset(methods.get("get_queryset")):  # class OwnedMixin: get_queryset filters owner=self.request.user
+            self._put("scoped_querysets", self._qual(cls.name), True)
         inherited = self._class_decorators(cls)
         if inherited:
             self._put("class_decorators", self._qual(cls.name), inherited)
@@ -1010,3 +1013,12 @@ def _wrapper_decorators(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctio
             if name and name.rsplit(".", 1)[-1] != "wraps" and name not in found:
                 found.append(name)
     return found
+
+
+def _scoped_queryset(method: ast.AST | None) -> bool:
+    """A ``get_queryset`` that returns something and whose every return is tied to the caller:
+    a view inheriting it serves only the caller's records."""
+    if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    returns = any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(method))
+    return returns and not unscoped_returns(method)

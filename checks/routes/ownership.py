@@ -881,6 +881,11 @@ def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowled
         return []
     if "get_queryset" in methods:
         return _get_queryset_branches(doc, verdict, view, knowledge, cls, methods["get_queryset"], checked)
+    for base in cls.bases:
+        inherited = lookup(view.scoped_querysets, doc.resolve(base) or dotted(base))
+        if inherited is not None:
+            checked.append(f"the get_queryset it inherits from {inherited[0].rsplit('.', 1)[-1]} is scoped to the caller")
+            return []
     for stmt in cls.body:
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
             continue

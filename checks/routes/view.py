@@ -64,6 +64,7 @@ class ProjectView:
     listed_models: set[str] = field(default_factory=set)  # models some route lists in full (shared records)
     listed_models_if: dict[str, list[str]] = field(default_factory=dict)  # the same, if one of these guards is a login check
     index_listed_models: set[str] = field(default_factory=set)  # models an open index page lists in full (public content)
+    scoped_querysets: dict[str, bool] = field(default_factory=dict)  # classes whose get_queryset serves only the caller's records
     caller_helpers: set[str] = field(default_factory=set)  # helpers returning the caller or their id
     scope_helpers: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers building the query of a user's visible records
     verifies: dict[str, list[str]] = field(default_factory=dict)  # dependency -> parameters it refuses unless they are the caller's id
@@ -137,7 +138,7 @@ class ProjectView:
         self.forwards.update(facts.get("forwards", {}))
         for key, items in facts.get("middleware", {}).items():
             self.middleware.setdefault(key, []).extend(items)
-        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "class_bases", "class_guards", "wrapped", "auth_middleware", "middleware_exempt", "verifies", "scope_helpers"):
+        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "class_bases", "class_guards", "wrapped", "auth_middleware", "middleware_exempt", "verifies", "scope_helpers", "scoped_querysets"):
             getattr(self, name).update(facts.get(name, {}))
         for key, items in facts.get("data_routes", {}).items():
             self.data_routes.setdefault(key, []).extend(items)
