@@ -879,13 +879,12 @@ def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowled
     if "test_func" in methods and compares_record_with_caller(methods["test_func"], set()):
         checked.append("the view's test_func compares the object with the caller")
         return []
+    inherited = next(filter(None, (lookup(view.scoped_querysets, doc.resolve(base) or dotted(base)) for base in cls.bases)), None)
     if "get_queryset" in methods:
-        return _get_queryset_branches(doc, verdict, view, knowledge, cls, methods["get_queryset"], checked)
-    for base in cls.bases:
-        inherited = lookup(view.scoped_querysets, doc.resolve(base) or dotted(base))
-        if inherited is not None:
-            checked.append(f"the get_queryset it inherits from {inherited[0].rsplit('.', 1)[-1]} is scoped to the caller")
-            return []
+        return _get_queryset_branches(doc, verdict, view, knowledge, cls, methods["get_queryset"], checked, inherited is not None)
+    if inherited is not None:
+        checked.append(f"the get_queryset it inherits from {inherited[0].rsplit('.', 1)[-1]} is scoped to the caller")
+        return []
     for stmt in cls.body:
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
             continue
@@ -904,10 +903,11 @@ def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowled
 
 
 def _get_queryset_branches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, cls: ast.ClassDef,
-                           method: ast.FunctionDef | ast.AsyncFunctionDef, checked: list[str]) -> list[Unchecked]:
+                           method: ast.FunctionDef | ast.AsyncFunctionDef, checked: list[str], inherits_scoped: bool) -> list[Unchecked]:
     """A class view's own ``get_queryset``: every branch must return records tied to the
-    caller (:mod:`.querysets`); one unscoped branch serves any record to any caller."""
-    unscoped = unscoped_returns(method)
+    caller (:mod:`.querysets`); one unscoped branch serves any record to any caller. Building
+    on ``super().get_queryset()`` counts as scoped when the inherited one is."""
+    unscoped = unscoped_returns(method, inherits_scoped)
     if not unscoped:
         checked.append("every branch of the view's get_queryset is scoped to the caller")
         return []

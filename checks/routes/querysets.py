@@ -28,11 +28,24 @@ _Env = dict[str, bool]
 _GATED = "<gated by the caller>"
 
 
-def unscoped_returns(method: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Return]:
-    """The ``return`` statements of ``get_queryset`` whose value is not tied to the caller."""
+#: Set when the class inherits a ``get_queryset`` that is scoped to the caller: then
+#: ``super().get_queryset()`` (narrowed or prefetched further) serves only their records.
+_INHERITED = "<scoped super().get_queryset()>"
+
+
+def unscoped_returns(method: ast.FunctionDef | ast.AsyncFunctionDef, inherits_scoped: bool = False) -> list[ast.Return]:
+    """The ``return`` statements of ``get_queryset`` whose value is not tied to the caller;
+    ``inherits_scoped``: a base class's ``get_queryset`` is (see :data:`_INHERITED`)."""
     found: list[ast.Return] = []
-    _walk(method.body, {}, found, staff=False)
+    _walk(method.body, {_INHERITED: inherits_scoped}, found, staff=False)
     return found
+
+
+def _calls_super_queryset(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_queryset"
+        and isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name) and node.func.value.func.id == "super"
+    )
 
 
 def _scoped(expr: ast.AST, env: _Env) -> bool:
@@ -43,6 +56,8 @@ def _scoped(expr: ast.AST, env: _Env) -> bool:
         return True
     for sub in ast.walk(expr):
         if isinstance(sub, ast.Name) and env.get(sub.id):
+            return True
+        if env.get(_INHERITED) and _calls_super_queryset(sub):
             return True
         if isinstance(sub, ast.Attribute) and sub.attr == "none":
             return True
