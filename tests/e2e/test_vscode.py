@@ -108,24 +108,6 @@ def test_secret_moved_to_dotenv_and_the_app_starts(server: CodeServer, tmp_path:
     assert started.returncode == 0 and started.stdout.startswith("checkout ready"), masked(started.stdout + started.stderr)
 
 
-def test_secret_fix_undone_in_every_file_it_touched(server: CodeServer, tmp_path: Path) -> None:
-    """Issue 16 item 7: the .env and .gitignore writes are part of the edit the user undoes.
-    Ctrl+Z after the fix was applied and saved puts app.py back, and once saved again no
-    file but app.py holds the key (.env is removed or emptied, .gitignore restored)."""
-    require_rule("CW201")
-    root = make_project(tmp_path / "ws", dotenv=True)
-    path = root / "app.py"
-    original = path.read_text("utf-8")
-    finding = engine_finding(path, "CW201")
-    result = drive(server, root, "app.py", finding, "secret-fix-undone", fix_title="in .env (git-ignored; adds load_dotenv()",
-                   undo_fix=True)
-    assert any("CW201" in row for row in result["problemsAfterUndo"]), result["problemsAfterUndo"]
-    assert path.read_text("utf-8") == original
-    left_with_key = [p.name for p in root.iterdir() if p.is_file() and p != path and SECRET in p.read_text("utf-8", "replace")]
-    assert left_with_key == [], f"the key stayed in {left_with_key} after the undo"
-    assert not (root / ".gitignore").exists() or ".env" not in (root / ".gitignore").read_text("utf-8").split()
-
-
 def test_missing_auth_visible_and_workspace_scan(server: CodeServer, tmp_path: Path) -> None:
     """CW301 is reported; then the Scan Workspace and Show Logs commands work."""
     require_rule("CW301")

@@ -25,9 +25,6 @@ import * as path from "node:path";
  *  - editsAfterProblems: the same, once the Problems entry is there (before the quick fix)
  *  - fixNotice: when set (with fixTitle), a notification containing it must appear once the
  *    fix is applied (the server's window/showMessage); its text is returned
- *  - undoFix: when set (with fixTitle), the applied and saved fix is then undone with Ctrl+Z in
- *    the editor (accepting VS Code's offer to undo it in every file it touched), all files are
- *    saved again, and the problem must come back; the dialog's text is returned
  *  - shots: folder for the step screenshots
  */
 const spec = JSON.parse(process.argv[2]);
@@ -183,26 +180,6 @@ try {
         const toast = page.locator(".notification-toast", { hasText: spec.fixNotice });
         await toast.first().waitFor();
         result.fixNotice = (await toast.first().innerText()).replace(/\s+/g, " ").trim();
-      });
-    }
-    if (spec.undoFix) {
-      await step("fix-undone", async () => {
-        await editor.click({ position: { x: 300, y: 10 } });
-        await page.keyboard.press("Control+Z");
-        // A workspace edit that touched several files: VS Code asks whether to undo it in all.
-        const dialog = page.locator(".monaco-dialog-box");
-        await dialog.waitFor({ timeout: 10_000 }).then(async () => {
-          result.undoDialog = (await dialog.innerText()).replace(/\s+/g, " ").trim();
-          await dialog.locator(".monaco-button", { hasText: /Undo in \d+ Files|Undo/ }).first().click();
-        }, () => undefined);
-        await page.locator(".tab.dirty").first().waitFor().catch(() => undefined);
-        await page.keyboard.press("Control+K");
-        await page.keyboard.press("s");
-        await page.locator(".tab.dirty").first().waitFor({ state: "detached" });
-      });
-      await step("problem-back", async () => {
-        await problemRow.first().waitFor();
-        result.problemsAfterUndo = await problemRows();
       });
     }
   }

@@ -167,14 +167,13 @@ def drive(server: CodeServer, folder: Path, file: str, finding: Finding, name: s
           notice: str | None = None, notice_button: str | None = None, scan_code: str | None = None,
           closed_code: str | None = None, fix_title: str | None = None, edits: list[dict] | None = None,
           edits_after_problems: list[dict] | None = None, line: int | None = None,
-          fix_notice: str | None = None, undo_fix: bool = False) -> dict:
+          fix_notice: str | None = None) -> dict:
     """Run one scenario in a fresh browser (see vscode_driver.mjs for the steps).
 
     ``fix_title``: the quick fix to apply (default: the finding's own fix, with ``fix``);
     ``edits``/``edits_after_problems``: text typed before the squiggle / before the fix;
     ``line``: where the finding is by then (1-based; default: where the engine found it);
-    ``fix_notice``: a notification to await once the fix is applied (its text is returned);
-    ``undo_fix``: then undo the saved fix with Ctrl+Z in every file it touched and save again."""
+    ``fix_notice``: a notification to await once the fix is applied (its text is returned)."""
     shots = ARTIFACTS / name
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
@@ -183,7 +182,7 @@ def drive(server: CodeServer, folder: Path, file: str, finding: Finding, name: s
         "line": line or finding.range.start.line + 1, "column": finding.range.start.column + 1,
         "fixTitle": fix_title or (finding.fix.title if fix and finding.fix else None),
         "edits": edits or [], "editsAfterProblems": edits_after_problems or [],
-        "notice": notice, "noticeButton": notice_button, "fixNotice": fix_notice, "scanCode": scan_code, "closedCode": closed_code, "undoFix": undo_fix, "shots": str(shots), "timeoutMs": 60_000,
+        "notice": notice, "noticeButton": notice_button, "fixNotice": fix_notice, "scanCode": scan_code, "closedCode": closed_code, "shots": str(shots), "timeoutMs": 60_000,
     }
     proc = subprocess.run(["node", str(DRIVER), json.dumps(spec)], capture_output=True, text=True,
                           timeout=SCENARIO_TIMEOUT, env={**os.environ, "CODEWARD_E2E_DIR": str(E2E_DIR)})
