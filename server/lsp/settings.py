@@ -120,13 +120,10 @@ class ConfigResolver:
 
     def base_config(self, path: Path | None) -> tuple[Config, ConfigError | None]:
         start = path.parent if path is not None else self.fallback_root
-        pyproject = find_pyproject(start) if start is not None and start.exists() else None
+        pyproject, mtime = _governing_pyproject(start)
         if pyproject is None:
-            root = start if start is not None else self.fallback_root
-            return Config(root=root), None
-        try:
-            mtime = os.stat(pyproject).st_mtime_ns
-        except OSError:
+            return Config(root=start), None
+        if mtime is None:
             return Config(root=pyproject.parent), None
         cached = self._cache.get(pyproject)
         if cached is None or cached[0] != mtime:
@@ -143,18 +140,26 @@ class ConfigResolver:
     def changed_since_read(self, path: Path) -> bool:
         """Whether the pyproject.toml governing ``path`` changed since it was last read: a
         save re-checks the open documents then, for clients that cannot watch files."""
-        pyproject = find_pyproject(path.parent) if path.parent.exists() else None
-        if pyproject is None:
-            return False
-        try:
-            mtime = os.stat(pyproject).st_mtime_ns
-        except OSError:
+        pyproject, mtime = _governing_pyproject(path.parent)
+        if pyproject is None or mtime is None:
             return False
         cached = self._cache.get(pyproject)
         return cached is None or cached[0] != mtime
 
     def forget(self) -> None:
         self._cache.clear()
+
+
+def _governing_pyproject(start: Path | None) -> tuple[Path | None, int | None]:
+    """The pyproject.toml found from ``start`` upwards and its modification time (None when
+    it cannot be read): what :class:`ConfigResolver` keys its cache by."""
+    pyproject = find_pyproject(start) if start is not None and start.exists() else None
+    if pyproject is None:
+        return None, None
+    try:
+        return pyproject, os.stat(pyproject).st_mtime_ns
+    except OSError:
+        return pyproject, None
 
 
 def effective_config(base: Config, settings: Settings) -> tuple[Config, list[str]]:
