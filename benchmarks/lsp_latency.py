@@ -18,8 +18,14 @@ default ``/work/venvs/bench-lsp/bin``, then ``PATH``); install them in a separat
 ``python -m venv /work/venvs/bench-lsp && /work/venvs/bench-lsp/bin/pip install ruff python-lsp-server``.
 Note that pylsp debounces linting by 0.5 s itself, so its figures include that wait.
 
+codeward runs from its bytecode, as installed: ``pip install`` compiles a wheel's modules (and
+pylsp's), while an editable install in an environment with ``PYTHONDONTWRITEBYTECODE`` set
+would compile all of its ~130 modules from source at every start (about 0.3 s of CPU). The
+benchmark primes a private bytecode cache (``PYTHONPYCACHEPREFIX``) once, untimed;
+``--no-bytecode`` measures the compile-at-every-start case instead.
+
 Usage: ``python benchmarks/lsp_latency.py [--edits 40] [--scenarios "blank line,function body"]
-[--memory-edits 10000] [--json out.json]``
+[--memory-edits 10000] [--json out.json] [--no-bytecode]``
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -254,10 +261,11 @@ CAPABILITIES = {
 }
 
 
-async def start(command: list[str], root: Path, options: dict | None) -> Client:
+async def start(command: list[str], root: Path, options: dict | None, env: dict[str, str] | None = None) -> Client:
     spawned = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
         *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, cwd=root,
+        env=env,
     )
     client = Client(process)
     client.settings = (options or {}).get("codeward", {})
@@ -360,13 +368,14 @@ def _open(uri: str, text: str) -> dict:
 
 async def measure(
     name: str, command: list[str], options: dict | None, lines: int, edits: int, root: Path, scenario: str = "blank",
+    env: dict[str, str] | None = None,
 ) -> Result:
     result = Result(name, lines, scenario=scenario)
     path = root / f"module_{lines}.py"
     text = source_for(scenario, lines)
     path.write_text(text)
     uri = path.as_uri()
-    client = await start(command, root, options)
+    client = await start(command, root, options, env)
     try:
         pid = client.pid
         opened = time.perf_counter()
@@ -396,14 +405,14 @@ async def measure(
     return result
 
 
-async def memory_over_edits(command: list[str], options: dict, total: int, root: Path) -> dict:
+async def memory_over_edits(command: list[str], options: dict, total: int, root: Path, env: dict[str, str] | None = None) -> dict:
     """RSS of the server while it receives ``total`` edits (a line typed key by key and
     deleted, over and over; batches of 100, each batch waited for), sampled every 1,000 edits."""
     path = root / "memory.py"
     text = generate(200)
     path.write_text(text)
     uri = path.as_uri()
-    client = await start(command, root, options)
+    client = await start(command, root, options, env)
     samples: list[tuple[int, float]] = []
     try:
         pid = client.pid
@@ -441,10 +450,22 @@ def servers(tools_bin: Path) -> list[tuple[str, list[str] | None, dict | None, s
     ]
 
 
+def installed_environment(cache: Path) -> dict[str, str]:
+    """The environment codeward runs in as installed: with bytecode, in a private cache
+    filled by one untimed import of the server and its rules."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(cache)
+    prime = "import codeward.server.lsp.server; from codeward.checks.registry import all_rules; all_rules()"
+    subprocess.run([sys.executable, "-c", prime], env=env, check=True)
+    return env
+
+
 async def main_async(args: argparse.Namespace) -> dict:
-    report: dict = {"results": [], "memory": None}
-    with tempfile.TemporaryDirectory(prefix="codeward-lsp-bench-") as tmp:
+    report: dict = {"results": [], "memory": None, "bytecode": not args.no_bytecode}
+    with tempfile.TemporaryDirectory(prefix="codeward-lsp-bench-") as tmp, \
+            tempfile.TemporaryDirectory(prefix="codeward-lsp-bytecode-") as bytecode:
         root = Path(tmp)
+        codeward_env = None if args.no_bytecode else installed_environment(Path(bytecode))
         for name, command, options, note in servers(args.tools_bin):
             if args.servers and name.split()[0] not in args.servers:
                 continue
@@ -455,7 +476,8 @@ async def main_async(args: argparse.Namespace) -> dict:
                         continue
                     edits = min(args.edits, 10) if name == "pylsp" else args.edits
                     try:
-                        result = await measure(name, command, options, lines, edits, root, SCENARIOS[scenario])
+                        env = codeward_env if name.startswith("codeward") else None
+                        result = await measure(name, command, options, lines, edits, root, SCENARIOS[scenario], env)
                         result.note = note
                     except Exception as exc:  # one server failing must not lose the others' figures
                         result = Result(name, lines, scenario, note=f"failed: {type(exc).__name__}: {exc}")
@@ -463,7 +485,7 @@ async def main_async(args: argparse.Namespace) -> dict:
                     report["results"].append(asdict(result))
                     print(_row(result), flush=True)
         if args.memory_edits:
-            report["memory"] = await memory_over_edits(servers(args.tools_bin)[0][1], {"codeward": {"debounce": 0}}, args.memory_edits, root)  # type: ignore[arg-type]
+            report["memory"] = await memory_over_edits(servers(args.tools_bin)[0][1], {"codeward": {"debounce": 0}}, args.memory_edits, root, codeward_env)  # type: ignore[arg-type]
             print(f"codeward memory over {args.memory_edits} edits: {report['memory']}", flush=True)
     return report
 
@@ -485,6 +507,8 @@ def main() -> None:
     parser.add_argument("--servers", type=lambda s: s.split(","), default=None, help="e.g. codeward,ruff,pylsp (default: all)")
     parser.add_argument("--tools-bin", type=Path, default=Path("/work/venvs/bench-lsp/bin"))
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="run codeward without a bytecode cache (every start compiles its modules from source)")
     args = parser.parse_args()
     report = asyncio.run(main_async(args))
     if args.json:

@@ -89,6 +89,10 @@ class Scheduler(Generic[R]):
             if not waiter.done():
                 waiter.set_result(None)
 
+    def analysing(self) -> bool:
+        """Whether any document's analysis is queued or running (read from any thread)."""
+        return bool(self._running)
+
     def busy(self, uri: str) -> bool:
         return uri in self._timers or uri in self._running
 

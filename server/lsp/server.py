@@ -678,7 +678,7 @@ def create_server() -> CodewardServer:
         ls.slow_pool.shutdown(wait=False, cancel_futures=True)
 
     # What the first analysis would pay for itself, paid while the client shakes hands.
-    server.analysis_pool.submit(warmup.load_engine)
+    server.analysis_pool.submit(warmup.load_engine, server.scheduler.analysing)
     return server
 
 

@@ -6,9 +6,16 @@ expressions, building parso's grammar (a half-typed buffer needs it to recover).
 pays for them on its analysis thread as soon as it is created, while the client is still
 shaking hands, by analysing a small built-in sample; the first real analysis queues behind
 it on the same thread, so it never runs with half-loaded rules.
+
+A client that opens a document at once (most do: right after ``initialized``) has that
+document waiting by the time the rules are loaded. The sample is then skipped: the waiting
+document pays the same first-use costs itself, and the sample's analysis (about a fifth of
+the warm-up) would only delay the result the user waits for.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from codeward.checks import inference, knowledge
 from codeward.checks.engine import analyze
@@ -39,11 +46,13 @@ def later(value):
 '''
 
 
-def load_engine() -> None:
-    """Rules, their data, and every first-use cost of an analysis, paid once."""
+def load_engine(document_waiting: Callable[[], bool] = lambda: False) -> None:
+    """Rules, their data, and every first-use cost of an analysis, paid once (the
+    analysis part only while no document is ``document_waiting``)."""
     all_rules()
     knowledge.load()
-    analyze(SourceDoc(_SAMPLE, "warm_up.py", "python", "warm_up"))
+    if not document_waiting():
+        analyze(SourceDoc(_SAMPLE, "warm_up.py", "python", "warm_up"))
 
 
 def warm_up_inference() -> None:
