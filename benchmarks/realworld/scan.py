@@ -35,6 +35,9 @@ COMMIT_MARKER = ".realworld-commit"
 #: Secret findings flag the secret: their source text is never read into a key or printed.
 SECRET_FAMILY = "CW2"
 BACKTICKED = re.compile(r"`([^`]+)`")
+#: Key a saved report carries with the ``--select`` of the scan that made it: reusing CW3-only
+#: reports for CW1 would otherwise report every injection true positive as lost.
+SELECTION_KEY = "realworld_selection"
 
 
 def codeward_command(explicit: str | None) -> list[str]:
@@ -71,6 +74,15 @@ def scan_repo(cli: list[str], folder: Path, select: str, jobs: int, timeout: flo
     if done.returncode not in (0, 1):
         raise RuntimeError(f"codeward failed on {folder.name}: {done.stderr.strip()[-500:]}")
     return json.loads(done.stdout)
+
+
+def families_not_covered(selection: str | None, families: tuple[str, ...]) -> list[str]:
+    """The requested code prefixes a saved report cannot answer, because the scan that made it was
+    restricted to other rules (reports saved before the selection was recorded are trusted)."""
+    if selection is None or selection == "every rule":
+        return []
+    selected = tuple(p for p in selection.split(",") if p)
+    return [family for family in families if not family.startswith(selected)]
 
 
 def to_findings(repo: str, folder: Path, report: dict, families: tuple[str, ...]) -> list[Finding]:
@@ -113,13 +125,19 @@ def collect(args: argparse.Namespace, families: tuple[str, ...]) -> tuple[list[F
         saved = args.reports / f"{folder.name}.json" if args.reports else None
         if saved is not None and saved.exists():
             report = json.loads(saved.read_text())
+            missing = families_not_covered(report.get(SELECTION_KEY), families)
+            if missing:
+                raise SystemExit(f"{saved} was saved from a scan of {report[SELECTION_KEY]} only; it cannot answer"
+                                 f" {','.join(missing)} (rescan with --save-reports into another folder)")
         else:
             every_rule = any(len(prefix) <= 2 for prefix in families)
+            select = "" if every_rule else ",".join(families)
             try:
-                report = scan_repo(cli, folder, "" if every_rule else ",".join(families), args.jobs, args.timeout)
+                report = scan_repo(cli, folder, select, args.jobs, args.timeout)
             except (RuntimeError, json.JSONDecodeError) as error:
                 problems.append(f"{repo}: {error}")
                 continue
+            report[SELECTION_KEY] = select or "every rule"
             if args.save_reports:
                 args.save_reports.mkdir(parents=True, exist_ok=True)
                 (args.save_reports / f"{folder.name}.json").write_text(json.dumps(report))
