@@ -44,6 +44,8 @@ _FIXED_LOCAL = re.compile(r"^/[^/\\]")
 #: Stands for a value the server chose (no user data) inside a built URL: a host from the
 #: configuration fixes the host as much as a literal does.
 _SERVER_TEXT = "\x00"
+#: Suffix of the ``known`` entry saying a name holds a path of this app (``url = reverse(...)``).
+_APP_PATH = "#app-path"
 #: Builtins whose result carries their arguments' data.
 _PROPAGATING_BUILTINS = frozenset(
     {"str", "repr", "format", "bytes", "bytearray", "list", "tuple", "set", "frozenset", "dict", "sorted",
@@ -433,6 +435,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
             value = self.expr(node.value, env)
             if isinstance(node.op, (ast.Add, ast.Mod)):
                 value = mark(value, self._text_kinds(node.value), built=True)
+            if isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name):
+                value = self._after_prefix(value, self._leading_text(node.target, self.known))
             current = self.expr(node.target, env) if isinstance(node.target, (ast.Name, ast.Subscript)) else CLEAN
             self.assign(node.target, union(current, value), None, env)
             if isinstance(node.target, ast.Name):
@@ -484,7 +488,7 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     env.pop(target.id, None)
-                    self.known.pop(target.id, None)
+                    self._forget({target.id})
         elif isinstance(node, ast.Assert):
             when_true, _ = self.guards(node.test, env)
             self._apply(env, when_true)
@@ -547,16 +551,43 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         return self._merge_into(env, [(dict(env), False), *branches])
 
     def _remember(self, name: str, source: ast.AST | None, known: dict[str, object]) -> None:
-        """Note the constant ``name`` now holds, or forget it."""
+        """Note the constant ``name`` now holds, or forget it; and whether it is a path of
+        this app (``url = reverse("list")``, then ``url = f"{url}?{query}"``)."""
         value = evaluate(source, known) if source is not None else UNKNOWN
         if value is UNKNOWN:
             known.pop(name, None)
         else:
             known[name] = value
+        if source is not None and _FIXED_LOCAL.match(self._leading_text(source, known)):
+            known[name + _APP_PATH] = True
+        else:
+            known.pop(name + _APP_PATH, None)
+
+    def _leading_text(self, expr: ast.AST, known: dict[str, object]) -> str:
+        """How the text of ``expr`` starts, as far as it is fixed ("" when unknown); a route-URL
+        builder's output and a name holding an app path start with "/" + server text."""
+        while isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            expr = expr.left
+        if isinstance(expr, ast.JoinedStr):
+            if not expr.values:
+                return ""
+            expr = expr.values[0]
+        if isinstance(expr, ast.FormattedValue):
+            expr = expr.value
+        text = string_value(expr)
+        if text is not None:
+            return text
+        if isinstance(expr, ast.Name):
+            if known.get(expr.id + _APP_PATH):
+                return "/" + _SERVER_TEXT
+            value = known.get(expr.id)
+            return value if isinstance(value, str) else ""
+        return self._server_text(expr) if isinstance(expr, ast.Call) else ""
 
     def _forget(self, names: set[str]) -> None:
         for name in names:
             self.known.pop(name, None)
+            self.known.pop(name + _APP_PATH, None)
 
     def _try(self, node: ast.AST, env: Env) -> bool:
         start = dict(env)
@@ -696,7 +727,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
             if isinstance(node.slice, ast.UnaryOp) and isinstance(node.slice.op, ast.USub) and isinstance(node.slice.operand, ast.Constant):
                 index = -node.slice.operand.value
             cleared = self._item_sanitized(node.value, index) if value and isinstance(index, int) else ()
-            return clear(value, cleared) if cleared else value
+            value = clear(value, cleared) if cleared else value
+            return self._trusted_item(value, index) if value and isinstance(index, str) else value
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             return union(*(self.expr(e, env) for e in node.elts))
         if isinstance(node, ast.Dict):
@@ -760,6 +792,22 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
                     cleared |= CATEGORIES - frozenset(row["only_for"])
                 return frozenset({Label(origin, cleared=cleared)})
         return None
+
+    def _trusted_item(self, value: frozenset[Label], key: str) -> frozenset[Label]:
+        """``request.META["HTTP_REFERER"]``: the labels of a request mapping read at a key
+        that is safe where the rest of the mapping is not (``taint_source_keys``)."""
+        rows = self.model.source_keys.get(key.lower())
+        if not rows:
+            return value
+        kept = []
+        for label in value:
+            row = next((r for r in rows if label.origin.kind == "source" and label.origin.what in r["what"]), None)
+            if row is None:
+                kept.append(frozenset({label}))
+            else:
+                row.hit()
+                kept.append(clear({label}, row["trusted_for"]))
+        return union(*kept)
 
     def _kinds(self, text: str) -> tuple[str, ...]:
         kinds = []
@@ -853,6 +901,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         a route-URL builder (``reverse("login")``, ``url_for("index")``: the sanitizer rows
         that clear redirects), else some text the server chose."""
         inner = expr.value if isinstance(expr, ast.FormattedValue) else expr
+        if isinstance(inner, ast.Name) and self.known.get(inner.id + _APP_PATH):
+            return "/" + _SERVER_TEXT
         if isinstance(inner, ast.Call) and isinstance(inner.func, (ast.Name, ast.Attribute)):
             name = self._call_name(inner.func)
             resolved = self.doc.names.resolve(inner.func, self.scope)
@@ -908,6 +958,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
             item = self._container_method(node, func, args, env)
             if item is not None:
                 return item
+            if func.attr == "get" and receiver and node.args and isinstance(key := string_value(node.args[0]), str):
+                receiver = self._trusted_item(receiver, key)
         all_args = union(*args, *keywords.values())
         resolved: list[str | None] = []
 

@@ -24,6 +24,12 @@ declare_section(
     optional={"written": list, "what": str, "structured": bool, "trusted_for": list, "only_for": list, "stored": bool},
 )
 declare_section(
+    "taint_source_keys",
+    "Items of a request mapping (`what` of its source row) read by a constant key in `keys`"
+    " (`request.META[\"HTTP_REFERER\"]`, `.get(...)`): safe for the `trusted_for` categories.",
+    required={"what": list, "keys": list, "trusted_for": list},
+)
+declare_section(
     "taint_sinks",
     "Calls where tainted data does harm; `arg`/`keyword` name the dangerous argument.",
     required={"call": str, "category": str},
@@ -129,6 +135,8 @@ class TaintModel:
     record_selectors: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     #: Rejected text (``".."``) -> the rows saying what its absence makes safe.
     rejections: dict[str, Row] = field(default_factory=dict)
+    #: Trusted items of request mappings (``taint_source_keys``), by lower-cased key.
+    source_keys: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     #: Names of sinks reported even without user data (``yaml.load``).
     untainted_sinks: set[str] = field(default_factory=set)
 
@@ -156,6 +164,9 @@ def model_for(knowledge: Knowledge) -> TaintModel:
                 model.item_sanitizers[last_segment(row["call"])].append(row)
             else:
                 index[last_segment(row["call"])].append(row)
+    for row in knowledge.rows("taint_source_keys"):
+        for key in row["keys"]:
+            model.source_keys[key.lower()].append(row)
     model.untainted_sinks = {last_segment(r["call"]) for r in knowledge.rows("taint_sinks") if r.get("untainted")}
     for row in knowledge.rows("taint_rejected_text"):
         model.rejections[row["text"]] = row
