@@ -103,7 +103,7 @@ def _project_links(ctx: RuleContext) -> tuple[Callable[[str], Summary | None], l
         written = ".".join(parts[start:])
         for source, call in calls_into.get(written, ()):
             if source != path and (start == 0 or project.import_target(source, written) == path):
-                label = Label(call.origin, call.cleared, call.text, alias=call.alias)
+                label = Label(call.origin, call.cleared, call.text, alias=call.alias, held=call.held)
                 name = call.callee[len(written) + 1 :].replace("()", "")
                 incoming.append(Incoming(name, call.param, call.keyword, (label,), call.path, call.range, call.function))
 

@@ -23,7 +23,7 @@ from .containers import ContainerMixin, is_item_key, merged_item
 from .constants import UNKNOWN, agreed, assigned_names, evaluate, match_case
 from .guards import GuardMixin
 from .hits import Incoming, SinkHit
-from .labels import CATEGORIES, CLEAN, Label, Origin, clear, mark, step, structured, union
+from .labels import CATEGORIES, CLEAN, Label, Origin, clear, held, mapping_keys, mark, step, structured, unheld, union
 from .model import TaintModel, matches, source_matches
 from .routes import route_parameters
 from .sinks import SinkMixin
@@ -54,6 +54,8 @@ _PROPAGATING_BUILTINS = frozenset(
 #: Methods that carry their arguments' data even on an untainted receiver ("/".join(parts)).
 _PROPAGATING_METHODS = frozenset({"join", "joinpath", "format", "format_map", "urljoin", "with_name", "with_suffix"})
 #: Methods that put their arguments into the receiver (``parts.append(name)``).
+#: Methods reading what a mapping holds (not its keys): values held under fixed keys are data again.
+_ITEM_READS = frozenset({"get", "values", "items", "pop", "popitem", "setdefault"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "write"})
 _EXITS = frozenset({"abort", "exit", "sys.exit", "flask.abort", "fastapi.HTTPException"})
 _NON_DATA_PARAMS = frozenset({"self", "cls", "request", "req"})
@@ -174,6 +176,7 @@ class ModuleFlow:
             labels = tuple(
                 label for label in call.labels
                 if label.live_for(sink.category) and (not sink.needs_text or sink.needs_text in label.text)
+                and not (sink.keys_only and label.held)
             )
             if not labels:
                 continue
@@ -308,7 +311,8 @@ def _source_order(item: tuple[Origin, frozenset[str]]) -> tuple:
 
 def _sink_order(sink: ParamSink) -> tuple:
     """Summaries list their sinks in a fixed order, so results never depend on set order."""
-    return (sink.param, sink.category, sink.path, sink.range.start, sink.sink, sink.direct, sink.needs_text, len(sink.steps))
+    return (sink.param, sink.category, sink.path, sink.range.start, sink.sink, sink.direct, sink.needs_text, len(sink.steps),
+            sink.keys_only)
 
 
 _STRUCTURED_TYPES = frozenset({"dict", "list", "typing.Dict", "typing.List", "typing.Any"})
@@ -463,8 +467,7 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         elif isinstance(node, ast.If):
             return self._if(node, env)
         elif isinstance(node, (ast.For, ast.AsyncFor)):
-            iterated = self.expr(node.iter, env)
-            self.assign(node.target, iterated, None, env)
+            self._assign_iterated(node.target, node.iter, env)
             self._loop(node.body, node.orelse, env)
         elif isinstance(node, ast.While):
             self.expr(node.test, env)
@@ -667,6 +670,18 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         elif isinstance(target, ast.Starred):
             self.assign(target.value, value, None, env)
 
+    def _assign_iterated(self, target: ast.AST, iterated: ast.expr, env: Env) -> None:
+        """A loop's target from what it iterates; ``for key, value in mapping.items()`` gives
+        the key only the mapping's keys and the value what the mapping holds."""
+        func = iterated.func if isinstance(iterated, ast.Call) else None
+        if (isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(func, ast.Attribute)
+                and func.attr == "items" and not iterated.args and not iterated.keywords):  # type: ignore[union-attr]
+            mapping = self.expr(func.value, env)
+            self.assign(target.elts[0], mapping_keys(mapping), None, env)
+            self.assign(target.elts[1], unheld(mapping), None, env)
+            return
+        self.assign(target, self.expr(iterated, env), None, env)
+
     def _weak_update(self, base: ast.AST, value: frozenset[Label], env: Env) -> None:
         while isinstance(base, (ast.Subscript, ast.Attribute)):
             base = base.value
@@ -722,7 +737,7 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
             item = self._load_item(node, env)
             if item is not None:
                 return item
-            value = self.expr(node.value, env)
+            value = unheld(self.expr(node.value, env))
             index = node.slice.value if isinstance(node.slice, ast.Constant) else None
             if isinstance(node.slice, ast.UnaryOp) and isinstance(node.slice.op, ast.USub) and isinstance(node.slice.operand, ast.Constant):
                 index = -node.slice.operand.value
@@ -732,7 +747,10 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             return union(*(self.expr(e, env) for e in node.elts))
         if isinstance(node, ast.Dict):
-            return union(*(self.expr(k, env) for k in node.keys if k is not None), *(self.expr(v, env) for v in node.values))
+            keys = [unheld(self.expr(k, env)) for k in node.keys if k is not None]
+            # values under a written key are held; `**other` brings other's keys along
+            values = [self.expr(v, env) if k is None else held(self.expr(v, env)) for k, v in zip(node.keys, node.values)]
+            return union(*keys, *values)
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             return self._comprehension(node, env)
         if isinstance(node, ast.IfExp):
@@ -919,13 +937,13 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
     def _comprehension(self, node: ast.AST, env: Env) -> frozenset[Label]:
         inner = dict(env)
         for gen in node.generators:  # type: ignore[attr-defined]
-            self.assign(gen.target, self.expr(gen.iter, inner), None, inner)
+            self._assign_iterated(gen.target, gen.iter, inner)
             for cond in gen.ifs:
                 self.expr(cond, inner)
                 when_true, _ = self.guards(cond, inner)
                 self._apply(inner, when_true)
         if isinstance(node, ast.DictComp):
-            return union(self.expr(node.key, inner), self.expr(node.value, inner))
+            return union(unheld(self.expr(node.key, inner)), held(self.expr(node.value, inner)))
         return self.expr(node.elt, inner)  # type: ignore[attr-defined]
 
     # -- calls ----------------------------------------------------------------------
@@ -960,6 +978,10 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
                 return item
             if func.attr == "get" and receiver and node.args and isinstance(key := string_value(node.args[0]), str):
                 receiver = self._trusted_item(receiver, key)
+            if func.attr in _ITEM_READS:
+                receiver = unheld(receiver)
+            elif func.attr == "keys" and not node.args:
+                receiver = mapping_keys(receiver)
         all_args = union(*args, *keywords.values())
         resolved: list[str | None] = []
 
@@ -986,6 +1008,10 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         sanitized = self._sanitizer(node, name, path)
         if sanitized is not None:
             return clear(union(receiver, all_args), sanitized)
+        for row in self.model.fixed_key_mappings.get(name, ()):
+            if matches(row["call"], path(), dotted(func)):
+                row.hit()
+                return held(union(receiver, all_args))
         if name in self.model.parsers:
             for row in self.model.parsers[name]:
                 if matches(row["call"], path(), dotted(func)):

@@ -88,6 +88,12 @@ class Label:
     steps: tuple[tuple[Range, str], ...] = ()
     #: The first variable the value was stored in, for messages ("`name` from ...").
     alias: str = ""
+    #: Held as a value of a mapping whose keys are fixed names (``{"title": x}``, a model's
+    #: ``model_dump()``): the mapping's ``keys()`` do not carry it.
+    held: bool = False
+    #: A parameter's data taken through ``keys()``: a sink it reaches sees only the keys of
+    #: what callers pass (values they hold under fixed keys do not reach it).
+    keys: bool = False
 
     def live_for(self, category: str) -> bool:
         if category == "redirect" and LOCAL_PREFIX in self.cleared and NOT_PROTOCOL_RELATIVE in self.cleared:
@@ -98,7 +104,7 @@ class Label:
 
     @property
     def key(self) -> tuple:
-        return (self.origin, self.cleared, self.text, self.built)
+        return (self.origin, self.cleared, self.text, self.built, self.held, self.keys)
 
 
 Taint = frozenset  # frozenset[Label]
@@ -136,7 +142,8 @@ def _rewritten(labels: Iterable[Label]) -> frozenset[Label]:
 def clear(taint: Iterable[Label], categories: Iterable[str]) -> frozenset[Label]:
     extra = frozenset(categories)
     return _rewritten(
-        Label(label.origin, label.cleared | extra, label.text, label.built, label.steps, label.alias) for label in taint
+        Label(label.origin, label.cleared | extra, label.text, label.built, label.steps, label.alias, label.held, label.keys)
+        for label in taint
     )
 
 
@@ -146,7 +153,8 @@ def mark(taint: Iterable[Label], text: Iterable[str] = (), built: bool = False) 
     if not kinds and not built:
         return frozenset(taint)
     return _rewritten(
-        Label(label.origin, label.cleared, label.text | kinds, label.built or built, label.steps, label.alias)
+        Label(label.origin, label.cleared, label.text | kinds, label.built or built, label.steps, label.alias, label.held,
+              label.keys)
         for label in taint
     )
 
@@ -162,6 +170,8 @@ def step(taint: Iterable[Label], where: Range, name: str) -> frozenset[Label]:
             label.built,
             label.steps + ((where, message),) if len(label.steps) < MAX_STEPS else label.steps,
             label.alias or name,
+            label.held,
+            label.keys,
         )
         for label in taint
     )
@@ -170,6 +180,28 @@ def step(taint: Iterable[Label], where: Range, name: str) -> frozenset[Label]:
 def structured(taint: Iterable[Label]) -> frozenset[Label]:
     """Labels of data parsed into dicts and lists (``json.loads``)."""
     return _rewritten(replace(label, origin=replace(label.origin, structured=True)) for label in taint)
+
+
+def held(taint: Iterable[Label]) -> frozenset[Label]:
+    """The labels as values stored under fixed keys of a mapping (``{"title": x}``)."""
+    return _rewritten(label if label.held else replace(label, held=True) for label in taint)
+
+
+def unheld(taint: Iterable[Label]) -> frozenset[Label]:
+    """The labels of a value read out of a mapping (``d["title"]``, ``d.values()``): what
+    it holds may have keys of its own."""
+    if not any(label.held for label in taint):
+        return frozenset(taint)
+    return _rewritten(replace(label, held=False) if label.held else label for label in taint)
+
+
+def mapping_keys(taint: Iterable[Label]) -> frozenset[Label]:
+    """The labels of ``d.keys()``: not what ``d`` holds under fixed keys; a parameter's
+    data is marked, so its sinks see only the keys of what callers pass."""
+    return _rewritten(
+        replace(label, keys=True) if label.origin.kind == "param" and not label.origin.route and not label.keys else label
+        for label in taint if not label.held
+    )
 
 
 def live(taint: Iterable[Label], category: str) -> list[Label]:

@@ -74,6 +74,12 @@ declare_section(
     required={"call": str},
 )
 declare_section(
+    "taint_fixed_key_mappings",
+    "Calls returning a mapping whose keys are fixed names (a model's fields): only its values"
+    " carry the data, so its `keys()` are safe.",
+    required={"call": str},
+)
+declare_section(
     "taint_unescaped_renders",
     "Template renders that do not escape what they insert: the result carries its data as"
     " the template's kind of text (HTML for an HTML template), unless the template was made"
@@ -131,6 +137,8 @@ class TaintModel:
     exclusions: list[Row] = field(default_factory=list)
     parsers: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     unescaped_renders: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    #: Calls returning a mapping with fixed keys, by name (``taint_fixed_key_mappings``).
+    fixed_key_mappings: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     #: Methods narrowing stored records, by name (see ``taint_record_selectors``).
     record_selectors: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     #: Rejected text (``".."``) -> the rows saying what its absence makes safe.
@@ -156,6 +164,7 @@ def model_for(knowledge: Knowledge) -> TaintModel:
         ("taint_parsers", model.parsers),
         ("taint_unescaped_renders", model.unescaped_renders),
         ("taint_record_selectors", model.record_selectors),
+        ("taint_fixed_key_mappings", model.fixed_key_mappings),
     ):
         for row in knowledge.rows(section):
             if row.get("attribute"):

@@ -196,7 +196,7 @@ class SinkMixin:
             self.param_sinks.append(
                 ParamSink(label.origin.param, category, sink, self.doc.range_of(where), self.doc.path,
                           self.func.name if self.func else "", "" if not needs or needs in label.text else needs,
-                          label.steps, direct, row.get("confidence", "") if row is not None else "")
+                          label.steps, direct, row.get("confidence", "") if row is not None else "", label.keys)
             )
         reported = proven or tuple(label for label in symbolic if label.built and (not needs or needs in label.text))
         if reported or untainted:  # an `untainted` sink is reported whatever reaches it
@@ -209,6 +209,8 @@ class SinkMixin:
 
     def _record_via(self, node: ast.Call, sink: ParamSink, value: frozenset[Label], arg: ast.AST | None, summary: Summary) -> None:
         labels = live(value, sink.category)
+        if sink.keys_only:
+            labels = [label for label in labels if not label.held]
         if sink.needs_text:
             labels = [label for label in labels if sink.needs_text in label.text or not label.origin.proven]
         if not labels:
@@ -218,7 +220,8 @@ class SinkMixin:
                 needs = "" if sink.needs_text in label.text else sink.needs_text
                 direct = sink.direct and isinstance(arg, ast.Name) and arg.id == label.origin.name and not label.steps
                 self.param_sinks.append(
-                    replace(sink, param=label.origin.param, steps=label.steps + sink.steps, needs_text=needs, direct=direct)
+                    replace(sink, param=label.origin.param, steps=label.steps + sink.steps, needs_text=needs, direct=direct,
+                            keys_only=sink.keys_only or label.keys)
                 )
         proven = tuple(label for label in labels if label.origin.proven)
         if not proven:
@@ -250,7 +253,7 @@ class SinkMixin:
                     origin = label.origin if label.origin.path else replace(label.origin, path=self.doc.path)
                     self.flow.outgoing.append(
                         OutgoingCall(path, index, keyword, origin, label.text, label.cleared, label.alias,
-                                     self.doc.range_of(node), self.doc.path, self._name())
+                                     self.doc.range_of(node), self.doc.path, self._name(), label.held)
                     )
 
     def _check_returned_html(self, node: ast.Return, value: frozenset[Label], env) -> None:

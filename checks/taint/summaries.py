@@ -32,6 +32,9 @@ class ParamSink:
     direct: bool = False
     #: "low" for sinks whose harm is small (an existence check): shown only on request.
     confidence: str = ""
+    #: Only the keys of the parameter reach the sink (``", ".join(data.keys())``): values a
+    #: caller holds under fixed keys (``{"title": x}``) do not.
+    keys_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class OutgoingCall:
     range: Range  # the call
     path: str
     function: str  # the caller
+    held: bool = False  # passed as a value under a fixed key (see labels.Label.held)
 
 
 @dataclass(frozen=True)
