@@ -664,7 +664,8 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         elif isinstance(target, ast.Subscript):
             self._check_session(target, value, self.expr(target.slice, dict(env)))
             self._store_item(target, value, env)
-            self._weak_update(target.value, value, env)
+            # under a key the code wrote (`row["title"] = x`) the value is not one of the keys
+            self._weak_update(target.value, held(value) if isinstance(string_value(target.slice), str) else value, env)
         elif isinstance(target, ast.Attribute):
             self._weak_update(target.value, value, env)
         elif isinstance(target, ast.Starred):
