@@ -221,6 +221,9 @@ def value_in_script(ctx: RuleContext) -> Iterator[Finding]:
         handler = judged.tag.context.event_handler
         quote = "" if handler else html.quoted_in_script(tag.start, tag.end)
         marked = judged.tag.printed.filtered(*_UNSAFE_BUILTINS)
+        if quote in ("'", '"') and not marked and not judged.tag.unescaped_region \
+                and _alone_in_string(html.text, judged, quote, result.judged):
+            continue
         found = judged.verdict
         if found.user_written:
             # Escaped quotes keep a value inside a quoted string: request data stays a risk
@@ -246,6 +249,21 @@ def value_in_script(ctx: RuleContext) -> Iterator[Finding]:
             tag_range(ctx, tag.start, tag.end), message, confidence=confidence, flow=found.flow,
             fix=None if handler else _encode_for_script(ctx, judged, quote, result.structure.dialect),
         )
+
+
+def _alone_in_string(text: str, judged: Judged, quote: str, every: list[Judged]) -> bool:
+    """An escaped value inside a quoted JavaScript string that closes on its line, with no
+    other printed value on that line: escaping turned its quotes and ``<`` into entities,
+    which a <script> element does not decode, so it cannot close the string or the element.
+    A trailing backslash only breaks the line's syntax; it makes code of what follows only
+    when another printed value follows on that line (``f('{{ a }}', '{{ b }}')``)."""
+    start, end = judged.tag.tag.start, judged.tag.tag.end
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if quote not in text[end:line_end]:
+        return False
+    return not any(line_start <= other.tag.tag.start < line_end for other in every if other is not judged)
 
 
 def _encode_for_script(ctx: RuleContext, judged: Judged, quote: str, dialect: str) -> object:
