@@ -21,6 +21,7 @@ from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value
 from .behaviour import body_guard, enforcement, leading_statements, owner_gate, shared_secret_check, test_method_kind
 from .nodes import all_nodes
+from .permission_method import SAFE_METHODS, PermissionBranch, permission_branches
 from .dependencies import dependency_parameters, dependency_targets
 from .facts import ANY_APP, object_key
 from .view import SHARED_SECRET, Guard, ProjectView, guard_for, includes_of, known_guard, lookup, same_object
@@ -445,7 +446,7 @@ class _Discovery:
                 self._decorator_guards(route, deco.args[0])
         for stmt in cls.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                if stmt.targets[0].id == "permission_classes":
+                if stmt.targets[0].id == "permission_classes" and not self._returned_permissions(route, cls, stmt.value):
                     route.explicit_permissions = True
                     self._permission_list(route, stmt.value)
                 elif stmt.targets[0].id in ("decorators", "method_decorators") and isinstance(stmt.value, (ast.List, ast.Tuple)):
@@ -457,6 +458,8 @@ class _Discovery:
                 for deco in stmt.decorator_list:
                     inner = deco.args[0] if isinstance(deco, ast.Call) and deco.args and (dotted(deco.func) or "").endswith("method_decorator") else deco
                     self._decorator_guards(route, inner)
+        if not any(isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "permission_classes" for t in s.targets) for s in cls.body):
+            self._returned_permissions(route, cls, None)
         # Each handler method decorated with a guard (``@jwt_required()`` on a Flask-RESTful
         # resource's get and delete): the class route is guarded when every method is.
         decorated = [[g for g in map(lambda d: self.guard(d, "decorator"), f.decorator_list) if g is not None and g.kind != "public"] for f in route.functions]
@@ -516,6 +519,41 @@ class _Discovery:
                 bases = lookup(self.view.class_bases, resolved)
                 upper += [(b.rsplit(".", 1)[-1], b, None) for b in (bases[1] if bases is not None else [])]
             frontier = upper
+
+    def _returned_permissions(self, route: Route, cls: ast.ClassDef, declared: ast.expr | None) -> bool:
+        """DRF ``get_permissions()``: the permission classes each of its returns gives (see
+        :mod:`.permission_method`), the declared ``permission_classes`` counting only where
+        it keeps the defaults. The view requires a login (or a role) when every return does,
+        or when the only returns without one are an ``AllowAny`` for reads (as
+        ``IsAuthenticatedOrReadOnly``); a return that opens changes adds no guard. False when
+        the view has no such method or it is not understood: ``permission_classes`` decides."""
+        method = next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "get_permissions"), None)
+        branches = permission_branches(method) if method is not None and route.framework == "drf" else None
+        if not branches:
+            return False
+        defaults = list(declared.elts) if isinstance(declared, (ast.List, ast.Tuple)) else [declared] if declared is not None else []
+        kinds: list[tuple[PermissionBranch, str | None]] = []
+        found: list[Guard] = []
+        object_checked = True
+        for branch in branches:
+            probe = dataclasses.replace(route, guards=[], object_permission=False)
+            self._permission_list(probe, ast.List(elts=[*branch.classes, *(defaults if branch.keeps_defaults else [])]))
+            found += probe.guards
+            own = {g.kind for g in probe.guards}
+            kinds.append((branch, next((k for k in ("admin", "login", "public") if k in own), None)))
+            if branch.methods - SAFE_METHODS - {"POST"} and not probe.object_permission:
+                object_checked = False
+        if declared is not None or all(not branch.keeps_defaults for branch in branches):
+            route.explicit_permissions = True
+        guarded = [kind for _, kind in kinds if kind in ("login", "admin")]
+        open_reads = all(kind == "public" and branch.methods <= SAFE_METHODS for branch, kind in kinds if kind not in ("login", "admin"))
+        if guarded and open_reads:
+            kind = "admin" if len(guarded) == len(kinds) and set(guarded) == {"admin"} else "login"
+            text = next((g.text for g in found if g.kind == kind), None)
+            route.guards.append(Guard(f"{route.handler}.get_permissions", kind, "permission", text=text))
+        if object_checked:
+            route.object_permission = True
+        return True
 
     def _permission_list(self, route: Route, expr: ast.expr) -> None:
         items = expr.elts if isinstance(expr, (ast.List, ast.Tuple)) else [expr]

@@ -18,6 +18,7 @@ from ..model import Edit, Position, Range
 from ..source import SourceDoc
 from .analysis import Verdict
 from .ownership import Unchecked
+from .permission_method import permission_branches
 from .view import ProjectView
 
 _STYLE_OF = {"decorator": "decorator", "dependency": "dependency", "permission": "permission", "mixin": "mixin"}
@@ -121,6 +122,8 @@ def guard_edits(doc: SourceDoc, verdict: Verdict, choice: GuardChoice) -> list[E
         sep = ", " if deco.args or deco.keywords else ""
         return [Edit(Range(insert, insert), f"{sep}dependencies=[Depends({choice.text})]")]
     if isinstance(node, ast.ClassDef):
+        if choice.style == "permission" and not _defaults_apply(node):
+            return None
         if choice.style == "mixin":
             if not node.bases:
                 return None
@@ -148,6 +151,17 @@ def guard_edits(doc: SourceDoc, verdict: Verdict, choice: GuardChoice) -> list[E
     indent = " " * node.col_offset
     text = f"@permission_classes([{choice.text}])" if choice.style == "permission" else f"@{choice.text}"
     return [Edit(Range(Position(def_line, 0), Position(def_line, 0)), f"{indent}{text}\n")]
+
+
+def _defaults_apply(cls: ast.ClassDef) -> bool:
+    """Whether the view's ``permission_classes`` decide its permissions: not when its
+    ``get_permissions()`` returns a list of its own on some path (an added class would not
+    reach that path) or cannot be read."""
+    method = next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "get_permissions"), None)
+    if method is None:
+        return True
+    branches = permission_branches(method)
+    return branches is not None and all(branch.keeps_defaults for branch in branches)
 
 
 def guard_imports(verdict: Verdict, choice: GuardChoice) -> tuple[str, ...]:
