@@ -75,6 +75,9 @@ class Route:
     served: bool | None = None
     #: Why it is not served (when ``served`` is False).
     unserved: str = ""
+    #: URL parameters whose record a check before the handler ties to the caller (see
+    #: :mod:`.owner_gates`), with the check's name.
+    owned_params: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_class(self) -> bool:
@@ -405,6 +408,8 @@ class _Discovery:
             guard = self.guard(deco, "decorator")
             if guard is not None:
                 route.guards.append(guard)
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            self._owner_gate(route, self.doc.resolve(target) or dotted(target))
         for _, target, alias in dependency_parameters(self.doc, func):
             # A type alias (`user: CurrentUser`) is no callable a fix could copy into Depends().
             self._add_resolved(route, target, "dependency", written=None if alias else target.rsplit(".", 1)[-1])
@@ -435,7 +440,9 @@ class _Discovery:
         tested = test_method_kind(cls, self.knowledge)
         if tested:
             route.guards.append(Guard(f"{cls.name}.test_func", tested, "mixin"))
+        self._owner_gate(route, f"{self.doc.module_name}.{cls.name}" if self.doc.module_name else cls.name)
         for base in cls.bases:
+            self._owner_gate(route, self.doc.resolve(base) or dotted(base))
             project_mixin = lookup(self.view.guards, self.doc.resolve(base) or dotted(base))
             if project_mixin is not None and known_guard(self.knowledge, self.doc.resolve(base), dotted(base)) is None:
                 # a project base class whose test method guards (see test_method_kind)
@@ -476,6 +483,14 @@ class _Discovery:
                 route.guards.append(Guard("shared secret from the configuration", kind, SHARED_SECRET))
             else:
                 route.guards.append(Guard("check in the handler body", kind, "body"))
+
+    def _owner_gate(self, route: Route, name: str | None) -> None:
+        """A project decorator or view class (its test method) that refuses unless the record
+        a URL parameter names is the caller's (see :mod:`.owner_gates`)."""
+        found = lookup(self.view.owner_gates, name)
+        if found is not None:
+            for param in found[1]:
+                route.owned_params.setdefault(param, found[0].rsplit(".", 1)[-1])
 
     def _decorator_guards(self, route: Route, expr: ast.expr) -> None:
         """The guards ``method_decorator`` applies: one decorator, or Django's list form

@@ -25,6 +25,7 @@ from .forwards import forward_fact
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller, verified_parameters
 from .logins import operator_only_login
 from .nodes import all_nodes
+from .owner_gates import decorator_owned_ids, test_method_owned_ids
 from .owner_helpers import compares_record_with_caller, owner_check_fact, scope_helper_fact
 from .public import ends_request
 from .querysets import unscoped_returns
@@ -130,6 +131,10 @@ class _Extractor:
                     if forward is not None:
                         self._put("forwards", *forward)
                     self._http_middleware(node)
+                if isinstance(self.doc.parent(node), ast.Module):
+                    owned = decorator_owned_ids(node, self.owner_fields)
+                    if owned:  # @owned_by_user(Contact): the wrapper calls the view only on the caller's record
+                        self._put("owner_gates", self._qual(node.name), owned)
                 if "operator_login" not in self.facts and allow_list_login(node, self.knowledge):
                     self.facts["operator_login"] = True
                 operator = operator_only_login(node, self.knowledge)
@@ -360,6 +365,10 @@ class _Extractor:
         tested = test_method_kind(cls, self.knowledge)
         if tested:  # class AdminRequiredMixin(UserPassesTestMixin): a base other views inherit
             self._put("guards", self._qual(cls.name), tested)
+        for row in self.knowledge.rows("access_test_methods"):
+            owned = test_method_owned_ids(methods[row["method"]], self.owner_fields) if row["method"] in methods else []
+            if owned:  # test_func: Address.objects.filter(id=self.kwargs["pk"], user=self.request.user).exists()
+                self._put("owner_gates", self._qual(cls.name), owned)
         if _scoped_queryset(methods.get("get_queryset")):  # class OwnedMixin: get_queryset filters owner=self.request.user
             self._put("scoped_querysets", self._qual(cls.name), True)
         inherited = self._class_decorators(cls)

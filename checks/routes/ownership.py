@@ -515,7 +515,8 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             checked.append(how)
             continue
         user_expr = current_user_expression(doc, route, user_names)
-        scoped_ids: set[str] = set()
+        scoped_ids = {param for param in route.owned_params if param in tainted}
+        checked.extend(f"`{param}` is tied to the caller by `{route.owned_params[param]}` before the handler runs" for param in sorted(scoped_ids))
         candidates: list[tuple[ast.Call, Row, str, bool]] = []
         helper_calls: list[tuple[ast.Call, str, str | None]] = []  # repo.get(claim_id)
         bound_to_caller: list[ast.Call] = []  # queries and helper calls tied to the caller

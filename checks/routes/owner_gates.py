@@ -1,0 +1,136 @@
+"""Ownership checked before the handler runs, for the ids the URL carries.
+
+Django apps often check that the record a URL names is the caller's before the view body
+runs, so the body then fetches it by that id alone:
+
+- ``UserPassesTestMixin.test_func`` returning ``Address.objects.filter(id=self.kwargs["pk"],
+  user=self.request.user).exists()`` (the mixin answers 403 when it is false);
+- a project decorator, often a factory taking the model (``@owned_by_user(Contact)``), whose
+  wrapper calls the view only when ``model.objects.filter(pk=kwargs["pk"],
+  user=request.user).exists()`` holds and raises or returns otherwise.
+
+Both are recognised by what they do, whatever they are called: a query that binds a URL
+keyword argument and an owner field to the caller gates the view. The result is the URL
+keyword arguments so checked; the view's fetches by those ids are tied to the caller. A
+query with no URL id (``Tenancy.objects.filter(address__user=user).exists()``: the caller
+owns *some* record) checks nothing about the record the URL names.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..syntax import string_value
+from .identity import is_caller
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+#: Calls whose keyword arguments select records (``filter(pk=..., user=...)``).
+_SELECTING = frozenset({"filter", "get", "exists", "get_object_or_404", "filter_by"})
+
+
+def test_method_owned_ids(method: Function, owner_fields: frozenset[str]) -> list[str]:
+    """The URL keyword arguments a test method (``test_func``) ties to the caller: every
+    ``return`` gives an owned query of them (alone or joined by ``and``)."""
+    returned = [n.value for n in ast.walk(method) if isinstance(n, ast.Return)]
+    if not returned or any(value is None for value in returned):
+        return []
+    found: list[str] = []
+    for value in returned:
+        parts = value.values if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.And) else [value]
+        ids = [i for part in parts for i in _owned_query_ids(part, owner_fields)]  # type: ignore[arg-type]
+        if not ids:
+            return []
+        found += ids
+    return sorted(set(found))
+
+
+def decorator_owned_ids(func: Function, owner_fields: frozenset[str]) -> list[str]:
+    """The URL keyword arguments a project decorator (or decorator factory) ties to the
+    caller: a wrapper nested in ``func`` that calls the view it wraps only when an owned
+    query of them holds (``if q.exists(): return view(...)`` then a refusal, or ``if not
+    q.exists(): raise Http404``)."""
+    for node in ast.walk(func):
+        if node is func or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        wrapped = _wrapped_view(func, node)
+        if wrapped is None:
+            continue
+        ids = _gated_ids(node.body, wrapped, owner_fields)
+        if ids:
+            return ids
+    return []
+
+
+def _wrapped_view(outer: Function, wrapper: Function) -> str | None:
+    """The parameter of an enclosing decorator that ``wrapper`` calls: the view."""
+    params = {a.arg for f in ast.walk(outer) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f is not wrapper for a in f.args.args}
+    for node in ast.walk(wrapper):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in params:
+            return node.func.id
+    return None
+
+
+def _gated_ids(body: list[ast.stmt], view: str, owner_fields: frozenset[str]) -> list[str]:
+    """The ids an ``if`` on an owned query gates the view's call with, at the top of
+    ``body``: the view is called only on the owned side, the other side refuses."""
+    for index, stmt in enumerate(body):
+        if not isinstance(stmt, ast.If):
+            if _calls(stmt, view):
+                return []  # the view ran before any check
+            continue
+        negated = isinstance(stmt.test, ast.UnaryOp) and isinstance(stmt.test.op, ast.Not)
+        ids = _owned_query_ids(stmt.test.operand if negated else stmt.test, owner_fields)  # type: ignore[attr-defined]
+        if not ids:
+            if _calls(stmt, view):
+                return []
+            continue
+        allowed, refused = (stmt.orelse + body[index + 1:], stmt.body) if negated else (stmt.body, stmt.orelse + body[index + 1:])
+        if _calls_view(allowed, view) and not any(_calls(s, view) for s in refused) and _ends_request(refused):
+            return ids
+        return []
+    return []
+
+
+def _calls(stmt: ast.AST, view: str) -> bool:
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == view for n in ast.walk(stmt))
+
+
+def _calls_view(body: list[ast.stmt], view: str) -> bool:
+    return any(_calls(s, view) for s in body)
+
+
+def _ends_request(body: list[ast.stmt]) -> bool:
+    """The refusing side raises or returns (a 404, a 403, a redirect) on every path it takes
+    at its top level."""
+    return bool(body) and isinstance(body[-1], (ast.Raise, ast.Return))
+
+
+def _owned_query_ids(expr: ast.expr, owner_fields: frozenset[str]) -> list[str]:
+    """The URL keyword arguments of a query selecting records by them and by an owner field
+    bound to the caller (``filter(pk=kwargs["pk"], user=request.user)``, also through a
+    parent: ``address__user=...``)."""
+    for node in ast.walk(expr):
+        if not (isinstance(node, ast.Call) and _call_name(node) in _SELECTING):
+            continue
+        ids = [key for kw in node.keywords if kw.arg and (key := _url_kwarg(kw.value))]
+        owned = any(kw.arg and kw.arg.split("__")[-1] in owner_fields and is_caller(kw.value, frozenset()) for kw in node.keywords)
+        if ids and owned:
+            return ids
+    return []
+
+
+def _call_name(call: ast.Call) -> str:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else ""
+
+
+def _url_kwarg(expr: ast.expr) -> str | None:
+    """``kwargs["pk"]``, ``self.kwargs["pk"]``, ``kwargs.get("pk")``: the URL's ``pk``."""
+    if isinstance(expr, ast.Subscript):
+        base, key = expr.value, string_value(expr.slice)
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
+        base, key = expr.func.value, string_value(expr.args[0])
+    else:
+        return None
+    named = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self" else None
+    return str(key) if named == "kwargs" and key else None
