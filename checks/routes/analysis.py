@@ -24,7 +24,7 @@ from .exposure import helper_effect
 from .stored import ADD, READ, model_key, sql_tables, table_scope
 from .uploads import folder_key, media_words, saved_folders, served_folders
 from .nodes import function_nodes
-from .public import ends_request, magic_value, public_form, public_reason
+from .public import ends_request, magic_value, private_models, public_form, public_reason
 from .facts import LOGIN_LIBRARIES
 from .identity import holds_caller, is_caller, is_user_expr
 from .scope import project_view
@@ -460,12 +460,13 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     routes = discover_routes(doc, view, knowledge, config)
     result = [Verdict(r, effects_of(doc, r, knowledge, view)) for r in routes]
     accounts = view.account_names
+    private = private_models(view.models, knowledge) if any(v.route.open_beside for v in result) else frozenset()
     for v in result:
         if not v.route.guards and bound_to_caller(v.effects):
             v.route.guards.append(Guard("every data call is bound to the caller", "login", "body"))
         if v.authenticated and not v.admin_checked and v.route.functions and all(permission_gate(f, knowledge) for f in v.route.functions):
             v.route.guards.append(Guard("permission check in the handler body", "admin", "body"))
-        v.public = public_reason(v.route, v.effects, knowledge, config, accounts)
+        v.public = public_reason(v.route, v.effects, knowledge, config, accounts, private)
         v.magic_token = magic_value(v.route, knowledge) if v.public is None else None
         v.admin_why = _is_admin_route(v.route, v.effects)
         v.admin_route = v.admin_why is not None

@@ -694,7 +694,11 @@ class _Extractor:
         methods_kw = keyword(call, "methods")
         methods = [str(string_value(e)).upper() for e in methods_kw.value.elts if string_value(e)] if methods_kw is not None and isinstance(methods_kw.value, (ast.List, ast.Tuple)) else []
         view = self.doc.resolve(target) or target.id
-        self.facts.setdefault("urls", []).append({"url": url, "view": view, "flask": True, "methods": methods})
+        entry: dict[str, Any] = {"url": url, "view": view, "flask": True, "methods": methods}
+        if call.func.attr == "add_resource":  # type: ignore[attr-defined]
+            entry["resource"] = True  # each of its HTTP methods is a route (discover._resource_routes)
+            entry["aliases"] = [u for u in map(string_value, call.args[2:]) if u]
+        self.facts.setdefault("urls", []).append(entry)
 
     def _settings(self, tree: ast.Module) -> None:
         for stmt in tree.body:

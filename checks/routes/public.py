@@ -22,13 +22,14 @@ from .behaviour import rejects
 from .data import first_row, glob_any
 from .identity import is_user_expr, session_id
 from .logins import session_starts, tests_credential_lookup
+from .stored import model_key
 
 if TYPE_CHECKING:
     from .analysis import Effects
     from .discover import Route
 
 
-def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: Config, accounts: frozenset[str] = frozenset()) -> str | None:
+def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: Config, accounts: frozenset[str] = frozenset(), private: frozenset[str] = frozenset()) -> str | None:
     """Why ``route`` is public by intent (None when it is not): explicitly opened, listed in
     ``public-routes``, the index page, a capability link, sign-up, or a page named like login,
     logout, registration, password reset, health check or a signed webhook."""
@@ -57,6 +58,8 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
         return f"capability link: the record is picked by the `{capability}` in the URL"
     if login_step(route, knowledge) or password_login(route):
         return "a login step: it logs the user in only after a verification succeeds"
+    if open_read(route, effects, accounts | private):
+        return f"a read its resource leaves open while its other methods require `{route.open_beside}`, and it reads no account, per-user or personal data"
     if changes_only_caller(route, effects):
         return "it changes only the caller's own session or record (an anonymous caller has none to change)"
     if effects.creates_only and accounts and effects.created_models and effects.created_models <= accounts:
@@ -73,6 +76,24 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
         # password of a record the URL picks is not (a token would pick it, not an id).
         return None
     return str(row["reason"])
+
+
+def open_read(route: Route, effects: Effects, private: frozenset[str]) -> bool:
+    """A read a resource class serves openly by choice (its other methods carry their own
+    guard, this one none, and nothing else guards it) that reads no account or per-user
+    model (``private``) and nothing personal: a movie catalogue's ``get`` beside a guarded
+    ``put`` and ``delete``. A user resource's open ``get`` beside a guarded ``delete``, or
+    an open read of notes that carry their owner's ``user_id``, is still reported."""
+    if not route.open_beside or effects.writes or effects.sensitive or effects.tables or any(g.kind != "public" for g in route.guards):
+        return False
+    return bool(effects.models) and not effects.models & {model_key(a) for a in private}
+
+
+def private_models(models: dict[str, dict], knowledge: Knowledge) -> frozenset[str]:
+    """Names of the models with a user or tenant owner field (``user_id``, ``owner``,
+    ``org_id``): per-user or per-tenant records, never a catalogue."""
+    private = {n for row in knowledge.rows("access_owner_fields") if row["kind"] != "author" for n in row["names"]}
+    return frozenset(name for name, facts in models.items() if private.intersection(facts.get("fields", ())))
 
 
 _RECORD_ID = re.compile(r"^(id|pk|.+_(id|pk)|.+Id)$")
