@@ -39,12 +39,13 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from tool_runners import bytecode_env
 
 
 SIZES = (200, 2_000, 10_000)
@@ -452,12 +453,9 @@ def servers(tools_bin: Path) -> list[tuple[str, list[str] | None, dict | None, s
 
 def installed_environment(cache: Path) -> dict[str, str]:
     """The environment codeward runs in as installed: with bytecode, in a private cache
-    filled by one untimed import of the server and its rules."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(cache)
+    filled by one untimed import of the server and its rules (see ``bytecode_env``)."""
     prime = "import codeward.server.lsp.server; from codeward.checks.registry import all_rules; all_rules()"
-    subprocess.run([sys.executable, "-c", prime], env=env, check=True)
-    return env
+    return bytecode_env(dict(os.environ), cache, [sys.executable, "-c", prime])
 
 
 async def main_async(args: argparse.Namespace) -> dict:

@@ -20,6 +20,10 @@ and peak memory:
 * bandit (single process), ruff ``--select S`` (multi-threaded), semgrep with
   the local rules (``--jobs`` = all cores).
 
+codeward runs from bytecode in a private cache primed once, as an installed wheel
+does and as the other tools do (``--no-bytecode``: compile from source at every run,
+which an editable install does when ``PYTHONDONTWRITEBYTECODE`` is set).
+
 Peak memory is the largest total RSS of the process tree, sampled every
 20 ms from /proc (``peak tree RSS``), next to ``ru_maxrss`` of the largest
 single process from ``os.wait4`` (``max proc RSS``).
@@ -51,7 +55,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from tool_runners import DEFAULT_SEMGREP_RULES, Tool, find_tool, scan_command, tool_env
+from tool_runners import DEFAULT_SEMGREP_RULES, Tool, codeward_installed_env, find_tool, scan_command, tool_env
 
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "codeward-bench"
 DJANGO_VERSION = "5.2.19"
@@ -218,6 +222,15 @@ def build_configs(target: Path, args: argparse.Namespace) -> list[Config]:
     configs: list[Config] = []
     tools: dict[str, Tool | None] = {name: find_tool(name, args.tools_bin) for name in args.tools.split(",")}
     cw = tools.get("codeward")
+    # codeward runs from bytecode, as installed, like the other tools (see bytecode_env).
+    cw_env = None
+    if cw is not None and not args.no_bytecode:
+        args.cache_dir.mkdir(parents=True, exist_ok=True)
+        primed = Path(tempfile.mkdtemp(prefix="bytecode-", dir=args.cache_dir))
+        atexit.register(shutil.rmtree, primed, True)
+        cw_env = codeward_installed_env(cw, primed)
+    elif cw is not None:
+        cw_env = tool_env(cw)
     if "codeward" in tools:
         for label, kwargs, prime in (
             ("codeward --jobs 1", {"jobs": 1, "cache": False}, False),
@@ -228,9 +241,9 @@ def build_configs(target: Path, args: argparse.Namespace) -> list[Config]:
             if cw is None:
                 config.status = "not installed"
             else:
-                config.cmd, config.env = scan_command(cw, target, **kwargs), tool_env(cw)
+                config.cmd, config.env = scan_command(cw, target, **kwargs), cw_env
             configs.append(config)
-        configs.append(_insertion_config(cw, target, args.cache_dir, cores))
+        configs.append(_insertion_config(cw, target, args.cache_dir, cores, cw_env))
     for name in ("bandit", "ruff", "semgrep"):
         if name not in tools:
             continue
@@ -251,7 +264,7 @@ def build_configs(target: Path, args: argparse.Namespace) -> list[Config]:
     return configs
 
 
-def _insertion_config(cw: Tool | None, target: Path, cache: Path, cores: int) -> Config:
+def _insertion_config(cw: Tool | None, target: Path, cache: Path, cores: int, env: dict[str, str] | None) -> Config:
     """A warm re-scan after inserting one line at the top of one file, on a copy of the
     target (each timed run inserts one more line, so each re-scan sees a fresh edit that
     moves every line of that file; the cache must re-analyse that file, not the project)."""
@@ -266,7 +279,7 @@ def _insertion_config(cw: Tool | None, target: Path, cache: Path, cores: int) ->
     if not edited.is_file():
         edited = max(copy.rglob("*.py"), key=lambda p: p.stat().st_size)
     config.note = f"one line inserted at the top of {edited.relative_to(copy).as_posix()} before each run"
-    config.cmd, config.env = scan_command(cw, copy, jobs=cores, cache=True), tool_env(cw)
+    config.cmd, config.env = scan_command(cw, copy, jobs=cores, cache=True), env or tool_env(cw)
     count = itertools.count(1)
 
     def insert_line() -> None:
@@ -387,6 +400,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per run")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     parser.add_argument("--output", "-o", type=Path)
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="run codeward without a bytecode cache (every run compiles its modules from source)")
     parser.add_argument("--from-json", type=Path, help="re-render a saved --format json report; runs nothing")
     return parser.parse_args(argv)
 
