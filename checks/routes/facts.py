@@ -17,7 +17,7 @@ from .. import deadline
 from .. import knowledge as knowledge_mod
 from ..project import fact_extractor
 from ..source import SourceDoc
-from ..syntax import dotted, keyword, string_value
+from ..syntax import dotted, keyword, string_value, walk
 from .behaviour import body_guard, enforcement, redirects_away, rejection, test_method_kind
 from .data import glob_any
 from .dependencies import dependency_parameters, dependency_targets, optional_instance, parameter_dependencies
@@ -860,11 +860,11 @@ def allow_list_login(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: kn
     rows = knowledge.rows("access_login_calls")
     if not rows:
         return False
-    logins = [n for n in ast.walk(func) if isinstance(n, ast.Call) and glob_any(rows[0]["calls"], dotted(n.func))]
+    logins = [n for n in walk(func) if isinstance(n, ast.Call) and glob_any(rows[0]["calls"], dotted(n.func))]
     if not logins:
         return False
     first_login = min(n.lineno for n in logins)
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.If) and node.lineno < first_login and isinstance(node.test, ast.Compare):
             lists = [c for op, c in zip(node.test.ops, node.test.comparators) if isinstance(op, ast.NotIn)]
             if any(_names_allow_list(c, rows[0]["allow_lists"]) for c in lists) and ends_request(node.body):

@@ -14,7 +14,7 @@ import ast
 from collections.abc import Iterator
 
 from ..knowledge import Knowledge
-from ..syntax import dotted, string_value
+from ..syntax import dotted, string_value, walk
 from .behaviour import session_login_keys
 from .data import glob_any
 
@@ -29,7 +29,7 @@ def session_starts(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Know
     (a session key naming a login) or a login call (``login_user(user)``)."""
     rows = knowledge.rows("access_login_calls")
     calls = rows[0]["calls"] if rows else []
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Subscript) and session_login_keys(t) for t in node.targets):
             yield node
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and glob_any(calls, dotted(node.value.func)):
@@ -44,7 +44,7 @@ def operator_only_login(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge:
     starts = list(session_starts(func, knowledge))
     if not starts:
         return None
-    gates = [n for n in ast.walk(func) if isinstance(n, ast.If) and _fixed_password_test(n.test)]
+    gates = [n for n in walk(func) if isinstance(n, ast.If) and _fixed_password_test(n.test)]
     return all(any(_inside(start, gate.body) for gate in gates) for start in starts)
 
 

@@ -23,7 +23,7 @@ import ast
 from dataclasses import dataclass
 
 from ..source import SourceDoc
-from ..syntax import string_value
+from ..syntax import string_value, walk
 from .identity import is_caller
 
 
@@ -71,7 +71,7 @@ def owner_matches(func: ast.FunctionDef | ast.AsyncFunctionDef, params: list[str
     """Every comparison, keyword or document key in ``func`` that ties an owner field to a
     parameter or to the caller itself."""
     found: list[OwnerMatch] = []
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Compare) and len(node.comparators) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
             sides = [node.left, node.comparators[0]]
             for record_side, value_side in (sides, sides[::-1]):
