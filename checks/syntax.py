@@ -12,7 +12,9 @@ from .source import SourceDoc
 def walk(node: ast.AST) -> Iterator[ast.AST]:
     """``ast.walk``, in the same order (breadth first), with one generator for the whole
     walk instead of one per node (``ast.iter_child_nodes`` and ``ast.iter_fields``): about
-    1.6 times faster, for the loops that look at every node of each function."""
+    1.6 times faster, for the loops that look at every node of each function. (The child
+    loop is written out here as in ``routes.nodes`` and ``SourceDoc._structure``: a call
+    per node to share it took back a third of the gain.)"""
     AST = ast.AST
     todo = [node]
     push = todo.append
