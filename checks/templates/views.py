@@ -22,7 +22,7 @@ from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, string_value
 from ..taint.flow import ModuleFlow
-from ..taint.labels import Label
+from ..taint.labels import Label, Origin
 from ..taint.model import matches, model_for
 from . import stored
 
@@ -159,7 +159,7 @@ def _render_fact(doc: SourceDoc, call: _Call, watched: dict[int, frozenset[Label
             first = min(labels, key=lambda l: (l.origin.stored, l.origin.range.start, l.origin.what))
             bound = call.bindings.get(name)
             record = bound is not None and _is_record(bound, watched)
-            model = _record_class(bound) if record else stored.model_of(first.origin.what) if first.origin.stored else None
+            model = _record_class(bound) if record else _stored_model(doc, first.origin) if first.origin.stored else None
             fixed = all(_fixes_scheme(call.bindings.get(name) if isinstance(n, ast.Name) else n) for n in nodes)
             tainted.append(Passed(name, _describe(first), first.origin.stored, model, record, first.origin.range.start, fixed))
         elif seen and all(_escaped(label) for label in seen):
@@ -269,6 +269,17 @@ def _is_record(bound: ast.AST, watched: dict[int, frozenset[Label]]) -> bool:
     if isinstance(bound, ast.Call) and _record_class(bound) is not None:
         return True
     return not any(_user_data(label) and not label.origin.stored for label in watched.get(id(bound), ()))
+
+
+def _stored_model(doc: SourceDoc, origin: Origin) -> str | None:
+    """The model class stored data was read from: named by the query (``Post.objects.get``),
+    else the model argument of the call that read it (``get_object_or_404(Client, pk=...)``,
+    found by the source's place when the name is bound more than once)."""
+    model = stored.model_of(origin.what)
+    if model is not None or origin.path not in ("", doc.path):
+        return model
+    call = next((node for node in doc.nodes if isinstance(node, ast.Call) and doc.range_of(node.func) == origin.range), None)
+    return _record_class(call)
 
 
 def _record_class(bound: ast.AST | None) -> str | None:
