@@ -23,7 +23,7 @@ from .containers import ContainerMixin, is_item_key, merged_item
 from .constants import UNKNOWN, agreed, assigned_names, evaluate, match_case
 from .guards import GuardMixin
 from .hits import Incoming, SinkHit
-from .labels import CATEGORIES, CLEAN, Label, Origin, clear, held, mapping_keys, mark, step, structured, unheld, union
+from .labels import CATEGORIES, CLEAN, IN_NAME, ONE_SEGMENT, Label, Origin, clear, held, mapping_keys, mark, step, structured, unheld, union, without_fact
 from .model import TaintModel, matches, source_matches
 from .routes import route_parameters
 from .sinks import SinkMixin
@@ -54,6 +54,8 @@ _PROPAGATING_BUILTINS = frozenset(
 #: Methods that carry their arguments' data even on an untainted receiver ("/".join(parts)).
 _PROPAGATING_METHODS = frozenset({"join", "joinpath", "format", "format_map", "urljoin", "with_name", "with_suffix"})
 #: Methods that put their arguments into the receiver (``parts.append(name)``).
+#: String methods whose result holds no "/" when their receiver holds none.
+_SEGMENT_KEEPING = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "get"})
 #: Methods reading what a mapping holds (not its keys): values held under fixed keys are data again.
 _ITEM_READS = frozenset({"get", "values", "items", "pop", "popitem", "setdefault"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "write"})
@@ -176,7 +178,7 @@ class ModuleFlow:
             labels = tuple(
                 label for label in call.labels
                 if label.live_for(sink.category) and (not sink.needs_text or sink.needs_text in label.text)
-                and not (sink.keys_only and label.held)
+                and not (sink.keys_only and label.held) and not (sink.in_name and sink.category == "path" and ONE_SEGMENT in label.cleared)
             )
             if not labels:
                 continue
@@ -239,7 +241,7 @@ class ModuleFlow:
 
     # -- one function ---------------------------------------------------------------
     def _analyse(self, func: FunctionNode) -> FunctionResult:
-        route, returns_html = route_parameters(self.doc, func, self.model)
+        route, returns_html, segments = route_parameters(self.doc, func, self.model)
         env: Env = {}
         params = _param_names(func)
         for index, arg in enumerate(_all_args(func)):
@@ -250,7 +252,8 @@ class ModuleFlow:
                 origin = Origin("param", "parameter", arg.arg, self.doc.range_of(arg), index)
             else:
                 continue
-            env[arg.arg] = frozenset({Label(origin, alias=arg.arg)})
+            facts = frozenset({ONE_SEGMENT}) if arg.arg in segments else frozenset()
+            env[arg.arg] = frozenset({Label(origin, cleared=facts, alias=arg.arg)})
         walker = self._walker(self, func, func, env, is_route=returns_html)
         # A route whose URL rule has no text parameter answers one path only.
         walker.fixed_path = route is not None and not route and _rule_is_fixed(func)
@@ -312,7 +315,7 @@ def _source_order(item: tuple[Origin, frozenset[str]]) -> tuple:
 def _sink_order(sink: ParamSink) -> tuple:
     """Summaries list their sinks in a fixed order, so results never depend on set order."""
     return (sink.param, sink.category, sink.path, sink.range.start, sink.sink, sink.direct, sink.needs_text, len(sink.steps),
-            sink.keys_only)
+            sink.keys_only, sink.in_name)
 
 
 _STRUCTURED_TYPES = frozenset({"dict", "list", "typing.Dict", "typing.List", "typing.Any"})
@@ -731,7 +734,7 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
             if isinstance(node.op, ast.Mod):
                 text = self._const_text(node.left) or ""
                 right = self._after_prefix(right, text)
-                return mark(union(left, right), self._kinds(text), built=True)
+                return without_fact(mark(union(left, right), self._kinds(text), built=True), ONE_SEGMENT)
             return union(left, right)
         if isinstance(node, ast.Subscript):
             self.expr(node.slice, env)
@@ -852,6 +855,29 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         return None
 
     @staticmethod
+    def _within_name(taint: frozenset[Label], prefix: str, rest: list[ast.expr]) -> frozenset[Label]:
+        """One path segment (no "/") written inside a file name with fixed text that is not
+        all dots (``f"export_{id}.csv"``): the name cannot be ".." or ".", so the segment
+        cannot climb out of the folder. Clears ``path`` for such labels."""
+        if not any(ONE_SEGMENT in label.cleared or not label.origin.proven for label in taint):
+            return taint
+        before = re.split(r"[/\\\x00]|\{\}", prefix)[-1]  # the fixed text right before it
+        after = ""
+        for value in rest:
+            text = string_value(value)
+            if text is None:
+                break
+            after += text
+        after = re.split(r"[/\\]", after)[0]
+        if not (before + after).strip("."):
+            return taint
+        return union(*(
+            clear({label}, ("path",)) if ONE_SEGMENT in label.cleared
+            else clear({label}, (IN_NAME,)) if not label.origin.proven else frozenset({label})
+            for label in taint
+        ))
+
+    @staticmethod
     def _after_prefix(taint: frozenset[Label], prefix: str) -> frozenset[Label]:
         """Data placed after a fixed scheme+host (or a local path) cannot pick the server."""
         if not taint:
@@ -877,16 +903,18 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
     def _joined(self, node: ast.JoinedStr, env: Env) -> frozenset[Label]:
         prefix = ""
         parts = []
-        for value in node.values:
+        for index, value in enumerate(node.values):
             text = string_value(value)
             if text is not None:
                 prefix += text
                 continue
             taint = self.expr(value, env)
+            if taint:
+                taint = self._within_name(taint, prefix, node.values[index + 1:])
             parts.append(self._after_prefix(taint, prefix))
             prefix += "{}" if taint else self._server_text(value)
         text = "".join(string_value(v) or "{}" for v in node.values)
-        return mark(union(*parts), self._kinds(text), built=True)
+        return without_fact(mark(union(*parts), self._kinds(text), built=True), ONE_SEGMENT)
 
     def _concat(self, node: ast.BinOp, env: Env) -> frozenset[Label]:
         operands: list[ast.AST] = []
@@ -910,7 +938,7 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
             if isinstance(operand, ast.JoinedStr):
                 texts.append(text or "")
             prefix += text or ("{}" if taint else self._server_text(operand))
-        built = mark(union(*parts), self._kinds("".join(texts)), built=True)
+        built = without_fact(mark(union(*parts), self._kinds("".join(texts)), built=True), ONE_SEGMENT)
         if built and any(self._is_markup(operand) for operand in operands):
             return clear(built, ("html", "markup"))  # Markup("<p>") + text escapes the text
         return built
@@ -958,6 +986,12 @@ class _Walker(GuardMixin, SinkMixin, ContainerMixin):
         return ""
 
     def call(self, node: ast.Call, env: Env) -> frozenset[Label]:
+        result = self._call(node, env)
+        if result and not (isinstance(node.func, ast.Attribute) and node.func.attr in _SEGMENT_KEEPING):
+            return without_fact(without_fact(result, ONE_SEGMENT), IN_NAME)  # decoding or replacing may bring a "/"
+        return result
+
+    def _call(self, node: ast.Call, env: Env) -> frozenset[Label]:
         func = node.func
         name = self._call_name(func)
         source = self._source(func, name, is_call=True) if name else None

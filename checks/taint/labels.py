@@ -22,6 +22,15 @@ NOT_PROTOCOL_RELATIVE = "not-starts-with://"
 #: the quote and holds no other (``eval`` of it can only give back a string).
 QUOTE_FACTS = ("starts-with:", "ends-with:", "no-inner:")
 
+#: Fact: the value holds no "/" or "\\" (one URL path segment). Joined to fixed text inside a
+#: path component (``f"export_{id}.csv"``) it cannot be ".." and so cannot climb: that
+#: part of a path is then safe (see flow.py ``_joined``).
+ONE_SEGMENT = "one-segment"
+
+#: Fact on a parameter's label: it was written inside a file name with fixed text, so callers
+#: passing one path segment (``ONE_SEGMENT``) cannot make a path of it climb.
+IN_NAME = "in-name"
+
 #: Every sink category (for sources that only matter to some: ``only_for``).
 CATEGORIES = frozenset({
     "sql", "nosql", "command", "code", "path", "ssrf", "redirect", "deserialization", "xxe", "ldap", "xpath",
@@ -202,6 +211,13 @@ def mapping_keys(taint: Iterable[Label]) -> frozenset[Label]:
         replace(label, keys=True) if label.origin.kind == "param" and not label.origin.route and not label.keys else label
         for label in taint if not label.held
     )
+
+
+def without_fact(taint: frozenset[Label], fact: str) -> frozenset[Label]:
+    """The labels with ``fact`` forgotten (a one-segment value built into a longer string)."""
+    if not any(fact in label.cleared for label in taint):
+        return taint
+    return _rewritten(replace(label, cleared=label.cleared - {fact}) if fact in label.cleared else label for label in taint)
 
 
 def live(taint: Iterable[Label], category: str) -> list[Label]:

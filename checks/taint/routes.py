@@ -25,9 +25,10 @@ _NOT_DATA = frozenset({"self", "cls"})
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def route_parameters(doc: SourceDoc, func: FunctionNode, model: TaintModel) -> tuple[set[str] | None, bool]:
+def route_parameters(doc: SourceDoc, func: FunctionNode, model: TaintModel) -> tuple[set[str] | None, bool, set[str]]:
     """(names of ``func``'s parameters that carry request data or None when not a route/view,
-    whether a string it returns is sent as HTML).
+    whether a string it returns is sent as HTML, the names that are one segment of the URL
+    path: ``<name>``/``{name}`` match no "/", unlike ``<path:name>``/``{name:path}``).
 
     Flask sends returned strings as ``text/html``; FastAPI encodes them as JSON unless the
     route declares ``response_class=HTMLResponse``; Django views return response objects.
@@ -51,11 +52,12 @@ def route_parameters(doc: SourceDoc, func: FunctionNode, model: TaintModel) -> t
             if not matches(row["decorator"], resolved, written):
                 continue
             row.hit()
+            segments = _segment_names(path) & set(names)
             if row["params"] == "all":
                 params = {n for n in names if n not in _NOT_DATA and not _excluded(doc, func, n, model)}
-                return params, _declares_html(doc, deco)
-            return _path_names(path) & set(names), True
-    return _view_parameters(doc, func, names, model), False
+                return params, _declares_html(doc, deco), segments & params
+            return _path_names(path) & set(names), True, segments
+    return _view_parameters(doc, func, names, model), False, set()
 
 
 def _declares_html(doc: SourceDoc, decorator: ast.Call) -> bool:
@@ -70,6 +72,16 @@ def _path_names(path: str) -> set[str]:
         if conv in _TYPED_CONVERTERS:
             continue
         found.add(match.group("name") or match.group("fname"))
+    return found
+
+
+def _segment_names(path: str) -> set[str]:
+    """Path parameters whose converter matches one segment (no "/")."""
+    found = set()
+    for match in _PATH_PARAM.finditer(path):
+        conv = match.group("conv") or match.group("fconv")
+        if conv in (None, "string", "str", "slug", "any"):
+            found.add(match.group("name") or match.group("fname"))
     return found
 
 

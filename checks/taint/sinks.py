@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from ..knowledge import Row
 from ..syntax import dotted, string_value
-from .labels import CLEAN, Label, live, union
+from .labels import CLEAN, IN_NAME, ONE_SEGMENT, Label, live, union
 from .model import candidates, matches
 from .summaries import OutgoingCall, ParamSink, Summary
 
@@ -196,7 +196,8 @@ class SinkMixin:
             self.param_sinks.append(
                 ParamSink(label.origin.param, category, sink, self.doc.range_of(where), self.doc.path,
                           self.func.name if self.func else "", "" if not needs or needs in label.text else needs,
-                          label.steps, direct, row.get("confidence", "") if row is not None else "", label.keys)
+                          label.steps, direct, row.get("confidence", "") if row is not None else "", label.keys,
+                          IN_NAME in label.cleared)
             )
         reported = proven or tuple(label for label in symbolic if label.built and (not needs or needs in label.text))
         if reported or untainted:  # an `untainted` sink is reported whatever reaches it
@@ -211,6 +212,8 @@ class SinkMixin:
         labels = live(value, sink.category)
         if sink.keys_only:
             labels = [label for label in labels if not label.held]
+        if sink.in_name and sink.category == "path":
+            labels = [label for label in labels if ONE_SEGMENT not in label.cleared]
         if sink.needs_text:
             labels = [label for label in labels if sink.needs_text in label.text or not label.origin.proven]
         if not labels:
@@ -221,7 +224,7 @@ class SinkMixin:
                 direct = sink.direct and isinstance(arg, ast.Name) and arg.id == label.origin.name and not label.steps
                 self.param_sinks.append(
                     replace(sink, param=label.origin.param, steps=label.steps + sink.steps, needs_text=needs, direct=direct,
-                            keys_only=sink.keys_only or label.keys)
+                            keys_only=sink.keys_only or label.keys, in_name=sink.in_name or IN_NAME in label.cleared)
                 )
         proven = tuple(label for label in labels if label.origin.proven)
         if not proven:

@@ -35,6 +35,9 @@ class ParamSink:
     #: Only the keys of the parameter reach the sink (``", ".join(data.keys())``): values a
     #: caller holds under fixed keys (``{"title": x}``) do not.
     keys_only: bool = False
+    #: The parameter is written inside a file name with fixed text (``f"export_{id}.csv"``):
+    #: a caller's one-segment value (a route's ``{id}``) cannot climb out through it.
+    in_name: bool = False
 
 
 @dataclass(frozen=True)
