@@ -72,7 +72,7 @@ def workspace_edit(
             text_document=types.OptionalVersionedTextDocumentIdentifier(uri=result.uri, version=result.version),
             edits=list(edits),
         )
-        return types.WorkspaceEdit(document_changes=[doc_edit, *(other_files or [])])
+        return types.WorkspaceEdit(document_changes=secret_edits.in_undo_order(doc_edit, other_files or []))
     return types.WorkspaceEdit(changes={result.uri: list(edits)})
 
 

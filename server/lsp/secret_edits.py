@@ -2,8 +2,11 @@
 
 When the client can create files from a WorkspaceEdit (``documentChanges`` with the
 ``create`` resource operation, as VS Code and Neovim can), the ``.gitignore`` and ``.env``
-changes are part of the same WorkspaceEdit as the code change: the user applies, saves and
-undoes them together, and nothing reaches the disk before the user saves. The destination
+changes are part of the same WorkspaceEdit as the code change, ordered so that one undo
+takes all of it back in VS Code and no partial undo loses the value (:func:`in_undo_order`).
+The server writes nothing on this path: the editor does (VS Code saves every file of a
+multi-file fix at once, ``files.refactoring.autoSave``; Neovim leaves them as buffers until
+``:wall``). The destination
 is checked before the edit is offered, as the command line's writer checks it before it
 writes (:mod:`codeward.server.writes`): no symlink or special file on the way, inside the
 project, and a ``.env`` git does not track. What a WorkspaceEdit cannot do is said to the
@@ -134,12 +137,35 @@ def secret_changes(
         changes += ops
         created += [edit.path for op in ops if isinstance(op, types.CreateFile)]
     touched = [e.path for e in merged]
-    message = f"codeward: {note} Save all files: {', '.join(touched)} changed in the editor, not on disk yet."
+    message = f"codeward: {note} The fix changed {', '.join(touched)} too: save them if your editor did not."
     if ".env" in created:
         message += (" A WorkspaceEdit cannot set file permissions: the editor creates .env with its defaults "
                     "(often readable by other local users), so run `chmod 600 .env`.")
     token = PENDING.stash(Pending(root, (), message))
     return SecretChanges(changes, types.Command(title="Where the secret went", command=APPLIED_COMMAND, arguments=[token]))
+
+
+def in_undo_order(source: types.TextDocumentEdit, others: list[FileChange]) -> list[FileChange]:
+    """The WorkspaceEdit's ``documentChanges``: file creations first, then every text edit
+    together, the source file's last.
+
+    VS Code 1.100 applies ``documentChanges`` as runs of consecutive changes of one kind (its
+    BulkEdit), each run one undo element of a shared group, and undoes the group newest first
+    in one Ctrl+Z. It saves the files of a multi-file fix at once and then closes the text
+    models open in no editor (``.env``, ``.gitignore``), which invalidates their single-file
+    undo elements: Ctrl+Z then silently drops that file's undo history and stops the group
+    there. With the code change first and ``.env`` last, one Ctrl+Z undid ``.env``'s creation
+    (deleting the value) while ``app.py`` kept reading the variable, or undid nothing visible,
+    depending on whether ``.env`` was closed yet. One run of text edits over several files is
+    one multi-file element, which VS Code re-opens the closed files to undo: so the whole text
+    change is undone at once, then the creations (now empty files). When VS Code cannot undo
+    it in every file (a file changed since), it undoes only the file the user is in, so the
+    value is then in ``app.py`` and ``.env`` (git-ignored), never in neither. Editors
+    that apply the changes one by one (Neovim) get the same safe order: ``.gitignore`` before
+    the value reaches ``.env``, and the value in ``.env`` before it leaves the code."""
+    creations = [change for change in others if isinstance(change, types.CreateFile)]
+    edits = [change for change in others if not isinstance(change, types.CreateFile)]
+    return [*creations, *edits, source]
 
 
 def merge(file_edits: tuple[FileEdit, ...] | list[FileEdit]) -> tuple[FileEdit, ...]:

@@ -11,15 +11,17 @@ The key never appears in what the tests report (see tests/secret_app.py).
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
-from pygls.uris import from_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 
 from secret_app import NAME, SECRET, dotenv_values, git_ignores, make_project, masked, run_app
 
 from .session import start_session, stop_session, tell_commands_from_code_actions
+from .textmodel import apply_text_edits
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 PROFILES = ("visual_studio_code", "neovim")
@@ -68,8 +70,9 @@ async def test_project_with_python_dotenv_gets_load_dotenv_and_starts(profile: s
     session, uri, move = await _move_secret(profile, root)
     try:
         assert move.title == f"codeward (CW201): Move the Stripe secret key to {NAME} in .env (git-ignored; adds load_dotenv() to load it) (unsafe)"
-        # One WorkspaceEdit: the code, then .gitignore (git does not ignore .env yet), then .env.
-        assert _changes(move) == [("edit", "app.py"), ("create", ".gitignore"), ("edit", ".gitignore"), ("create", ".env"), ("edit", ".env")]
+        # One WorkspaceEdit: the new files, then every text edit in one run (.gitignore, as git
+        # does not ignore .env yet, then .env, then the code): see test_every_step_keeps_the_key.
+        assert _changes(move) == [("create", ".gitignore"), ("create", ".env"), ("edit", ".gitignore"), ("edit", ".env"), ("edit", "app.py")]
         assert not (root / ".env").exists() and not (root / ".gitignore").exists(), "nothing is written before the user applies and saves"
         text = await _apply(session, uri, move)
         fixed = "load_dotenv()" in text and f'os.environ["{NAME}"]' in text and SECRET not in text
@@ -101,7 +104,7 @@ async def test_without_a_loader_the_app_stops_with_a_clear_message(profile: str,
     session, uri, move = await _move_secret(profile, root)
     try:
         assert move.title.endswith("in .env (git-ignored; nothing loads .env: export it before running) (unsafe)"), move.title
-        assert _changes(move) == [("edit", "app.py"), ("create", ".env"), ("edit", ".env")]
+        assert _changes(move) == [("create", ".env"), ("edit", ".env"), ("edit", "app.py")]
         text = await _apply(session, uri, move)
         guarded = f'if "{NAME}" not in os.environ:\n    raise RuntimeError(' in text
         assert guarded, masked(text)
@@ -132,7 +135,7 @@ async def test_an_existing_open_dotenv_is_appended_in_the_editor(tmp_path: Path)
         [diagnostic] = [d for d in await session.diagnostics(uri) if d.code == "CW201"]
         [move] = [a for a in await session.code_actions(uri, diagnostic.range) if "in .env" in a.title]
         move = await session.resolve(move)
-        assert _changes(move) == [("edit", "app.py"), ("edit", ".env")]
+        assert _changes(move) == [("edit", ".env"), ("edit", "app.py")]
         [env_edit] = [c for c in move.edit.document_changes if isinstance(c, types.TextDocumentEdit) and c.text_document.uri == env_uri]
         appended = env_edit.edits[0].new_text == f"\n{NAME}={SECRET}\n"
         assert appended, "the line is appended after the existing one"
@@ -162,3 +165,47 @@ async def test_unsafe_destination_offers_no_fix_and_says_why(setup: str, tmp_pat
     finally:
         await stop_session(session)
     assert not (tmp_path / "elsewhere.env").exists()
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("existing", [False, True], ids=["new-files", "existing-files"])
+async def test_every_step_keeps_the_key(profile: str, existing: bool, tmp_path: Path) -> None:
+    """Applied change by change (Neovim), or undone newest first (VS Code undoes an edit's
+    runs of changes one after the other, and may stop halfway: see secret_edits.in_undo_order),
+    every intermediate state holds the key in app.py or in .env, and .env only once git
+    ignores it. For VS Code the file creations come first and the text edits form one run, the
+    code last: one run is one multi-file undo step, which VS Code undoes in closed files too."""
+    root = make_project(tmp_path / "shop", dotenv=True)
+    if existing:
+        (root / ".gitignore").write_text("__pycache__/\n")
+        (root / ".env").write_text("DEBUG=1\n")
+    session, uri, move = await _move_secret(profile, root)
+    try:
+        kinds = [kind for kind, _ in _changes(move)]
+        creations = kinds.count("create")
+        assert kinds == ["create"] * creations + ["edit"] * (len(kinds) - creations), kinds
+        assert _changes(move)[-1] == ("edit", "app.py")
+        changes = move.edit.document_changes
+        for applied in range(len(changes) + 1):
+            state = tmp_path / f"state-{applied}"
+            shutil.copytree(root, state, symlinks=True)
+            for change in changes[:applied]:
+                _apply_change(state, root, change, session.encoding)
+            in_code = SECRET in (state / "app.py").read_text("utf-8")
+            in_env = (state / ".env").exists() and SECRET in (state / ".env").read_text("utf-8")
+            assert in_code or in_env, f"the key is lost after the first {applied} changes"
+            assert not in_env or git_ignores(state, ".env"), f".env holds the key unignored after {applied} changes"
+    finally:
+        await stop_session(session)
+
+
+def _apply_change(state: Path, root: Path, change, encoding: str) -> None:
+    """One documentChanges entry applied to the copy ``state`` of the project ``root``."""
+    if isinstance(change, types.CreateFile):
+        path = state / Path(to_fs_path(change.uri)).relative_to(root)
+        if not path.exists():
+            path.write_text("")
+        return
+    path = state / Path(to_fs_path(change.text_document.uri)).relative_to(root)
+    edits = [e for e in change.edits if isinstance(e, types.TextEdit)]
+    path.write_text(apply_text_edits(path.read_text("utf-8"), edits, encoding), "utf-8", newline="")
