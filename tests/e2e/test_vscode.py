@@ -29,6 +29,7 @@ from vscode_support import (
     engine_fix,
     require_rule,
     user_settings,
+    wait_for_files,
     workspace,
 )
 
@@ -106,6 +107,38 @@ def test_secret_moved_to_dotenv_and_the_app_starts(server: CodeServer, tmp_path:
     assert git_ignores(root, ".env")
     started = run_app(root)
     assert started.returncode == 0 and started.stdout.startswith("checkout ready"), masked(started.stdout + started.stderr)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new-files", "existing-files"])
+def test_one_undo_takes_the_whole_secret_fix_back(server: CodeServer, tmp_path: Path, existing: bool) -> None:
+    """Issue 16 item 7: the .env and .gitignore changes are part of the edit the user undoes.
+    VS Code saves a multi-file fix at once and closes the files open in no editor; one Ctrl+Z
+    in app.py then takes all of it back without a question (VS Code 1.100 asks "undo across
+    all files?" only for an edit outside an undo group, and it puts every WorkspaceEdit in
+    one): the key returns to app.py, and .env and .gitignore are deleted when the fix created
+    them, or lose the fix's lines (VS Code reopens them, modified). Once saved, no file but
+    app.py holds the key."""
+    require_rule("CW201")
+    root = make_project(tmp_path / "ws", dotenv=True)
+    before = {".gitignore": "__pycache__/\n", ".env": "DEBUG=1\n"} if existing else {}
+    for name, text in before.items():
+        (root / name).write_text(text, "utf-8")
+    path = root / "app.py"
+    original = path.read_text("utf-8")
+    finding = engine_finding(path, "CW201")
+    undo = {"dirtyTabs": ["app.py", *before]}
+    result = drive(server, root, "app.py", finding, f"secret-fix-undone-{'existing' if existing else 'new'}",
+                   fix_title="in .env (git-ignored; adds load_dotenv()", undo_fix=undo)
+    leaked = SECRET in json.dumps(result)
+    assert not leaked, "the key reached what VS Code showed"
+    assert not any("CW201" in row for row in result["problemsAfter"]), "the fix was not applied before the undo"
+    assert any("CW201" in row for row in result["problemsAfterUndo"]), result["problemsAfterUndo"]
+    assert result["dialogsAfterUndo"] == 0
+    expected = {"app.py": original, ".gitignore": before.get(".gitignore"), ".env": before.get(".env")}
+    on_disk = wait_for_files(root, expected)
+    assert on_disk == expected, masked(str(on_disk))
+    holding_key = [p.name for p in root.iterdir() if p.is_file() and p != path and SECRET in p.read_text("utf-8", "replace")]
+    assert holding_key == [], f"the key stayed in {holding_key} after the undo"
 
 
 def test_missing_auth_visible_and_workspace_scan(server: CodeServer, tmp_path: Path) -> None:

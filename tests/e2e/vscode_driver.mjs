@@ -25,6 +25,10 @@ import * as path from "node:path";
  *  - editsAfterProblems: the same, once the Problems entry is there (before the quick fix)
  *  - fixNotice: when set (with fixTitle), a notification containing it must appear once the
  *    fix is applied (the server's window/showMessage); its text is returned
+ *  - undoFix: when set (with fixTitle), the applied and saved fix is then undone with one
+ *    Ctrl+Z in the editor; undoFix.dirtyTabs are the tabs that must then show as modified
+ *    (VS Code opens the other files the undo changed); the number of dialogs open then is
+ *    returned; then File: Save All, and the problem must come back
  *  - shots: folder for the step screenshots
  */
 const spec = JSON.parse(process.argv[2]);
@@ -71,6 +75,12 @@ async function runCommand(title) {
   await input.fill(`>${title}`);
   await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor();
   await page.keyboard.press("Enter");
+}
+
+/** Save every modified file (on Linux, Ctrl+K S is "Save without Formatting", one file). */
+async function saveAll() {
+  await runCommand("File: Save All");
+  await page.locator(".tab.dirty").first().waitFor({ state: "detached" });
 }
 
 /** Put the cursor at a 1-based line:column (Go to Line/Column) and insert text there. */
@@ -165,11 +175,9 @@ try {
       await page.keyboard.press("Enter");
       await page.locator(".action-widget").waitFor({ state: "hidden" });
       await page.locator(".tab.active.dirty").waitFor();
-      // Save All (Ctrl+K S): a fix may also have edited other files (.env, .gitignore).
+      // A fix may also have edited other files (.env, .gitignore).
       await page.keyboard.press("Control+S");
-      await page.keyboard.press("Control+K");
-      await page.keyboard.press("s");
-      await page.locator(".tab.dirty").first().waitFor({ state: "detached" });
+      await saveAll();
     });
     await step("problem-gone", async () => {
       await problemRow.first().waitFor({ state: "detached" });
@@ -180,6 +188,21 @@ try {
         const toast = page.locator(".notification-toast", { hasText: spec.fixNotice });
         await toast.first().waitFor();
         result.fixNotice = (await toast.first().innerText()).replace(/\s+/g, " ").trim();
+      });
+    }
+    if (spec.undoFix) {
+      await step("fix-undone", async () => {
+        await editor.click({ position: { x: 300, y: 10 } });
+        await page.keyboard.press("Control+Z");
+        for (const name of spec.undoFix.dirtyTabs) {
+          await page.locator(".tab.dirty", { hasText: name }).first().waitFor();
+        }
+        result.dialogsAfterUndo = await page.locator(".monaco-dialog-box").count();
+        await saveAll();
+      });
+      await step("problem-back", async () => {
+        await problemRow.first().waitFor();
+        result.problemsAfterUndo = await problemRows();
       });
     }
   }

@@ -167,13 +167,14 @@ def drive(server: CodeServer, folder: Path, file: str, finding: Finding, name: s
           notice: str | None = None, notice_button: str | None = None, scan_code: str | None = None,
           closed_code: str | None = None, fix_title: str | None = None, edits: list[dict] | None = None,
           edits_after_problems: list[dict] | None = None, line: int | None = None,
-          fix_notice: str | None = None) -> dict:
+          fix_notice: str | None = None, undo_fix: dict | None = None) -> dict:
     """Run one scenario in a fresh browser (see vscode_driver.mjs for the steps).
 
     ``fix_title``: the quick fix to apply (default: the finding's own fix, with ``fix``);
     ``edits``/``edits_after_problems``: text typed before the squiggle / before the fix;
     ``line``: where the finding is by then (1-based; default: where the engine found it);
-    ``fix_notice``: a notification to await once the fix is applied (its text is returned)."""
+    ``fix_notice``: a notification to await once the fix is applied (its text is returned);
+    ``undo_fix``: then one Ctrl+Z, ``{"dirtyTabs": [...]}`` (see the driver)."""
     shots = ARTIFACTS / name
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
@@ -182,7 +183,7 @@ def drive(server: CodeServer, folder: Path, file: str, finding: Finding, name: s
         "line": line or finding.range.start.line + 1, "column": finding.range.start.column + 1,
         "fixTitle": fix_title or (finding.fix.title if fix and finding.fix else None),
         "edits": edits or [], "editsAfterProblems": edits_after_problems or [],
-        "notice": notice, "noticeButton": notice_button, "fixNotice": fix_notice, "scanCode": scan_code, "closedCode": closed_code, "shots": str(shots), "timeoutMs": 60_000,
+        "notice": notice, "noticeButton": notice_button, "fixNotice": fix_notice, "scanCode": scan_code, "closedCode": closed_code, "undoFix": undo_fix, "shots": str(shots), "timeoutMs": 60_000,
     }
     proc = subprocess.run(["node", str(DRIVER), json.dumps(spec)], capture_output=True, text=True,
                           timeout=SCENARIO_TIMEOUT, env={**os.environ, "CODEWARD_E2E_DIR": str(E2E_DIR)})
@@ -194,6 +195,17 @@ def drive(server: CodeServer, folder: Path, file: str, finding: Finding, name: s
     )
     assert any(finding.code in row for row in result["problems"]), result["problems"]
     return result
+
+
+def wait_for_files(root: Path, expected: dict[str, str | None], timeout: float = 30) -> dict[str, str | None]:
+    """The text of each of ``expected``'s files under ``root`` (None: absent), once it is as
+    expected or ``timeout`` seconds passed: the editor writes and deletes asynchronously."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = {name: (root / name).read_text("utf-8") if (root / name).exists() else None for name in expected}
+        if found == expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 def workspace(root: Path, files: dict[str, str]) -> Path:
