@@ -99,6 +99,7 @@ async function typeAt(edit) {
 const editor = page.locator(".editor-instance .monaco-editor").first();
 const squiggle = editor.locator(".squiggly-error, .squiggly-warning, .squiggly-info");
 const problemRow = page.locator(".markers-panel .monaco-list-row", { hasText: spec.code });
+let notice; // the text of the fix's notification (spec.fixNotice), once it appeared
 
 try {
   await step("workbench", async () => {
@@ -172,9 +173,17 @@ try {
       for (let i = 0; i < index; i += 1) {
         await page.keyboard.press("ArrowDown");
       }
+      const before = await editor.locator(".view-lines").innerText();
       await page.keyboard.press("Enter");
+      if (spec.fixNotice) {
+        // VS Code hides an information toast after 15 s: read it as soon as it is there.
+        notice = page.locator(".notification-toast", { hasText: spec.fixNotice }).first().innerText();
+        notice.catch(() => undefined);
+      }
       await page.locator(".action-widget").waitFor({ state: "hidden" });
-      await page.locator(".tab.active.dirty").waitFor();
+      // The edit is in the editor (a tab's modified mark may last only an instant: VS Code
+      // saves every file of a multi-file fix itself, files.refactoring.autoSave).
+      await page.waitForFunction((old) => document.querySelector(".editor-instance .monaco-editor .view-lines")?.innerText !== old, before);
       // A fix may also have edited other files (.env, .gitignore).
       await page.keyboard.press("Control+S");
       await saveAll();
@@ -185,9 +194,7 @@ try {
     });
     if (spec.fixNotice) {
       await step("fix-notice", async () => {
-        const toast = page.locator(".notification-toast", { hasText: spec.fixNotice });
-        await toast.first().waitFor();
-        result.fixNotice = (await toast.first().innerText()).replace(/\s+/g, " ").trim();
+        result.fixNotice = (await notice).replace(/\s+/g, " ").trim();
       });
     }
     if (spec.undoFix) {
