@@ -175,6 +175,24 @@ def test_fix_follows_the_files_env_convention(imports: str, expected: str, added
         assert fixed.startswith(added)
 
 
+@pytest.mark.parametrize(
+    ("imports", "loader"),
+    [
+        ("from environs import Env\nconf = Env()\n", "conf.read_env()"),
+        ("import environ\nenv = environ.Env(DEBUG=(bool, False))\n", "environ.Env.read_env() with the path of .env"),
+    ],
+)
+def test_nothing_loads_dotenv_names_the_readers_own_loader(imports: str, loader: str) -> None:
+    """An environs or django-environ reader that loads no .env yet: its own read_env is
+    advised (its read fails with an error naming the variable, so no guard is added)."""
+    text = f'{imports}API_TOKEN = "{fake("hex", 15)}"\n'
+    [finding] = findings(text, path="settings.py")
+    assert finding.fix is not None and finding.fix.title.endswith("(nothing loads .env: export it before running)")
+    assert f"or call {loader} before API_TOKEN is read." in finding.fix.note, finding.fix.note
+    assert "python-dotenv" not in finding.fix.note
+    assert "RuntimeError" not in apply_fix(SourceDoc(text, "settings.py"), finding.fix)
+
+
 def test_fix_follows_the_projects_convention() -> None:
     project = ProjectIndex(None)
     other = SourceDoc("from decouple import config\nDEBUG = config('DEBUG')\n", "other.py")

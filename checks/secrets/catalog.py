@@ -41,7 +41,7 @@ declare_section(
     "secret_env_readers",
     "How a project reads its environment; the fix follows the convention in use.",
     required={"call": str, "template": str},
-    optional={"import": str, "instance": bool, "loads_dotenv": bool},
+    optional={"import": str, "instance": bool, "loads_dotenv": bool, "loader": str},
 )
 declare_section(
     "secret_env_loaders",

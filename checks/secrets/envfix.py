@@ -38,6 +38,8 @@ class Convention:
     loads_dotenv: bool = False
     #: The expression reads ``os.environ``, which ``load_dotenv()`` fills.
     reads_os_environ: bool = False
+    #: The reader library's own call that loads ``.env`` (environs, django-environ).
+    loader: str = ""
 
     def expression(self, name: str) -> str:
         return self.template.format(name=name, var=self.var)
@@ -66,7 +68,7 @@ def build_fix(ctx: RuleContext, secret: Secret, location: git.Location | None) -
             expression += ".encode()"
         edit, imports = ctx.replace(secret.node, expression), convention.imports
     root = location.root if location is not None else None
-    load = loading.plan(ctx, secret, convention.loads_dotenv, convention.reads_os_environ, root)
+    load = loading.plan(ctx, secret, convention.loads_dotenv, convention.reads_os_environ, root, convention.loader)
     file_edits: list[FileEdit] = []
     name = secret.env_name
     if location is not None and _defined_in(location.root / ".env", name):
@@ -167,7 +169,8 @@ def _convention(ctx: RuleContext, index: int, var: str) -> Convention:
     row = rows[index]
     row.hit()
     return Convention(row["template"], (row["import"],) if "import" in row else (), var,
-                      loads_dotenv=bool(row.get("loads_dotenv")), reads_os_environ=row["call"].startswith("os."))
+                      loads_dotenv=bool(row.get("loads_dotenv")), reads_os_environ=row["call"].startswith("os."),
+                      loader=row.get("loader", "").format(var=var))
 
 
 @fact_extractor(_FACT)

@@ -10,7 +10,8 @@ read: an ``os.environ["KEY"]`` that nothing feeds stops the app at start-up with
 2. python-dotenv is declared by the project, installed for the configured interpreter, or
    already imported by the file: ``load_dotenv()`` goes after the imports;
 3. otherwise the read is guarded by an error that names the variable and says where its
-   value went, instead of a ``KeyError``.
+   value went, instead of a ``KeyError`` (a reader object of environs or django-environ
+   raises its own error naming the variable; the note names its ``read_env``).
 
 The loaders (``[[secret_env_loaders]]``) are data rows; nothing here runs or imports code.
 """
@@ -47,12 +48,14 @@ class Loading:
     imports: tuple[str, ...] = ()
 
 
-def plan(ctx: RuleContext, secret: Secret, loads_dotenv: bool, reads_os_environ: bool, root: Path | None) -> Loading:
+def plan(ctx: RuleContext, secret: Secret, loads_dotenv: bool, reads_os_environ: bool, root: Path | None,
+         own_loader: str = "") -> Loading:
     """How ``secret``'s value will be loaded once it is in ``.env`` (see the module doc).
 
     ``loads_dotenv``: the project's reader loads ``.env`` by itself (python-decouple);
     ``reads_os_environ``: the replacement reads ``os.environ`` (``os.environ``/``os.getenv``),
-    which ``load_dotenv()`` fills."""
+    which ``load_dotenv()`` fills; ``own_loader``: the reader library's call that would load
+    ``.env`` (``env.read_env()``), advised when nothing does."""
     name = secret.env_name
     if secret.settings_field:
         if _settings_env_file(ctx, secret.node):
@@ -75,7 +78,7 @@ def plan(ctx: RuleContext, secret: Secret, loads_dotenv: bool, reads_os_environ:
         )
     guard = _guard(ctx, secret, name) if reads_os_environ else None
     advice = (f"Nothing loads .env here: export {name} before running (for example `set -a; . ./.env; set +a`), "
-              "or install python-dotenv and call load_dotenv().")
+              + (f"or call {own_loader} before {name} is read." if own_loader else "or install python-dotenv and call load_dotenv()."))
     if guard is None:
         return Loading("nothing loads .env: export it before running", advice)
     return Loading(
