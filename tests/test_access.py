@@ -263,6 +263,24 @@ def test_routes_no_app_serves_are_low_confidence_and_say_why() -> None:
         assert [(f.code, f.confidence.value) for f in found[served]] == [("CW301", "medium")], served
 
 
+def test_weak_evidence_keeps_the_finding_at_low_confidence_saying_why() -> None:
+    """Ranking by evidence (checks/routes/evidence.py): unguarded reads of data nobody owns (a
+    catalogue, a count of shared tags) are still reported, at LOW and saying what evidence was
+    missing; the strong ones beside them (a change, owned records, a user in the URL, SQL
+    naming an owner column) keep their confidence and say nothing of the kind."""
+    root = FIXTURES / "projects" / "access_evidence"
+    project, docs = index_project(root)
+    found = {}
+    for rel in ("notes/app.py", "notes/stats.py"):
+        for f in analyze(docs[rel], cw3(root), project, rel).findings:
+            found[docs[rel].lines.line_text(f.range.start.line)] = f
+    low = {line: f.message for line, f in found.items() if f.confidence is Confidence.LOW}
+    assert set(low) == {"def list_categories():", "def tag_counts():"}, set(low)
+    assert all("; low confidence: it accepts no change and only reads data with no owner or personal field" in m for m in low.values())
+    shown = {line for line, f in found.items() if line not in low and "low confidence" not in f.message}
+    assert shown == {"def every_note():", "def delete_category(category_id):", "def categories_of(user_id):", "def per_owner_counts():"}, shown
+
+
 def test_routes_command_says_which_routes_are_not_served(capsys) -> None:
     from codeward.server.cli import main
 

@@ -18,6 +18,7 @@ from ..routes.analysis import Verdict, app_object, operators_only, verdicts
 from ..routes.fixes import GuardChoice, choose_guard, guard_edits, guard_imports, ownership_edits, token_edit
 from ..routes.ownership import unchecked_fetches
 from ..routes.tokens import guessable_values
+from ..routes.evidence import route_weakness
 from ..routes.exposure import exposed_routes, spec_exposed, urlconf_exposed
 from ..routes.facts import access_facts, default_permission_nodes, is_test_module
 from ..routes.stored import CHANGE
@@ -114,9 +115,12 @@ def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
     yield from _open_api_default(ctx)
     results = verdicts(ctx.doc, ctx.project, ctx.config, ctx.knowledge, ctx.memo)
     yield from _app_without_authentication(ctx, results)
+    view = project_view(ctx.doc, ctx.project, ctx.memo)
     for v in results:
         if not v.needs_login or v.authenticated:
             continue
+        # Weak evidence (see routes/evidence.py) keeps the finding, at LOW, saying why.
+        weak = route_weakness(v, results, view, ctx.knowledge) if v.confidence is not Confidence.LOW else None
         kind = "admin" if v.admin_route else "login"
         # A login guard alone would leave a privileged route open to every user (CW304), so
         # those get a fix only when an admin guard exists.
@@ -125,9 +129,9 @@ def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
         what = "privileged route" if v.admin_route else "route"
         yield ctx.finding(
             handler_range(ctx, v),
-            f"{what} `{_route_text(v)}` has no authentication: {_missing_guard_reason(v, choice)}{_unserved_note(v)}",
+            f"{what} `{_route_text(v)}` has no authentication: {_missing_guard_reason(v, choice)}{_unserved_note(v)}{_weakness_note(weak)}",
             fix=fix,
-            confidence=_served_confidence(v, v.confidence),
+            confidence=_served_confidence(v, Confidence.LOW if weak else v.confidence),
             properties={"route": _route_text(v)},
         )
 
@@ -136,6 +140,10 @@ def _served_confidence(verdict: Verdict, confidence: Confidence) -> Confidence:
     """A route nobody can call as the code stands (see routes/wiring.py) keeps its finding,
     at LOW confidence: wiring it back makes the flaw live."""
     return Confidence.LOW if verdict.route.served is False else confidence
+
+
+def _weakness_note(weak: str | None) -> str:
+    return f"; {weak}" if weak else ""
 
 
 def _unserved_note(verdict: Verdict) -> str:
