@@ -278,7 +278,7 @@ def test_weak_evidence_keeps_the_finding_at_low_confidence_saying_why() -> None:
     assert set(low) == {"def list_categories():", "def tag_counts():"}, set(low)
     assert all("; low confidence: it accepts no change and only reads data with no owner or personal field" in m for m in low.values())
     shown = {line for line, f in found.items() if line not in low and "low confidence" not in f.message}
-    assert shown == {"def every_note():", "def delete_category(category_id):", "def categories_of(user_id):", "def per_owner_counts():"}, shown
+    assert shown == {"def every_note():", "def delete_banner(banner_id):", "def badges_of(user_id):", "def per_owner_counts():"}, shown
 
 
 def test_routes_command_says_which_routes_are_not_served(capsys) -> None:

@@ -43,20 +43,24 @@ def route_weakness(verdict: Verdict, results: list[Verdict], view: ProjectView, 
     e = verdict.effects
     if e.writes or set(verdict.route.methods) - _SAFE_METHODS or e.sensitive or e.per_owner or e.owner_tables:
         return None  # (a route accepting changes is never weak: labelled flaws add, delete files, import)
-    if _sql_names_owner(verdict, knowledge):
-        return None
-    models = e.models | e.created_models | _queried_models(verdict)
-    if _owned_models(models, view, knowledge) or _names_a_user(verdict, view, knowledge):
+    owned_tables = _sql_owned_tables(results, knowledge)
+    own = _data_keys(verdict) | _queried_models(verdict)
+    if own & owned_tables or _owned_models(own, view, knowledge) or _names_a_user(verdict, view, knowledge):
         return None
     guarded = [o for o in results if o is not verdict and o.authenticated and o.route.caller_params is None]
-    if models & {m for o in guarded for m in o.effects.models | o.effects.created_models} or e.tables & {t for o in guarded for t in o.effects.tables | o.effects.saved_folders}:
-        return None
+    protected = {k for o in guarded for k in _data_keys(o) | _queried_models(o)} | {t for o in guarded for t in o.effects.saved_folders}
+    if own & protected or _path_keys(verdict) & (protected | owned_tables):
+        return None  # its data, or the record its URL picks, is what the guarded routes protect
     what = "only reads data" if e.reads and not e.lookups_only else "shows no stored record"
     return (f"low confidence: it accepts no change and {what} with no owner or personal field, not the data "
             "the guarded routes here use and no user its URL names, so it may be public by design")
 
 
-_SQL = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
+_SQL = re.compile(r"^\s*(select|with|insert|update|delete)\b", re.IGNORECASE)
+_SQL_TABLES = re.compile(r"\b(?:from|join|update|into)\s+[`\"]?(\w+)", re.IGNORECASE)
+#: Document-store calls whose receiver names the collection (``responses().find``).
+_COLLECTION_METHODS = frozenset({"find", "find_one", "aggregate", "count_documents", "insert_one", "insert_many",
+                                 "update_one", "update_many", "delete_one", "delete_many", "replace_one"})
 _WORDS = re.compile(r"[a-z_]+")
 
 #: Methods that change nothing by HTTP's contract.
@@ -65,33 +69,65 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Calls naming the model they load as an argument: ``db.query(models.Expense)``,
 #: ``select(Note)``, ``session.get(Note, note_id)``.
 _MODEL_ARGUMENT_CALLS = frozenset({"query", "select", "get", "get_or_404", "delete"})
+#: ORM managers read off a model class: ``Issue.query`` (Flask-SQLAlchemy), ``Note.objects`` (Django).
+_MODEL_MANAGERS = frozenset({"query", "objects"})
 
 
 def _queried_models(verdict: Verdict) -> set[str]:
-    """Models a route's queries name as an argument (``db.query(models.Expense)``): the data
-    calls' receivers miss them, and an owned model read this way is strong evidence too."""
+    """Models a route's queries name where the data calls' receivers miss them: as an
+    argument (``db.query(models.Expense)``) or through a manager kept in a local first
+    (``query = Issue.query; ...; query.order_by(...).all()``)."""
     found: set[str] = set()
     for func in verdict.route.functions:
         for node in ast.walk(func):
+            names: list[ast.expr] = []
             if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in _MODEL_ARGUMENT_CALLS:
-                for arg in node.args[:1]:
-                    name = dotted(arg) or ""
-                    last = name.rsplit(".", 1)[-1]
-                    if last[:1].isupper():
-                        found.add(model_key(last))
+                names = node.args[:1]
+            elif isinstance(node, ast.Attribute) and node.attr in _MODEL_MANAGERS:
+                names = [node.value]
+            for name in names:
+                last = (dotted(name) or "").rsplit(".", 1)[-1]
+                if last[:1].isupper():
+                    found.add(model_key(last))
     return found
 
 
-def _sql_names_owner(verdict: Verdict, knowledge: Knowledge) -> bool:
-    """An SQL statement of the route names an owner column (``SELECT owner_id, COUNT(*) FROM
-    documents GROUP BY owner_id``): the table holds per-user rows."""
+def _sql_owned_tables(results: list[Verdict], knowledge: Knowledge) -> set[str]:
+    """Tables (model keys) an SQL statement of any route here names together with an owner
+    column (``SELECT name FROM devices WHERE id = %s AND owner_id = %s``, ``SELECT user_id,
+    COUNT(*) FROM uploads GROUP BY user_id``): they hold per-user rows."""
     owners = {n for row in knowledge.rows("access_owner_fields") if row["kind"] != "author" for n in row["names"]}
-    for func in verdict.route.functions:
-        for node in ast.walk(func):
-            text = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-            if text and _SQL.match(text) and owners & set(_WORDS.findall(text.lower())):
-                return True
-    return False
+    found: set[str] = set()
+    for verdict in results:
+        for text in _sql_texts(verdict):
+            if owners & set(_WORDS.findall(text.lower())):
+                found |= {model_key(t) for t in _SQL_TABLES.findall(text)}
+    return found
+
+
+def _sql_texts(verdict: Verdict) -> list[str]:
+    return [n.value for f in verdict.route.functions for n in ast.walk(f)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and _SQL.match(n.value)]
+
+
+def _data_keys(verdict: Verdict) -> set[str]:
+    """What a route's data calls work on, as model keys: models, SQL tables (also named in
+    the route's own SQL text) and document collections (``responses().find``, ``db.notes.find``)."""
+    e = verdict.effects
+    keys = e.models | e.created_models | e.tables | {model_key(t) for text in _sql_texts(verdict) for t in _SQL_TABLES.findall(text)}
+    for call in [*e.reads, *e.writes]:
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _COLLECTION_METHODS:
+            holder = call.func.value
+            name = holder.func if isinstance(holder, ast.Call) else holder
+            last = name.attr if isinstance(name, ast.Attribute) else name.id if isinstance(name, ast.Name) else None
+            if last:
+                keys.add(model_key(last))
+    return keys
+
+
+def _path_keys(verdict: Verdict) -> set[str]:
+    """The records a route's URL picks, as model keys (``/<survey_id>/export`` → survey)."""
+    return {model_key(p.lower().removesuffix("_id").removesuffix("id").removesuffix("_pk")) for p in verdict.route.path_params} - {""}
 
 
 def _owned_models(models: set[str], view: ProjectView, knowledge: Knowledge) -> bool:
