@@ -265,20 +265,22 @@ def test_routes_no_app_serves_are_low_confidence_and_say_why() -> None:
 
 def test_weak_evidence_keeps_the_finding_at_low_confidence_saying_why() -> None:
     """Ranking by evidence (checks/routes/evidence.py): unguarded reads of data nobody owns (a
-    catalogue, a count of shared tags) are still reported, at LOW and saying what evidence was
-    missing; the strong ones beside them (a change, owned records, a user in the URL, SQL
-    naming an owner column) keep their confidence and say nothing of the kind."""
+    catalogue, a count of shared tags, tips the guarded routes only write) are still reported,
+    at LOW and saying what evidence was missing; the strong ones beside them (a change, owned
+    records, a user in the URL, SQL naming an owner column, data the guarded routes protect
+    from being read, a URL picking such a record) keep their confidence and say nothing of it."""
     root = FIXTURES / "projects" / "access_evidence"
     project, docs = index_project(root)
     found = {}
-    for rel in ("notes/app.py", "notes/stats.py"):
+    for rel in ("notes/app.py", "notes/stats.py", "notes/board.py"):
         for f in analyze(docs[rel], cw3(root), project, rel).findings:
             found[docs[rel].lines.line_text(f.range.start.line)] = f
     low = {line: f.message for line, f in found.items() if f.confidence is Confidence.LOW}
-    assert set(low) == {"def list_categories():", "def tag_counts():"}, set(low)
+    assert set(low) == {"def list_categories():", "def tag_counts():", "def list_tips():"}, set(low)
     assert all("; low confidence: it accepts no change and only reads data with no owner or personal field" in m for m in low.values())
     shown = {line for line, f in found.items() if line not in low and "low confidence" not in f.message}
-    assert shown == {"def every_note():", "def delete_banner(banner_id):", "def badges_of(user_id):", "def per_owner_counts():"}, shown
+    assert shown == {"def every_note():", "def delete_banner(banner_id):", "def badges_of(user_id):", "def per_owner_counts():",
+                     "def all_announcements():", "def seen_by(announcement_id):"}, shown
 
 
 def test_routes_command_says_which_routes_are_not_served(capsys) -> None:

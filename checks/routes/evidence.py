@@ -1,19 +1,18 @@
-"""How strong the evidence of an access flaw is: what keeps a CW301/CW302 finding at the
-default confidence and what puts it at LOW.
+"""How strong the evidence of a missing login is: what keeps a CW301 finding at the default
+confidence and what puts it at LOW.
 
-The access rules decide that a route or a fetch *may* lack a check from what the code does.
-Whether that is a flaw also depends on what the code shows around it. Read against some 200
-triaged findings on real apps, an unguarded route that changes existing records, or reads
-records a user owns, personal fields, or the data its guarded siblings protect, was a
-forgotten check three times out of four; one that only reads data nobody owns (a help page, a
-category list, a public feed) was one time in seven. Likewise a fetch of a record whose model
-the project does not define (a table only raw SQL names, models only in a migration) gives no
-sign that its records belong to users.
+CW301 decides that an unguarded route *may* need a login from what the code does and from its
+siblings. Whether that is a flaw also depends on what the route touches. An unguarded route
+that accepts changes, or reads records a user owns, personal fields, a user its URL names, or
+the very data its guarded siblings protect from being read, is strong evidence of a forgotten
+check. One that only reads data nobody owns (a help page, a category list, a public article
+feed), beside routes that guard other things, may well be public by design.
 
-Mature SAST tools rank findings by such evidence instead of dropping them: the weak ones stay,
+Mature SAST tools rank such findings by evidence instead of dropping them: the weak ones stay,
 at LOW confidence (hidden by the default ``min-confidence``, shown with ``low``), and their
-message says what evidence was missing. Each function here returns that sentence, or None
-when the evidence is strong; it never decides whether there is a finding at all.
+message says what evidence was missing. The line is drawn narrowly on purpose: demoting open
+forms that add rows, or fetches of tables no model defines (CW302), hid flaws the labelled
+corpora hold (an anonymous share of any document, patient records read through raw SQL).
 """
 
 from __future__ import annotations
@@ -30,25 +29,31 @@ from .view import ProjectView
 
 
 def route_weakness(verdict: Verdict, results: list[Verdict], view: ProjectView, knowledge: Knowledge) -> str | None:
-    """Why an unguarded route's CW301 evidence is weak, or None when it is strong.
+    """Why an unguarded route's CW301 evidence is weak (the sentence its message ends with),
+    or None when it is strong.
 
     Strong: a privileged route, a capability with a fixed bypass value, an unsigned webhook,
-    a route explicitly opened that still changes records; or one that changes existing
-    records, reads or changes records a user or tenant owns (or the accounts themselves),
-    returns personal fields, names a user in its URL, or works on the models or tables the
-    guarded routes of its module work on. Weak: everything else, i.e. reads of, or additions
-    to, data nobody owns."""
+    a route explicitly opened; a route that accepts changes (a method other than GET/HEAD/
+    OPTIONS, or a write); one that returns personal fields or reads records a user or tenant
+    owns (an owner column, a key to the account model or through a parent, the accounts
+    themselves, an SQL table named with an owner column); one whose URL names a user; one
+    that reads what the guarded routes of its module read, or the record such data's id in
+    its URL picks, or an upload folder a guarded route fills. Weak: the rest, i.e. reads of
+    data nobody owns."""
     if verdict.admin_route or verdict.magic_token or verdict.unsigned_webhook or any(g.kind == "public" for g in verdict.route.guards):
         return None
     e = verdict.effects
-    if e.writes or set(verdict.route.methods) - _SAFE_METHODS or e.sensitive or e.per_owner or e.owner_tables:
+    if not _reads_only(verdict) or e.sensitive or e.per_owner or e.owner_tables:
         return None  # (a route accepting changes is never weak: labelled flaws add, delete files, import)
     owned_tables = _sql_owned_tables(results, knowledge)
     own = _data_keys(verdict) | _queried_models(verdict)
     if own & owned_tables or _owned_models(own, view, knowledge) or _names_a_user(verdict, view, knowledge):
         return None
+    # What the guarded routes protect from being *read*: the data of those that accept no
+    # change (a blog guards writing posts, not reading them), and every upload folder.
     guarded = [o for o in results if o is not verdict and o.authenticated and o.route.caller_params is None]
-    protected = {k for o in guarded for k in _data_keys(o) | _queried_models(o)} | {t for o in guarded for t in o.effects.saved_folders}
+    protected = {k for o in guarded if _reads_only(o) for k in _data_keys(o) | _queried_models(o)}
+    protected |= {t for o in guarded for t in o.effects.saved_folders}
     if own & protected or _path_keys(verdict) & (protected | owned_tables):
         return None  # its data, or the record its URL picks, is what the guarded routes protect
     what = "only reads data" if e.reads and not e.lookups_only else "shows no stored record"
@@ -90,6 +95,11 @@ def _queried_models(verdict: Verdict) -> set[str]:
                 if last[:1].isupper():
                     found.add(model_key(last))
     return found
+
+
+def _reads_only(verdict: Verdict) -> bool:
+    """The route accepts no change: only safe methods, and no write among its data calls."""
+    return not verdict.effects.writes and not set(verdict.route.methods) - _SAFE_METHODS
 
 
 def _sql_owned_tables(results: list[Verdict], knowledge: Knowledge) -> set[str]:
