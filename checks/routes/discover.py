@@ -142,6 +142,8 @@ class _Discovery:
             elif isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("Route", "WebSocketRoute"):
                 self._starlette(node)
         for stmt in tree.body:
+            if isinstance(stmt, ast.ClassDef) and id(stmt) not in self.seen and self._namespace_routes(stmt):
+                continue
             if isinstance(stmt, ast.ClassDef) and id(stmt) not in self.seen and self._is_flask_view(stmt):
                 self._flask_view(stmt)
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and id(stmt) not in self.seen:
@@ -256,6 +258,21 @@ class _Discovery:
         if not urls or not isinstance(node, ast.ClassDef) or id(node) in self.seen:
             return
         self._resource_routes(node, urls, object_key(self.doc, call.func.value))  # type: ignore[attr-defined]
+
+    def _namespace_routes(self, cls: ast.ClassDef) -> bool:
+        """Flask-RESTX's ``@ns.route("/todos/<int:todo_id>")`` on a ``Resource`` class (also
+        ``@api.route``): the resource's routes, as ``add_resource`` gives them. False when the
+        class carries no such decorator."""
+        urls: list[str] = []
+        receiver = None
+        for deco in cls.decorator_list:
+            if isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.func.attr == "route" and self._framework_of(deco.func.value) == "flask":
+                urls += [u for u in map(string_value, deco.args) if u]
+                receiver = receiver or object_key(self.doc, deco.func.value)
+        if not urls:
+            return False
+        self._resource_routes(cls, urls, receiver)
+        return True
 
     def _resource_routes(self, cls: ast.ClassDef, urls: list[str], receiver: str | None) -> None:
         """A Flask-RESTful / Flask-RESTX ``Resource``: each HTTP method is a route of its own,
