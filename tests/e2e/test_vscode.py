@@ -141,6 +141,30 @@ def test_one_undo_takes_the_whole_secret_fix_back(server: CodeServer, tmp_path: 
     assert holding_key == [], f"the key stayed in {holding_key} after the undo"
 
 
+def test_undo_after_dotenv_changed_keeps_the_key_there(server: CodeServer, tmp_path: Path) -> None:
+    """When the user changed .env after the fix, VS Code cannot undo the fix across all files:
+    it says so and undoes app.py alone. The key is then in app.py and still in .env, which
+    git still ignores: never lost, never in a tracked file (see secret_edits.in_undo_order)."""
+    require_rule("CW201")
+    root = make_project(tmp_path / "ws", dotenv=True)
+    path = root / "app.py"
+    original = path.read_text("utf-8")
+    finding = engine_finding(path, "CW201")
+    undo = {"dirtyTabs": ["app.py"], "editFirst": {"file": ".env", "text": "DEBUG=1\n"}, "warning": "across all files"}
+    result = drive(server, root, "app.py", finding, "secret-fix-undone-env-changed",
+                   fix_title="in .env (git-ignored; adds load_dotenv()", undo_fix=undo)
+    leaked = SECRET in json.dumps(result)
+    assert not leaked, "the key reached what VS Code showed"
+    assert "because changes were made to" in result["undoWarning"] and ".env" in result["undoWarning"], result["undoWarning"]
+    assert any("CW201" in row for row in result["problemsAfterUndo"]), result["problemsAfterUndo"]
+    on_disk = wait_for_files(root, {"app.py": original})
+    assert on_disk == {"app.py": original}, masked(str(on_disk))
+    values = dotenv_values(root)
+    kept = values.get(NAME) == SECRET and values.get("DEBUG") == "1"
+    assert kept, "the key or the user's own line left .env"
+    assert git_ignores(root, ".env")
+
+
 def test_missing_auth_visible_and_workspace_scan(server: CodeServer, tmp_path: Path) -> None:
     """CW301 is reported; then the Scan Workspace and Show Logs commands work."""
     require_rule("CW301")

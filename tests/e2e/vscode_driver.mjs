@@ -28,7 +28,10 @@ import * as path from "node:path";
  *  - undoFix: when set (with fixTitle), the applied and saved fix is then undone with one
  *    Ctrl+Z in the editor; undoFix.dirtyTabs are the tabs that must then show as modified
  *    (VS Code opens the other files the undo changed); the number of dialogs open then is
- *    returned; then File: Save All, and the problem must come back
+ *    returned; then File: Save All, and the problem must come back. undoFix.editFirst
+ *    {file, text}: before the undo, that file is opened from the Explorer, text is added at
+ *    its end and it is saved; undoFix.warning: a notification containing it must appear
+ *    after the undo (its text is returned)
  *  - shots: folder for the step screenshots
  */
 const spec = JSON.parse(process.argv[2]);
@@ -197,12 +200,30 @@ try {
         result.fixNotice = (await notice).replace(/\s+/g, " ").trim();
       });
     }
+    if (spec.undoFix?.editFirst) {
+      await step("other-file-edited", async () => {
+        const { file, text } = spec.undoFix.editFirst;
+        await page.locator(".explorer-folders-view .monaco-list-row", { hasText: file }).first().click();
+        await page.locator(".tab.active", { hasText: file }).waitFor();
+        await editor.click({ position: { x: 300, y: 10 } });
+        await page.keyboard.press("Control+End");
+        await page.keyboard.insertText(text);
+        await page.keyboard.press("Control+S");
+        await page.locator(".tab.dirty").first().waitFor({ state: "detached" });
+        await page.locator(".tab", { hasText: spec.file }).first().click();
+        await page.locator(".tab.active", { hasText: spec.file }).waitFor();
+      });
+    }
     if (spec.undoFix) {
       await step("fix-undone", async () => {
         await editor.click({ position: { x: 300, y: 10 } });
         await page.keyboard.press("Control+Z");
         for (const name of spec.undoFix.dirtyTabs) {
           await page.locator(".tab.dirty", { hasText: name }).first().waitFor();
+        }
+        if (spec.undoFix.warning) {
+          const toast = page.locator(".notification-toast", { hasText: spec.undoFix.warning });
+          result.undoWarning = (await toast.first().innerText()).replace(/\s+/g, " ").trim();
         }
         result.dialogsAfterUndo = await page.locator(".monaco-dialog-box").count();
         await saveAll();

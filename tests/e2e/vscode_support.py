@@ -174,7 +174,7 @@ def drive(server: CodeServer, folder: Path, file: str, finding: Finding, name: s
     ``edits``/``edits_after_problems``: text typed before the squiggle / before the fix;
     ``line``: where the finding is by then (1-based; default: where the engine found it);
     ``fix_notice``: a notification to await once the fix is applied (its text is returned);
-    ``undo_fix``: then one Ctrl+Z, ``{"dirtyTabs": [...]}`` (see the driver)."""
+    ``undo_fix``: then one Ctrl+Z, ``{"dirtyTabs": [...], "editFirst"?, "warning"?}`` (see the driver)."""
     shots = ARTIFACTS / name
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
