@@ -897,12 +897,23 @@ def _owner_or_read_only(cls: ast.ClassDef, method: ast.FunctionDef | ast.AsyncFu
 
 
 def _permission_kind(method: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: knowledge_mod.Knowledge) -> str | None:
-    """A DRF ``has_permission`` that returns a test of the user (``request.user.is_staff``)."""
+    """A DRF ``has_permission`` that returns a test of the user (``request.user.is_staff``);
+    ``"public"`` for one that admits only anonymous callers, which opens a view as AllowAny does."""
     from .behaviour import mentioned_names, term_kinds
 
     returns = [n.value for n in ast.walk(method) if isinstance(n, ast.Return) and n.value is not None]
+    if returns and all(_admits_only_anonymous(value) for value in returns):
+        return "public"  # class IsNotAuthenticated: it opens the view to anonymous callers, as AllowAny
     kinds = term_kinds(knowledge, mentioned_names(returns))
     return "admin" if "admin" in kinds else ("login" if kinds else None)
+
+
+def _admits_only_anonymous(value: ast.expr) -> bool:
+    """``not request.user.is_authenticated`` or ``request.user.is_anonymous``: a test that
+    passes only for callers who are not logged in, so it protects nothing."""
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
+        return isinstance(value.operand, ast.Attribute) and value.operand.attr == "is_authenticated"
+    return isinstance(value, ast.Attribute) and value.attr == "is_anonymous"
 
 
 #: Django's user model bases: a subclass is the app's account model.
