@@ -51,6 +51,9 @@ class GuardMixin:
                 guarded = self._membership_subject(test.left)
                 if guarded:
                     return (guarded, []) if isinstance(op, ast.In) else ([], guarded)
+            contained = self._common_path(test.left, op, right)
+            if contained is not None:
+                return contained
             if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(test.left, ast.Name):
                 guarded = (test.left.id, ("*",))
                 return ([guarded], []) if isinstance(op, ast.Eq) else ([], [guarded])
@@ -78,6 +81,29 @@ class GuardMixin:
         if isinstance(test, ast.NamedExpr):
             return self.guards(test.value, env)
         return [], []
+
+    def _common_path(self, left: ast.expr, op: ast.cmpop, right: ast.expr) -> tuple[list, list] | None:
+        """``os.path.commonpath([base, dest]) == base``: ``dest`` lies inside ``base`` (the same
+        containment check as ``dest.startswith(base)`` or ``is_relative_to``)."""
+        if not isinstance(op, (ast.Eq, ast.NotEq)):
+            return None
+        call, other = (left, right) if isinstance(left, ast.Call) else (right, left)
+        if not (isinstance(call, ast.Call) and len(call.args) == 1 and isinstance(call.args[0], (ast.List, ast.Tuple))):
+            return None
+        if not (self.doc.names.resolve(call.func, self.scope) or dotted(call.func) or "").endswith("commonpath"):
+            return None
+        paths = call.args[0].elts
+        if len(paths) != 2:
+            return None
+        base = ast.dump(other)
+        inside = [p for p in paths if ast.dump(p) != base]
+        if len(inside) != 1 or len(paths) - len(inside) != 1:
+            return None
+        name = _innermost_name(inside[0])
+        if not isinstance(name, ast.Name):
+            return None
+        proven = [(name.id, ("path",))]
+        return (proven, []) if isinstance(op, ast.Eq) else ([], proven)
 
     def _absent_text(self, left: ast.expr, op: ast.cmpop, right: ast.expr) -> tuple[list, list] | None:
         """``"../" in name`` is false: name holds no ``../`` (safe for paths, by the
