@@ -84,7 +84,9 @@ def missing_authentication(ctx: RuleContext) -> Iterator[Finding]:
         class, hook or middleware anywhere) gets one finding instead, on its app object, root
         URL conf or OpenAPI `add_api`, listing the routes that change or return stored data.
         A route no app serves (a router only tests include, a Django URL conf the root URL
-        conf does not include) is reported at low confidence, saying so.
+        conf does not include) is reported at low confidence, saying so. So is a route that
+        accepts no change and reads only data nobody owns (no owner or personal field, not
+        what its guarded siblings read, no user named in its URL): it may be public by design.
 
     Why is this bad:
         Anyone on the internet can call the route: read other people's data, change or delete
