@@ -283,6 +283,8 @@ def missing_ownership_check(ctx: RuleContext) -> Iterator[Finding]:
         point, but also changes behaviour for admins or shared records if the app had them.
     """
     results = verdicts(ctx.doc, ctx.project, ctx.config, ctx.knowledge, ctx.memo)
+    if ctx.memo.get("access.auth_concept") is False:
+        return  # no caller identity to scope a record to: the app-level CW301 finding says so once
     view = project_view(ctx.doc, ctx.project, ctx.memo)
     for v in results:
         for item in unchecked_fetches(ctx.doc, v, view, ctx.knowledge, ctx.config.auth_guards):
