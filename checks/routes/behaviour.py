@@ -384,6 +384,8 @@ def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledg
             continue
         refusal = rejection(stmt.body, knowledge)
         if refusal is None:
+            if _negative(stmt.test) and "admin" in term_kinds(knowledge, mentioned_names([stmt.test])) and redirects_away(stmt.body, knowledge):
+                return "admin"  # if not is_admin(): flash(...); return redirect(url_for("dashboard"))
             # `if not session.get("admin"): return redirect(url_for("admin"))`: a test of the
             # session's login key that sends the caller away, wherever to.
             if _is_identity_test(stmt.test) and redirects_away(stmt.body, knowledge):
