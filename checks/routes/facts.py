@@ -25,7 +25,7 @@ from .forwards import forward_fact
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller, verified_parameters
 from .logins import operator_only_login
 from .nodes import all_nodes
-from .owner_gates import decorator_owned_ids, test_method_owned_ids
+from .owner_gates import decorator_owned_ids, dispatch_checks_owner, test_method_owned_ids
 from .owner_helpers import compares_record_with_caller, owner_check_fact, scope_helper_fact
 from .public import ends_request
 from .querysets import unscoped_returns
@@ -328,6 +328,8 @@ class _Extractor:
         kind = enforcement(dispatch, self.knowledge) if dispatch is not None else None
         if kind:  # a view class or mixin whose dispatch refuses: its subclasses are guarded
             self._put("class_guards", self._qual(cls.name), kind)
+        if dispatch is not None and dispatch_checks_owner(dispatch):  # UserIsObjectOwnerMixin: obj.owner != request.user -> 403
+            self._put("owner_dispatch", self._qual(cls.name), True)
         if any(b.rsplit(".", 1)[-1].endswith(("View", "ViewSet", "Mixin")) for b in bases):
             from .stored import view_class_effect
 

@@ -134,3 +134,46 @@ def _url_kwarg(expr: ast.expr) -> str | None:
         return None
     named = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self" else None
     return str(key) if named == "kwargs" and key else None
+
+
+def dispatch_checks_owner(method: Function) -> bool:
+    """Whether a ``dispatch`` refuses unless the record it loads is the caller's before the
+    view runs: ``obj = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])`` then ``if
+    obj.owner != request.user: raise PermissionDenied`` (or the ``==`` form allowing only
+    that branch to reach ``super().dispatch(...)``). The comparison must be of a record the
+    method loaded, so a check of the caller alone (``request.user.is_staff``) is no owner check."""
+    records = {
+        n.targets[0].id for n in ast.walk(method)
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and isinstance(n.value, ast.Call)
+    }
+    for index, stmt in enumerate(method.body):
+        if _calls_super_dispatch(stmt):
+            return False  # the view ran before any check
+        if not (isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare) and len(stmt.test.ops) == 1):
+            continue
+        sides = [stmt.test.left, *stmt.test.comparators]
+        if not (any(is_caller(s, frozenset()) for s in sides) and any(_loaded(s, records) and not is_caller(s, frozenset()) for s in sides)):
+            continue
+        op = stmt.test.ops[0]
+        if isinstance(op, (ast.NotEq, ast.IsNot, ast.NotIn)):
+            allowed, refused = stmt.orelse + method.body[index + 1:], stmt.body
+        elif isinstance(op, (ast.Eq, ast.Is, ast.In)):
+            allowed, refused = stmt.body, stmt.orelse + method.body[index + 1:]
+        else:
+            continue
+        if any(_calls_super_dispatch(s) for s in allowed) and not any(_calls_super_dispatch(s) for s in refused) and _ends_request(refused):
+            return True
+    return False
+
+
+def _loaded(expr: ast.expr, records: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in records for n in ast.walk(expr))
+
+
+def _calls_super_dispatch(stmt: ast.AST) -> bool:
+    """``super().dispatch(...)``: the view the mixin guards runs."""
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "dispatch"
+        and isinstance(n.func.value, ast.Call) and isinstance(n.func.value.func, ast.Name) and n.func.value.func.id == "super"
+        for n in ast.walk(stmt)
+    )

@@ -880,6 +880,10 @@ def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowled
     if "test_func" in methods and compares_record_with_caller(methods["test_func"], set()):
         checked.append("the view's test_func compares the object with the caller")
         return []
+    owner_dispatch = _owner_dispatch_base(doc, view, cls)
+    if owner_dispatch is not None:
+        checked.append(f"{owner_dispatch}.dispatch refuses unless the record is the caller's")
+        return []
     inherited = next(filter(None, (lookup(view.scoped_querysets, doc.resolve(base) or dotted(base)) for base in cls.bases)), None)
     if "get_queryset" in methods:
         return _get_queryset_branches(doc, verdict, view, knowledge, cls, methods["get_queryset"], checked, inherited is not None)
@@ -901,6 +905,29 @@ def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowled
         writes = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in verdict.route.methods)
         return [Unchecked(None, stmt, None, "pk", model, None, "self.request.user", writes)]
     return []
+
+
+def _owner_dispatch_base(doc: SourceDoc, view: ProjectView, cls: ast.ClassDef) -> str | None:
+    """The view itself or a project base class at any depth whose ``dispatch`` refuses unless
+    the record it loads is the caller's (see :func:`.owner_gates.dispatch_checks_owner`)."""
+    own = f"{doc.module_name}.{cls.name}" if doc.module_name else cls.name
+    if lookup(view.owner_dispatch, own) is not None:
+        return cls.name
+    frontier = [n for n in (doc.resolve(b) or dotted(b) for b in cls.bases) if n]
+    seen: set[str] = set()
+    for _ in range(6):
+        upper: list[str] = []
+        for name in frontier:
+            if name in seen:
+                continue
+            seen.add(name)
+            found = lookup(view.owner_dispatch, name)
+            if found is not None:
+                return found[0].rsplit(".", 1)[-1]
+            bases = lookup(view.class_bases, name)
+            upper += bases[1] if bases is not None else []
+        frontier = upper
+    return None
 
 
 def _get_queryset_branches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, cls: ast.ClassDef,

@@ -71,6 +71,7 @@ class ProjectView:
     owner_checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers comparing a record's owner with the caller
     owner_check_names: set[str] = field(default_factory=set)  # their last name segments
     owner_gates: dict[str, list[str]] = field(default_factory=dict)  # decorator or view class -> URL ids it ties to the caller first
+    owner_dispatch: dict[str, bool] = field(default_factory=dict)  # view class or mixin whose dispatch refuses unless the record is the caller's
     caller_helper_names: set[str] = field(default_factory=set)  # their last name segments
     login_library: bool = False  # a module of the app imports a login library
     middleware: dict[str, list[str]] = field(default_factory=dict)  # app -> middleware classes or auth backends
@@ -139,7 +140,7 @@ class ProjectView:
         self.forwards.update(facts.get("forwards", {}))
         for key, items in facts.get("middleware", {}).items():
             self.middleware.setdefault(key, []).extend(items)
-        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "class_bases", "class_guards", "wrapped", "auth_middleware", "middleware_exempt", "verifies", "scope_helpers", "scoped_querysets", "owner_gates"):
+        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "class_bases", "class_guards", "wrapped", "auth_middleware", "middleware_exempt", "verifies", "scope_helpers", "scoped_querysets", "owner_gates", "owner_dispatch"):
             getattr(self, name).update(facts.get(name, {}))
         for key, items in facts.get("data_routes", {}).items():
             self.data_routes.setdefault(key, []).extend(items)
