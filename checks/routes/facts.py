@@ -212,6 +212,14 @@ class _Extractor:
                     self._put("guards", key, kind)
             elif isinstance(self.doc.names.binding(name.id), (ast.FunctionDef, ast.AsyncFunctionDef, tuple)):
                 deps.append(self.doc.resolve(name) or name.id)
+        built = [(self.doc.resolve(call.func) or call.func.id) + "()" for call in _returned_factory_calls(func)
+                 if isinstance(self.doc.names.binding(call.func.id), (ast.FunctionDef, ast.AsyncFunctionDef, tuple))]
+        if built and not self.facts.get("deps", {}).get(self._qual(func.name)):
+            # def require_super_admin(auth): return require_role(auth, "super_admin"): a factory
+            # giving what another factory of the project gives runs that one's guard, used as
+            # a decorator (@require_super_admin(auth), looked up by its name) or a dependency.
+            self._put("deps", self._qual(func.name), built)
+        deps += built
         if deps:
             self._put("deps", key, deps)
 
@@ -811,6 +819,13 @@ def _returned_functions(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[as
             if isinstance(value, ast.Name):
                 found.append(value)
     return found
+
+
+def _returned_factory_calls(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
+    """Calls of a named function a factory returns at its top level (``return require_role(auth,
+    "super_admin")``): what that other factory builds is what this one gives."""
+    return [stmt.value for stmt in func.body
+            if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name)]
 
 
 def default_permission_nodes(doc: SourceDoc) -> list[ast.Constant]:
