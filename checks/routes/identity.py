@@ -121,7 +121,10 @@ def caller_locals(
     rows = knowledge.rows("access_caller_calls")
     patterns = rows[0]["calls"] if rows else []
     names = set(user_names)
-    assigns = [n for n in function_nodes(doc, func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)]
+    # In source order: a chain (uid = get_jwt_identity(); user_id = uid.get("sub"); me =
+    # User.query.get(user_id)) is followed in one pass, the second pass catching loops.
+    assigns = sorted((n for n in function_nodes(doc, func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)),
+                     key=lambda n: (n.lineno, n.col_offset))
     for _ in range(2):
         for node in assigns:
             target = node.targets[0].id  # type: ignore[attr-defined]
