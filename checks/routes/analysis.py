@@ -20,6 +20,7 @@ from ..syntax import dotted, string_value
 from .behaviour import mentioned_names, permission_gate
 from .data import first_row, glob_any
 from .discover import Route, discover_routes
+from .effect_guard import BOUND_BY_EFFECT, bound_to_caller
 from .exposure import helper_effect
 from .stored import ADD, READ, model_key, sql_tables, table_scope
 from .uploads import folder_key, media_words, saved_folders, served_folders
@@ -87,6 +88,12 @@ class Verdict:
     @property
     def authenticated(self) -> bool:
         return any(g.kind in ("login", "admin") for g in self.route.guards)
+
+    @property
+    def logs_in(self) -> bool:
+        """Authenticated by a check of its own, not only by binding its data to the caller
+        (see :mod:`.effect_guard`): such a route shows no login convention of the app."""
+        return any(g.kind in ("login", "admin") and g.name != BOUND_BY_EFFECT for g in self.route.guards)
 
     @property
     def admin_checked(self) -> bool:
@@ -462,8 +469,8 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     accounts = view.account_names
     private = private_models(view.models, knowledge) if any(v.route.open_beside for v in result) else frozenset()
     for v in result:
-        if not v.route.guards and bound_to_caller(v.effects):
-            v.route.guards.append(Guard("every data call is bound to the caller", "login", "body"))
+        if not v.route.guards and bound_to_caller(doc, v.route, v.effects, knowledge, view):
+            v.route.guards.append(Guard(BOUND_BY_EFFECT, "login", "body"))
         if v.authenticated and not v.admin_checked and v.route.functions and all(permission_gate(f, knowledge) for f in v.route.functions):
             v.route.guards.append(Guard("permission check in the handler body", "admin", "body"))
         v.public = public_reason(v.route, v.effects, knowledge, config, accounts, private)
@@ -482,21 +489,6 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     return result
 
 
-def bound_to_caller(effects: Effects) -> bool:
-    """Every call of the route that reads or changes stored data with arguments is bound to
-    the caller's identity (``Expense.objects.filter(user=request.user)``, ``Note(user_id=
-    current_user.id)``). An anonymous caller has none: the query fails or finds nothing of
-    anyone's, so the route protects its data as a login check does."""
-    calls = [c for c in [*effects.reads, *effects.writes] if (c.args or c.keywords) and not _saves_a_document(c)]
-    return bool(calls) and all(is_caller(c, frozenset()) for c in calls)
-
-
-def _saves_a_document(call: ast.Call) -> bool:
-    """``workbook.save(response)``, ``image.save(path)``: a document written to a stream or a
-    file, not a stored record (a model's ``save()`` takes no positional argument)."""
-    return isinstance(call.func, ast.Attribute) and call.func.attr == "save" and bool(call.args)
-
-
 def analysed_route_nodes(memo: dict[str, object]) -> list[ast.AST]:
     """The handler (function or class) of every route an analysis with this memo judged."""
     cached = memo.get("access.verdicts")
@@ -509,7 +501,7 @@ def has_auth_concept(doc: SourceDoc, view: ProjectView, result: list[Verdict], o
     are not told route by route that they lack authentication (one app-level finding says
     it). A module that builds its own app object and imports no module of the project is an
     app of its own (a tutorial's books.py beside a TodoApp package): only its own signs count."""
-    if any(v.authenticated for v in result) or any(i.startswith(LOGIN_LIBRARIES) for i in doc.names.imports.values()):
+    if any(v.logs_in for v in result) or any(i.startswith(LOGIN_LIBRARIES) for i in doc.names.imports.values()):
         return True
     if own_app:
         return False
@@ -572,7 +564,7 @@ def _is_webhook(route: Route) -> bool:
 
 def _mostly_guarded(result: list[Verdict]) -> bool:
     candidates = [o for o in result if not o.public]
-    return sum(o.authenticated for o in candidates) * 3 >= len(candidates) * 2
+    return sum(o.logs_in for o in candidates) * 3 >= len(candidates) * 2
 
 
 def _public_content(view: ProjectView, knowledge: Knowledge) -> frozenset[str]:
@@ -646,7 +638,7 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
     guarded_data: set[str] = set()  # their models and SQL tables
     private_tables: set[str] = set()
     for o in result:
-        if o.authenticated and o.route.caller_params is None:
+        if o.logs_in and o.route.caller_params is None:
             guarded_models |= o.effects.models
             guarded_data |= o.effects.models | o.effects.tables
             private_tables |= o.effects.owner_tables | o.effects.saved_folders
@@ -661,7 +653,7 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
     open_totals = {True: 0, False: 0}
     for o in judged:
         for sort in _sorts(o):
-            if o.authenticated:
+            if o.logs_in:
                 guarded_totals[sort] += 1
             elif not shares_guarded_data(o):
                 open_totals[sort] += 1

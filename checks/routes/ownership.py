@@ -582,15 +582,16 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             # Authored content and another user's account (follow them, message them) are
             # only a finding when the handler changes the very record it fetched.
             changes = _changes_fetched(doc, func, node) if model.owner_kind == "author" or model.is_user_model and not model.owner_field else writes
-            if changes and not _changes_fetched(doc, func, node):
+            if not _changes_fetched(doc, func, node):
                 # The record is only the target of the caller's own action (a comment of
-                # theirs on it, their follow of it): judged as the read it still is, if any.
+                # theirs on it, their follow of it, their like of it): judged as the read it
+                # still is, if any.
                 target = _target_use(doc, func, node, id_name, user_names)
-                if target == "only" or target == "read" and model.is_user_model:
+                if target == "only" or changes and target == "read" and model.is_user_model:
                     # (another account's profile, read to follow it, is the account's public face)
                     checked.append(f"`{id_name}` names only the target of the caller's own record or relation")
                     continue
-                changes = target is None
+                changes = changes and target is None
             visible = _visible_records_helper(doc, node, view, user_names, knowledge)
             # A class view's `get` only reads, whatever its sibling `post` writes.
             if visible is not None and not (visible[1] and changes and (not route.is_class or func.name not in ("get", "head", "list", "retrieve"))):
@@ -763,6 +764,11 @@ def _changes_fetched(doc: SourceDoc, func: ast.AST, call: ast.Call) -> bool:
     return False
 
 
+def _relation_of(receiver: ast.expr | None, var: str | None) -> bool:
+    """``recipe.likes`` for the record ``recipe``: a relation the record holds."""
+    return var is not None and isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == var
+
+
 def _parent_bound(doc: SourceDoc, call: ast.Call, bound: list[ast.Call]) -> ast.Call | None:
     """A query or helper call tied to the caller that is given a field of the record ``call``
     fetched (``get_file_by_id(db, analysis.file_id, current_user.id)``,
@@ -793,7 +799,8 @@ def _target_use(doc: SourceDoc, func: ast.AST, call: ast.Call, id_name: str, use
     """How a handler that does not change the record ``call`` fetched uses it: ``"only"``
     when the record (or its client id) serves only as the target of the caller's own action
     (``follower.unfollow(followee)`` on a caller object, ``Comment(user_id=current_user.id,
-    post_id=post_id)``) and is not otherwise read, ``"read"`` when it is also read (returned,
+    post_id=post_id)``, ``recipe.likes.add(request.user)`` on a relation of the record) and is
+    not otherwise read, ``"read"`` when it is also read (returned,
     rendered), None when no such action of the caller is seen."""
     var = _assigned_name(doc, call)
     targets = {var, id_name} - {None}
@@ -802,10 +809,13 @@ def _target_use(doc: SourceDoc, func: ast.AST, call: ast.Call, id_name: str, use
         if not isinstance(node, ast.Call) or node is call:
             continue
         passed = [*node.args, *(kw.value for kw in node.keywords)]
+        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+        if _relation_of(receiver, var) and any(is_caller(value, user_names) for value in passed):
+            actions.append(node)  # recipe.likes.add(request.user): the caller's own link to the record
+            continue
         refers = any(isinstance(sub, ast.Name) and sub.id in targets for value in passed for sub in ast.walk(value))
         if not refers:
             continue
-        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
         by_caller = receiver is not None and is_caller(receiver, user_names)
         created = isinstance(node.func, (ast.Name, ast.Attribute)) and (dotted(node.func) or "").rsplit(".", 1)[-1][:1].isupper()
         owned = created and any(is_caller(kw.value, user_names) for kw in node.keywords)
