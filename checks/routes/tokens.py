@@ -144,14 +144,17 @@ def predictability(doc: SourceDoc, expr: ast.expr, knowledge: Knowledge) -> str 
 
 
 def _counts_or_collects(name: str, is_token_name: Callable[[str], bool]) -> bool:
-    """``num_tokens``, ``max_tokens``, ``token_total``, ``api_keys``: a number of tokens or a
+    """``num_tokens``, ``max_tokens``, ``token_total``, ``api_keys``, ``tokens_used``: a number of tokens or a
     collection of them, never one issued to a client as a credential. (Django's template
     parser has ``num_tokens = len(tokens)``: "fixed" into a random string, it broke.)"""
     words = [w.lower() for w in _WORDS.split(name) if w]
     if any(word in _QUANTITY_WORDS for word in words):
         return True
     lower = name.lower()
-    return lower.endswith("s") and not lower.endswith("ss") and is_token_name(lower[:-1])
+    if lower.endswith("s") and not lower.endswith("ss") and is_token_name(lower[:-1]):
+        return True
+    # tokens_used, prompt_tokens_left: a word that is the plural of a token word counts them
+    return len(words) > 1 and any(w.endswith("s") and not w.endswith("ss") and is_token_name(w[:-1]) for w in words)
 
 
 def _is_id_plus_one(node: ast.BinOp) -> bool:
