@@ -71,6 +71,9 @@ async def test_save_delivers_the_saved_texts_findings_on_the_current_lines(profi
 async def test_typing_after_a_save_moves_the_findings_with_their_lines(profile: str, tmp_path: Path) -> None:
     session = await start_session(profile, tmp_path, init_options={"run": "onSave"})
     try:
+        # The end of workspace indexing re-checks open documents, which analyses the buffer as
+        # it then is: wait for it, so the carried result is the only one in play.
+        await session.log_containing("codeward: indexed")
         uri = session.open("app.py", TYPED)
         [diag] = await session.diagnostics(uri)
         assert diag.range.start.line == 2
