@@ -102,6 +102,17 @@ def string_value(expr: ast.AST | None) -> str | None:
     return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
 
 
+def keyed_read(expr: ast.AST) -> tuple[ast.expr, str | None] | None:
+    """``(base, key)`` of ``base[key]`` or ``base.get(key, ...)`` (key None when not a string
+    literal), else None: the one shape of reading a mapping by key that request data, the
+    session and URL keyword arguments are all read in."""
+    if isinstance(expr, ast.Subscript):
+        return expr.value, string_value(expr.slice)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
+        return expr.func.value, string_value(expr.args[0])
+    return None
+
+
 def remove_argument(doc: SourceDoc, call: ast.Call, arg: ast.AST) -> Edit:
     """An edit deleting ``arg`` (an expression or keyword of ``call``) with its comma."""
     items: list[ast.AST] = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))

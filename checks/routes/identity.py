@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ..knowledge import Knowledge
 from ..source import SourceDoc
-from ..syntax import dotted, string_value
+from ..syntax import dotted, keyed_read, string_value
 from .data import glob_any
 from .dependencies import dependency_parameters
 from .nodes import function_nodes
@@ -69,12 +69,10 @@ def is_user_expr(expr: ast.AST, user_names: frozenset[str] = frozenset()) -> boo
 
 def session_id(expr: ast.AST) -> bool:
     """``session["chef_id"]`` / ``session.get("uid")``: an id the login stored in the session."""
-    if isinstance(expr, ast.Subscript):
-        base, key = expr.value, string_value(expr.slice)
-    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
-        base, key = expr.func.value, string_value(expr.args[0])
-    else:
+    read = keyed_read(expr)
+    if read is None:
         return False
+    base, key = read
     return (dotted(base) or "").rsplit(".", 1)[-1] == "session" and bool(key and ID_NAME.match(key))
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 
-from ..syntax import string_value
+from ..syntax import keyed_read
 from .identity import is_caller
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -126,12 +126,10 @@ def _call_name(call: ast.Call) -> str:
 
 def _url_kwarg(expr: ast.expr) -> str | None:
     """``kwargs["pk"]``, ``self.kwargs["pk"]``, ``kwargs.get("pk")``: the URL's ``pk``."""
-    if isinstance(expr, ast.Subscript):
-        base, key = expr.value, string_value(expr.slice)
-    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
-        base, key = expr.func.value, string_value(expr.args[0])
-    else:
+    read = keyed_read(expr)
+    if read is None:
         return None
+    base, key = read
     named = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self" else None
     return str(key) if named == "kwargs" and key else None
 

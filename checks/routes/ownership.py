@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..knowledge import Knowledge, Row
 from ..source import SourceDoc
-from ..syntax import dotted, string_value
+from ..syntax import dotted, keyed_read, string_value
 from .analysis import Verdict, operators_only
 from .behaviour import body_guard, permission_gate
 from .identity import ID_NAME, caller_locals, caller_names, current_user_expression, holds_caller, is_caller, is_user_expr
@@ -70,12 +70,10 @@ class Unchecked:
 
 def _request_read(expr: ast.AST) -> str | None:
     """The key of ``request.args.get("id")``/``request.json["id"]``/``self.kwargs["pk"]``."""
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
-        base, key = expr.func.value, string_value(expr.args[0])
-    elif isinstance(expr, ast.Subscript):
-        base, key = expr.value, string_value(expr.slice)
-    else:
+    read = keyed_read(expr)
+    if read is None:
         return None
+    base, key = read
     if isinstance(base, ast.Attribute) and base.attr in _REQUEST_READS and key:
         return key
     return None
