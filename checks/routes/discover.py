@@ -473,13 +473,37 @@ class _Discovery:
             # A type alias (`user: CurrentUser`) is no callable a fix could copy into Depends().
             self._add_resolved(route, target, "dependency", written=None if alias else target.rsplit(".", 1)[-1])
         kind = body_guard(func, self.knowledge)
-        if shared_secret_check(func, self.knowledge):  # `if token != settings.API_TOKEN: return 401`
+        if self._secret_checked(func):  # `if token != settings.API_TOKEN: return 401`
             route.guards.append(Guard("shared secret from the configuration", kind or "login", SHARED_SECRET))
         elif kind:
             route.guards.append(Guard("check in the handler body", kind, "body"))
         elif owner_gate(func, self.knowledge):
             route.guards.append(Guard("owner check in the handler body", "login", "body"))
         route.guards.extend(self._guard_calls(func))
+
+    def _secret_checked(self, func: Handler) -> bool:
+        """The handler refuses callers without the shared secret from the configuration, itself
+        or through a function of this module it calls first and obeys (``err =
+        check_api_token(request); if err: return err``, or a helper that raises)."""
+        if shared_secret_check(func, self.knowledge):
+            return True
+        statements = [stmt for stmt, leaves in leading_statements(func.body, self.knowledge, 6) if leaves]
+        for index, stmt in enumerate(statements):
+            value = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
+            if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+                continue
+            helper = self.doc.names.binding(value.func.id)
+            if not isinstance(helper, (ast.FunctionDef, ast.AsyncFunctionDef)) or helper is func:
+                continue
+            # A helper called for its effect must raise to refuse; one that returns an error
+            # response must have that response returned.
+            raises = not any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(helper))
+            obeyed = isinstance(stmt, ast.Expr) and raises or isinstance(stmt, ast.Assign) and any(
+                isinstance(nxt, ast.If) and _names_any(nxt.test, stmt.targets) and any(isinstance(n, (ast.Return, ast.Raise)) for n in nxt.body)
+                for nxt in statements[index + 1 : index + 2])
+            if obeyed and shared_secret_check(helper, self.knowledge):
+                return True
+        return False
 
     def _guard_calls(self, func: Handler) -> list[Guard]:
         """Guards called at the top of the handler (``verify_slack(request)``,
@@ -536,7 +560,7 @@ class _Discovery:
             route.guards.append(dataclasses.replace(decorated[0][0], kind="admin" if kinds == {"admin"} else "login"))
         # A check in each handler method's body, or a guard each calls first (``err =
         # check_token(request); if err: return err`` in an APIView's post and patch).
-        secret = [shared_secret_check(f, self.knowledge) for f in route.functions]
+        secret = [self._secret_checked(f) for f in route.functions]
         per_method = [body_guard(f, self.knowledge) or next((g.kind for g in self._guard_calls(f)), None) or ("login" if s else None) for f, s in zip(route.functions, secret)]
         if per_method and all(per_method):
             kind = "admin" if all(k == "admin" for k in per_method) else "login"
@@ -801,3 +825,9 @@ def discover_routes(doc: SourceDoc, view: ProjectView, knowledge: Knowledge, con
     if doc.tree is None:
         return []
     return _Discovery(doc, view, knowledge, config).run()
+
+
+def _names_any(test: ast.expr, targets: list[ast.expr]) -> bool:
+    """Whether ``test`` reads one of the names ``targets`` bind (``if err:`` after ``err = ...``)."""
+    bound = {t.id for t in targets if isinstance(t, ast.Name)}
+    return any(isinstance(n, ast.Name) and n.id in bound for n in ast.walk(test))

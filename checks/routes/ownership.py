@@ -749,6 +749,10 @@ def _changes_fetched(doc: SourceDoc, func: ast.AST, call: ast.Call) -> bool:
     if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return False
     var = parent.targets[0].id
+    binders = set()  # forms and serializers bound to the record and to submitted data
+    for node in function_nodes(doc, func):
+        if isinstance(node, ast.Assign) and _binds_record_to_data(node.value, var):
+            binders.update(t.id for t in node.targets if isinstance(t, ast.Name))
     for node in function_nodes(doc, func):
         if isinstance(node, (ast.Assign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -759,7 +763,24 @@ def _changes_fetched(doc: SourceDoc, func: ast.AST, call: ast.Call) -> bool:
                 return True
             if node.func.attr == "delete" and any(isinstance(a, ast.Name) and a.id == var for a in node.args):
                 return True
+            if node.func.attr == "save" and isinstance(node.func.value, ast.Name) and node.func.value.id in binders:
+                return True
     return False
+
+
+def _binds_record_to_data(value: ast.expr, var: str) -> bool:
+    """``HabitForm(request.POST, instance=habit)`` or ``NoteSerializer(note, data=request.data)``:
+    a Django ModelForm or DRF serializer holding the record ``var`` and submitted data, whose
+    ``save()`` writes that data into the record. An unbound ``HabitForm(instance=habit)`` only
+    shows it."""
+    if not isinstance(value, ast.Call):
+        return False
+    holds = lambda e: isinstance(e, ast.Name) and e.id == var  # noqa: E731
+    instance = next((kw.value for kw in value.keywords if kw.arg == "instance"), None)
+    data = [kw.value for kw in value.keywords if kw.arg == "data"]
+    if instance is not None:
+        return holds(instance) and bool(value.args or data)
+    return bool(value.args) and holds(value.args[0]) and bool(data or len(value.args) > 1)
 
 
 def _relation_of(receiver: ast.expr | None, var: str | None) -> bool:
