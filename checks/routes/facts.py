@@ -943,36 +943,51 @@ def url_patterns(doc: SourceDoc) -> list[dict[str, Any]]:
     assert doc.tree is not None
     for stmt in doc.tree.body:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AugAssign) else []
-        if not any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in targets):
-            continue
-        for node in ast.walk(stmt.value):  # type: ignore[attr-defined]
-            if not (isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("path", "re_path", "url")):
-                continue
-            # path("x/", view), also by keyword: path("x/", view=add_log), path(route="x/", view=...)
-            given = {kw.arg: kw.value for kw in node.keywords if kw.arg in ("route", "regex", "view")}
-            route_expr = node.args[0] if node.args else given.get("route", given.get("regex"))
-            target = node.args[1] if len(node.args) > 1 else given.get("view")
-            route = string_value(route_expr) if route_expr is not None else None
-            if route is None or target is None:
-                continue
-            if isinstance(target, ast.Call) and (dotted(target.func) or "").endswith("include") and target.args:
-                inner = target.args[0]
-                if isinstance(inner, ast.Tuple) and inner.elts:  # include((patterns, "app_name"))
-                    inner = inner.elts[0]
-                module = string_value(inner)
-                if module is None and isinstance(inner, ast.Name) and isinstance(doc.names.binding(inner.id), tuple):
-                    module = doc.resolve(inner)  # from blog import urls as blog_urls; include(blog_urls)
-                if module is None and isinstance(inner, ast.Attribute) and inner.attr == "urls":
-                    found.append({"url": route, "include_router": dotted(inner.value) or ""})
-                elif module:
-                    found.append({"url": route, "include": module})
-                continue
-            if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and target.func.attr in ("as_view", "as_viewset"):
-                target = target.func.value
-            view = doc.resolve(target) or dotted(target)
-            if view:
-                found.append({"url": route, "view": view})
+        if any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in targets):
+            _collect_patterns(doc, stmt.value, "", found, frozenset())  # type: ignore[attr-defined]
     return found
+
+
+def _collect_patterns(doc: SourceDoc, patterns: ast.expr, prefix: str, found: list[dict[str, Any]], within: frozenset[int]) -> None:
+    """The ``path``/``re_path`` entries of one pattern list, their URLs under ``prefix``. An
+    include of a list bound in this module (``api_v1 = [...]``; ``path("api/v1/",
+    include(api_v1))``) adds that list's entries under its prefix (``within``: the lists being
+    read, so a list including itself ends)."""
+    if id(patterns) in within:
+        return
+    within = within | {id(patterns)}
+    for node in ast.walk(patterns):
+        if not (isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("path", "re_path", "url")):
+            continue
+        # path("x/", view), also by keyword: path("x/", view=add_log), path(route="x/", view=...)
+        given = {kw.arg: kw.value for kw in node.keywords if kw.arg in ("route", "regex", "view")}
+        route_expr = node.args[0] if node.args else given.get("route", given.get("regex"))
+        target = node.args[1] if len(node.args) > 1 else given.get("view")
+        route = string_value(route_expr) if route_expr is not None else None
+        if route is None or target is None:
+            continue
+        url = prefix + route
+        if isinstance(target, ast.Call) and (dotted(target.func) or "").endswith("include") and target.args:
+            inner = target.args[0]
+            if isinstance(inner, ast.Tuple) and inner.elts:  # include((patterns, "app_name"))
+                inner = inner.elts[0]
+            module = string_value(inner)
+            local = doc.names.binding(inner.id) if module is None and isinstance(inner, ast.Name) else None
+            if isinstance(local, (ast.List, ast.Tuple)):
+                _collect_patterns(doc, local, url, found, within)
+                continue
+            if module is None and isinstance(local, tuple):
+                module = doc.resolve(inner)  # from blog import urls as blog_urls; include(blog_urls)
+            if module is None and isinstance(inner, ast.Attribute) and inner.attr == "urls":
+                found.append({"url": url, "include_router": dotted(inner.value) or ""})
+            elif module:
+                found.append({"url": url, "include": module})
+            continue
+        if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and target.func.attr in ("as_view", "as_viewset"):
+            target = target.func.value
+        view = doc.resolve(target) or dotted(target)
+        if view:
+            found.append({"url": url, "view": view})
 
 
 @fact_extractor("access")
