@@ -49,6 +49,16 @@ class NameResolver:
         self._names: dict[tuple[str, int, int], object] = {}
         self._collect_scopes(tree)
 
+    def star_modules(self) -> list[str]:
+        """Modules whose names the module takes in bulk (``from api_routes import *``), in order.
+        A name bound nowhere here may come from any of them."""
+        return [_absolute_module(node, self.module_name, self.package) for node in self.tree.body
+                if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)]
+
+    def is_bound(self, name: str) -> bool:
+        """Whether ``name`` is bound at the module's top level (ambiguously or not)."""
+        return name in self._bindings.get(id(self.tree), {})
+
     # -- building ---------------------------------------------------------------------
     def _collect_scopes(self, tree: ast.Module) -> None:
         """Every scope's bindings, from a worklist (not recursion): 2,000 nested lambdas or

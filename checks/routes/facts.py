@@ -699,16 +699,22 @@ class _Extractor:
         if url is None or not isinstance(target, ast.Name):
             return
         binding = self.doc.names.binding(target.id, self.doc.scope_of(target)) or self.doc.names.binding(target.id)
-        if not isinstance(binding, tuple):  # imported: a view defined here is discovered with this module
+        if isinstance(binding, tuple):  # imported: a view defined here is discovered with this module
+            views = [self.doc.resolve(target) or target.id]
+        elif not self.doc.names.is_bound(target.id):
+            # Bound nowhere here: it comes from a `from views import *`; the module of those
+            # that defines it discovers the route (the others define no such function).
+            views = [f"{module}.{target.id}" for module in self.doc.names.star_modules() if module]
+        else:
             return
         methods_kw = keyword(call, "methods")
         methods = [str(string_value(e)).upper() for e in methods_kw.value.elts if string_value(e)] if methods_kw is not None and isinstance(methods_kw.value, (ast.List, ast.Tuple)) else []
-        view = self.doc.resolve(target) or target.id
-        entry: dict[str, Any] = {"url": url, "view": view, "flask": True, "methods": methods}
-        if call.func.attr == "add_resource":  # type: ignore[attr-defined]
-            entry["resource"] = True  # each of its HTTP methods is a route (discover._resource_routes)
-            entry["aliases"] = [u for u in map(string_value, call.args[2:]) if u]
-        self.facts.setdefault("urls", []).append(entry)
+        for view in views:
+            entry: dict[str, Any] = {"url": url, "view": view, "flask": True, "methods": methods}
+            if call.func.attr == "add_resource":  # type: ignore[attr-defined]
+                entry["resource"] = True  # each of its HTTP methods is a route (discover._resource_routes)
+                entry["aliases"] = [u for u in map(string_value, call.args[2:]) if u]
+            self.facts.setdefault("urls", []).append(entry)
 
     def _settings(self, tree: ast.Module) -> None:
         for stmt in tree.body:
