@@ -21,9 +21,12 @@ class _Structure(NamedTuple):
     parents: dict[int, ast.AST]
     depth_first: list[ast.AST]
     breadth_first: list[ast.AST]
+    #: id(function definition) → (start, end) of its subtree in ``depth_first`` (contiguous there).
+    spans: dict[int, tuple[int, int]]
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 
 
 
@@ -141,6 +144,11 @@ class SourceDoc:
         stack-based walk that pushes children in field order)."""
         return self._structure.depth_first
 
+    def function_span(self, func: ast.AST) -> tuple[int, int] | None:
+        """(start, end) of function definition ``func``'s subtree in :attr:`nodes_depth_first`
+        (``func`` first), or None for a node that is not a function definition of this tree."""
+        return self._structure.spans.get(id(func))
+
     @cached_property
     def _structure(self) -> _Structure:
         """Parents and both walk orders in one pass over the tree (hand-rolled:
@@ -154,13 +162,21 @@ class SourceDoc:
         parents: dict[int, ast.AST] = {}
         depth_first: list[ast.AST] = []
         if self.tree is None:
-            return _Structure(parents, depth_first, [])
+            return _Structure(parents, depth_first, [], {})
+        spans: dict[int, tuple[int, int]] = {}
+        definitions = _DEFINITIONS
         levels: list[list[ast.AST]] = []
         AST = ast.AST
         stack: list[tuple[ast.AST, int]] = [(self.tree, 0)]
         pop, push, visit = stack.pop, stack.append, depth_first.append
         while stack:
             node, depth = pop()
+            if depth < 0:  # the end of a function's subtree (pushed before its children)
+                spans[id(node)] = (spans[id(node)][0], len(depth_first))
+                continue
+            if node.__class__ in definitions:
+                spans[id(node)] = (len(depth_first), 0)
+                push((node, -1))
             visit(node)
             if depth < len(levels):
                 levels[depth].append(node)
@@ -181,7 +197,7 @@ class SourceDoc:
         for level in levels:
             level.reverse()
             breadth_first += level
-        return _Structure(parents, depth_first, breadth_first)
+        return _Structure(parents, depth_first, breadth_first, spans)
 
     def resolve(self, expr: ast.AST | None) -> str | None:
         """Dotted path of ``expr`` seen from its own scope (see :mod:`names`); memoized,

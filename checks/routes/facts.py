@@ -24,7 +24,7 @@ from .dependencies import dependency_parameters, dependency_targets, optional_in
 from .forwards import forward_fact
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller, verified_parameters
 from .logins import operator_only_login
-from .nodes import all_nodes
+from .nodes import all_nodes, function_nodes
 from .owner_gates import decorator_owned_ids, dispatch_checks_owner, test_method_owned_ids
 from .owner_helpers import compares_record_with_caller, owner_check_fact, scope_helper_fact
 from .public import ends_request
@@ -135,9 +135,10 @@ class _Extractor:
                     owned = decorator_owned_ids(node, self.owner_fields)
                     if owned:  # @owned_by_user(Contact): the wrapper calls the view only on the caller's record
                         self._put("owner_gates", self._qual(node.name), owned)
-                if "operator_login" not in self.facts and allow_list_login(node, self.knowledge):
+                nodes = function_nodes(self.doc, node)
+                if "operator_login" not in self.facts and allow_list_login(node, self.knowledge, nodes):
                     self.facts["operator_login"] = True
-                operator = operator_only_login(node, self.knowledge)
+                operator = operator_only_login(node, self.knowledge, nodes)
                 if operator is not None:
                     self.facts["operator_credentials" if operator else "account_logins"] = True
         if any(i.startswith(LOGIN_LIBRARIES) for i in self.doc.names.imports.values()):
@@ -876,18 +877,20 @@ def _references_user(value: ast.expr) -> bool:
     return False
 
 
-def allow_list_login(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: knowledge_mod.Knowledge) -> bool:
+def allow_list_login(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: knowledge_mod.Knowledge, nodes: list[ast.AST] | None = None) -> bool:
     """A login that admits only listed accounts: ``if email not in allowed_emails: return
     "Forbidden", 401`` before ``login_user(user)``. Every logged-in user is then one of the
-    operators the list names, so a login check is a role check (no CW304)."""
+    operators the list names, so a login check is a role check (no CW304). ``nodes``: every
+    node of ``func`` in any order (the answer does not depend on it), when the caller has them."""
     rows = knowledge.rows("access_login_calls")
     if not rows:
         return False
-    logins = [n for n in walk(func) if isinstance(n, ast.Call) and glob_any(rows[0]["calls"], dotted(n.func))]
+    nodes = list(walk(func)) if nodes is None else nodes
+    logins = [n for n in nodes if isinstance(n, ast.Call) and glob_any(rows[0]["calls"], dotted(n.func))]
     if not logins:
         return False
     first_login = min(n.lineno for n in logins)
-    for node in walk(func):
+    for node in nodes:
         if isinstance(node, ast.If) and node.lineno < first_login and isinstance(node.test, ast.Compare):
             lists = [c for op, c in zip(node.test.ops, node.test.comparators) if isinstance(op, ast.NotIn)]
             if any(_names_allow_list(c, rows[0]["allow_lists"]) for c in lists) and ends_request(node.body):

@@ -11,7 +11,7 @@ allow-list logins of :func:`.facts.allow_list_login` (issue 13 §5).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..knowledge import Knowledge
 from ..syntax import dotted, string_value, walk
@@ -24,27 +24,30 @@ _PASSWORD_WORDS = ("password", "passwd", "passphrase", "pw", "pass")
 _SECRET_COMPARISONS = ("compare_digest", "check_password_hash", "verify", "checkpw")
 
 
-def session_starts(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledge) -> Iterator[ast.stmt]:
+def session_starts(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledge, nodes: Iterable[ast.AST] | None = None) -> Iterator[ast.stmt]:
     """Statements of ``func`` that log someone in: ``session["admin_logged_in"] = True``
-    (a session key naming a login) or a login call (``login_user(user)``)."""
+    (a session key naming a login) or a login call (``login_user(user)``). ``nodes``: every
+    node of ``func`` in any order, when the caller has them (then they come in that order)."""
     rows = knowledge.rows("access_login_calls")
     calls = rows[0]["calls"] if rows else []
-    for node in walk(func):
+    for node in walk(func) if nodes is None else nodes:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Subscript) and session_login_keys(t) for t in node.targets):
             yield node
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and glob_any(calls, dotted(node.value.func)):
             yield node
 
 
-def operator_only_login(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledge) -> bool | None:
+def operator_only_login(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledge, nodes: list[ast.AST] | None = None) -> bool | None:
     """True when every login ``func`` performs happens only after the submitted password
     matched the one the configuration holds (``if username == ADMIN_USERNAME and password ==
     ADMIN_PASSWORD: session["admin_logged_in"] = True``); False when it logs in anyone else (a
-    users table); None when it logs nobody in."""
-    starts = list(session_starts(func, knowledge))
+    users table); None when it logs nobody in. ``nodes``: every node of ``func`` (in any
+    order: only whether each login is inside some gate counts), when the caller has them."""
+    nodes = list(walk(func)) if nodes is None else nodes
+    starts = list(session_starts(func, knowledge, nodes))
     if not starts:
         return None
-    gates = [n for n in walk(func) if isinstance(n, ast.If) and _fixed_password_test(n.test)]
+    gates = [n for n in nodes if isinstance(n, ast.If) and _fixed_password_test(n.test)]
     return all(any(_inside(start, gate.body) for gate in gates) for start in starts)
 
 

@@ -76,9 +76,17 @@ def _project_modules(ctx: RuleContext) -> frozenset[str]:
     return frozenset(facts.module.split(".")[0] for facts in project.files.values() if facts.module)
 
 
-def _uses(ctx: RuleContext) -> Iterator[tuple[ast.AST, str, str, ast.ImportFrom | None]]:
+def _uses(ctx: RuleContext) -> list[tuple[ast.AST, str, str, ast.ImportFrom | None]]:
     """(node, module, name, import statement) for every ``from M import name`` and every
-    call ``m.name(...)`` where ``m`` is a module imported with ``import``."""
+    call ``m.name(...)`` where ``m`` is a module imported with ``import`` (collected once per
+    analysis: CW611 and CW612 both go through them)."""
+    found: list[tuple[ast.AST, str, str, ast.ImportFrom | None]] | None = ctx.memo.get("invented.uses")  # type: ignore[assignment]
+    if found is None:
+        found = ctx.memo["invented.uses"] = list(_collect_uses(ctx))
+    return found
+
+
+def _collect_uses(ctx: RuleContext) -> Iterator[tuple[ast.AST, str, str, ast.ImportFrom | None]]:
     for node in ctx.doc.nodes:
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
