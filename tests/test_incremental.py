@@ -466,3 +466,35 @@ def test_letters_typed_in_methods_of_installed_modules_give_the_full_analysis_fi
             outcome = analyser.analyse(edited, f"{module}.py", module, CONFIG, None, f"{module}.py")
             expected = analyze(SourceDoc(edited, f"{module}.py", "python", module), CONFIG, None, f"{module}.py").findings
             assert snapshot(outcome.analysis.findings) == snapshot(expected), f"{module} line {at + 1}"
+
+
+@pytest.mark.parametrize("module", ["argparse", "smtplib"])
+def test_import_edits_and_nested_functions_of_installed_modules_give_the_full_analysis_findings(module):
+    """Real library code: a letter typed at the end of an import line (``import re`` →
+    ``import rex``: rules read a module's imports as a whole) and at the start of a line
+    inside a nested function, each deleted again; every result equals a full analysis."""
+    import importlib
+    import inspect
+
+    text = Path(inspect.getsourcefile(importlib.import_module(module)) or "").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    tree = ast.parse(text)
+    imports = [s.lineno - 1 for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom)) and s.lineno == s.end_lineno]
+    nested = [
+        n for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for n in f.body if isinstance(n, ast.FunctionDef) and n.end_lineno and n.end_lineno > n.lineno
+    ]
+    places = [(imports[0], len(lines[imports[0]]))]
+    if nested:
+        at = nested[0].lineno  # the first line of its body
+        places.append((at, len(lines[at]) - len(lines[at].lstrip())))
+    analyser = IncrementalAnalyser()
+    analyser.analyse(text, f"{module}.py", module, CONFIG, None, f"{module}.py")
+    for at, column in places:
+        row = lines[at]
+        for typed in (row[:column] + "x" + row[column:], row):
+            lines[at] = typed
+            edited = "\n".join(lines)
+            outcome = analyser.analyse(edited, f"{module}.py", module, CONFIG, None, f"{module}.py")
+            expected = analyze(SourceDoc(edited, f"{module}.py", "python", module), CONFIG, None, f"{module}.py").findings
+            assert snapshot(outcome.analysis.findings) == snapshot(expected), f"{module} line {at + 1}"
