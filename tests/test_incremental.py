@@ -458,14 +458,19 @@ def test_letters_typed_in_methods_of_installed_modules_give_the_full_analysis_fi
     for _ in range(2):
         method = rng.choice(methods)
         at = rng.randrange(method.lineno, method.end_lineno or method.lineno)  # a body line
-        row = lines[at]
-        column = len(row) - len(row.lstrip())
-        for typed in (row[:column] + "x" + row[column:], row):
-            lines[at] = typed
-            edited = "\n".join(lines)
-            outcome = analyser.analyse(edited, f"{module}.py", module, CONFIG, None, f"{module}.py")
-            expected = analyze(SourceDoc(edited, f"{module}.py", "python", module), CONFIG, None, f"{module}.py").findings
-            assert snapshot(outcome.analysis.findings) == snapshot(expected), f"{module} line {at + 1}"
+        type_and_delete(analyser, module, lines, at, len(lines[at]) - len(lines[at].lstrip()))
+
+
+def type_and_delete(analyser: IncrementalAnalyser, module: str, lines: list[str], at: int, column: int) -> None:
+    """Type a letter at ``column`` of line ``at`` of module ``module``'s text, then delete it:
+    each result must equal a full analysis of the same text."""
+    row = lines[at]
+    for typed in (row[:column] + "x" + row[column:], row):
+        lines[at] = typed
+        edited = "\n".join(lines)
+        outcome = analyser.analyse(edited, f"{module}.py", module, CONFIG, None, f"{module}.py")
+        expected = analyze(SourceDoc(edited, f"{module}.py", "python", module), CONFIG, None, f"{module}.py").findings
+        assert snapshot(outcome.analysis.findings) == snapshot(expected), f"{module} line {at + 1}"
 
 
 @pytest.mark.parametrize("module", ["argparse", "smtplib"])
@@ -491,10 +496,4 @@ def test_import_edits_and_nested_functions_of_installed_modules_give_the_full_an
     analyser = IncrementalAnalyser()
     analyser.analyse(text, f"{module}.py", module, CONFIG, None, f"{module}.py")
     for at, column in places:
-        row = lines[at]
-        for typed in (row[:column] + "x" + row[column:], row):
-            lines[at] = typed
-            edited = "\n".join(lines)
-            outcome = analyser.analyse(edited, f"{module}.py", module, CONFIG, None, f"{module}.py")
-            expected = analyze(SourceDoc(edited, f"{module}.py", "python", module), CONFIG, None, f"{module}.py").findings
-            assert snapshot(outcome.analysis.findings) == snapshot(expected), f"{module} line {at + 1}"
+        type_and_delete(analyser, module, lines, at, column)
