@@ -163,6 +163,17 @@ def _about_the_caller(node: ast.AST) -> bool:
 _QUERY_ENDS = frozenset({"exists", "first", "count", "get", "all", "one", "one_or_none", "scalar", "filter", "filter_by"})
 
 
+def _named_constant(node: ast.AST) -> bool:
+    """A string literal or an enum member (``User.Role.ADMIN``, ``UserRole.ADMIN.value``): the
+    upper-case last name is how Python code spells a constant, so ``user.role == User.Role.ADMIN``
+    compares the caller's role with a fixed value exactly as ``user.role == "admin"`` does."""
+    if isinstance(node, ast.Attribute) and node.attr == "value":
+        node = node.value
+    if isinstance(node, ast.Attribute):
+        return node.attr.isupper()
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
 def role_test(test: ast.expr) -> bool:
     """A test of what the caller may do, beyond whether they are logged in, recognised by its
     form whatever the words: a call on the caller (``current_user.has_permission(name)``,
@@ -185,8 +196,8 @@ def role_test(test: ast.expr) -> bool:
         return isinstance(test, ast.Attribute) and _about_the_caller(test.value) and last not in _AUTHENTICATION_ATTRS
     if isinstance(test, ast.Compare):
         sides = [test.left, *test.comparators]
-        constant = any(isinstance(s, ast.Constant) and isinstance(s.value, str) or isinstance(s, (ast.Tuple, ast.List, ast.Set)) and all(isinstance(e, ast.Constant) for e in s.elts) for s in sides)
-        caller_attr = any(isinstance(s, (ast.Attribute, ast.Subscript)) and _about_the_caller(s) and not (isinstance(s, ast.Attribute) and s.attr in _AUTHENTICATION_ATTRS) for s in sides)
+        constant = any(_named_constant(s) or isinstance(s, (ast.Tuple, ast.List, ast.Set)) and s.elts and all(_named_constant(e) for e in s.elts) for s in sides)
+        caller_attr = any(isinstance(s, (ast.Attribute, ast.Subscript)) and not _named_constant(s) and _about_the_caller(s) and not (isinstance(s, ast.Attribute) and s.attr in _AUTHENTICATION_ATTRS) for s in sides)
         return constant and caller_attr
     return False
 

@@ -421,6 +421,9 @@ class _Extractor:
         if isinstance(value, ast.Dict):
             self._dispatch_table(name, value)
             return
+        if isinstance(value, ast.Name):
+            self._permission_alias(name, value)
+            return
         if isinstance(value, ast.Subscript):  # CurrentUser = Annotated[User, Depends(get_user)]
             deps = dependency_targets(self.doc, [value])
             if deps:
@@ -451,6 +454,14 @@ class _Extractor:
             # `require_editor = require_role(EDITOR)`, `bearer = ProjectJWTBearer(...)`: as a
             # dependency, the name runs what the project's factory or guard class gives.
             self._put("deps", self._qual(name), [resolved])
+
+    def _permission_alias(self, name: str, value: ast.Name) -> None:
+        """``DevelopmentAwarePermission = IsAuthenticatedPermission``: a module-level alias of a
+        DRF permission class defined above it is the same class, so views listing the alias in
+        ``permission_classes`` are guarded as the class guards them."""
+        known = self.facts.get("permissions", {}).get(self._qual(value.id))
+        if known is not None:
+            self._put("permissions", self._qual(name), known)
 
     # -- dispatch tables: OPS = {"playlist": playlist, ...}; OPS[name](args, user) -------
     def _dispatch_table(self, name: str, value: ast.Dict) -> None:

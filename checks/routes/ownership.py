@@ -895,6 +895,28 @@ def _worth_flagging(model: Model, verdict: Verdict, writes: bool) -> bool:
     return verdict.authenticated or verdict.needs_login
 
 
+#: Mixins that give a ``GenericViewSet`` only routes without a record id.
+_COLLECTION_MIXINS = frozenset({"ListModelMixin", "CreateModelMixin"})
+_BY_ID_METHODS = frozenset({"retrieve", "update", "partial_update", "destroy", "get_object"})
+
+
+def _serves_by_id(cls: ast.ClassDef, methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]) -> bool:
+    """Whether the class view has a route that takes a record id. A ``GenericViewSet`` built
+    from list/create mixins alone (``class Log(ListModelMixin, GenericViewSet)``) has none,
+    unless it adds a detail method or a ``@action(detail=True)``: a list cannot serve another
+    user's record by its id. Unknown project mixins count as serving one."""
+    bases = {(dotted(b) or "").rsplit(".", 1)[-1] for b in cls.bases}
+    if "GenericViewSet" not in bases or not bases & _COLLECTION_MIXINS:
+        return True
+    if bases - _COLLECTION_MIXINS - {"GenericViewSet"} or set(methods) & _BY_ID_METHODS:
+        return True
+    return any(
+        isinstance(d, ast.Call) and (dotted(d.func) or "").rsplit(".", 1)[-1] == "action"
+        and any(k.arg == "detail" and isinstance(k.value, ast.Constant) and k.value.value is True for k in d.keywords)
+        for m in methods.values() for d in m.decorator_list
+    )
+
+
 def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowledge: Knowledge, owner_fields: list[str], checked: list[str]) -> list[Unchecked]:
     """A detail/update/delete class view whose queryset is not scoped to the user."""
     cls = verdict.route.node
@@ -902,6 +924,8 @@ def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowled
     if not any((dotted(b) or "").rsplit(".", 1)[-1] in _DETAIL_BASES for b in cls.bases):
         return []
     methods = {s.name: s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if not _serves_by_id(cls, methods):
+        return []
     own = set(methods) & {"get_object", "has_object_permission"}
     if own:
         checked.append(f"the view's own {', '.join(sorted(own))}")
