@@ -559,6 +559,10 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             if parent is not None and id_name not in scoped_ids:
                 scoped_ids.add(id_name)
                 checked.append(f"`{id_name}` is checked through its parent: `{dotted(parent.func)}` ties `{_parent_text(doc, parent)}` to the caller")
+            parent_id = _checked_parent_id(doc, node, id_name, scoped_ids)
+            if parent_id is not None and id_name not in scoped_ids:
+                scoped_ids.add(id_name)
+                checked.append(f"`{id_name}` is looked up under `{parent_id}`, which is tied to the caller")
         for node, row, id_name, via_owner in candidates:
             if id_name in scoped_ids or id_name in reported:
                 continue
@@ -803,6 +807,23 @@ def _parent_bound(doc: SourceDoc, call: ast.Call, bound: list[ast.Call]) -> ast.
             values = [*chained.args, *(kw.value for kw in chained.keywords)]
             if any(isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id == var for value in values for sub in ast.walk(value)):
                 return other
+    return None
+
+
+def _checked_parent_id(doc: SourceDoc, call: ast.Call, id_name: str, scoped: set[str]) -> str | None:
+    """Another client id, already tied to the caller in this handler, that the fetch of
+    ``id_name`` is also given (``_get_project_for_user_or_404(db, project_id, me.id)`` then
+    ``_get_service_or_404(db, project_id, service_id)``, or ``filter(Service.id == sid,
+    Service.project_id == project_id)``): the child is found only under the caller's parent,
+    so another parent's child answers "not found". Read from the statement holding the fetch."""
+    stmt: ast.AST | None = call
+    while stmt is not None and not isinstance(stmt, ast.stmt):
+        stmt = doc.parent(stmt)
+    scope = stmt if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)) else call
+    value = getattr(scope, "value", None) if scope is not call else call
+    for sub in ast.walk(value) if value is not None else ():
+        if isinstance(sub, ast.Name) and sub.id != id_name and sub.id in scoped:
+            return sub.id
     return None
 
 
