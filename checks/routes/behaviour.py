@@ -81,6 +81,9 @@ def rejection(nodes: Iterable[ast.AST], knowledge: Knowledge) -> str | None:
                 if name in raises and (name != "HTTPException" or (isinstance(node.exc, ast.Call) and _status_in(node.exc, statuses))):
                     login = name in login_raises or (isinstance(node.exc, ast.Call) and _status_in(node.exc, login_statuses, ("UNAUTHORIZED",)))
                     kind = "login" if login else "deny"
+            elif isinstance(node, ast.Return) and isinstance(node.value, ast.Call) and _status_in(node.value, statuses):
+                # a project response helper carrying the refusal: return AuthResponse.error("...", status.HTTP_403_FORBIDDEN)
+                kind = "login" if _status_in(node.value, login_statuses, ("UNAUTHORIZED",)) else "deny"
             elif isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
                 codes = {e.value for e in node.value.elts if isinstance(e, ast.Constant)}
                 if codes & statuses:
@@ -237,6 +240,23 @@ def _refuses_on_role(body: list[ast.stmt], knowledge: Knowledge) -> bool:
                 return True  # if not Membership.objects.filter(user=request.user, role="admin").exists(): 403
             elif isinstance(n, ast.Try) and any(_role_lookup(s, knowledge) for s in n.body) and any(_refuses(h.body, knowledge) for h in n.handlers):
                 return True  # try: Member.objects.get(user=request.user, role=ADMIN) except DoesNotExist: 403
+            if _admits_role_else_refuses(n, knowledge):
+                return True
+    return False
+
+
+def _admits_role_else_refuses(node: ast.AST, knowledge: Knowledge) -> bool:
+    """The grant-first form: ``if current_user.role in roles: return f(*args, **kwargs)``
+    followed, in the same block, by ``abort(403)``: only callers whose role passes the test
+    get past the refusal."""
+    for block in (getattr(node, "body", None), getattr(node, "orelse", None)):
+        if not isinstance(block, list):
+            continue
+        for index, stmt in enumerate(block):
+            if not (isinstance(stmt, ast.If) and not stmt.orelse and role_test(stmt.test) and not _negative(stmt.test)):
+                continue
+            if stmt.body and isinstance(stmt.body[-1], ast.Return) and rejection(block[index + 1:], knowledge) == "deny":
+                return True
     return False
 
 
@@ -395,8 +415,8 @@ def body_guard(func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: Knowledg
             continue
         refusal = rejection(stmt.body, knowledge)
         if refusal is None:
-            if _negative(stmt.test) and "admin" in term_kinds(knowledge, mentioned_names([stmt.test])) and redirects_away(stmt.body, knowledge):
-                return "admin"  # if not is_admin(): flash(...); return redirect(url_for("dashboard"))
+            if _negative(stmt.test) and ("admin" in term_kinds(knowledge, mentioned_names([stmt.test])) or role_test(stmt.test)) and redirects_away(stmt.body, knowledge):
+                return "admin"  # if not is_admin(): / if current_user.role.name != "Admin": flash(...); return redirect(url_for("dashboard"))
             # `if not session.get("admin"): return redirect(url_for("admin"))`: a test of the
             # session's login key that sends the caller away, wherever to.
             if _is_identity_test(stmt.test) and redirects_away(stmt.body, knowledge):
@@ -468,6 +488,8 @@ def _negative(test: ast.expr) -> bool:
     """``role != "admin"``, ``role not in (...)``, ``not user.is_admin``: true for the callers to refuse."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return True
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return all(_negative(v) for v in test.values)  # not user.role or user.role.name != "Admin"
     return isinstance(test, ast.Compare) and all(isinstance(op, (ast.NotEq, ast.NotIn, ast.IsNot)) for op in test.ops)
 
 
