@@ -41,6 +41,17 @@ class Guessable:
     what: str  # why it is predictable
 
 
+#: Objects that live for one request (Flask's ``g``, Starlette's ``request.state``).
+_PER_REQUEST_HOLDERS = frozenset({"g", "flask.g", "request.state"})
+
+
+def _per_request(target: ast.AST) -> bool:
+    """``g.session_id = f"{time.time()}_{id(g)}"``: a value kept on a per-request object is
+    made anew for every request and dropped after it (a log correlation id), so no later
+    request can present it as a capability."""
+    return isinstance(target, ast.Attribute) and (dotted(target.value) or "") in _PER_REQUEST_HOLDERS
+
+
 def capability_name(target: ast.AST) -> str | None:
     """The name a value is stored under: ``token``, ``user.reset_code``, ``data["api_key"]``."""
     if isinstance(target, ast.Name):
@@ -193,7 +204,8 @@ def guessable_values(doc: SourceDoc, knowledge: Knowledge) -> list[Guessable]:
             deadline.check()
         if isinstance(node, ast.Assign) and not _constructs(node.value):
             for target in node.targets:
-                consider(capability_name(target), node.value)
+                if not _per_request(target):
+                    consider(capability_name(target), node.value)
         elif isinstance(node, ast.AnnAssign) and not _constructs(node.value):
             consider(capability_name(node.target), node.value)
         elif isinstance(node, ast.Call) and node.keywords:
