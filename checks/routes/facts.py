@@ -179,6 +179,10 @@ class _Extractor:
         if wrapped:
             self._put("wrapped", self._qual(func.name), wrapped)
         kind = enforcement(func, self.knowledge)
+        if kind is None:
+            raised = _raised_project_errors(self.doc, func, self.knowledge)
+            if raised:  # decided once the project's exception classes are known (ProjectView)
+                self._put("raising_checks", self._qual(func.name), raised)
         if kind:
             self._put("guards", self._qual(func.name), kind)
             injects = decorator_injections(func)
@@ -333,6 +337,9 @@ class _Extractor:
         resolved_bases = [n for n in (self.doc.resolve(b) or dotted(b) for b in cls.bases) if n and n != "object"]
         if resolved_bases:
             self._put("class_bases", self._qual(cls.name), resolved_bases)
+        refusal = _refusal_status(cls, methods.get("__init__"), self.knowledge)
+        if refusal is not None:
+            self._put("refusal_errors", self._qual(cls.name), refusal)
         dispatch = methods.get("dispatch")
         kind = enforcement(dispatch, self.knowledge) if dispatch is not None else None
         if kind:  # a view class or mixin whose dispatch refuses: its subclasses are guarded
@@ -1098,3 +1105,52 @@ def _scoped_queryset(method: ast.AST | None) -> bool:
         return False
     returns = any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(method))
     return returns and not unscoped_returns(method)
+
+
+def _refusal_status(cls: ast.ClassDef, init: ast.AST | None, knowledge: knowledge_mod.Knowledge) -> str | None:
+    """``"login"``/``"deny"`` for a project exception class whose instances carry 401/403:
+    ``status_code = 401`` in its body, or an ``__init__`` defaulting its status to 401 or
+    passing 401 on (``super().__init__(401, detail)``). An application error handler then
+    answers with that status, so raising it refuses the request."""
+    if not cls.bases:
+        return None
+    rows = knowledge.rows("access_rejections")
+    statuses = set(rows[0]["statuses"]) if rows else set()
+    login = set(rows[0].get("login_statuses") or ()) if rows else set()
+    found: set[int] = set()
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Constant):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if any(isinstance(t, ast.Name) and "status" in t.id for t in targets):
+                found.add(stmt.value.value)
+    if isinstance(init, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        named = [a.arg for a in init.args.args]
+        defaults = dict(zip(named[len(named) - len(init.args.defaults):], init.args.defaults))
+        defaults.update({a.arg: d for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults) if d is not None})
+        found |= {d.value for name, d in defaults.items() if "status" in name and isinstance(d, ast.Constant)}
+        for node in ast.walk(init):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
+                found |= {a.value for a in [*node.args, *(k.value for k in node.keywords)] if isinstance(a, ast.Constant) and isinstance(a.value, int)}
+    hit = {v for v in found if isinstance(v, int) and not isinstance(v, bool)} & statuses
+    if not hit:
+        return None
+    return "login" if hit & login else "deny"
+
+
+def _raised_project_errors(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, knowledge: knowledge_mod.Knowledge) -> list[str]:
+    """The project exceptions ``func`` raises when it reads a credential (a token, an API
+    key, a session: :func:`term_kinds` of its names and parameters), resolved to where they
+    are defined; empty for other functions."""
+    from .behaviour import mentioned_names, term_kinds
+
+    params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
+    if not term_kinds(knowledge, mentioned_names(func.body) | params):
+        return []
+    raised: list[str] = []
+    for node in ast.walk(func):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            resolved = doc.resolve(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
+            if resolved and resolved not in raised:
+                raised.append(resolved)
+    return raised

@@ -68,6 +68,8 @@ class ProjectView:
     caller_helpers: set[str] = field(default_factory=set)  # helpers returning the caller or their id
     scope_helpers: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers building the query of a user's visible records
     verifies: dict[str, list[str]] = field(default_factory=dict)  # dependency -> parameters it refuses unless they are the caller's id
+    refusal_errors: dict[str, str] = field(default_factory=dict)  # project exception class carrying 401/403 -> "login"/"deny"
+    raising_checks: dict[str, list[str]] = field(default_factory=dict)  # credential-reading function -> project exceptions it raises
     owner_checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # helpers comparing a record's owner with the caller
     owner_check_names: set[str] = field(default_factory=set)  # their last name segments
     owner_gates: dict[str, list[str]] = field(default_factory=dict)  # decorator or view class -> URL ids it ties to the caller first
@@ -140,7 +142,7 @@ class ProjectView:
         self.forwards.update(facts.get("forwards", {}))
         for key, items in facts.get("middleware", {}).items():
             self.middleware.setdefault(key, []).extend(items)
-        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "class_bases", "class_guards", "wrapped", "auth_middleware", "middleware_exempt", "verifies", "scope_helpers", "scoped_querysets", "owner_gates", "owner_dispatch"):
+        for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "class_bases", "class_guards", "wrapped", "auth_middleware", "middleware_exempt", "verifies", "scope_helpers", "scoped_querysets", "owner_gates", "owner_dispatch", "refusal_errors", "raising_checks"):
             getattr(self, name).update(facts.get(name, {}))
         for key, items in facts.get("data_routes", {}).items():
             self.data_routes.setdefault(key, []).extend(items)
@@ -167,6 +169,18 @@ class ProjectView:
         segment ``name`` (a cheap filter before resolving the call)."""
         self._promote_forwards()
         return name is not None and name in self.fetcher_names
+
+    def promote_raising_checks(self) -> None:
+        """Make login guards of the functions that read a credential and raise a project
+        exception carrying 401/403 (``raise AuthError("Invalid API key")`` where ``class
+        AuthError(AppError)`` defaults to status 401), once per merged view: the exception's
+        class is in another module, so the function's own module could not tell."""
+        if self.__dict__.get("_raising_promoted"):
+            return
+        self.__dict__["_raising_promoted"] = True
+        for key, raised in self.raising_checks.items():
+            if key not in self.guards and any(lookup(self.refusal_errors, name) is not None for name in raised):
+                self.guards[key] = "login"
 
     def _promote_forwards(self) -> None:
         """Make fetch helpers of the wrappers that pass an id to one (also to a wrapper
@@ -269,6 +283,7 @@ def guard_for(
         # `Depends(get_current_user_optional)`: whatever it checks, it admits anonymous callers.
         return Guard(name, "public", source)
     stacked = _wrapped_guard(knowledge, view, configured, resolved, name, source, depth)
+    view.promote_raising_checks()
     found = lookup(view.guards, resolved)
     if found is not None:
         key, kind = found
