@@ -56,7 +56,7 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
     capability = capability_parameter(route, knowledge)
     if capability is not None and magic_value(route, knowledge) is None:
         return f"capability link: the record is picked by the `{capability}` in the URL"
-    if login_step(route, knowledge) or password_login(route):
+    if login_step(route, knowledge) or password_login(route) or password_gate(route, knowledge):
         return "a login step: it logs the user in only after a verification succeeds"
     if open_read(route, effects, accounts | private):
         return f"a read its resource leaves open while its other methods require `{route.open_beside}`, and it reads no account, per-user or personal data"
@@ -278,6 +278,42 @@ def login_step(route: Route, knowledge: Knowledge) -> bool:
                 row.hit()
                 return True
     return False
+
+
+def password_gate(route: Route, knowledge: Knowledge) -> bool:
+    """The handler refuses unless a submitted password verifies (``elif not
+    check_password(body.password, user.hashed_password): raise HTTPException(400)``) before
+    it issues anything: the request carries its own credentials, as a login does; a combined
+    sign-up/sign-in (``POST /auth/`` creating the account for a new login, else checking the
+    password) is public by design for the same reason."""
+    rows = knowledge.rows("access_login_calls")
+    if not rows:
+        return False
+    for func in route.functions:
+        for node in ast.walk(func):
+            if not (isinstance(node, ast.If) and isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not) and ends_request(node.body)):
+                continue
+            for call in ast.walk(node.test):
+                if not (isinstance(call, ast.Call) and glob_any(rows[0]["verifications"], (dotted(call.func) or "").rsplit(".", 1)[-1])):
+                    continue
+                if _against_stored(call):
+                    rows[0].hit()
+                    return True
+    return False
+
+
+def _against_stored(call: ast.Call) -> bool:
+    """A password check against a stored one: two password values (``check_password(pw,
+    user.hashed_password)``) or a record's method given one (``user.check_password(pw)``).
+    A format rule on the new password alone (``is_valid_password(new_password, email)``)
+    verifies no one."""
+    passwords = [a for a in call.args if any(isinstance(n, (ast.Attribute, ast.Name)) and _names_password(n.attr if isinstance(n, ast.Attribute) else n.id) for n in ast.walk(a))]
+    method = isinstance(call.func, ast.Attribute) and any(w in call.func.attr.lower() for w in ("check", "verify"))
+    return len(passwords) >= 2 or bool(passwords) and method
+
+
+def _names_password(name: str) -> bool:
+    return any(word in ("password", "passwd", "pw", "pwd", "passphrase", "hash", "hashed") for word in name.lower().split("_"))
 
 
 _PASSWORD_MATCH = re.compile(r"\bwhere\b.*\bpass(word|wd)?\w*\s*=\s*(\?|%s|%\(|:)", re.IGNORECASE | re.DOTALL)
