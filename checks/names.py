@@ -52,7 +52,7 @@ class NameResolver:
     def star_modules(self) -> list[str]:
         """Modules whose names the module takes in bulk (``from api_routes import *``), in order.
         A name bound nowhere here may come from any of them."""
-        return [_absolute_module(node, self.module_name, self.package) for node in self.tree.body
+        return [absolute_module(node, self.module_name, self.package) for node in self.tree.body
                 if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)]
 
     def is_bound(self, name: str) -> bool:
@@ -98,7 +98,7 @@ class NameResolver:
                         top = alias.name.split(".")[0]
                         self._import(scope, bindings, top, top)
             elif isinstance(node, ast.ImportFrom):
-                base = _absolute_module(node, self.module_name, self.package)
+                base = absolute_module(node, self.module_name, self.package)
                 for alias in node.names:
                     if alias.name != "*":
                         full = f"{base}.{alias.name}" if base else alias.name
@@ -299,7 +299,9 @@ def _unwrap_annotation(annotation: ast.expr) -> ast.expr:
     return annotation
 
 
-def _absolute_module(node: ast.ImportFrom, module_name: str, package: bool = False) -> str:
+def absolute_module(node: ast.ImportFrom, module_name: str, package: bool = False) -> str:
+    """The module a ``from ... import`` statement reads, absolute (``.auth`` in ``pkg.routes``'s
+    ``__init__`` is ``pkg.routes.auth``)."""
     if not node.level:
         return node.module or ""
     parts = module_name.split(".") if module_name else []

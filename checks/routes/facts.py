@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import deadline
 from .. import knowledge as knowledge_mod
+from ..names import absolute_module
 from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted, keyword, string_value, walk
@@ -1017,6 +1018,23 @@ def _collect_patterns(doc: SourceDoc, patterns: ast.expr, prefix: str, found: li
             found.append({"url": url, "view": view})
 
 
+def reexports(doc: SourceDoc) -> dict[str, str]:
+    """A package's renaming re-exports (``from .auth import router as auth_router`` in
+    ``routes/__init__.py``): ``routes.auth_router`` → ``routes.auth.router``, so an app that
+    includes ``auth_router`` serves the routes of ``auth.router``. Re-exports keeping their
+    name are matched by :func:`.view.same_object` already."""
+    if not doc.names.package or not doc.module_name or doc.tree is None:
+        return {}
+    found: dict[str, str] = {}
+    for node in doc.tree.body:
+        if isinstance(node, ast.ImportFrom):
+            base = absolute_module(node, doc.module_name, True)
+            for alias in node.names:
+                if alias.asname and alias.asname != alias.name and base:
+                    found[f"{doc.module_name}.{alias.asname}"] = f"{base}.{alias.name}"
+    return found
+
+
 @fact_extractor("access")
 def access_facts(doc: SourceDoc) -> dict[str, Any]:
     """Everything other files' routes need to know about this module (see module doc).
@@ -1025,6 +1043,9 @@ def access_facts(doc: SourceDoc) -> dict[str, Any]:
     if cached is not None:
         return cached
     facts = _Extractor(doc).run()
+    renamed = reexports(doc)
+    if renamed:
+        facts["reexports"] = renamed
     urls = url_patterns(doc)
     if urls or facts.get("urls"):
         facts["urls"] = urls + facts.get("urls", [])

@@ -43,6 +43,7 @@ class ProjectView:
     hooks: dict[str, str] = field(default_factory=dict)
     routers: dict[str, dict[str, Any]] = field(default_factory=dict)
     includes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    reexports: dict[str, str] = field(default_factory=dict)  # package name -> what it renames (see facts.reexports)
     models: dict[str, dict[str, Any]] = field(default_factory=dict)
     permissions: dict[str, dict[str, Any]] = field(default_factory=dict)
     urls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (urls module, entry)
@@ -150,6 +151,7 @@ class ProjectView:
         self.helper_tables.update(facts.get("helper_tables", {}))
         for key, items in facts.get("includes", {}).items():
             self.includes.setdefault(key, []).extend(items)
+        self.reexports.update(facts.get("reexports", {}))
         for entry in facts.get("urls", []):
             self.urls.append((module, entry))
         for key, value in facts.get("settings", {}).items():
@@ -247,8 +249,22 @@ def includes_of(view: ProjectView, name: str | None) -> list[dict[str, Any]]:
     the real one must not hide the prefix."""
     if not name:
         return []
-    found = [item for key, items in view.includes.items() if key == name or key.endswith("." + name) or name.endswith("." + key) for item in items]
+
+    def spells(key: str) -> bool:
+        return key == name or key.endswith("." + name) or name.endswith("." + key)
+
+    # A package may hand the router on under another name (``from .auth import router as
+    # auth_router`` in routes/__init__.py; ``include_router(auth_router)``).
+    found = [item for key, items in view.includes.items() if spells(key) or spells(renamed(view, key)) for item in items]
     return sorted(found, key=lambda item: not item["prefix"])
+
+
+def renamed(view: ProjectView, key: str) -> str:
+    """What a package's renaming re-export ``key`` stands for (``key`` itself when none)."""
+    if not view.reexports:
+        return key
+    found = lookup(view.reexports, key)
+    return found[1] if found is not None and found[0].rsplit(".", 1)[-1] == key.rsplit(".", 1)[-1] else key
 
 
 def known_guard(knowledge: Knowledge, resolved: str | None, written: str | None) -> Row | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .view import ProjectView, lookup, same_object
+from .view import ProjectView, lookup, renamed, same_object
 
 _MAX_DEPTH = 6
 
@@ -48,7 +48,7 @@ def router_wiring(view: ProjectView, key: str, depth: int = 0) -> Wiring:
     if found[1].get("app"):
         return True, ""
     name = found[0].rsplit(".", 1)[-1]
-    parents = [item["parent"] for child, items in view.includes.items() if _same(child, found[0]) for item in items]
+    parents = [item["parent"] for child, items in view.includes.items() if _same(child, found[0]) or _same(renamed(view, child), found[0]) for item in items]
     if not parents:
         if view.includes_unknown or not view.includes:
             return None, ""  # some router is included by a name the walk cannot follow, or none is
