@@ -114,6 +114,8 @@ class ProjectView:
         self.__dict__.pop("_accounts", None)
         self.__dict__.pop("_public_content", None)
         self.__dict__.pop("_served_urlconfs", None)
+        self.__dict__.pop("_wiring", None)
+        self.__dict__.pop("_wiring_cycles", None)
         self.__dict__.pop("_promoted", None)
         self.__dict__.pop("_helper_names", None)
         self.callers.update(facts.get("callers", ()))

@@ -24,8 +24,6 @@ from typing import Any
 
 from .view import ProjectView, lookup, renamed, same_object
 
-_MAX_DEPTH = 6
-
 #: (served, why not): ``True`` wired, ``False`` not served (with the reason), ``None`` unknown.
 Wiring = tuple[bool | None, str]
 
@@ -40,10 +38,32 @@ def _same_module(a: str, b: str) -> bool:
     return a == b or a.endswith("." + b) or b.endswith("." + a)
 
 
-def router_wiring(view: ProjectView, key: str, depth: int = 0) -> Wiring:
-    """Whether the router, blueprint or app ``key`` serves its routes."""
+def router_wiring(view: ProjectView, key: str) -> Wiring:
+    """Whether the router, blueprint or app ``key`` serves its routes. Memoised per project
+    view: routers included by several parents, each included by several more, made the walk
+    exponential (a project with a few dozen routers took minutes). A router met again while
+    its own answer is being worked out (an include cycle) is unknown at that point, and an
+    answer that leaned on such an unknown is not kept (it may be known once the cycle is done)."""
+    memo: dict[str, Wiring | None] = view.__dict__.setdefault("_wiring", {})
+    if key in memo:
+        known = memo[key]
+        if known is None:  # in progress: an include cycle
+            view.__dict__["_wiring_cycles"] = view.__dict__.get("_wiring_cycles", 0) + 1
+            return None, ""
+        return known
+    cycles = view.__dict__.get("_wiring_cycles", 0)
+    memo[key] = None
+    answer = _router_wiring(view, key)
+    if answer[0] is None and view.__dict__.get("_wiring_cycles", 0) != cycles:
+        del memo[key]
+    else:
+        memo[key] = answer
+    return answer
+
+
+def _router_wiring(view: ProjectView, key: str) -> Wiring:
     found = lookup(view.routers, key)
-    if found is None or depth > _MAX_DEPTH:
+    if found is None:
         return None, ""  # not an object the facts know (an app built in a factory function)
     if found[1].get("app"):
         return True, ""
@@ -53,7 +73,7 @@ def router_wiring(view: ProjectView, key: str, depth: int = 0) -> Wiring:
         if view.includes_unknown or not view.includes:
             return None, ""  # some router is included by a name the walk cannot follow, or none is
         return False, f"the router `{name}` is not passed to include_router, register_blueprint or mount anywhere in the app"
-    outcomes = [router_wiring(view, parent, depth + 1)[0] for parent in parents]
+    outcomes = [router_wiring(view, parent)[0] for parent in parents]
     if True in outcomes:
         return True, ""
     if None in outcomes:
