@@ -29,13 +29,13 @@ def test_message_names_source_line_and_sink() -> None:
     assert finding.flow[0].message.startswith("source:") and finding.flow[-1].message.startswith("sink:")
 
 
-def test_parameter_formatted_into_sql_text_stays_low() -> None:
-    """A helper formatting its parameter into query text: the caller decides. Shown by default
-    it was false on every real-code case seen (ids read back from the database, internal
-    table lists), so it stays low."""
+def test_parameter_formatted_into_sql_text_without_caller_is_medium() -> None:
+    """A helper formatting its parameter into query text that nothing in the project calls:
+    its unknown caller decides, so it is shown by default. (With callers in the project it
+    stays low: see the tests at the end.)"""
     text = "import sqlite3\n\ndef find(conn: sqlite3.Connection, name):\n    return conn.execute(f\"SELECT * FROM t WHERE n = '{name}'\")\n"
     [finding] = _findings(text, "CW101")
-    assert finding.confidence is Confidence.LOW
+    assert finding.confidence is Confidence.MEDIUM
     assert "parameter `name` of `find()`" in finding.message
 
 
@@ -108,3 +108,24 @@ def test_existence_probe_is_low_confidence_directly_and_in_a_helper() -> None:
     assert all(f.confidence is Confidence.LOW for f in found)
     default = [f for f in analyze(SourceDoc(text, "app.py", module_name="app"), Config()).findings if f.code == "CW105"]
     assert default == []
+
+
+def test_sql_helper_without_project_caller_is_shown_and_says_the_caller_decides() -> None:
+    result = scan_fixture(FIXTURES / "projects" / "taint_library_helpers")
+    by_line = {f.range.start.line + 1: f for f in result.findings if f.path.endswith("queries.py")}
+    assert by_line[9].confidence is Confidence.MEDIUM
+    assert "nothing in the project calls `find_by_name()`" in by_line[9].message
+    assert "caller decides" in by_line[9].message
+    assert by_line[36].confidence is Confidence.HIGH  # the app passes request data to search()
+    assert 30 not in by_line  # count_rows(): the app's one caller passes a constant
+
+
+def test_sql_helper_called_in_the_same_file_with_a_constant_stays_low() -> None:
+    text = (
+        "import sqlite3\n\ndef count(cur: sqlite3.Cursor, table):\n"
+        "    cur.execute('SELECT count(*) FROM ' + table)\n\n"
+        "def total(cur: sqlite3.Cursor):\n    return count(cur, 'items')\n"
+    )
+    [finding] = _findings(text, "CW101")
+    assert finding.confidence is Confidence.LOW
+    assert "callers must not pass user input" in finding.message
