@@ -113,11 +113,11 @@ def test_existence_probe_is_low_confidence_directly_and_in_a_helper() -> None:
 def test_sql_helper_without_project_caller_is_shown_and_says_the_caller_decides() -> None:
     result = scan_fixture(FIXTURES / "projects" / "taint_library_helpers")
     by_line = {f.range.start.line + 1: f for f in result.findings if f.path.endswith("queries.py")}
-    assert by_line[9].confidence is Confidence.MEDIUM
-    assert "nothing in the project calls `find_by_name()`" in by_line[9].message
-    assert "caller decides" in by_line[9].message
-    assert by_line[36].confidence is Confidence.HIGH  # the app passes request data to search()
-    assert 30 not in by_line  # count_rows(): the app's one caller passes a constant
+    assert by_line[11].confidence is Confidence.MEDIUM
+    assert "nothing in the project calls `find_by_name()`" in by_line[11].message
+    assert "caller decides" in by_line[11].message
+    assert by_line[38].confidence is Confidence.HIGH  # the app passes request data to search()
+    assert 32 not in by_line  # count_rows(): the app's one caller passes a constant
 
 
 def test_sql_helper_called_in_the_same_file_with_a_constant_stays_low() -> None:

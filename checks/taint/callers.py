@@ -8,7 +8,8 @@ nothing in the project calls at all: a library API or a module meant for other c
 unknown caller decides. This fact tells them apart: every name a file's code reads (a
 called or passed function, an attribute), so a function whose name no file mentions has no
 caller in the project. Names in strings and comments do not count, so an edit to a comment
-changes no fact.
+changes no fact. Functions a framework calls (registered by a decorator, tests by their
+name) have a caller too, just not one written in the project.
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ import ast
 from ..context import RuleContext
 from ..project import fact_extractor
 from ..source import SourceDoc
+from ..syntax import dotted
+from .routes import FunctionNode
 
 _FACT = "mentioned_names"
+#: Decorators that register nothing: the function is still called by name.
+_PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod", "abstractmethod", "abc.abstractmethod",
+                               "functools.wraps", "lru_cache", "functools.lru_cache", "cache", "functools.cache"})
 
 
 @fact_extractor(_FACT)
@@ -38,10 +44,17 @@ def mentioned_names(doc: SourceDoc) -> frozenset[str] | None:
     return frozenset(found) or None
 
 
-def has_project_caller(ctx: RuleContext, name: str) -> bool:
-    """Whether any file of the project (this one included) mentions ``name``: a call, a
-    reference passed on, a method called on some object. Without a project index only
-    this file is known."""
+def has_project_caller(ctx: RuleContext, func: FunctionNode) -> bool:
+    """Whether something calls ``func``: a framework (a registering decorator, a test
+    runner's ``test_*`` convention, Python itself for ``__init__`` and other dunders) or any
+    file of the project (this one included) that mentions its name: a call, a reference
+    passed on, a method called on some object. Without a project index only this file is
+    known."""
+    name = func.name
+    if name.startswith("test") or (name.startswith("__") and name.endswith("__")):
+        return True
+    if any((dotted(deco.func if isinstance(deco, ast.Call) else deco) or "") not in _PLAIN_DECORATORS for deco in func.decorator_list):
+        return True
     project = ctx.project
     if project is None:
         return name in (mentioned_names(ctx.doc) or ())

@@ -104,7 +104,7 @@ def finding_for(ctx: RuleContext, hit: SinkHit, make_fix: FixMaker | None) -> Fi
         else:
             name = hit.function.name if hit.function is not None else "?"
             built = f"{describe(first, ctx)} of `{name}()` is built into data that reaches {sink} {role}"
-            if hit.category in CALLER_DECIDES and hit.function is not None and not has_project_caller(ctx, name):
+            if hit.category in CALLER_DECIDES and hit.function is not None and not has_project_caller(ctx, hit.function):
                 confidence = Confidence.MEDIUM
                 message = f"{built}; nothing in the project calls `{name}()`, so its caller decides: user input passed to it is injected"
             else:
