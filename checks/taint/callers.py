@@ -21,6 +21,7 @@ in the project.
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 
 from ..context import RuleContext
@@ -66,13 +67,20 @@ def callers_fact(doc: SourceDoc) -> Callers | None:
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             defined.add(node.name)  # type: ignore[attr-defined]
         elif kind is ast.Import:
-            modules.update(alias.name for alias in node.names)  # type: ignore[attr-defined]
+            modules.update(alias.name for alias in node.names if not _standard(alias.name))  # type: ignore[attr-defined]
         elif kind is ast.ImportFrom:
             module = _absolute_module(node, doc.module_name, package)  # type: ignore[arg-type]
-            for alias in node.names:  # type: ignore[attr-defined]
-                names.add(module if alias.name == "*" else f"{module}.{alias.name}")
+            if node.level or not _standard(module):  # type: ignore[attr-defined]
+                for alias in node.names:  # type: ignore[attr-defined]
+                    names.add(module if alias.name == "*" else f"{module}.{alias.name}")
     found = Callers(frozenset(names), frozenset(modules), frozenset(defined & read))
     return found if found.names or found.modules or found.own else None
+
+
+def _standard(module: str) -> bool:
+    """A module of Python's standard library: it calls no function of the project (so an
+    added ``import os`` changes no fact)."""
+    return module.split(".", 1)[0] in sys.stdlib_module_names
 
 
 def has_project_caller(ctx: RuleContext, func: FunctionNode) -> bool:
