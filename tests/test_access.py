@@ -436,3 +436,17 @@ def test_a_change_scoped_only_to_the_records_shared_with_the_caller_says_so() ->
     messages = {f.range.start.line + 1: f.message for f in findings if f.code == "CW302"}
     assert "shared with the caller" in messages[18] and "no owner filter" not in messages[18]
     assert "no owner filter" in messages[52]  # visible_boards() given a posted user is no scope
+
+
+def test_a_guard_imported_through_the_src_folder_protects_its_routes() -> None:
+    """``from src import operational as op; Depends(op.authorize)``: the index names the
+    module ``operational.authentication`` (without its ``src`` folder), and the package
+    re-exports the guard. Scanned from the project's own root, as a user scans it."""
+    root = FIXTURES / "projects" / "access_src_layout"
+    project, docs = index_project(root)
+    rel = "src/web/incomes.py"
+    findings = analyze(docs[rel], cw3(root), project, rel).findings
+    lines = docs[rel].text.splitlines()
+    flagged = {(f.code, lines[f.range.start.line].strip()) for f in findings}
+    assert flagged == {("CW301", "def delete_income(income_id: int, _: None = Depends(op.audit)):"),
+                       ("CW302", 'conn.execute("DELETE FROM incomes WHERE id = ?", (income_id,))')}

@@ -471,7 +471,7 @@ class _Discovery:
             self._owner_gate(route, self.doc.resolve(target) or dotted(target))
         for _, target, alias in dependency_parameters(self.doc, func):
             # A type alias (`user: CurrentUser`) is no callable a fix could copy into Depends().
-            self._add_resolved(route, target, "dependency", written=None if alias else target.rsplit(".", 1)[-1])
+            self._add_resolved(route, target, "dependency", written=None if alias else self._written_dependency(func, target))
         kind = body_guard(func, self.knowledge)
         if self._secret_checked(func):  # `if token != settings.API_TOKEN: return 401`
             route.guards.append(Guard("shared secret from the configuration", kind or "login", SHARED_SECRET))
@@ -671,6 +671,17 @@ class _Discovery:
                 row = known_guard(self.knowledge, resolved, dotted(part))
                 if row is not None:
                     route.guards.append(Guard(dotted(part) or row["path"], row["kind"], "permission", row.get("import"), text=self.doc.source_of(part)))
+
+    def _written_dependency(self, func: Handler, target: str) -> str:
+        """The dependency resolving to ``target`` as the handler writes it inside ``Depends()``
+        (``op.authorize`` after ``from src import operational as op``), so a fix copying it
+        to another route names something that module has; the last name otherwise."""
+        for node in ast.walk(func.args):
+            if isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("Depends", "Security") and node.args:
+                written = dotted(node.args[0])
+                if written and (self.doc.resolve(node.args[0]) or written) == target:
+                    return written
+        return target.rsplit(".", 1)[-1]
 
     def _add_resolved(self, route: Route, path: str, source: str, written: str | None = None) -> None:
         guard = guard_for(self.knowledge, self.view, self.config.auth_guards, path, path.rsplit(".", 1)[-1] if source != "settings" else path, source)

@@ -219,6 +219,10 @@ def same_object(key: str, name: str) -> bool:
         return True
     if "." not in name:
         return False
+    if name.startswith("src.") and name.count(".") >= 2:
+        # `from src import operational as op; op.authorize`: the index names modules without
+        # their `src` folder (project.module_name_of), so the package is `operational`.
+        name = name.removeprefix("src.")
     package, last = name.rsplit(".", 1)
     if not key.endswith("." + last):
         return False
