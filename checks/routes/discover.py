@@ -660,17 +660,23 @@ class _Discovery:
         for item in items:
             parts = [item.left, item.right] if isinstance(item, ast.BinOp) else [item]  # IsAuthenticated & IsOwner
             for part in parts:
+                text = self.doc.source_of(part)
+                if isinstance(part, ast.Call) and not part.args and not part.keywords:
+                    # `[IsUserOrAbove()]`: DRF calls every entry, so an instance fails each
+                    # request (TypeError) and anonymous callers pass no sooner than with the
+                    # class the author meant; it is read as that class, and not copied by a fix.
+                    part, text = part.func, None
                 resolved = self.doc.resolve(part) or dotted(part)
                 found = lookup(self.view.permissions, resolved)
                 if found is not None:
                     if found[1]["object"]:
                         route.object_permission = True
                     if found[1]["kind"]:
-                        route.guards.append(Guard(dotted(part) or resolved or "?", found[1]["kind"], "permission", text=self.doc.source_of(part)))
+                        route.guards.append(Guard(dotted(part) or resolved or "?", found[1]["kind"], "permission", text=text))
                     continue
                 row = known_guard(self.knowledge, resolved, dotted(part))
                 if row is not None:
-                    route.guards.append(Guard(dotted(part) or row["path"], row["kind"], "permission", row.get("import"), text=self.doc.source_of(part)))
+                    route.guards.append(Guard(dotted(part) or row["path"], row["kind"], "permission", row.get("import"), text=text))
 
     def _written_dependency(self, func: Handler, target: str) -> str:
         """The dependency resolving to ``target`` as the handler writes it inside ``Depends()``
