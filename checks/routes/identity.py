@@ -27,7 +27,7 @@ from ..source import SourceDoc
 from ..syntax import dotted, keyed_read, string_value
 from .data import glob_any
 from .dependencies import dependency_parameters
-from .nodes import function_nodes
+from .nodes import assignments_in_order
 from .view import ProjectView, guard_for, lookup
 
 if TYPE_CHECKING:
@@ -119,10 +119,8 @@ def caller_locals(
     rows = knowledge.rows("access_caller_calls")
     patterns = rows[0]["calls"] if rows else []
     names = set(user_names)
-    # In source order: a chain (uid = get_jwt_identity(); user_id = uid.get("sub"); me =
-    # User.query.get(user_id)) is followed in one pass, the second pass catching loops.
-    assigns = sorted((n for n in function_nodes(doc, func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)),
-                     key=lambda n: (n.lineno, n.col_offset))
+    # In source order (one pass follows a chain; the second catches loops).
+    assigns = [n for n in assignments_in_order(doc, func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)]
     for _ in range(2):
         for node in assigns:
             target = node.targets[0].id  # type: ignore[attr-defined]

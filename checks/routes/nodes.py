@@ -35,3 +35,13 @@ def function_nodes(doc: SourceDoc, func: ast.AST) -> list[ast.AST]:
     if found is None:
         found = memo[id(func)] = doc.nodes_depth_first[span[0] : span[1]]
     return found
+
+
+def assignments_in_order(doc: SourceDoc, func: ast.AST) -> list[ast.Assign | ast.AnnAssign]:
+    """The assignments with a value under ``func``, in source order. :func:`function_nodes`
+    goes last child first, so a pass over its assignments meets ``c = b`` before ``b = a``:
+    a chain of locals (``claims = get_jwt_identity(); sub = claims["sub"]; me =
+    User.query.get(sub)``) must be followed in the order the code runs it, or a fixed number
+    of passes stops short of its end."""
+    found = [n for n in function_nodes(doc, func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
+    return sorted(found, key=lambda n: (n.lineno, n.col_offset))  # type: ignore[arg-type]

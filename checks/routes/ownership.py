@@ -20,7 +20,7 @@ from .analysis import Verdict, operators_only
 from .behaviour import body_guard, permission_gate
 from .identity import ID_NAME, caller_locals, caller_names, current_user_expression, holds_caller, is_caller, is_user_expr
 from .data import first_row, glob_any
-from .nodes import function_nodes
+from .nodes import assignments_in_order, function_nodes
 from .owner_helpers import compares_record_with_caller, owner_parameters
 from .querysets import unscoped_returns
 from .public import flag_of
@@ -96,7 +96,7 @@ def tainted_names(doc: SourceDoc, func: ast.FunctionDef | ast.AsyncFunctionDef, 
     """Names in ``func`` that hold (or derive from) a client-supplied id."""
     args = [a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]]
     tainted = {a for a in args if a in path_params or ID_NAME.match(a)}
-    assigns = [n for n in function_nodes(doc, func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
+    assigns = assignments_in_order(doc, func)  # one pass follows a chain of locals; the second catches loops
     for _ in range(2):
         for node in assigns:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
