@@ -141,6 +141,12 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                             found.owner_tables.update(owned)
                             break
                     else:
+                        if _adds_model(doc, node, view):  # db.add(models.Users(...)), the session under any name
+                            found.writes.append(node)
+                            found.creates.append(node)
+                            found.created_models |= _created_models(doc, node)
+                            found.created_rows.extend(_constructed(doc, node))
+                            continue
                         helper = _helper_effect(doc, node, view)
                         if helper is not None:
                             found.models |= _helper_models(doc, node, view)
@@ -305,13 +311,28 @@ def _created_models(doc: SourceDoc, call: ast.Call) -> set[str]:
 
 def _constructed(doc: SourceDoc, call: ast.Call) -> list[ast.Call]:
     """The model constructor a create call adds: ``session.add(Like(...))``, or of a local
-    bound to one (``like = Like(...); session.add(like)``)."""
+    bound to one (``like = Like(...); session.add(like)``), also through the models module
+    (``models.Users(**body.model_dump())``)."""
     found: list[ast.Call] = []
     for arg in call.args[:1]:
         value = doc.names.binding(arg.id, doc.scope_of(arg)) if isinstance(arg, ast.Name) else arg  # type: ignore[arg-type]
-        if isinstance(value, ast.Call) and (dotted(value.func) or "")[:1].isupper():
+        if isinstance(value, ast.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1][:1].isupper():
             found.append(value)
     return found
+
+
+def _adds_model(doc: SourceDoc, call: ast.Call, view: ProjectView | None) -> bool:
+    """``db.add(user)`` with ``user = models.Users(...)``: an ``add`` given a new instance of
+    one of the project's models adds that record, whatever the session is called (a FastAPI
+    ``db: Session = Depends(get_db)``), which the data rows' ``*.session.add`` cannot name."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr in ("add", "add_all") and len(call.args) == 1):
+        return False
+    models = {model_key(name) for name in view.models} if view is not None else None
+    for row in _constructed(doc, call):
+        name = (dotted(row.func) or "").rsplit(".", 1)[-1]
+        if models is None or model_key(name) in models:
+            return True
+    return False
 
 
 def _is_commit(call: ast.Call) -> bool:

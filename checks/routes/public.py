@@ -62,7 +62,7 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
         return f"a read its resource leaves open while its other methods require `{route.open_beside}`, and it reads no account, per-user or personal data"
     if changes_only_caller(route, effects):
         return "it changes only the caller's own session or record (an anonymous caller has none to change)"
-    if effects.creates_only and accounts and effects.created_models and effects.created_models <= accounts:
+    if effects.creates_only and accounts and effects.created_models and effects.created_models <= {model_key(a) for a in accounts}:
         return "registration: it only creates an account"
     static = [p.replace("-", "_") for p in parts if not p.startswith(("<", "{", "("))]
     names = [route.handler, route.handler.replace("View", "").lower(), *(s.replace("-", "_") for s in segments), "_".join(static)]
