@@ -563,6 +563,7 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             if parent_id is not None and id_name not in scoped_ids:
                 scoped_ids.add(id_name)
                 checked.append(f"`{id_name}` is looked up under `{parent_id}`, which is tied to the caller")
+        _scope_children(doc, candidates, bound_to_caller, scoped_ids, checked)
         for node, row, id_name, via_owner in candidates:
             if id_name in scoped_ids or id_name in reported:
                 continue
@@ -807,6 +808,44 @@ def _parent_bound(doc: SourceDoc, call: ast.Call, bound: list[ast.Call]) -> ast.
             values = [*chained.args, *(kw.value for kw in chained.keywords)]
             if any(isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id == var for value in values for sub in ast.walk(value)):
                 return other
+            if any(isinstance(value, ast.Name) and value.id == var for value in values):
+                return other  # the record itself (FamilyMember ... family=family, user=request.user)
+    return None
+
+
+def _scope_children(doc: SourceDoc, candidates: list[tuple[ast.Call, Row, str, bool]], bound: list[ast.Call], scoped_ids: set[str], checked: list[str]) -> None:
+    """Fetches selecting within a record tied to the caller are the caller's through that
+    parent: ``quiz = get_object_or_404(Quiz, pk=quiz_pk, owner=request.user)`` then
+    ``get_object_or_404(Question, pk=question_pk, quiz=quiz)``. A record counts as tied when
+    a query bound to the caller loaded it, or its own client id was checked (through a
+    membership, :func:`_parent_bound`); a child found this way ties its own children. A
+    child selected within a parent the client alone named stays unchecked."""
+    held = {name for call in bound if (name := _assigned_name(doc, call))}
+    held |= {name for node, _, id_name, _ in candidates if id_name in scoped_ids and (name := _assigned_name(doc, node))}
+    grew = True
+    while grew:
+        grew = False
+        for node, _, id_name, _ in candidates:
+            if id_name in scoped_ids:
+                continue
+            parent = _selected_within(node, held)
+            if parent is None:
+                continue
+            scoped_ids.add(id_name)
+            checked.append(f"`{id_name}` selects within `{parent}`, a record tied to the caller")
+            name = _assigned_name(doc, node)
+            if name:
+                held.add(name)
+            grew = True
+
+
+def _selected_within(call: ast.Call, records: set[str]) -> str | None:
+    """The local record among ``records`` that ``call`` selects by (``quiz=quiz``,
+    ``family_id=family.id``, ``Question.quiz_id == quiz.id``)."""
+    for value in [*call.args, *(kw.value for kw in call.keywords)]:
+        for sub in ast.walk(value):
+            if isinstance(sub, ast.Name) and sub.id in records:
+                return sub.id
     return None
 
 
