@@ -671,6 +671,8 @@ class _Discovery:
                 if found is not None:
                     if found[1]["object"]:
                         route.object_permission = True
+                    for param in found[1].get("owned", ()):  # has_permission relates the URL's record to the caller
+                        route.owned_params.setdefault(param, found[0].rsplit(".", 1)[-1])
                     if found[1]["kind"]:
                         route.guards.append(Guard(dotted(part) or resolved or "?", found[1]["kind"], "permission", text=text))
                     continue

@@ -26,7 +26,7 @@ from .forwards import forward_fact
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller, verified_parameters
 from .logins import operator_only_login
 from .nodes import all_nodes, function_nodes
-from .owner_gates import decorator_owned_ids, dispatch_checks_owner, test_method_owned_ids
+from .owner_gates import decorator_owned_ids, dispatch_checks_owner, permission_owned_ids, test_method_owned_ids
 from .owner_helpers import compares_record_with_caller, owner_check_fact, scope_helper_fact
 from .public import ends_request
 from .querysets import unscoped_returns
@@ -400,7 +400,8 @@ class _Extractor:
                 kind = enforcement(methods["has_permission"], self.knowledge) or _permission_kind(methods["has_permission"], self.knowledge)
             if kind is None and _owner_or_read_only(cls, methods.get("has_object_permission")):
                 kind = "login"  # as DRF's IsAuthenticatedOrReadOnly: reads public, changes need an identity
-            self._put("permissions", self._qual(cls.name), {"kind": kind, "object": _object_check(methods.get("has_object_permission"))})
+            owned = permission_owned_ids(methods["has_permission"]) if "has_permission" in methods else []
+            self._put("permissions", self._qual(cls.name), {"kind": kind, "object": _object_check(methods.get("has_object_permission")), "owned": owned})
 
     def _guard_class(self, cls: ast.ClassDef) -> None:
         """A subclass of a framework's credential scheme (``class SupabaseJWTBearer(HTTPBearer)``):

@@ -45,6 +45,61 @@ def test_method_owned_ids(method: Function, owner_fields: frozenset[str]) -> lis
     return sorted(set(found))
 
 
+def permission_owned_ids(method: Function) -> list[str]:
+    """The URL keyword arguments a DRF permission's ``has_permission`` ties to the caller: it
+    loads the record a URL keyword names (``project = get_object_or_404(Project,
+    pk=view.kwargs["project_id"])``) and admits the request only where the caller relates to
+    that record (``if request.user.is_contributor(project): return True``, ``return
+    project.owner == request.user``); every other ``return`` refuses (``False``, ``None``,
+    falling off the end). One unconditional ``return True`` (``create`` and ``list`` let
+    through) ties nothing."""
+    loaded: dict[str, str] = {}
+    for node in ast.walk(method):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call):
+            keys = [key for sub in ast.walk(node.value) if (key := url_kwarg(sub))]  # type: ignore[arg-type]
+            if keys:
+                loaded[node.targets[0].id] = keys[0]
+    if not loaded:
+        return []
+    related: set[str] = set()
+    for value, tests in _admitting_returns(method.body, []):
+        records = next((r for r in (_related_records(e, loaded) for e in [value, *tests]) if r), None)
+        if not records:
+            return []
+        related |= records
+    return sorted(loaded[name] for name in related)
+
+
+def _admitting_returns(body: list[ast.stmt], tests: list[ast.expr]) -> list[tuple[ast.expr, list[ast.expr]]]:
+    """Each ``return`` that may admit (not ``False``/``None``) with the ``if`` tests that must
+    hold to reach it (only the ``if`` side: an ``else`` admits on the test failing)."""
+    found: list[tuple[ast.expr, list[ast.expr]]] = []
+    for stmt in body:
+        if isinstance(stmt, ast.Return):
+            if stmt.value is not None and not (isinstance(stmt.value, ast.Constant) and not stmt.value.value):
+                found.append((stmt.value, tests))
+        elif isinstance(stmt, ast.If):
+            found += _admitting_returns(stmt.body, [*tests, stmt.test])
+            found += _admitting_returns(stmt.orelse, [*tests, ast.UnaryOp(op=ast.Not(), operand=stmt.test)])
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)):
+            inner = [s for field in ("body", "orelse", "finalbody") for s in getattr(stmt, field, [])]
+            inner += [s for h in getattr(stmt, "handlers", []) for s in h.body]
+            found += _admitting_returns(inner, tests)
+    return found
+
+
+def _related_records(expr: ast.expr, loaded: dict[str, str]) -> set[str]:
+    """The loaded records a test or returned value relates to the caller, when it holds only
+    if they are related (``request.user.is_author(project)``, ``project.owner ==
+    request.user``; not under ``not``)."""
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+        return set()
+    nodes = list(ast.walk(expr))
+    if not any(is_caller(n, frozenset()) for n in nodes if isinstance(n, (ast.Attribute, ast.Name))):
+        return set()
+    return {n.id for n in nodes if isinstance(n, ast.Name) and n.id in loaded}
+
+
 def decorator_owned_ids(func: Function, owner_fields: frozenset[str]) -> list[str]:
     """The URL keyword arguments a project decorator (or decorator factory) ties to the
     caller: a wrapper nested in ``func`` that calls the view it wraps only when an owned
@@ -113,7 +168,7 @@ def _owned_query_ids(expr: ast.expr, owner_fields: frozenset[str]) -> list[str]:
     for node in ast.walk(expr):
         if not (isinstance(node, ast.Call) and _call_name(node) in _SELECTING):
             continue
-        ids = [key for kw in node.keywords if kw.arg and (key := _url_kwarg(kw.value))]
+        ids = [key for kw in node.keywords if kw.arg and (key := url_kwarg(kw.value))]
         owned = any(kw.arg and kw.arg.split("__")[-1] in owner_fields and is_caller(kw.value, frozenset()) for kw in node.keywords)
         if ids and owned:
             return ids
@@ -124,13 +179,14 @@ def _call_name(call: ast.Call) -> str:
     return call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else ""
 
 
-def _url_kwarg(expr: ast.expr) -> str | None:
+def url_kwarg(expr: ast.expr) -> str | None:
     """``kwargs["pk"]``, ``self.kwargs["pk"]``, ``kwargs.get("pk")``: the URL's ``pk``."""
     read = keyed_read(expr)
     if read is None:
         return None
     base, key = read
-    named = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self" else None
+    # (`view.kwargs` in a DRF permission's has_permission(self, request, view))
+    named = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id in ("self", "view") else None
     return str(key) if named == "kwargs" and key else None
 
 

@@ -1048,7 +1048,7 @@ def _get_queryset_branches(doc: SourceDoc, verdict: Verdict, view: ProjectView, 
     """A class view's own ``get_queryset``: every branch must return records tied to the
     caller (:mod:`.querysets`); one unscoped branch serves any record to any caller. Building
     on ``super().get_queryset()`` counts as scoped when the inherited one is."""
-    unscoped = unscoped_returns(method, inherits_scoped)
+    unscoped = unscoped_returns(method, inherits_scoped, frozenset(verdict.route.owned_params))
     if not unscoped:
         checked.append("every branch of the view's get_queryset is scoped to the caller")
         return []

@@ -19,6 +19,7 @@ import ast
 
 from .behaviour import role_test
 from .identity import is_caller
+from .owner_gates import url_kwarg
 from .public import flag_of
 
 _Env = dict[str, bool]
@@ -33,12 +34,21 @@ _GATED = "<gated by the caller>"
 _INHERITED = "<scoped super().get_queryset()>"
 
 
-def unscoped_returns(method: ast.FunctionDef | ast.AsyncFunctionDef, inherits_scoped: bool = False) -> list[ast.Return]:
+def unscoped_returns(method: ast.FunctionDef | ast.AsyncFunctionDef, inherits_scoped: bool = False, owned_kwargs: frozenset[str] = frozenset()) -> list[ast.Return]:
     """The ``return`` statements of ``get_queryset`` whose value is not tied to the caller;
-    ``inherits_scoped``: a base class's ``get_queryset`` is (see :data:`_INHERITED`)."""
+    ``inherits_scoped``: a base class's ``get_queryset`` is (see :data:`_INHERITED`);
+    ``owned_kwargs``: URL keyword arguments a permission already tied to the caller, so a
+    query selecting by one (``Project.objects.get(pk=self.kwargs["project_id"])``) serves
+    the caller's record (see :func:`.owner_gates.permission_owned_ids`)."""
     found: list[ast.Return] = []
-    _walk(method.body, {_INHERITED: inherits_scoped}, found, staff=False)
+    env: _Env = {_INHERITED: inherits_scoped}
+    env.update((_KWARG + key, True) for key in owned_kwargs)
+    _walk(method.body, env, found, staff=False)
     return found
+
+
+#: Prefix of the ``env`` entries naming URL keyword arguments tied to the caller.
+_KWARG = "<url kwarg>"
 
 
 def _calls_super_queryset(node: ast.AST) -> bool:
@@ -62,6 +72,8 @@ def _scoped(expr: ast.AST, env: _Env) -> bool:
         if isinstance(sub, ast.Attribute) and sub.attr == "none":
             return True
         if isinstance(sub, ast.Call) and flag_of(sub):
+            return True
+        if isinstance(sub, ast.Subscript) and env.get(_KWARG + str(url_kwarg(sub))):
             return True
     return is_caller(expr, frozenset(name for name, scoped in env.items() if scoped))
 
