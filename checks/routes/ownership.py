@@ -571,6 +571,9 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
             if flag is not None:
                 checked.append(f"public by design: the query by `{id_name}` requires `{flag}`")
                 continue
+            if _signature_gated(doc, func, node, knowledge):
+                checked.append(f"`{id_name}` is used only once a signature check over the request passed")
+                continue
             model = model_info(_model_name(node, row), view, knowledge)
             if not via_owner and _listed_for_everyone(model.name, view, knowledge, config_guards):
                 checked.append(f"shared records: a route of the app lists every {model.name}")
@@ -811,6 +814,33 @@ def _parent_bound(doc: SourceDoc, call: ast.Call, bound: list[ast.Call]) -> ast.
             if any(isinstance(value, ast.Name) and value.id == var for value in values):
                 return other  # the record itself (FamilyMember ... family=family, user=request.user)
     return None
+
+
+def _signature_gated(doc: SourceDoc, func: ast.AST, call: ast.Call, knowledge: Knowledge) -> bool:
+    """Whether ``call`` runs only once a signature check passed (rows
+    ``access_signature_checks``: ``if hmac.compare_digest(expected, signature): <update by
+    order_id>``, or ``if not ...: return`` before it). A payment provider's callback signs
+    the ids it sends with the server's secret: whoever presents them got them from it, so
+    the id is verified, not merely supplied."""
+    rows = knowledge.rows("access_signature_checks")
+    if not rows:
+        return False
+
+    def checks_signature(test: ast.expr) -> bool:
+        return any(isinstance(n, ast.Call) and glob_any(rows[0]["calls"], dotted(n.func)) for n in ast.walk(test))
+
+    ancestor = doc.parent(call)
+    while ancestor is not None and ancestor is not func:
+        if isinstance(ancestor, ast.If) and checks_signature(ancestor.test) and not isinstance(ancestor.test, ast.UnaryOp) and _inside(call, ancestor.body):
+            return True
+        ancestor = doc.parent(ancestor)
+    body = getattr(func, "body", [])
+    return any(isinstance(stmt, ast.If) and isinstance(stmt.test, ast.UnaryOp) and isinstance(stmt.test.op, ast.Not) and checks_signature(stmt.test)
+               and stmt.body and isinstance(stmt.body[-1], (ast.Return, ast.Raise)) and stmt.lineno < call.lineno for stmt in body)
+
+
+def _inside(node: ast.AST, block: list[ast.stmt]) -> bool:
+    return any(node is sub for stmt in block for sub in ast.walk(stmt))
 
 
 def _scope_children(doc: SourceDoc, candidates: list[tuple[ast.Call, Row, str, bool]], bound: list[ast.Call], scoped_ids: set[str], checked: list[str]) -> None:
