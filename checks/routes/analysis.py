@@ -203,6 +203,14 @@ def _existence_only(doc: SourceDoc, route: Route, call: ast.Call) -> bool:
     parent = doc.parent(call)
     while isinstance(parent, (ast.Await, ast.Attribute, ast.Call)) and not isinstance(parent, ast.stmt):
         parent = doc.parent(parent)  # db.query(User).filter(...).first()
+    if isinstance(parent, ast.Expr) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+        # cur.execute("SELECT 1 FROM users WHERE username = ?", ...); row = cur.fetchone(): the
+        # rows come back through the cursor's fetches, each only tested for existence.
+        cursor = call.func.value.id
+        fetches = [n for f in route.functions for n in ast.walk(f) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                   and n.func.attr.startswith("fetch") and isinstance(n.func.value, ast.Name) and n.func.value.id == cursor
+                   and not isinstance(doc.parent(n), ast.Expr)]  # (a fetch whose rows are dropped reads nothing)
+        return bool(fetches) and all(_existence_only(doc, route, fetch) for fetch in fetches)
     if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return False
     name = parent.targets[0].id
