@@ -58,6 +58,9 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
         return f"capability link: the record is picked by the `{capability}` in the URL"
     if login_step(route, knowledge) or password_login(route) or password_gate(route, knowledge):
         return "a login step: it logs the user in only after a verification succeeds"
+    code = code_verified(route, effects, knowledge)
+    if code is not None:
+        return f"a verification step: it changes the record only once its `{code}` matches the one the client sent"
     if open_read(route, effects, accounts | private):
         return f"a read its resource leaves open while its other methods require `{route.open_beside}`, and it reads no account, per-user or personal data"
     if changes_only_caller(route, effects):
@@ -314,6 +317,43 @@ def _against_stored(call: ast.Call) -> bool:
 
 def _names_password(name: str) -> bool:
     return any(word in ("password", "passwd", "pw", "pwd", "passphrase", "hash", "hashed") for word in name.lower().split("_"))
+
+
+def code_verified(route: Route, effects: Effects, knowledge: Knowledge) -> str | None:
+    """The secret field of a loaded record that every change of the route waits for: each
+    write sits inside an ``if`` comparing that field (``otp``, ``activation_code``, a token:
+    rows ``access_token_names``) with a value the client sent (``if user.otp == otp:
+    user.is_active = True; user.save()``). Whoever knows the code was sent it (an e-mailed
+    activation or reset code): the flow is public by design, and CW303 judges the code."""
+    rows = knowledge.rows("access_token_names")
+    if not rows or not effects.writes:
+        return None
+    names = rows[0]["names"]
+    found: str | None = None
+    for write in effects.writes:
+        field = next((f for func in route.functions for node in ast.walk(func) if isinstance(node, ast.If)
+                      and any(write is n for stmt in node.body for n in ast.walk(stmt)) and (f := _secret_compared(node.test, names))), None)
+        if field is None:
+            return None
+        found = found or field
+    return found
+
+
+def _secret_compared(test: ast.expr, names: list[str]) -> str | None:
+    """``record.otp == otp`` (either side, ``and`` with other tests) or
+    ``compare_digest(record.token, token)``: a record's secret field matched against another
+    value; the field's name."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq):
+            pair = [node.left, node.comparators[0]]
+        elif isinstance(node, ast.Call) and (dotted(node.func) or "").endswith("compare_digest") and len(node.args) == 2:
+            pair = list(node.args)
+        else:
+            continue
+        fields = [side.attr for side in pair if isinstance(side, ast.Attribute) and isinstance(side.value, ast.Name) and glob_any(names, side.attr.lower())]
+        if fields and not all(isinstance(side, ast.Constant) for side in pair):
+            return fields[0]
+    return None
 
 
 _PASSWORD_MATCH = re.compile(r"\bwhere\b.*\bpass(word|wd)?\w*\s*=\s*(\?|%s|%\(|:)", re.IGNORECASE | re.DOTALL)
