@@ -23,7 +23,7 @@ from .data import first_row, glob_any
 from .nodes import assignments_in_order, function_nodes
 from .owner_helpers import compares_record_with_caller, owner_parameters
 from .querysets import unscoped_returns
-from .public import flag_of
+from .public import ends_request, flag_of
 from .view import SHARED_SECRET, ProjectView, guard_for, lookup
 
 _REQUEST_READS = ("args", "form", "json", "values", "GET", "POST", "data", "query_params", "view_args", "kwargs", "path_params")
@@ -515,6 +515,9 @@ def unchecked_fetches(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowl
         user_expr = current_user_expression(doc, route, user_names)
         scoped_ids = {param for param in route.owned_params if param in tainted}
         checked.extend(f"`{param}` is tied to the caller by `{route.owned_params[param]}` before the handler runs" for param in sorted(scoped_ids))
+        for id_name, among in _membership_checked(func, user_names, tainted).items():
+            scoped_ids.add(id_name)
+            checked.append(f"`{id_name}` is refused unless it is among `{among}`, records tied to the caller")
         candidates: list[tuple[ast.Call, Row, str, bool]] = []
         helper_calls: list[tuple[ast.Call, str, str | None]] = []  # repo.get(claim_id)
         bound_to_caller: list[ast.Call] = []  # queries and helper calls tied to the caller
@@ -841,6 +844,49 @@ def _signature_gated(doc: SourceDoc, func: ast.AST, call: ast.Call, knowledge: K
 
 def _inside(node: ast.AST, block: list[ast.stmt]) -> bool:
     return any(node is sub for stmt in block for sub in ast.walk(stmt))
+
+
+def _membership_checked(func: ast.FunctionDef | ast.AsyncFunctionDef, user_names: frozenset[str], tainted: set[str]) -> dict[str, str]:
+    """Client ids the handler refuses, at its top level, unless they are among records tied to
+    the caller: ``klassen = get_student_klassen(student_id)`` (the caller's classes) then ``if
+    not any(k["id"] == klasse_id for k in klassen): return redirect(...)``, or ``if
+    klasse_id not in ids: abort(403)``. An id so checked ties what is loaded by it in turn
+    (``queue = get_topic_queue(klasse_id)``, then ``task_id`` checked against ``queue``).
+    The id and the local it is checked against, in the order the code checks them."""
+    tied = set(user_names)
+    found: dict[str, str] = {}
+    for stmt in func.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            if any(isinstance(n, ast.Name) and n.id in tied for n in ast.walk(stmt.value)):
+                tied.add(stmt.targets[0].id)
+            continue
+        if not (isinstance(stmt, ast.If) and ends_request(stmt.body)):
+            continue
+        checked = _refused_unless_among(stmt.test, tied, tainted)
+        if checked is not None:
+            found[checked[0]] = checked[1]
+            tied.add(checked[0])
+    return found
+
+
+def _refused_unless_among(test: ast.expr, tied: set[str], tainted: set[str]) -> tuple[str, str] | None:
+    """``(id, collection)`` for ``not any(x["id"] == id for x in coll)`` or ``id not in coll``
+    (``coll`` or the comprehension's source a tied local)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Call):
+        call = test.operand
+        if (dotted(call.func) or "") == "any" and len(call.args) == 1 and isinstance(call.args[0], ast.GeneratorExp):
+            gen = call.args[0]
+            source = gen.generators[0].iter
+            if isinstance(source, ast.Name) and source.id in tied and isinstance(gen.elt, ast.Compare) and isinstance(gen.elt.ops[0], ast.Eq):
+                ids = [s.id for s in [gen.elt.left, *gen.elt.comparators] if isinstance(s, ast.Name) and s.id in tainted]
+                if ids:
+                    return ids[0], source.id
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn) and isinstance(test.left, ast.Name) and test.left.id in tainted:
+        among = test.comparators[0]
+        source = among.generators[0].iter if isinstance(among, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) else among
+        if isinstance(source, ast.Name) and source.id in tied:
+            return test.left.id, source.id
+    return None
 
 
 def _scope_children(doc: SourceDoc, candidates: list[tuple[ast.Call, Row, str, bool]], bound: list[ast.Call], scoped_ids: set[str], checked: list[str]) -> None:
