@@ -450,3 +450,17 @@ def test_a_guard_imported_through_the_src_folder_protects_its_routes() -> None:
     flagged = {(f.code, lines[f.range.start.line].strip()) for f in findings}
     assert flagged == {("CW301", "def delete_income(income_id: int, _: None = Depends(op.audit)):"),
                        ("CW302", 'conn.execute("DELETE FROM incomes WHERE id = ?", (income_id,))')}
+
+
+def test_an_open_add_to_reference_data_is_no_public_form() -> None:
+    """Anonymous adds beside guarded routes: a contact message may be a public form by
+    design (kept at low confidence), a category the invoices key to is shared reference data
+    every user sees (reported at the default confidence)."""
+    root = FIXTURES / "projects" / "access_signup_effect"
+    project, docs = index_project(root)
+    rel = "app/catalogue.py"
+    findings = analyze(docs[rel], cw3(root), project, rel).findings
+    lines = docs[rel].text.splitlines()
+    levels = {lines[f.range.start.line].split("(")[0]: f.confidence for f in findings if f.code == "CW301"}
+    assert levels["def contact"] == Confidence.LOW
+    assert levels["def add_category"] != Confidence.LOW

@@ -329,6 +329,15 @@ def _constructed(doc: SourceDoc, call: ast.Call) -> list[ast.Call]:
     return found
 
 
+def _referenced_models(view: ProjectView) -> frozenset[str]:
+    """Models another model keys to (``Expense.category_id -> categories``), as
+    :func:`.stored.model_key` spells a class (``categories`` is the table of ``Category``):
+    reference data the app's records point at."""
+    found = {model_key(t) for t in view.key_targets}
+    found |= {t.lower()[:-3] + "y" for t in view.key_targets if t.lower().endswith("ies")}
+    return frozenset(found)
+
+
 def _adds_model(doc: SourceDoc, call: ast.Call, view: ProjectView | None) -> bool:
     """``db.add(user)`` with ``user = models.Users(...)``: an ``add`` given a new instance of
     one of the project's models adds that record, whatever the session is called (a FastAPI
@@ -497,6 +506,7 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     result = [Verdict(r, effects_of(doc, r, knowledge, view)) for r in routes]
     accounts = view.account_names
     private = private_models(view.models, knowledge) if any(v.route.open_beside for v in result) else frozenset()
+    referenced = _referenced_models(view)
     for v in result:
         if not v.route.guards and bound_to_caller(doc, v.route, v.effects, knowledge, view):
             v.route.guards.append(Guard(BOUND_BY_EFFECT, "login", "body"))
@@ -507,7 +517,7 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
         v.admin_why = _is_admin_route(v.route, v.effects)
         v.admin_route = v.admin_why is not None
         v.refuses_anonymous = _refuses_anonymous(v.route, knowledge)
-        v.public_form = public_form(doc, v.route, v.effects, knowledge)
+        v.public_form = public_form(doc, v.route, v.effects, knowledge, referenced)
         v.own_contribution = _own_contribution(v.effects, knowledge)
     own_app = app_object(doc) is not None and not _imports_project_modules(doc, project)
     concept = has_auth_concept(doc, view, result, own_app)

@@ -102,7 +102,7 @@ def private_models(models: dict[str, dict], knowledge: Knowledge) -> frozenset[s
 _RECORD_ID = re.compile(r"^(id|pk|.+_(id|pk)|.+Id)$")
 
 
-def public_form(doc: SourceDoc, route: Route, effects: Effects, knowledge: Knowledge) -> str | None:
+def public_form(doc: SourceDoc, route: Route, effects: Effects, knowledge: Knowledge, referenced: frozenset[str] = frozenset()) -> str | None:
     """What an open form adds, when that is all it does (``Reservation(product_id=...)``, a
     contact message, a like deduplicated by the visitor's session): it only creates new rows
     and reads no stored record beyond testing whether one exists. Such forms are often public
@@ -110,8 +110,12 @@ def public_form(doc: SourceDoc, route: Route, effects: Effects, knowledge: Knowl
     low confidence rather than dropped. Not when a row is handed to an owner the client picks
     (``Note(user_id=request.form["user_id"])``: acting for another user), nor when the URL
     picks an existing record and the row does not carry the caller's own session or identity
-    (``POST /clients/<id>/vehicles`` attaches to anyone's record)."""
+    (``POST /clients/<id>/vehicles`` attaches to anyone's record), nor when it adds to a
+    model other records key to (``referenced``: the categories every user's expenses point
+    at are shared reference data, which an anonymous writer pollutes for everyone)."""
     if not effects.creates_only or not effects.lookups_only or len(effects.created_rows) < len(effects.creates):
+        return None
+    if effects.created_models & referenced:
         return None
     owners = {n for row in knowledge.rows("access_owner_fields") if row["kind"] != "author" for n in row["names"]}
     own = [_carries_caller(doc, row) for row in effects.created_rows]

@@ -63,6 +63,7 @@ class ProjectView:
     data_helpers: dict[str, str] = field(default_factory=dict)  # function or method -> its effect on stored data
     helper_tables: dict[str, list] = field(default_factory=dict)  # data helper -> [SQL tables, per owner, owner tables]
     listed_models: set[str] = field(default_factory=set)  # models some route lists in full (shared records)
+    key_targets: set[str] = field(default_factory=set)  # tables and models some model keys to (Expense.category_id -> categories)
     listed_models_if: dict[str, list[str]] = field(default_factory=dict)  # the same, if one of these guards is a login check
     index_listed_models: set[str] = field(default_factory=set)  # models an open index page lists in full (public content)
     scoped_querysets: dict[str, bool] = field(default_factory=dict)  # classes whose get_queryset serves only the caller's records
@@ -120,6 +121,8 @@ class ProjectView:
         self.__dict__.pop("_helper_names", None)
         self.callers.update(facts.get("callers", ()))
         self.listed_models.update(facts.get("listed_models", ()))
+        # (kept apart from `models`, where a schema class of the same name may replace the model)
+        self.key_targets.update(t for info in facts.get("models", {}).values() for t in (info.get("fks") or {}).values())
         self.index_listed_models.update(facts.get("index_listed_models", ()))
         for model, guards in facts.get("listed_models_if", {}).items():
             self.listed_models_if.setdefault(model, []).extend(guards)
