@@ -25,7 +25,7 @@ import sys
 from dataclasses import dataclass
 
 from ..context import RuleContext
-from ..names import _absolute_module
+from ..names import absolute_module
 from ..project import fact_extractor
 from ..source import SourceDoc
 from ..syntax import dotted
@@ -69,7 +69,7 @@ def callers_fact(doc: SourceDoc) -> Callers | None:
         elif kind is ast.Import:
             modules.update(alias.name for alias in node.names if not _standard(alias.name))  # type: ignore[attr-defined]
         elif kind is ast.ImportFrom:
-            module = _absolute_module(node, doc.module_name, package)  # type: ignore[arg-type]
+            module = absolute_module(node, doc.module_name, package)  # type: ignore[arg-type]
             if node.level or not _standard(module):  # type: ignore[attr-defined]
                 for alias in node.names:  # type: ignore[attr-defined]
                     names.add(module if alias.name == "*" else f"{module}.{alias.name}")
