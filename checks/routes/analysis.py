@@ -25,8 +25,9 @@ from .exposure import helper_effect
 from .stored import ADD, READ, model_key, sql_tables, table_scope
 from .uploads import folder_key, media_words, saved_folders, served_folders
 from .nodes import function_nodes
+from .places import place_records, without_contact_details
 from .public import ends_request, magic_value, private_models, public_form, public_reason
-from .facts import LOGIN_LIBRARIES
+from .facts import LOGIN_LIBRARIES, query_root
 from .identity import holds_caller, is_caller, is_user_expr
 from .scope import project_view
 from .view import Guard, ProjectView, lookup
@@ -44,6 +45,10 @@ class Effects:
     grants_role: bool = False
     sensitive: list[str] = field(default_factory=list)
     models: set[str] = field(default_factory=set)  # model_key of capitalised receivers of data calls (Note)
+    # Models read through a local query (`query = Location.query; query.filter(...)`): kept
+    # apart from `models` for the catalogue rule of _decide, which would open reads of unowned
+    # models the guarded routes also read (an internal tracker's API beside its guarded board).
+    local_models: set[str] = field(default_factory=set)
     tables: set[str] = field(default_factory=set)  # model_key of tables named by SQL the route runs
     per_owner: bool = False  # that SQL selects by an owner/tenant column: per-owner data
     owner_tables: set[str] = field(default_factory=set)  # tables its SQL selects by a user/tenant column
@@ -118,6 +123,7 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
     private_fields = [n for row in knowledge.rows("access_owner_fields") if row["kind"] != "author" for n in row["names"]]
     for func in route.functions:
         decorators = {id(n) for d in getattr(func, "decorator_list", ()) for n in ast.walk(d)}
+        queries = _query_locals(func)
         for node in function_nodes(doc, func):
             if isinstance(node, ast.Call):
                 written = dotted(node.func)
@@ -135,6 +141,8 @@ def effects_of(doc: SourceDoc, route: Route, knowledge: Knowledge, view: Project
                             head = (written or "").split(".", 1)[0]
                             if head[:1].isupper():
                                 found.models.add(model_key(head))
+                            elif head in queries:
+                                found.local_models.add(model_key(queries[head]))
                             tables, per_owner, owned = table_scope(doc, node, owner_fields, private_fields)
                             found.tables.update(tables)
                             found.per_owner = found.per_owner or per_owner
@@ -250,6 +258,19 @@ def _helper_effect(doc: SourceDoc, call: ast.Call, view: ProjectView | None) -> 
         return None
     found = lookup(view.fetchers, (doc.resolve(func) or "").replace("()", ""))
     return bool(found[1].get("writes")) if found is not None else None
+
+
+def _query_locals(func: ast.AST) -> dict[str, str]:
+    """Locals of ``func`` holding a query of a model, and the model: ``query = Location.query``
+    (then ``query = query.filter(...)``, ``paginate(query)``), ``stmt = select(Note)``."""
+    found: dict[str, str] = {}
+    assigns = sorted((n for n in ast.walk(func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)),
+                     key=lambda n: (n.lineno, n.col_offset))
+    for node in assigns:
+        model = query_root(node.value)
+        if model is not None:
+            found.setdefault(node.targets[0].id, model)  # type: ignore[union-attr]
+    return found
 
 
 def _helper_models(doc: SourceDoc, call: ast.Call, view: ProjectView | None) -> set[str]:
@@ -506,8 +527,12 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
     result = [Verdict(r, effects_of(doc, r, knowledge, view)) for r in routes]
     accounts = view.account_names
     private = private_models(view.models, knowledge) if any(v.route.open_beside for v in result) else frozenset()
+    places = place_records(view, knowledge)
     referenced = _referenced_models(view)
     for v in result:
+        read = v.effects.models | v.effects.local_models
+        if v.effects.sensitive and read and not v.effects.tables and read <= places:
+            v.effects.sensitive = without_contact_details(v.effects.sensitive, knowledge)  # a venue's address
         if not v.route.guards and bound_to_caller(doc, v.route, v.effects, knowledge, view):
             v.route.guards.append(Guard(BOUND_BY_EFFECT, "login", "body"))
         if v.authenticated and not v.admin_checked and v.route.functions and all(permission_gate(f, knowledge) for f in v.route.functions):
@@ -678,7 +703,7 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
     private_tables: set[str] = set()
     for o in result:
         if o.logs_in and o.route.caller_params is None:
-            guarded_models |= o.effects.models
+            guarded_models |= o.effects.models | o.effects.local_models
             guarded_data |= o.effects.models | o.effects.tables
             private_tables |= o.effects.owner_tables | o.effects.saved_folders
 
@@ -704,7 +729,8 @@ def _decide(result: list[Verdict], auth_concept: bool, public_content: frozenset
         same_data = shares_guarded_data(v)
         guarded = guarded_totals[sort]
         others = guarded + open_totals[sort] - (0 if same_data else 1)  # same sort, besides this one
-        if not sort and e.models and (guarded_models and not e.models & guarded_models or e.models <= public_content):
+        read = e.models | e.local_models
+        if not sort and read and (guarded_models and not read & guarded_models or e.models and e.models <= public_content):
             guarded, same_data = 0, False  # reads other data than the guarded routes, or public content
         elif not sort and not e.models and e.tables and not e.per_owner and guarded_data and not e.tables & guarded_data:
             guarded = 0  # SQL over other tables than the guarded routes use (a public catalogue)

@@ -83,6 +83,11 @@ declare_section(
     required={"names": list},
 )
 declare_section(
+    "access_place_records",
+    "Last words of model names describing a place or business: its contact details (`contact`) are not personal unless it names a person (`person_fields`).",
+    required={"names": list, "contact": list, "person_fields": list},
+)
+declare_section(
     "access_user_models",
     "Names of user models: fetching one by a client id needs an identity check.",
     required={"names": list},

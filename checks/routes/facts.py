@@ -18,13 +18,14 @@ from .. import knowledge as knowledge_mod
 from ..names import absolute_module
 from ..project import fact_extractor
 from ..source import SourceDoc
-from ..syntax import dotted, keyword, string_value, walk
+from ..syntax import dotted, keyword, matches_call, string_value, walk
 from .behaviour import body_guard, enforcement, redirects_away, rejection, test_method_kind
 from .data import glob_any
 from .dependencies import dependency_parameters, dependency_targets, optional_instance, parameter_dependencies
 from .forwards import forward_fact
 from .identity import caller_attributes, decorator_injections, is_caller, is_user_expr, returns_caller, verified_parameters
 from .logins import operator_only_login
+from .migrations import migration_operations
 from .nodes import all_nodes, function_nodes
 from .owner_gates import decorator_owned_ids, dispatch_checks_owner, permission_owned_ids, test_method_owned_ids
 from .owner_helpers import compares_record_with_caller, owner_check_fact, scope_helper_fact
@@ -172,6 +173,8 @@ class _Extractor:
             self._record_data_route(func)
             self._record_listed_models(func)
             return
+        if [a.arg for a in func.args.args[:1]] == ["request"] and func.decorator_list:
+            self._record_listed_models(func)  # a Django view (wired by a URL conf, not a decorator) behind its guards
         self._record_data_helper(self._qual(func.name), func)
         deps = parameter_dependencies(self.doc, func)
         if deps:
@@ -293,7 +296,7 @@ class _Extractor:
                 self._record_index_listing(func)
                 return  # only a route any logged-in user may call shows that every user sees them all
         callers = frozenset(name for name, _, _ in dependency_parameters(self.doc, func))
-        models = _listed_models(func, callers)
+        models = _listed_models(func, callers, self._template_renders(func))
         if not models:
             return
         if candidates:
@@ -303,6 +306,13 @@ class _Extractor:
         else:
             listed = self.facts.setdefault("listed_models", [])
             listed.extend(m for m in models if m not in listed)
+
+    def _template_renders(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[int]:
+        """Ids of the calls in ``func`` that fill a template (data rows ``template_renders``):
+        handing the caller to the page (``render(request, ..., {"user": request.user})``)
+        ties no query to them."""
+        patterns = [row["call"] for row in self.knowledge.rows("template_renders") if "()" not in row["call"]]  # (not env.get_template().render)
+        return frozenset(id(n) for n in ast.walk(func) if isinstance(n, ast.Call) and any(matches_call(self.doc, n, p) for p in patterns))
 
     def _record_index_listing(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """``index_listed_models``: models the app's index page (``/``), open to anyone and
@@ -754,18 +764,29 @@ class _Extractor:
                         self.facts.setdefault("settings", {})["drf_permissions"] = [i for i in items if i]
 
 
-def _query_root(expr: ast.AST) -> str | None:
+def query_root(expr: ast.AST) -> str | None:
     """``Code`` for ``Code.query`` / ``Code.objects`` / ``select(Code)`` / ``Code.select()`` /
-    ``session.query(Code)``: the model a query starts from."""
-    if isinstance(expr, ast.Attribute) and expr.attr in ("query", "objects") and isinstance(expr.value, ast.Name) and expr.value.id[:1].isupper():
-        return expr.value.id
+    ``session.query(Code)``: the model a query starts from, also when named through its module
+    (``db.query(models.Post)``) or selected with computed columns beside it
+    (``select(models.Post, func.count(models.Vote.post_id))``: still every post)."""
+    if isinstance(expr, ast.Attribute) and expr.attr in ("query", "objects"):
+        return _model_reference(expr.value)
     if isinstance(expr, ast.Call):
         func = expr.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-        if name in ("select", "query") and len(expr.args) == 1 and isinstance(expr.args[0], ast.Name) and expr.args[0].id[:1].isupper():
-            return expr.args[0].id
-        if name == "select" and not expr.args and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id[:1].isupper():
-            return func.value.id
+        if name in ("select", "query") and expr.args and all(isinstance(a, ast.Call) for a in expr.args[1:]):
+            return _model_reference(expr.args[0])
+        if name == "select" and not expr.args and isinstance(func, ast.Attribute):
+            return _model_reference(func.value)
+    return None
+
+
+def _model_reference(expr: ast.expr) -> str | None:
+    """``Post`` for ``Post`` or ``models.Post`` (a class named through a lower-case module)."""
+    if isinstance(expr, ast.Name) and expr.id[:1].isupper():
+        return expr.id
+    if isinstance(expr, ast.Attribute) and expr.attr[:1].isupper() and isinstance(expr.value, ast.Name) and expr.value.id[:1].islower():
+        return expr.attr
     return None
 
 
@@ -780,7 +801,7 @@ def _root_of_chain(expr: ast.AST, roots: dict[str, str]) -> str | None:
     starts from, directly or through a local in ``roots``; None once a call in the chain
     yields a single record."""
     while True:
-        model = _query_root(expr)
+        model = query_root(expr)
         if model:
             return model
         if isinstance(expr, ast.Call):
@@ -801,13 +822,14 @@ def _root_of_chain(expr: ast.AST, roots: dict[str, str]) -> str | None:
             return None
 
 
-def _listed_models(func: ast.FunctionDef | ast.AsyncFunctionDef, callers: frozenset[str]) -> list[str]:
+def _listed_models(func: ast.FunctionDef | ast.AsyncFunctionDef, callers: frozenset[str], renders: frozenset[int] = frozenset()) -> list[str]:
     """Models ``func`` lists in full: ``.all()``/``.paginate()`` of a
     query chain, or a query returned unfinished (``return Post.select()``, paginated by a
     decorator), none of the route's queries being tied to the caller (``current_user``,
-    ``request.user``, a dependency parameter in ``callers``)."""
+    ``request.user``, a dependency parameter in ``callers``). Calls in ``renders`` fill a
+    template: the caller they hand to the page is no query's."""
     nodes = list(ast.walk(func))
-    if any(isinstance(n, ast.Call) and any(is_caller(a, callers) for a in [*n.args, *(k.value for k in n.keywords)]) for n in nodes):
+    if any(isinstance(n, ast.Call) and id(n) not in renders and any(is_caller(a, callers) for a in [*n.args, *(k.value for k in n.keywords)]) for n in nodes):
         return []  # some query of the route is tied to the caller
     roots: dict[str, str] = {}  # local -> model (query = Code.query; result = session.execute(stmt))
     assigns = [n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)]
@@ -815,9 +837,12 @@ def _listed_models(func: ast.FunctionDef | ast.AsyncFunctionDef, callers: frozen
         model = _root_of_chain(node.value, roots)
         if model:
             roots.setdefault(node.targets[0].id, model)  # type: ignore[union-attr]
+    changed = {id(n.func.value) for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("delete", "update")}
     listed: list[str] = []
     for node in nodes:
         model = None
+        if id(node) in changed:
+            continue  # `Note.objects.all().delete()` changes every note; it shows none
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MANY_RESULTS:
             model = _root_of_chain(node.func.value, roots)
         elif isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
@@ -1044,6 +1069,9 @@ def access_facts(doc: SourceDoc) -> dict[str, Any]:
     if cached is not None:
         return cached
     facts = _Extractor(doc).run()
+    migrated = migration_operations(doc)
+    if migrated:
+        facts["migrations"] = migrated
     renamed = reexports(doc)
     if renamed:
         facts["reexports"] = renamed

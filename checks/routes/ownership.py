@@ -1089,11 +1089,17 @@ def _class_queryset(doc: SourceDoc, verdict: Verdict, view: ProjectView, knowled
             checked.append("the queryset filters on an owner field")
             return []
         model = model_info(name, view, knowledge)
-        if not _worth_flagging(model, verdict, True):
+        writes = _view_writes(verdict)
+        if not _worth_flagging(model, verdict, writes):
             return []
-        writes = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in verdict.route.methods)
         return [Unchecked(None, stmt, None, "pk", model, None, "self.request.user", writes)]
     return []
+
+
+def _view_writes(verdict: Verdict) -> bool:
+    """Whether a class view accepts changes: a ``DetailView`` only serves GET, so authored
+    content it shows (a book by its ``author``, a post) is judged as the read it is."""
+    return any(m in ("POST", "PUT", "PATCH", "DELETE") for m in verdict.route.methods)
 
 
 def _owner_dispatch_base(doc: SourceDoc, view: ProjectView, cls: ast.ClassDef) -> str | None:
@@ -1132,9 +1138,9 @@ def _get_queryset_branches(doc: SourceDoc, verdict: Verdict, view: ProjectView, 
     roots = [n.value.id for n in ast.walk(method) if isinstance(n, ast.Attribute) and n.attr == "objects" and isinstance(n.value, ast.Name)]
     roots += [_root_model(stmt.value) or "" for stmt in cls.body if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in ("queryset", "model") for t in stmt.targets)]
     model = model_info(next((r for r in roots if r), None), view, knowledge)
-    if not _worth_flagging(model, verdict, True):
+    writes = _view_writes(verdict)
+    if not _worth_flagging(model, verdict, writes):
         return []
-    writes = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in verdict.route.methods)
     anchor = cls.bases[0] if cls.bases else cls
     values = tuple(r.value for r in unscoped if r.value is not None)
     return [Unchecked(None, anchor, None, "pk", model, None, "self.request.user", writes, queryset_values=values)]

@@ -50,7 +50,7 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
     gate = gating_flag(route) if not effects.writes or set(route.methods) <= {"GET", "HEAD"} else None
     if gate is not None:
         return f"records public by a flag: its body refuses a record unless `{gate}` allows it"
-    handle = public_handle(route) if not effects.writes and not effects.sensitive else None
+    handle = public_handle(route) if (not effects.writes or counts_a_visit(route, effects)) and not effects.sensitive else None
     if handle is not None:
         return f"a public page addressed by a `{handle}`, not by a record id, that reads nothing personal"
     capability = capability_parameter(route, knowledge)
@@ -159,6 +159,26 @@ def changes_only_caller(route: Route, effects: Effects) -> bool:
     return any(is_user_expr(t.value) for t in targets) and all(is_user_expr(t.value) or _own_session(t.value) for t in targets)
 
 
+def counts_a_visit(route: Route, effects: Effects) -> bool:
+    """The route's only change is a counter it raises by a constant and commits
+    (``link.visits += 1``, ``link.visits = link.visits + 1``): a short link counting who
+    follows it changes nothing anyone owns."""
+    if not effects.writes or effects.creates or not all(_commits(w) for w in effects.writes):
+        return False
+    stores = [n for f in route.functions for n in ast.walk(f) if isinstance(n, (ast.Assign, ast.AugAssign))
+              and any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+    return bool(stores) and all(_raises_by_constant(n) for n in stores)
+
+
+def _raises_by_constant(node: ast.Assign | ast.AugAssign) -> bool:
+    if isinstance(node, ast.AugAssign):
+        return isinstance(node.op, ast.Add) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, int)
+    value = node.value
+    return (len(node.targets) == 1 and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)
+            and isinstance(value.right, ast.Constant) and isinstance(value.right.value, int)
+            and ast.dump(value.left) == ast.dump(node.targets[0]).replace("Store()", "Load()"))
+
+
 def _commits(call: ast.Call) -> bool:
     return isinstance(call.func, ast.Attribute) and call.func.attr == "commit" and not call.args
 
@@ -177,7 +197,8 @@ def opens_changes(route: Route, effects: Effects) -> bool:
     return bool(route.path_params) or any(m in ("PUT", "PATCH", "DELETE") for m in route.methods) or bool(effects.reads)
 
 
-_PUBLIC_FLAGS = frozenset({"published", "is_published", "public", "is_public", "visible", "is_visible", "listed", "is_listed"})
+#: Flags a record is published by: also a moderator's approval (``is_approved=True``).
+_PUBLIC_FLAGS = frozenset({"published", "is_published", "public", "is_public", "visible", "is_visible", "listed", "is_listed", "approved", "is_approved"})
 _SQL_FLAG = re.compile(r"\b(is_public|published|is_published|visible|is_visible)\s*=\s*(1|true)\b", re.IGNORECASE)
 
 
@@ -199,13 +220,16 @@ def flag_of(call: ast.Call) -> str | None:
 
 
 def public_flag(route: Route) -> str | None:
-    """A public flag some read of the route requires: records public by intent."""
-    for func in route.functions:
-        for node in ast.walk(func):
-            if isinstance(node, ast.Call):
-                flag = flag_of(node)
-                if flag:
-                    return flag
+    """A public flag some read of the route requires: records public by intent. A class
+    view's own ``queryset = Recipe.objects.filter(is_approved=True)`` counts as its read."""
+    nodes = [n for func in route.functions for n in ast.walk(func)]
+    if isinstance(route.node, ast.ClassDef):
+        nodes += [n for stmt in route.node.body if isinstance(stmt, ast.Assign) for n in ast.walk(stmt)]
+    for node in nodes:
+        if isinstance(node, ast.Call):
+            flag = flag_of(node)
+            if flag:
+                return flag
     return None
 
 
@@ -245,7 +269,7 @@ def gating_flag(route: Route) -> str | None:
 
 #: URL parameters naming a public handle: profiles and posts are addressed by them
 #: (``/user/<username>``, ``/followers/<username>``, ``/post/<slug>``); private records by ids.
-_HANDLES = frozenset({"username", "user_name", "handle", "slug", "nickname", "screen_name"})
+_HANDLES = frozenset({"username", "user_name", "handle", "slug", "nickname", "screen_name", "short_url", "short_code", "shortcode", "short_id", "short_link"})
 _PRIVILEGED_SEGMENTS = ("admin", "internal", "debug", "manage", "staff")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from ..knowledge import Knowledge, Row
 from ..syntax import path_matches
 from .data import first_row
+from .migrations import replay
 
 _MAX_DEPTH = 6
 
@@ -63,6 +64,8 @@ class ProjectView:
     data_helpers: dict[str, str] = field(default_factory=dict)  # function or method -> its effect on stored data
     helper_tables: dict[str, list] = field(default_factory=dict)  # data helper -> [SQL tables, per owner, owner tables]
     listed_models: set[str] = field(default_factory=set)  # models some route lists in full (shared records)
+    declared_models: set[str] = field(default_factory=set)  # models a class defines
+    migrated_models: set[str] = field(default_factory=set)  # models only Django migrations define (see .migrations)
     key_targets: set[str] = field(default_factory=set)  # tables and models some model keys to (Expense.category_id -> categories)
     listed_models_if: dict[str, list[str]] = field(default_factory=dict)  # the same, if one of these guards is a login check
     index_listed_models: set[str] = field(default_factory=set)  # models an open index page lists in full (public content)
@@ -148,6 +151,8 @@ class ProjectView:
         self.forwards.update(facts.get("forwards", {}))
         for key, items in facts.get("middleware", {}).items():
             self.middleware.setdefault(key, []).extend(items)
+        self.declared_models.update(facts.get("models", {}))
+        replay(self.models, self.migrated_models, self.declared_models, module, facts.get("migrations", []))
         for name in ("guards", "deps", "hooks", "routers", "models", "permissions", "injects", "class_decorators", "class_bases", "class_guards", "wrapped", "auth_middleware", "middleware_exempt", "verifies", "scope_helpers", "scoped_querysets", "owner_gates", "owner_dispatch", "refusal_errors", "raising_checks"):
             getattr(self, name).update(facts.get(name, {}))
         for key, items in facts.get("data_routes", {}).items():
