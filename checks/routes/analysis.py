@@ -26,7 +26,7 @@ from .stored import ADD, READ, model_key, sql_tables, table_scope
 from .uploads import folder_key, media_words, saved_folders, served_folders
 from .nodes import function_nodes
 from .places import place_records, without_contact_details
-from .public import ends_request, magic_value, private_models, public_form, public_reason
+from .public import REGISTRATION, ends_request, magic_value, private_models, public_form, public_reason
 from .facts import LOGIN_LIBRARIES, query_root
 from .identity import holds_caller, is_caller, is_user_expr
 from .scope import project_view
@@ -537,10 +537,12 @@ def verdicts(doc: SourceDoc, project: ProjectIndex | None, config: Config, knowl
             v.route.guards.append(Guard(BOUND_BY_EFFECT, "login", "body"))
         if v.authenticated and not v.admin_checked and v.route.functions and all(permission_gate(f, knowledge) for f in v.route.functions):
             v.route.guards.append(Guard("permission check in the handler body", "admin", "body"))
-        v.public = public_reason(v.route, v.effects, knowledge, config, accounts, private)
-        v.magic_token = magic_value(v.route, knowledge) if v.public is None else None
         v.admin_why = _is_admin_route(v.route, v.effects)
         v.admin_route = v.admin_why is not None
+        v.public = public_reason(v.route, v.effects, knowledge, config, accounts, private)
+        if v.admin_route and v.public == REGISTRATION:
+            v.public = None  # an administrator creating accounts (`/admin/users/create`) is no sign-up
+        v.magic_token = magic_value(v.route, knowledge) if v.public is None else None
         v.refuses_anonymous = _refuses_anonymous(v.route, knowledge)
         v.public_form = public_form(doc, v.route, v.effects, knowledge, referenced)
         v.own_contribution = _own_contribution(v.effects, knowledge)

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from .discover import Route
 
 
+#: Why a route that only creates an account is open: self-service sign-up.
+REGISTRATION = "registration: it only creates an account"
+
+
 def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: Config, accounts: frozenset[str] = frozenset(), private: frozenset[str] = frozenset()) -> str | None:
     """Why ``route`` is public by intent (None when it is not): explicitly opened, listed in
     ``public-routes``, the index page, a capability link, sign-up, or a page named like login,
@@ -66,7 +70,7 @@ def public_reason(route: Route, effects: Effects, knowledge: Knowledge, config: 
     if changes_only_caller(route, effects):
         return "it changes only the caller's own session or record (an anonymous caller has none to change)"
     if effects.creates_only and accounts and effects.created_models and effects.created_models <= {model_key(a) for a in accounts}:
-        return "registration: it only creates an account"
+        return REGISTRATION
     static = [p.replace("-", "_") for p in parts if not p.startswith(("<", "{", "("))]
     names = [route.handler, route.handler.replace("View", "").lower(), *(s.replace("-", "_") for s in segments), "_".join(static)]
     row = first_row(knowledge, "access_public_routes", "names", *names)
