@@ -495,13 +495,8 @@ class _Discovery:
             helper = self.doc.names.binding(value.func.id)
             if not isinstance(helper, (ast.FunctionDef, ast.AsyncFunctionDef)) or helper is func:
                 continue
-            # A helper called for its effect must raise to refuse; one that returns an error
-            # response must have that response returned.
-            raises = not any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(helper))
-            obeyed = isinstance(stmt, ast.Expr) and raises or isinstance(stmt, ast.Assign) and any(
-                isinstance(nxt, ast.If) and _names_any(nxt.test, stmt.targets) and any(isinstance(n, (ast.Return, ast.Raise)) for n in nxt.body)
-                for nxt in statements[index + 1 : index + 2])
-            if obeyed and shared_secret_check(helper, self.knowledge):
+            following = statements[index + 1] if index + 1 < len(statements) else None
+            if _obeyed(stmt, following, helper) and shared_secret_check(helper, self.knowledge):
                 return True
         return False
 
@@ -846,7 +841,14 @@ def discover_routes(doc: SourceDoc, view: ProjectView, knowledge: Knowledge, con
     return _Discovery(doc, view, knowledge, config).run()
 
 
-def _names_any(test: ast.expr, targets: list[ast.expr]) -> bool:
-    """Whether ``test`` reads one of the names ``targets`` bind (``if err:`` after ``err = ...``)."""
-    bound = {t.id for t in targets if isinstance(t, ast.Name)}
-    return any(isinstance(n, ast.Name) and n.id in bound for n in ast.walk(test))
+def _obeyed(call: ast.Expr | ast.Assign, following: ast.stmt | None, helper: Handler) -> bool:
+    """Whether the handler acts on what the guard ``helper`` called in ``call`` decides. Called
+    for its effect, the helper must raise to refuse (it returns no value); its result kept
+    (``err = check(request)``), the next statement must test that result and leave the handler
+    (``if err: return err``)."""
+    if isinstance(call, ast.Expr):
+        return not any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(helper))
+    bound = {t.id for t in call.targets if isinstance(t, ast.Name)}
+    return (isinstance(following, ast.If)
+            and any(isinstance(n, ast.Name) and n.id in bound for n in ast.walk(following.test))
+            and any(isinstance(n, (ast.Return, ast.Raise)) for n in following.body))

@@ -786,12 +786,15 @@ def _binds_record_to_data(value: ast.expr, var: str) -> bool:
     shows it."""
     if not isinstance(value, ast.Call):
         return False
-    holds = lambda e: isinstance(e, ast.Name) and e.id == var  # noqa: E731
     instance = next((kw.value for kw in value.keywords if kw.arg == "instance"), None)
-    data = [kw.value for kw in value.keywords if kw.arg == "data"]
+    has_data = any(kw.arg == "data" for kw in value.keywords)
     if instance is not None:
-        return holds(instance) and bool(value.args or data)
-    return bool(value.args) and holds(value.args[0]) and bool(data or len(value.args) > 1)
+        return _is_name(instance, var) and bool(value.args or has_data)
+    return bool(value.args) and _is_name(value.args[0], var) and (has_data or len(value.args) > 1)
+
+
+def _is_name(expr: ast.expr, name: str) -> bool:
+    return isinstance(expr, ast.Name) and expr.id == name
 
 
 def _relation_of(receiver: ast.expr | None, var: str | None) -> bool:
